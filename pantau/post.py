@@ -1,0 +1,209 @@
+"""The Post record and its JSON Lines interchange format.
+
+Every source (crawler adapter, manual intake, demo platform) produces `Post`
+records; the classifier, the store and the CLI consume them. One post is one
+JSON object on one line (see docs/post-format.md, checked by tests).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+REQUIRED_FIELDS = ("platform", "post_id", "text")
+
+
+class PostError(ValueError):
+    """A payload that cannot be turned into a Post; the message says which field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    id: str | None = None
+    handle: str | None = None
+    name: str | None = None
+    bio: str | None = None
+
+    @classmethod
+    def from_payload(cls, payload: Any) -> "Author":
+        if payload is None:
+            return cls()
+        if not isinstance(payload, dict):
+            raise PostError("author must be an object with id, handle, name, bio")
+        return cls(**{k: _opt_str(payload.get(k), f"author.{k}") for k in ("id", "handle", "name", "bio")})
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    platform: str
+    post_id: str
+    text: str
+    url: str | None = None
+    created_at: datetime | None = None
+    author: Author = field(default_factory=Author)
+    lang: str | None = None
+    region: str | None = None
+    # First time pantau saw this post: the "known since" time that starts the
+    # 7-day Bawaslu reporting deadline. Set once by the capturing pipeline.
+    captured_at: datetime | None = None
+    # SHA-256 (hex) of the exact raw payload bytes the post was parsed from.
+    raw_sha256: str | None = None
+    # The raw payload itself (JSON text or HTML fragment) as captured.
+    raw: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.platform, self.post_id)
+
+    @classmethod
+    def from_payload(cls, payload: Any) -> "Post":
+        """Build a Post from a decoded JSON object, validating every field."""
+        if not isinstance(payload, dict):
+            raise PostError(f"expected a JSON object, got {type(payload).__name__}")
+        missing = [f for f in REQUIRED_FIELDS if payload.get(f) in (None, "")]
+        if missing:
+            raise PostError(f"missing required field(s): {', '.join(missing)}")
+        raw_sha = _opt_str(payload.get("raw_sha256"), "raw_sha256")
+        if raw_sha is not None and not _is_sha256(raw_sha):
+            raise PostError("raw_sha256 must be 64 lowercase hex characters")
+        return cls(
+            platform=_req_str(payload["platform"], "platform"),
+            post_id=_req_str(payload["post_id"], "post_id"),
+            text=_req_str(payload["text"], "text", allow_non_str=False),
+            url=_opt_str(payload.get("url"), "url"),
+            created_at=parse_time(payload.get("created_at"), "created_at"),
+            author=Author.from_payload(payload.get("author")),
+            lang=_opt_str(payload.get("lang"), "lang"),
+            region=_opt_str(payload.get("region"), "region"),
+            captured_at=parse_time(payload.get("captured_at"), "captured_at"),
+            raw_sha256=raw_sha,
+            raw=_opt_str(payload.get("raw"), "raw"),
+        )
+
+    def to_payload(self, *, include_raw: bool = True) -> dict[str, Any]:
+        d = asdict(self)
+        d["created_at"] = format_time(self.created_at)
+        d["captured_at"] = format_time(self.captured_at)
+        if not include_raw:
+            d.pop("raw")
+        return d
+
+    def to_json(self, *, include_raw: bool = True) -> str:
+        return json.dumps(self.to_payload(include_raw=include_raw), ensure_ascii=False, separators=(",", ":"))
+
+
+def sha256_hex(raw: str | bytes) -> str:
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    return hashlib.sha256(data).hexdigest()
+
+
+def canonical_json(obj: Any) -> str:
+    """Stable JSON text for hashing a decoded API object."""
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def parse_time(value: Any, name: str) -> datetime | None:
+    """ISO 8601 text (or epoch seconds) to an aware UTC datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        dt = datetime.fromtimestamp(value, tz=timezone.utc)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        try:
+            dt = datetime.fromisoformat(text)
+        except ValueError:
+            raise PostError(f"{name} is not an ISO 8601 time: {value!r}") from None
+    else:
+        raise PostError(f"{name} must be an ISO 8601 string, got {type(value).__name__}")
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc)
+
+
+def format_time(dt: datetime | None) -> str | None:
+    if dt is None:
+        return None
+    return dt.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _req_str(value: Any, name: str, allow_non_str: bool = True) -> str:
+    if isinstance(value, str):
+        return value
+    if allow_non_str and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise PostError(f"{name} must be a string, got {type(value).__name__}")
+
+
+def _opt_str(value: Any, name: str) -> str | None:
+    if value is None:
+        return None
+    return _req_str(value, name)
+
+
+def _is_sha256(value: str) -> bool:
+    return len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+
+
+# --- JSON Lines ---------------------------------------------------------------
+
+
+class JsonlError(ValueError):
+    """A bad line in a JSON Lines file; carries the 1-based line number."""
+
+    def __init__(self, path: str, lineno: int, reason: str):
+        super().__init__(f"{path}:{lineno}: {reason}")
+        self.path, self.lineno, self.reason = path, lineno, reason
+
+
+def iter_jsonl_posts(
+    path: str | Path, *, skip_invalid: bool = False, errors: list[JsonlError] | None = None
+) -> Iterator[Post]:
+    """Yield Posts from a JSON Lines file.
+
+    A bad line raises JsonlError naming the line, unless skip_invalid is set:
+    then it is appended to `errors` (if given) and skipped. Blank lines are ignored.
+    Bytes that are not UTF-8 are reported as a bad line, never silently replaced.
+    """
+    with open(path, "rb") as fh:
+        for lineno, raw_line in enumerate(fh, start=1):
+            if not raw_line.strip():
+                continue
+            try:
+                try:
+                    line = raw_line.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise PostError(f"not valid UTF-8 (byte {exc.start})") from None
+                try:
+                    payload = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise PostError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+                yield Post.from_payload(payload)
+            except PostError as exc:
+                err = JsonlError(str(path), lineno, str(exc))
+                if not skip_invalid:
+                    raise err from None
+                if errors is not None:
+                    errors.append(err)
+
+
+def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]]) -> int:
+    n = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        for rec in records:
+            fh.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
+            fh.write("\n")
+            n += 1
+    return n
