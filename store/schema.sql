@@ -1,0 +1,85 @@
+-- pantau DuckDB schema, version 1. Applied by pantau.store.db on first use.
+-- Every statement is idempotent (IF NOT EXISTS / OR REPLACE), so applying it twice is harmless.
+-- Documented in docs/store.md; a test checks that every table and view here is documented there.
+
+CREATE TABLE IF NOT EXISTS schema_info (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS posts (
+    platform      VARCHAR NOT NULL,
+    post_id       VARCHAR NOT NULL,
+    url           VARCHAR,
+    text          VARCHAR NOT NULL,
+    created_at    TIMESTAMPTZ,
+    author_id     VARCHAR,
+    author_handle VARCHAR,
+    author_name   VARCHAR,
+    author_bio    VARCHAR,
+    lang          VARCHAR,
+    region        VARCHAR,
+    captured_at   TIMESTAMPTZ NOT NULL,   -- first seen: "known since", starts the 7-day deadline
+    raw_sha256    VARCHAR,
+    ingested_at   TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (platform, post_id)
+);
+
+-- Raw payloads live apart from posts so that scans of posts stay narrow; DuckDB compresses them on disk.
+CREATE TABLE IF NOT EXISTS raw_payloads (
+    platform   VARCHAR NOT NULL,
+    post_id    VARCHAR NOT NULL,
+    raw_sha256 VARCHAR NOT NULL,
+    raw        VARCHAR NOT NULL,
+    PRIMARY KEY (platform, post_id, raw_sha256)
+);
+
+CREATE TABLE IF NOT EXISTS classifications (
+    platform      VARCHAR NOT NULL,
+    post_id       VARCHAR NOT NULL,
+    model_version VARCHAR NOT NULL,
+    score         DOUBLE NOT NULL CHECK (score >= 0 AND score <= 1),
+    flagged       BOOLEAN NOT NULL,
+    category      VARCHAR,
+    signals       JSON,
+    classified_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (platform, post_id, model_version)
+);
+
+CREATE SEQUENCE IF NOT EXISTS decision_seq START 1;
+
+-- Append-only: a changed mind is a new row; the latest row per post counts.
+CREATE TABLE IF NOT EXISTS decisions (
+    decision_id  BIGINT PRIMARY KEY DEFAULT nextval('decision_seq'),
+    platform     VARCHAR NOT NULL,
+    post_id      VARCHAR NOT NULL,
+    decision     VARCHAR NOT NULL CHECK (decision IN ('violation', 'not_violation', 'needs_info', 'duplicate')),
+    reason       VARCHAR,
+    duplicate_of VARCHAR,
+    reviewer     VARCHAR NOT NULL,
+    decided_at   TIMESTAMPTZ NOT NULL
+);
+
+CREATE OR REPLACE VIEW latest_classification AS
+SELECT * FROM classifications
+QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY classified_at DESC, model_version DESC) = 1;
+
+CREATE OR REPLACE VIEW latest_decision AS
+SELECT * FROM decisions
+QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY decision_id DESC) = 1;
+
+CREATE OR REPLACE VIEW triage_queue AS
+SELECT
+    p.platform, p.post_id, p.url, p.text, p.created_at,
+    p.author_handle, p.author_name, p.author_bio, p.region,
+    c.score, c.category, c.signals, c.model_version,
+    p.captured_at,
+    p.captured_at + INTERVAL 7 DAY AS deadline_at,
+    date_diff('second', now(), p.captured_at + INTERVAL 7 DAY) / 3600.0 AS hours_left,
+    d.decision AS last_decision
+FROM posts p
+JOIN latest_classification c USING (platform, post_id)
+LEFT JOIN latest_decision d USING (platform, post_id)
+WHERE c.flagged
+  AND (d.decision IS NULL OR d.decision = 'needs_info')
+ORDER BY deadline_at ASC, c.score DESC;

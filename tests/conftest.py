@@ -1,0 +1,60 @@
+"""Shared fixtures: a real DuckDB file with a few posts, classified by hand-written results."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from pantau.post import Author, Post, canonical_json, sha256_hex
+
+# Tests never talk to a Prefect Cloud or send analytics.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+
+
+def make_post(i: int, text: str = "", *, bio: str = "", captured: datetime | None = None, platform: str = "demo") -> Post:
+    payload = {"id": str(i), "text": text or f"pos nomor {i}"}
+    raw = canonical_json(payload)
+    return Post(
+        platform=platform,
+        post_id=str(i),
+        text=payload["text"],
+        url=f"http://127.0.0.1/p/{i}",
+        created_at=NOW - timedelta(hours=i),
+        author=Author(id=f"a{i % 3}", handle=f"akun{i % 3}", name=f"Akun {i % 3}", bio=bio or None),
+        region="Kab. Sleman",
+        captured_at=captured or NOW - timedelta(hours=i),
+        raw=raw,
+        raw_sha256=sha256_hex(raw),
+    )
+
+
+def result(post: Post, score: float, flagged: bool, category: str | None = None) -> dict:
+    return {
+        "platform": post.platform,
+        "post_id": post.post_id,
+        "score": score,
+        "flagged": flagged,
+        "category": category,
+        "signals": [{"name": "asn_role", "source": "bio", "start": 0, "end": 4, "text": "guru"}] if flagged else [],
+        "model_version": "test-model",
+    }
+
+
+@pytest.fixture
+def seeded_store(tmp_path: Path):
+    """A store with 6 posts: 0-3 flagged, 4-5 not."""
+    from pantau.store.db import Store
+
+    store = Store(tmp_path / "fixture.duckdb")
+    posts = [make_post(i) for i in range(6)]
+    store.ingest(posts)
+    store.save_classifications(
+        [result(p, 0.9 - p_i * 0.1, p_i < 4, "kampanye_medsos" if p_i < 4 else None) for p_i, p in enumerate(posts)]
+    )
+    return store, posts

@@ -1,0 +1,113 @@
+from datetime import timedelta
+
+import duckdb
+import pytest
+
+from conftest import NOW, make_post, result
+from pantau.store.db import Store, StoreError
+
+
+def test_reingest_adds_no_rows_and_keeps_first_capture(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    first = [make_post(i) for i in range(10)]
+    r1 = store.ingest(first)
+    assert (r1.received, r1.new, r1.already_known) == (10, 10, 0)
+
+    # The same posts seen again two days later, plus two new ones and an in-batch duplicate.
+    later = [make_post(i, captured=NOW + timedelta(days=2)) for i in range(12)] + [make_post(11)]
+    r2 = store.ingest(later)
+    assert r2.new == 2
+    assert store.scalar("SELECT count(*) FROM posts") == 12
+    assert store.scalar("SELECT count(*) FROM (SELECT platform, post_id FROM posts GROUP BY ALL HAVING count(*) > 1)") == 0
+    # captured_at is the first time seen, not the re-crawl time
+    assert store.scalar("SELECT captured_at FROM posts WHERE post_id = '3'") == first[3].captured_at
+    assert store.scalar("SELECT count(*) FROM raw_payloads") == 12
+
+
+def test_raw_payload_round_trips_with_its_hash(tmp_path):
+    import hashlib
+
+    store = Store(tmp_path / "s.duckdb")
+    p = make_post(1, "teks dengan emoji ✌️ dan \"kutip\" serta <b>tag</b>")
+    store.ingest([p])
+    row = store.query("SELECT r.raw, p.raw_sha256 FROM raw_payloads r JOIN posts p USING (platform, post_id)")[0]
+    assert row["raw"] == p.raw
+    assert hashlib.sha256(row["raw"].encode()).hexdigest() == row["raw_sha256"] == p.raw_sha256
+
+
+def test_triage_queue_is_flagged_undecided_ordered_by_deadline_then_score(seeded_store):
+    store, posts = seeded_store
+    ids = [r["post_id"] for r in store.query("SELECT post_id FROM triage_queue")]
+    # Post i was captured i hours before NOW, so the highest i has the nearest deadline.
+    assert ids == ["3", "2", "1", "0"]
+    store.record_decision("demo", "2", "not_violation", reviewer="rina", reason="akun bukan ASN")
+    store.record_decision("demo", "1", "needs_info", reviewer="rina")
+    ids = [r["post_id"] for r in store.query("SELECT post_id FROM triage_queue")]
+    assert ids == ["3", "1", "0"]  # needs_info stays in the queue, a final decision leaves it
+    hours = store.scalar("SELECT hours_left FROM triage_queue WHERE post_id = '0'")
+    assert hours == pytest.approx(
+        (posts[0].captured_at + timedelta(days=7) - __import__("datetime").datetime.now(NOW.tzinfo)).total_seconds() / 3600,
+        abs=0.1,
+    )
+
+
+def test_reclassification_with_same_model_replaces_not_duplicates(seeded_store):
+    store, posts = seeded_store
+    store.save_classifications([result(posts[0], 0.1, False)])
+    assert store.scalar("SELECT count(*) FROM classifications WHERE post_id = '0'") == 1
+    assert "0" not in [r["post_id"] for r in store.query("SELECT post_id FROM triage_queue")]
+
+
+def test_decisions_are_validated_and_append_only(seeded_store):
+    store, _ = seeded_store
+    with pytest.raises(StoreError, match="unknown decision"):
+        store.record_decision("demo", "0", "maybe", reviewer="r")
+    with pytest.raises(StoreError, match="no post"):
+        store.record_decision("demo", "999", "violation", reviewer="r")
+    with pytest.raises(StoreError, match="duplicate_of"):
+        store.record_decision("demo", "0", "duplicate", reviewer="r")
+    a = store.record_decision("demo", "0", "violation", reviewer="r1")
+    b = store.record_decision("demo", "0", "not_violation", reviewer="r2")
+    assert b > a
+    assert store.scalar("SELECT decision FROM latest_decision WHERE post_id = '0'") == "not_violation"
+    assert store.scalar("SELECT count(*) FROM decisions") == 2
+
+
+def test_writer_waits_for_a_lock_held_by_another_process(tmp_path):
+    """A second process holding the file read-write makes the store wait, then succeed."""
+    import subprocess
+    import sys
+    import textwrap
+
+    path = tmp_path / "locked.duckdb"
+    store = Store(path, lock_timeout=30)
+    store.init()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import duckdb, sys, time
+            con = duckdb.connect({str(path)!r})
+            print("locked", flush=True)
+            time.sleep(1.5)
+            con.close()
+        """)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    # The lock is really held: a plain connection fails right now.
+    with pytest.raises(duckdb.IOException):
+        duckdb.connect(str(path)).close()
+    result_ = store.ingest([make_post(1)])
+    holder.wait(timeout=30)
+    assert result_.new == 1
+
+
+def test_fts_extension_loads_offline_from_its_package(tmp_path):
+    from pantau.store.extensions import load_extension
+
+    con = duckdb.connect(str(tmp_path / "fts.duckdb"))
+    load_extension(con, "fts")
+    con.execute("CREATE TABLE t (id INTEGER, body VARCHAR)")
+    con.execute("INSERT INTO t VALUES (1, 'guru kampanye paslon'), (2, 'jadwal posyandu')")
+    con.execute("PRAGMA create_fts_index('t', 'id', 'body')")
+    hits = con.execute("SELECT id FROM (SELECT id, fts_main_t.match_bm25(id, 'kampanye') AS s FROM t) WHERE s IS NOT NULL").fetchall()
+    assert hits == [(1,)]

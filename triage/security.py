@@ -1,0 +1,77 @@
+"""Signed session cookie, CSRF tokens and security headers for the triage app.
+
+The secret comes from the environment (PANTAU_SECRET_KEY); without it a random
+per-process secret is used, so sessions end when the app restarts.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import time
+from dataclasses import dataclass
+
+SESSION_COOKIE = "pantau_session"
+SESSION_MAX_AGE = 12 * 3600  # one shift
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; connect-src 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+
+def secret_from_env() -> bytes:
+    value = os.environ.get("PANTAU_SECRET_KEY")
+    if value:
+        return value.encode("utf-8")
+    return secrets.token_bytes(32)
+
+
+@dataclass(frozen=True)
+class Session:
+    user: str
+    csrf: str
+    issued: int
+
+
+class SessionSigner:
+    def __init__(self, secret: bytes):
+        self._secret = secret
+
+    def _sign(self, body: bytes) -> str:
+        return hmac.new(self._secret, body, hashlib.sha256).hexdigest()
+
+    def dumps(self, user: str) -> str:
+        payload = {"u": user, "c": secrets.token_urlsafe(24), "t": int(time.time())}
+        body = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
+        return f"{body}.{self._sign(body.encode())}"
+
+    def loads(self, cookie: str | None) -> Session | None:
+        if not cookie or "." not in cookie:
+            return None
+        body, sig = cookie.rsplit(".", 1)
+        if not hmac.compare_digest(sig, self._sign(body.encode())):
+            return None
+        try:
+            payload = json.loads(base64.urlsafe_b64decode(body.encode()))
+            session = Session(user=str(payload["u"]), csrf=str(payload["c"]), issued=int(payload["t"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+        if time.time() - session.issued > SESSION_MAX_AGE:
+            return None
+        return session
+
+
+def csrf_ok(session: Session | None, token: str | None) -> bool:
+    return bool(session and token and hmac.compare_digest(session.csrf, token))
