@@ -1,0 +1,33 @@
+# pantau: the two commands a newcomer needs are `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+
+.PHONY: demo test install lock clean
+
+# Create .venv and install pantau (editable) with exactly the versions in requirements.lock.
+$(STAMP): pyproject.toml setup.py requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Set up, then crawl the embedded demo platform into var/demo.duckdb and serve the triage app.
+demo: $(STAMP)
+	$(BIN)/pantau demo $(ARGS)
+
+# Set up, then run the whole test suite (pytest exits non-zero when no test ran).
+test: $(STAMP)
+	$(BIN)/python -m pytest $(ARGS)
+
+# Re-pin every transitive dependency after changing pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/pip freeze --exclude-editable | grep -v '^pantau' > requirements.lock
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
