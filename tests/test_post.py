@@ -1,0 +1,50 @@
+import json
+
+import pytest
+
+from pantau.post import JsonlError, Post, PostError, iter_jsonl_posts, sha256_hex
+
+
+def test_round_trip_through_json():
+    p = Post.from_payload({
+        "platform": "demo", "post_id": 7, "text": "Ayo pilih ✌️", "created_at": "2026-11-18T03:15:00+07:00",
+        "author": {"id": "u1", "handle": "guru_ani", "name": "Ani", "bio": "Guru SDN 1"},
+    })
+    assert p.post_id == "7"
+    assert p.created_at.isoformat() == "2026-11-17T20:15:00+00:00"  # normalised to UTC
+    again = Post.from_payload(json.loads(p.to_json()))
+    assert again == p
+
+
+@pytest.mark.parametrize("payload, message", [
+    ([], "expected a JSON object"),
+    ({"platform": "demo", "post_id": "1"}, "missing required field(s): text"),
+    ({"platform": "demo", "post_id": "1", "text": 5}, "text must be a string"),
+    ({"platform": "demo", "post_id": "1", "text": "x", "created_at": "kemarin"}, "created_at is not an ISO 8601"),
+    ({"platform": "demo", "post_id": "1", "text": "x", "author": "ani"}, "author must be an object"),
+    ({"platform": "demo", "post_id": "1", "text": "x", "raw_sha256": "abc"}, "raw_sha256 must be 64"),
+])
+def test_bad_payloads_are_named(payload, message):
+    with pytest.raises(PostError) as exc:
+        Post.from_payload(payload)
+    assert message in str(exc.value)
+
+
+def test_jsonl_reports_line_numbers_and_skips_on_request(tmp_path):
+    path = tmp_path / "in.jsonl"
+    good = json.dumps({"platform": "demo", "post_id": "1", "text": "halo"})
+    path.write_bytes(b"\n".join([good.encode(), b"{not json", b"", b'{"platform":"demo","post_id":"2","text":"\xff\xfe"}',
+                                 good.replace('"1"', '"3"').encode()]) + b"\n")
+    with pytest.raises(JsonlError) as exc:
+        list(iter_jsonl_posts(path))
+    assert exc.value.lineno == 2 and "invalid JSON" in str(exc.value)
+    errors = []
+    posts = list(iter_jsonl_posts(path, skip_invalid=True, errors=errors))
+    assert [p.post_id for p in posts] == ["1", "3"]
+    assert [(e.lineno, e.reason.split(":")[0]) for e in errors] == [(2, "invalid JSON"), (4, "not valid UTF-8 (byte 41)")]
+
+
+def test_sha256_hex_matches_hashlib():
+    import hashlib
+
+    assert sha256_hex("ü") == hashlib.sha256("ü".encode()).hexdigest()
