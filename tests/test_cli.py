@@ -1,0 +1,96 @@
+"""The `pantau` command line, run as a real subprocess like a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pantau.post import Post
+
+ROOT = Path(__file__).resolve().parents[1]
+PANTAU = [sys.executable, "-m", "pantau.cli"]
+
+
+def run(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    return subprocess.run([*PANTAU, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout)
+
+
+POSTS = [
+    {"platform": "t", "post_id": "1", "text": "Bapak ibu guru, ayo coblos nomor 2 ya, pasti menang!",
+     "author": {"handle": "bu_sri", "name": "Sri", "bio": "Guru SDN 2 Cilacap. PNS"}},
+    {"platform": "t", "post_id": "2", "text": "Jadwal posyandu balita hari Kamis di balai desa.",
+     "author": {"handle": "bidan_eka", "bio": "Bidan Puskesmas Kalasan"}},
+]
+
+
+@pytest.mark.parametrize("command", ["demo", "crawl", "classify", "train", "serve", "ingest", "monitor", "sources", "demo-site"])
+def test_every_command_has_help(command):
+    r = run(command, "--help", timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "Usage" in r.stdout
+
+
+def test_classify_contract(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in POSTS), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    r = run("classify", str(src), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r_["platform"], r_["post_id"]) for r_ in rows] == [("t", "1"), ("t", "2")]
+    for row in rows:
+        assert 0.0 <= row["score"] <= 1.0
+        assert isinstance(row["flagged"], bool)
+        assert isinstance(row["signals"], list)
+        assert row["model_version"]
+        assert row["category"] is None or isinstance(row["category"], str)
+
+
+def test_classify_bad_line_names_the_line_and_skip_invalid_reports_count(tmp_path):
+    src = tmp_path / "bad.jsonl"
+    lines = [json.dumps(POSTS[0]), "{broken", json.dumps({"platform": "t", "post_id": "9"}), json.dumps(POSTS[1])]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    r = run("classify", str(src), "-o", str(out))
+    assert r.returncode != 0
+    assert "bad.jsonl:2" in r.stderr and "invalid JSON" in r.stderr
+    r = run("classify", str(src), "-o", str(out), "--skip-invalid")
+    assert r.returncode == 0, r.stderr
+    assert "2 skipped" in r.stdout
+    assert "bad.jsonl:3" in r.stderr and "missing required field(s): text" in r.stderr
+    assert len(out.read_text().splitlines()) == 2
+
+
+@pytest.mark.slow
+def test_demo_twice_is_idempotent(tmp_path):
+    db = tmp_path / "demo.duckdb"
+    for _ in range(2):
+        r = run("demo", "--db", str(db), "--no-serve")
+        assert r.returncode == 0, r.stdout + r.stderr
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    posts = con.execute("SELECT count(*) FROM posts").fetchone()[0]
+    dupes = con.execute("SELECT count(*) FROM (SELECT platform, post_id FROM posts GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
+    queue = con.execute("SELECT count(*) FROM triage_queue").fetchone()[0]
+    from pantau.demo.generate import generate_posts
+
+    assert posts == len(generate_posts())
+    assert dupes == 0
+    assert 0 < queue < posts
+
+
+def test_ingest_then_all_posts_parse(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(p) + "\n" for p in POSTS), encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    r1 = run("ingest", str(src), "--db", str(db))
+    r2 = run("ingest", str(src), "--db", str(db))
+    assert "2 new" in r1.stdout and "0 new" in r2.stdout and "2 already known" in r2.stdout
+    assert all(Post.from_payload(p) for p in POSTS)

@@ -1,0 +1,58 @@
+"""The monitor flow end to end under a real Prefect engine (temporary server), over the demo platform on 127.0.0.1."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def prefect_server():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+def test_monitor_flow_crawls_classifies_and_stores_idempotently(prefect_server, tmp_path):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    from pantau.demo.generate import generate_posts
+    from pantau.demo.site import DemoSite
+    from pantau.flows.monitor import monitor
+    from pantau.store.db import Store
+
+    db = tmp_path / "flow.duckdb"
+    expected = len(generate_posts())
+    with DemoSite() as site:
+        state = monitor(db=db, source="demo", base_url=site.url, work_dir=tmp_path / "w1", return_state=True)
+        summary = state.result()
+        again = monitor(db=db, source="demo", base_url=site.url, work_dir=tmp_path / "w2")
+
+    assert state.is_completed()
+    assert summary["crawl"]["items"] == expected
+    assert summary["store"]["new"] == expected
+    assert again["store"]["new"] == 0 and again["store"]["already_known"] == expected
+
+    store = Store(db)
+    counts = store.counts()
+    assert counts["posts"] == expected
+    assert counts["classified"] == expected
+    assert 0 < counts["queue"] < counts["posts"]
+    assert store.scalar("SELECT count(DISTINCT model_version) FROM classifications") == 1
+
+    # The run is recorded by the real Prefect API, with its task runs.
+    import asyncio
+
+    async def fetch():
+        async with get_client() as client:
+            runs = await client.read_flow_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
+            tasks = await client.read_task_runs()
+            return runs, tasks
+
+    runs, tasks = asyncio.run(fetch())
+    assert runs[0].state.is_completed()
+    names = {t.name.split("-")[0] for t in tasks if t.flow_run_id == state.state_details.flow_run_id}
+    assert {"crawl", "store_posts", "classify", "store_results"} <= names
