@@ -1,0 +1,193 @@
+"""Run one crawl in a subprocess and report what it did.
+
+Scrapy's Twisted reactor cannot be restarted inside one process, so every crawl is
+`python -m scrapy crawl <source> -a k=v ... -O items:jsonlines` in a child process with
+SCRAPY_SETTINGS_MODULE=pantau.crawlers.settings (no scrapy.cfg needed). Next to `out_path` it leaves
+`<out>.log` (the whole Scrapy log) and `<out>.stats.json` (final stats, written by the StatsFile extension).
+The output file is replaced only when the crawl succeeds; an earlier file at `out_path` is never clobbered by
+a failed run (the partial output, if any, is kept as `<out>.partial`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pkgutil
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SETTINGS_MODULE = "pantau.crawlers.settings"
+PLATFORMS_PACKAGE = "pantau.crawlers.platforms"
+LOG_TAIL_LINES = 40
+_ARG_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    items: int  # posts written to out_path (valid, deduplicated)
+    invalid: int  # items dropped by the validation pipeline
+    pages: int  # listing pages fetched and parsed (timeline / search / API pages)
+    errors: int  # ERROR log lines + HTTP error responses given up on
+    returncode: int
+    log_path: Path
+    stats_path: Path | None = None
+    malformed: int = 0  # posts skipped by the parsers (missing id/text, bad time...)
+    duplicates: int = 0  # items dropped as repeats within this crawl
+    retries: int = 0  # requests retried (any reason)
+    retry_after: int = 0  # of which waited for a Retry-After / 429 backoff
+    finish_reason: str | None = None
+
+
+class CrawlError(RuntimeError):
+    """A crawl that could not run or produced nothing usable; the message ends with the log tail."""
+
+    def __init__(self, message: str, *, log_path: Path | None = None, log_tail: str = ""):
+        full = message
+        if log_path is not None:
+            full += f"\nlog: {log_path}"
+        if log_tail:
+            full += f"\n--- last lines of the log ---\n{log_tail}"
+        super().__init__(full)
+        self.log_path, self.log_tail = log_path, log_tail
+
+
+def list_sources() -> list[tuple[str, str]]:
+    """(name, description) of every crawler adapter: the folders of pantau/crawlers/platforms/."""
+    package = importlib.import_module(PLATFORMS_PACKAGE)
+    sources = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if not info.ispkg or info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{PLATFORMS_PACKAGE}.{info.name}")
+        sources.append((info.name, str(getattr(module, "DESCRIPTION", "")).strip()))
+    return sources
+
+
+def run_crawl(
+    source: str,
+    out_path: str | Path,
+    *,
+    spider_args: dict[str, str],
+    settings: dict[str, Any] | None = None,
+    timeout: float | None = None,
+) -> CrawlResult:
+    """Crawl `source` into the JSON Lines file `out_path` (one Post payload per line)."""
+    names = [name for name, _ in list_sources()]
+    if source not in names:
+        raise CrawlError(f"unknown source {source!r}; available: {', '.join(names) or 'none'}")
+    for key in spider_args:
+        if not _ARG_NAME.match(key):
+            raise CrawlError(f"bad spider argument name {key!r}")
+    for key in settings or {}:
+        if not _SETTING_NAME.match(key):
+            raise CrawlError(f"bad Scrapy setting name {key!r}")
+
+    out_path = Path(out_path).absolute()
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path = out_path.with_name(out_path.name + ".log")
+    stats_path = out_path.with_name(out_path.name + ".stats.json")
+    partial_path = out_path.with_name(out_path.name + ".partial")
+    scratch = Path(tempfile.mkdtemp(prefix=".pantau-crawl-", dir=out_path.parent))
+    try:
+        items_tmp, stats_tmp = scratch / "items.jsonl", scratch / "stats.json"
+        cmd = [sys.executable, "-m", "scrapy", "crawl", source]
+        for key, value in spider_args.items():
+            cmd += ["-a", f"{key}={value}"]
+        cmd += ["-O", f"{items_tmp}:jsonlines"]
+        for key, value in {**(settings or {}), "PANTAU_STATS_FILE": str(stats_tmp)}.items():
+            cmd += ["-s", f"{key}={_setting_text(value)}"]
+        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": SETTINGS_MODULE, "PYTHONIOENCODING": "utf-8"}
+        env.pop("SCRAPY_PROJECT", None)
+
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(cmd, cwd=scratch, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+            try:
+                returncode = proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+                _keep_partial(items_tmp, partial_path)
+                raise CrawlError(f"crawl {source} timed out after {timeout}s", log_path=log_path, log_tail=_tail(log_path)) from None
+
+        stats = _read_stats(stats_tmp)
+        if returncode != 0:
+            _keep_partial(items_tmp, partial_path)
+            raise CrawlError(f"crawl {source} failed (exit code {returncode})", log_path=log_path, log_tail=_tail(log_path))
+        if not stats:
+            raise CrawlError(f"crawl {source} wrote no stats (did it start?)", log_path=log_path, log_tail=_tail(log_path))
+        pages = int(stats.get("pantau/pages", 0))
+        errors = int(stats.get("log_count/ERROR", 0)) + int(stats.get("httperror/response_ignored_count", 0))
+        if pages == 0:
+            _keep_partial(items_tmp, partial_path)
+            raise CrawlError(
+                f"crawl {source} fetched no page ({errors} errors, finish reason {stats.get('finish_reason')!r})",
+                log_path=log_path, log_tail=_tail(log_path),
+            )
+        items = _count_lines(items_tmp)
+        if items_tmp.exists():
+            os.replace(items_tmp, out_path)
+        else:
+            out_path.write_bytes(b"")
+        os.replace(stats_tmp, stats_path)
+        partial_path.unlink(missing_ok=True)
+        return CrawlResult(
+            items=items,
+            invalid=int(stats.get("pantau/invalid_items", 0)),
+            pages=pages,
+            errors=errors,
+            returncode=returncode,
+            log_path=log_path,
+            stats_path=stats_path,
+            malformed=int(stats.get("pantau/malformed_posts", 0)),
+            duplicates=int(stats.get("pantau/duplicate_items", 0)),
+            retries=int(stats.get("retry/count", 0)),
+            retry_after=int(stats.get("pantau/retry_after/count", 0)),
+            finish_reason=stats.get("finish_reason"),
+        )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _setting_text(value: Any) -> str:
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value)
+    return str(value)
+
+
+def _read_stats(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _count_lines(path: Path) -> int:
+    if not path.exists():
+        return 0
+    with open(path, "rb") as fh:
+        return sum(1 for line in fh if line.strip())
+
+
+def _keep_partial(items_tmp: Path, partial_path: Path) -> None:
+    if items_tmp.exists() and items_tmp.stat().st_size > 0:
+        os.replace(items_tmp, partial_path)
+
+
+def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
