@@ -22,7 +22,7 @@ def crawl(source: str, out_path: Path, spider_args: dict[str, str]) -> dict:
 
     result = run_crawl(source, out_path, spider_args=spider_args)
     get_run_logger().info("crawl %s: %s", source, result)
-    return asdict(result)
+    return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(result).items()}
 
 
 @task(retries=2, retry_delay_seconds=[1, 5])

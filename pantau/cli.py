@@ -83,7 +83,10 @@ def demo_site(
     from pantau.demo.site import serve_forever
 
     typer.echo(f"demo platform at http://{host}:{port}")
-    serve_forever(host, port)
+    try:
+        serve_forever(host, port)
+    except OSError as exc:
+        raise fail(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 @app.command()
