@@ -1,0 +1,9 @@
+"""pantau's Indonesian classifier: normalisation, rule signals, features, training and classification.
+
+Public entry points:
+    pantau.nlp.normalise.normalise(text) -> str
+    pantau.nlp.signals.extract_signals(text, source="text") -> list[dict]
+    pantau.nlp.train.train(data_path=None, out_dir=None, seed=0) -> dict
+    pantau.nlp.classifier.load(path=None) -> Classifier   (Classifier.classify(posts) -> list[dict])
+Nothing heavy happens at import time; spaCy and the lookup tables load on first use.
+"""

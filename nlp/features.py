@@ -1,0 +1,226 @@
+"""Features for the classifier: normalised text (bio marked) + signal counts.
+
+A post becomes one row of an object array: column 0 is the normalised text, column 1 the
+normalised bio, the other columns are dense signal features in [0, 1] (counts per signal
+and source, capped, plus interaction flags such as "ASN identity AND campaign cue AND no
+news/tip cue"). The bio is *marked* by having its own feature space: `Vectoriser` gives the
+text TF-IDF word 1-2-grams and char_wb 2-5-grams, the bio separate word 1-2-grams and char_wb
+2-4-grams, and scales the dense block (stock scikit-learn TfidfVectorizer and MaxAbsScaler).
+So "guru" in a bio (who is writing) and "guru" in a news text (who is written about) are
+different features; in one shared "bio: ... || text: ..." string they were one feature, and
+held-out recall suffered. The saved model contains only scikit-learn classes (skops-safe);
+all text analysis stays in this package. `Analysed.combined` gives the "bio: ... || text: ..."
+view for display and debugging.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Sequence
+
+import numpy as np
+
+from pantau.nlp.signals import (
+    ASN_SIGNALS,
+    CAMPAIGN_SIGNALS,
+    SIGNAL_NAMES,
+    get_extractor,
+)
+
+FEATURE_VERSION = "1"
+
+BIO_SIGNALS = ("asn_role", "asn_agency", "asn_nip", "non_asn_role", "campaign_team", "party", "candidate_ref", "news_report")
+_POLITICAL_BIO = ("campaign_team", "party", "candidate_ref")
+_HARD_NEGATIVE = ("news_report", "report_tip", "civic_neutral", "neutrality_pledge", "lookalike", "quotation")
+_STRONG_CAMPAIGN = ("vote_call", "paslon_number", "slogan", "rally", "campaign_team", "attack_rival", "all_in",
+                    "gesture_photo", "party_registration", "campaign_attribute", "campaign_interaction", "party")
+DERIVED = (
+    "asn_text", "asn_bio", "asn_any", "non_asn_text", "non_asn_bio", "political_bio", "campaign_any",
+    "campaign_strength", "hard_negative_any", "x_asn_campaign", "x_asn_campaign_clean", "x_asnbio_campaign",
+    "x_nonasn_campaign", "x_asn_news", "x_asn_tip", "x_asn_pledge", "x_asn_civic", "x_asn_lookalike",
+)
+DENSE_NAMES: tuple[str, ...] = (
+    tuple(f"text:{n}" for n in SIGNAL_NAMES) + tuple(f"bio:{n}" for n in BIO_SIGNALS) + DERIVED
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """One post after normalisation and signal extraction."""
+
+    text_norm: str
+    bio_norm: str
+    signals: list[dict] = field(default_factory=list)  # text signals then bio signals
+
+    @property
+    def combined(self) -> str:
+        return combined_text(self.text_norm, self.bio_norm)
+
+
+def combined_text(text_norm: str, bio_norm: str) -> str:
+    return f"bio: {bio_norm} || text: {text_norm}"
+
+
+@lru_cache(maxsize=16384)
+def _analyse_bio(bio: str) -> tuple[str, tuple[dict, ...]]:
+    norm, sigs = get_extractor().analyse(bio, "bio")
+    return norm, tuple(sigs)
+
+
+def analyse_many(texts: Sequence[str], bios: Sequence[str | None]) -> list[Analysed]:
+    """Normalise and extract signals for many posts.
+
+    Texts are tokenised in batches and each distinct text is analysed once per call;
+    bios are cached across calls (an author's bio repeats on every post).
+    """
+    if len(texts) != len(bios):
+        raise ValueError("texts and bios must have the same length")
+    index: dict[str, int] = {}
+    keys = [index.setdefault(t or "", len(index)) for t in texts]
+    unique_results = get_extractor().analyse_many(list(index), "text")
+    out: list[Analysed] = []
+    for key, bio in zip(keys, bios):
+        t_norm, t_sigs = unique_results[key]
+        b_norm, b_sigs = _analyse_bio(bio or "")
+        out.append(Analysed(t_norm, b_norm, [dict(s) for s in t_sigs] + [dict(s) for s in b_sigs]))
+    return out
+
+
+def dense_features(signals: Sequence[dict]) -> list[float]:
+    """Dense feature vector (order = DENSE_NAMES) from a post's text and bio signals."""
+    text_c: dict[str, int] = {}
+    bio_c: dict[str, int] = {}
+    for s in signals:
+        target = text_c if s["source"] == "text" else bio_c
+        target[s["name"]] = target.get(s["name"], 0) + 1
+    vec = [min(text_c.get(n, 0), 3) / 3 for n in SIGNAL_NAMES]
+    vec += [min(bio_c.get(n, 0), 2) / 2 for n in BIO_SIGNALS]
+
+    asn_text = float(any(text_c.get(n) for n in ASN_SIGNALS))
+    asn_bio = float(any(bio_c.get(n) for n in ASN_SIGNALS))
+    asn_any = max(asn_text, asn_bio)
+    non_asn_text = float(bool(text_c.get("non_asn_role")))
+    non_asn_bio = float(bool(bio_c.get("non_asn_role")))
+    political_bio = float(any(bio_c.get(n) for n in _POLITICAL_BIO))
+    n_campaign = sum(text_c.get(n, 0) for n in _STRONG_CAMPAIGN)
+    campaign_any = float(n_campaign > 0 or bool(text_c.get("candidate_ref") and text_c.get("number_emoji")))
+    campaign_strength = min(sum(text_c.get(n, 0) for n in CAMPAIGN_SIGNALS), 6) / 6
+    hard = float(any(text_c.get(n) for n in _HARD_NEGATIVE))
+    news = float(bool(text_c.get("news_report")))
+    tip = float(bool(text_c.get("report_tip")))
+    pledge = float(bool(text_c.get("neutrality_pledge")))
+    civic = float(bool(text_c.get("civic_neutral")))
+    look = float(bool(text_c.get("lookalike")))
+    non_asn_any = max(non_asn_text, non_asn_bio, political_bio)
+    vec += [
+        asn_text, asn_bio, asn_any, non_asn_text, non_asn_bio, political_bio, campaign_any, campaign_strength, hard,
+        asn_any * campaign_any,
+        asn_any * campaign_any * (1 - hard),
+        asn_bio * (1 - non_asn_any) * campaign_any,
+        non_asn_any * (1 - asn_bio) * campaign_any,
+        asn_any * news, asn_any * tip, asn_any * pledge, asn_any * civic, asn_any * look,
+    ]
+    return vec
+
+
+N_TEXT_COLUMNS = 2
+
+
+def build_rows(analysed: Sequence[Analysed]) -> np.ndarray:
+    """Object array (n, 2 + len(DENSE_NAMES)): normalised text, normalised bio, dense features."""
+    rows = np.empty((len(analysed), N_TEXT_COLUMNS + len(DENSE_NAMES)), dtype=object)
+    for i, a in enumerate(analysed):
+        rows[i, 0] = a.text_norm
+        rows[i, 1] = a.bio_norm
+        rows[i, N_TEXT_COLUMNS:] = dense_features(a.signals)
+    return rows
+
+
+def category_matrix(X, rows: np.ndarray, boost: float):
+    """Features for the category head: the shared matrix plus the dense signal block scaled by `boost`
+    (signals such as baliho/foto/deklarasi separate the categories better than n-grams)."""
+    import scipy.sparse as sp
+
+    dense = sp.csr_matrix(_dense(rows))
+    return sp.hstack([X, dense * boost], format="csr")
+
+
+BLOCKS: tuple[tuple[str, int, str], ...] = (
+    # (name, column in build_rows output, analyzer)
+    ("text_word", 0, "word"),
+    ("text_char", 0, "char_wb"),
+    ("bio_word", 1, "word"),
+    ("bio_char", 1, "char_wb"),
+)
+
+
+class Vectoriser:
+    """TF-IDF blocks for text and bio plus the scaled signal block, stacked in a fixed order.
+
+    It only wraps a dict of stock scikit-learn transformers (`blocks`) and their weights; the
+    model file stores that dict, never this class. Works like a ColumnTransformer with
+    transformer weights, except that each distinct string is vectorised once per batch
+    (an author's bio repeats on every post; copy-pasted broadcasts repeat too).
+    """
+
+    def __init__(self, blocks: dict[str, Any], weights: dict[str, float]):
+        self.blocks = blocks
+        self.weights = {k: float(v) for k, v in weights.items()}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> "Vectoriser":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.preprocessing import MaxAbsScaler
+
+        blocks: dict[str, Any] = {}
+        for name, _, analyzer in BLOCKS:
+            spec = config[name]
+            blocks[name] = TfidfVectorizer(
+                lowercase=False, analyzer=analyzer, token_pattern=r"\S+" if analyzer == "word" else None,
+                ngram_range=tuple(spec["ngram_range"]), min_df=spec["min_df"], max_features=spec["max_features"],
+                sublinear_tf=True, dtype=np.float64,
+            )
+        blocks["signals"] = MaxAbsScaler()
+        return cls(blocks, config["weights"])
+
+    def fit(self, rows: np.ndarray) -> "Vectoriser":
+        for name, col, _ in BLOCKS:
+            self.blocks[name].fit(rows[:, col].tolist())
+            vocab = self.blocks[name].vocabulary_
+            # Python ints: skops writes one file per numpy scalar otherwise.
+            self.blocks[name].vocabulary_ = {term: int(index) for term, index in vocab.items()}
+        self.blocks["signals"].fit(_dense(rows))
+        return self
+
+    def transform(self, rows: np.ndarray):
+        import scipy.sparse as sp
+
+        parts = []
+        for name, col, _ in BLOCKS:
+            column = rows[:, col].tolist()
+            index: dict[str, int] = {}
+            inverse = [index.setdefault(value, len(index)) for value in column]
+            block = self.blocks[name].transform(list(index))
+            if len(index) != len(column):
+                block = block[inverse]
+            parts.append(block * self.weights[name])
+        parts.append(sp.csr_matrix(self.blocks["signals"].transform(_dense(rows))) * self.weights["signals"])
+        return sp.hstack(parts, format="csr")
+
+    def fit_transform(self, rows: np.ndarray):
+        return self.fit(rows).transform(rows)
+
+    def feature_names(self) -> list[str]:
+        names: list[str] = []
+        for name, _, _ in BLOCKS:
+            names += [f"{name}:{f}" for f in self.blocks[name].get_feature_names_out()]
+        return names + [f"signals:{d}" for d in DENSE_NAMES]
+
+
+def _dense(rows: np.ndarray) -> np.ndarray:
+    return rows[:, N_TEXT_COLUMNS:].astype(np.float64)
+
+
+def make_vectoriser(config: dict[str, Any]) -> Vectoriser:
+    return Vectoriser.from_config(config)

@@ -1,0 +1,379 @@
+"""Normalisation of Indonesian social-media text, keeping offsets into the original.
+
+The text is tokenised with spaCy's blank Indonesian tokenizer; every original token
+becomes zero or more normalised sub-tokens (``NormToken``) that remember the character
+span of the original token they came from. `normalise()` joins them with spaces for the
+TF-IDF features; `pantau.nlp.signals` matches rules on the same tokens and reports spans
+in the original text.
+
+What is normalised:
+- case (lowercase), letter elongation (``bangettt`` -> ``banget``, ``maaaf`` -> ``maaf``:
+  a collapsed form is only kept when a lexicon knows it, so legit double letters stay);
+- slang and abbreviations (our own map below, then spaCy's ``id_lexeme_norm`` table from
+  the MIT-licensed ``spacy-lookups-data`` package);
+- numbers used for candidate pairs: ``no 2``/``no.2``/``nomer 2`` -> ``nomor 2``, ``02`` ->
+  ``2``, number words after ``nomor``/``paslon`` (``nomor urut dua``, Javanese ``nomer loro``,
+  Sundanese ``nomer tilu``) -> digits, finger emoji (``☝️`` -> ``nomor 1``, ``✌️`` -> ``nomor 2``,
+  ``🤟``/``👌`` -> ``nomor 3``);
+- hashtags are kept (``#pilihnomor2``) and split into words after them
+  (``#PilihNomor2`` -> ``#pilihnomor2 pilih nomor 2``), by case/digit boundaries or, for
+  all-lowercase tags, by a lexicon-based segmentation;
+- URLs become ``url``; mentions are kept; punctuation is dropped.
+
+Stop words are never removed: *tidak, jangan, bakal, dua, ikut, bersama, kami* carry the signal.
+Nothing is computed at import time; the spaCy tokenizer and lookup tables load on first use.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Iterable, Iterator, NamedTuple
+
+NORMALISE_VERSION = "1"
+
+# Our own slang / abbreviation map (written for this project). Applied before the
+# spaCy lexeme_norm table, which covers many more informal spellings.
+SLANG: dict[str, str] = {
+    "yg": "yang", "yng": "yang", "ygy": "yang",
+    "gak": "tidak", "ga": "tidak", "gk": "tidak", "nggak": "tidak", "ngga": "tidak", "enggak": "tidak",
+    "engga": "tidak", "kagak": "tidak", "tdk": "tidak", "tak": "tidak", "ndak": "tidak", "ora": "tidak",
+    "udh": "sudah", "udah": "sudah", "sdh": "sudah", "dah": "sudah", "wis": "sudah", "sampun": "sudah",
+    "jgn": "jangan", "jngn": "jangan", "jangn": "jangan",
+    "utk": "untuk", "utuk": "untuk", "bwt": "buat",
+    "bgt": "banget", "bngt": "banget", "bener": "benar", "bnr": "benar",
+    "sbg": "sebagai", "tgl": "tanggal", "tgll": "tanggal",
+    "dgn": "dengan", "dg": "dengan", "krn": "karena", "karna": "karena", "sy": "saya", "aq": "aku", "gw": "gue",
+    "aja": "saja", "aj": "saja", "kmrn": "kemarin", "kmarin": "kemarin", "bsk": "besok", "dr": "dari",
+    "pd": "pada", "spy": "supaya", "jd": "jadi", "jdi": "jadi", "blm": "belum", "lg": "lagi", "org": "orang",
+    "sm": "sama", "kpd": "kepada", "thn": "tahun", "bpk": "bapak", "bp": "bapak", "ibu2": "ibu",
+    "tp": "tapi", "tpi": "tapi", "klo": "kalau", "kl": "kalau", "kalo": "kalau", "sj": "saja",
+    "bs": "bisa", "bisa2": "bisa", "msh": "masih", "skrg": "sekarang", "skg": "sekarang", "trs": "terus",
+    "sllu": "selalu", "slalu": "selalu", "mnjd": "menjadi", "mjd": "menjadi", "dlm": "dalam", "ttg": "tentang",
+    "pemkab": "pemkab", "kab": "kabupaten", "kec": "kecamatan", "kel": "kelurahan", "prov": "provinsi",
+    "gaes": "gaes", "gais": "gaes", "guys": "gaes", "gaez": "gaes", "gengs": "gaes",
+    "gass": "gas", "gasss": "gas", "gaskeun": "gas", "gaskan": "gas", "gaspol": "gas",
+    "yuk": "yuk", "yok": "yuk", "yuks": "yuk", "kuy": "yuk", "hayu": "ayo", "mari": "mari", "ayok": "ayo",
+    "nmr": "nomor", "nomer": "nomor", "nomr": "nomor", "nmor": "nomor",
+    "dukungg": "dukung", "plis": "tolong", "pls": "tolong",
+    "pilkda": "pilkada", "pemilukada": "pilkada", "cabup": "cabup", "cawabup": "cawabup",
+    "paslon": "paslon", "pasangan": "pasangan",
+    "mksh": "terima kasih", "makasih": "terima kasih", "trims": "terima kasih", "tks": "terima kasih",
+    "ok": "oke", "okey": "oke", "sip": "sip", "p3k": "pppk", "allin": "all in",
+}
+
+# Words that make a lone "no"/"nmr" before a digit mean "nomor".
+_NUMBER_PREFIXES = {"no", "nomor"}
+
+# Number words that, after "nomor", "urut", "paslon", "calon", become digits.
+NUMBER_WORDS: dict[str, str] = {
+    "satu": "1", "dua": "2", "tiga": "3", "empat": "4", "lima": "5",
+    "siji": "1", "setunggal": "1", "loro": "2", "kalih": "2", "telu": "3", "tigo": "3", "papat": "4",
+    "hiji": "1", "kahiji": "1", "kadua": "2", "tilu": "3", "katilu": "3", "opat": "4",
+    "besik": "1", "kekalih": "2", "telung": "3",
+    "wahid": "1",
+}
+_NUMBER_CONTEXT = {"nomor", "urut", "paslon", "calon", "pasangan", "cabup", "cawalkot", "cagub", "kandidat"}
+
+# Finger emoji used as candidate numbers (after removing variation selectors and skin tones).
+EMOJI_NUMBERS: dict[str, str] = {"☝": "1", "👆": "1", "✌": "2", "🤟": "3", "👌": "3"}
+
+# Domain words the lexicon must know (for de-elongation and hashtag segmentation).
+_DOMAIN_WORDS = (
+    "asn pns pppk netral netralitas paslon cabup cawabup cagub cawagub cawalkot calon bupati walikota gubernur "
+    "pilkada pemilu pilih pilihan coblos nyoblos nomor urut menang menangkan lanjutkan periode putaran "
+    "dukung ayo yuk gas mari kampanye relawan timses deklarasi konvoi baliho stiker kaos banner spanduk "
+    "bawaslu kpu bkn kasn dpt tps golput lapor guru bidan perawat camat lurah dinas pemkab pemkot pemprov "
+    "puskesmas rsud kemenag sdn smpn sman smkn bersama rakyat nusantara maju sejahtera hebat berkah amanah "
+    "jaya juara timnas challenge jari banget mantap ayo gaes sehat cerdas bijak damai indonesia kita kami "
+    "kabupaten kota desa kades honorer abdi negara hak suara pemilih pintar saatnya perubahan baru bangkit "
+    "satu dua tiga empat lima siji loro telu hiji tilu opat berakhlak akhlak"
+).split()
+
+_EMOJI_STRIP = {"\ufe0f", "\ufe0e", "\u200d", "\u20e3"}
+_SKIN_TONES = {chr(c) for c in range(0x1F3FB, 0x1F400)}
+_URL_RE = re.compile(r"^(https?://|www\.)\S+$", re.I)
+_RUN_RE = re.compile(r"[^\W\d_]+|\d+(?:[.,:]\d+)*", re.U)
+_CAMEL_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_TRIPLE_RE = re.compile(r"([^\W\d_])\1{2,}", re.U)
+_DOUBLE_RE = re.compile(r"([^\W\d_])\1", re.U)
+_VOWEL_RE = re.compile(r"[aeiou]")
+_TRAILING_DOUBLE_RE = re.compile(r"([^\W\d_])\1$", re.U)
+_LEADING_ZERO_RE = re.compile(r"^0([1-9])$")
+
+
+class NormToken(NamedTuple):
+    """One normalised token and the [start, end) span of the original token it came from."""
+
+    text: str
+    lemma: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def blank_nlp():
+    """The shared `spacy.blank("id")` object (tokenizer and vocab), built once on first use."""
+    import spacy
+
+    return spacy.blank("id")
+
+
+@lru_cache(maxsize=1)
+def lookup_tables():
+    """spaCy's Indonesian `lexeme_norm` and `lemma_lookup` tables from spacy-lookups-data.
+
+    The package registers them under the `spacy_lookups` entry point (``id``) as gzipped
+    JSON files (data/id_lexeme_norm.json.gz, data/id_lemma_lookup.json.gz); spaCy's
+    `load_lookups` finds and decompresses them. Returns (lexeme_norm, lemma_lookup) as spaCy
+    `Table`s (string keys are hashed; look up with `.get(word)`).
+    """
+    from spacy.lookups import load_lookups
+
+    lookups = load_lookups("id", ["lexeme_norm", "lemma_lookup"], strict=True)
+    return lookups.get_table("lexeme_norm"), lookups.get_table("lemma_lookup")
+
+
+@lru_cache(maxsize=1)
+def _lexicon_values() -> frozenset[str]:
+    norm_table, lemma_table = lookup_tables()
+    words = set(lemma_table.values()) | set(norm_table.values()) | set(SLANG.values()) | set(SLANG)
+    words.update(_DOMAIN_WORDS)
+    return frozenset(w for w in words if isinstance(w, str))
+
+
+def in_lexicon(word: str) -> bool:
+    """True if the word is a known Indonesian form (lemma table key or value, norm table, our maps)."""
+    norm_table, lemma_table = lookup_tables()
+    return word in _lexicon_values() or word in lemma_table or word in norm_table
+
+
+def _full_word(word: str) -> bool:
+    """A known word that is not one of our slang abbreviations ("bp", "dg", "sm" are not words)."""
+    if word in SLANG and SLANG[word] != word:
+        return False
+    return in_lexicon(word)
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    """Lemma from spaCy's id_lemma_lookup (mendukung -> dukung, mencoblos -> coblos); the word itself if unknown."""
+    _, lemma_table = lookup_tables()
+    found = lemma_table.get(word)
+    return found if isinstance(found, str) else word
+
+
+def deelongate(word: str) -> str:
+    """Collapse letter elongation: bangettt -> banget, maaaf -> maaf, mantapp -> mantap, saat -> saat."""
+    if _TRIPLE_RE.search(word) and _VOWEL_RE.search(word):  # "pppk", "www" are not elongations
+        one = _TRIPLE_RE.sub(r"\1", word)
+        two = _TRIPLE_RE.sub(r"\1\1", word)
+        if in_lexicon(one) or one in SLANG:
+            word = one
+        elif in_lexicon(two) or two in SLANG:
+            word = two
+        else:
+            word = _deelongate_doubles(one)
+            return word
+    if _DOUBLE_RE.search(word) and not in_lexicon(word):
+        word = _deelongate_doubles(word)
+    return word
+
+
+def _deelongate_doubles(word: str) -> str:
+    # Short words and acronyms keep their double letters (bpp, ppk, bkd ...).
+    if len(word) < 4 or not _VOWEL_RE.search(word):
+        return word
+    # Elongation is usually at the end (bangett, allahh); try that before collapsing every double.
+    for candidate in (_TRAILING_DOUBLE_RE.sub(r"\1", word), _DOUBLE_RE.sub(r"\1", word)):
+        if candidate != word and _full_word(candidate):
+            return candidate
+    return word
+
+
+def _norm_word(word: str) -> str:
+    """Normalise one lowercase alphabetic word (slang, spaCy norm table, elongation)."""
+    if word in SLANG:
+        return SLANG[word]
+    norm_table, _ = lookup_tables()
+    found = norm_table.get(word)
+    if isinstance(found, str):
+        return found
+    fixed = deelongate(word)
+    if fixed != word:
+        if fixed in SLANG:
+            return SLANG[fixed]
+        found = norm_table.get(fixed)
+        if isinstance(found, str):
+            return found
+    return fixed
+
+
+@lru_cache(maxsize=8192)
+def split_hashtag(tag: str) -> tuple[str, ...]:
+    """Words inside a hashtag (without the '#'), lowercase and unnormalised.
+
+    CamelCase and digit boundaries split first (PilihNomor2 -> pilih, nomor, 2); an
+    all-lowercase run is segmented with the lexicon when every piece is a known word
+    (asnnetral -> asn, netral); otherwise the run is kept whole.
+    """
+    body = tag.lstrip("#")
+    pieces: list[str] = []
+    for chunk in re.split(r"[_\W]+", body):
+        if not chunk:
+            continue
+        for part in _CAMEL_RE.findall(chunk) or [chunk]:
+            low = part.lower()
+            if low.isalpha() and len(low) > 6 and not in_lexicon(low):
+                pieces.extend(_segment(low))
+            else:
+                pieces.append(low)
+        # Non-ASCII letters the camel regex skips.
+        if not _CAMEL_RE.findall(chunk):
+            pieces.append(chunk.lower())
+    return tuple(pieces)
+
+
+@lru_cache(maxsize=8192)
+def _segment(word: str) -> tuple[str, ...]:
+    """Split an all-lowercase run into known words (fewest pieces wins); the run itself if impossible."""
+    n = len(word)
+    best: list[tuple[int, int] | None] = [None] * (n + 1)  # (pieces, previous cut)
+    best[0] = (0, 0)
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 20), end):
+            if best[start] is None:
+                continue
+            piece = word[start:end]
+            if len(piece) < 2 and not piece.isdigit():
+                continue
+            if piece in SLANG or in_lexicon(piece) or piece in _NUMBER_PREFIXES:
+                cand = (best[start][0] + 1, start)
+                if best[end] is None or cand[0] < best[end][0]:
+                    best[end] = cand
+    if best[n] is None:
+        return (word,)
+    out: list[str] = []
+    end = n
+    while end > 0:
+        _, start = best[end]
+        out.append(word[start:end])
+        end = start
+    return tuple(reversed(out))
+
+
+def _clean_emoji(text: str) -> str:
+    return "".join(ch for ch in text if ch not in _EMOJI_STRIP and ch not in _SKIN_TONES)
+
+
+def _is_symbol(ch: str) -> bool:
+    return unicodedata.category(ch) in ("So", "Sk", "Sm")
+
+
+@lru_cache(maxsize=65536)
+def normalise_token(token: str) -> tuple[str, ...]:
+    """Normalised pieces of one original token, before the context pass (no + digit, number words)."""
+    text = _clean_emoji(token)
+    if not text:
+        return ()
+    if text[0] == "#" and len(text) > 1:
+        words = split_hashtag(text)
+        out = ["#" + "".join(words)]
+        for w in words:
+            out.extend(normalise_token(w))
+        return tuple(out)
+    if text[0] == "@" and len(text) > 1:
+        return (text.lower(),)
+    if _URL_RE.match(text):
+        return ("url",)
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            out.extend(_norm_text_run("".join(buf)))
+            buf.clear()
+
+    for ch in text:
+        if ch in EMOJI_NUMBERS:
+            flush()
+            out.extend(("nomor", EMOJI_NUMBERS[ch]))
+        elif _is_symbol(ch) and ord(ch) > 0x2000:
+            flush()
+            out.append(ch)
+        else:
+            buf.append(ch)
+    flush()
+    return tuple(out)
+
+
+def _norm_text_run(text: str) -> list[str]:
+    """Letters/digits of a token without emoji: split letter and digit runs, normalise each."""
+    low = text.lower()
+    if low in SLANG:  # e.g. "ibu2", "bisa2"
+        return SLANG[low].split()
+    if re.fullmatch(r"[^\W\d_]+(?:-[^\W\d_]+)+", low):  # reduplication / compounds: keep
+        return [low]
+    out: list[str] = []
+    for run in _RUN_RE.findall(low):
+        if run[0].isdigit():
+            m = _LEADING_ZERO_RE.match(run)
+            out.append(m.group(1) if m else run)
+        else:
+            out.extend(_norm_word(run).split())
+    return out
+
+
+_CONTEXT_TRIGGERS = frozenset(_NUMBER_PREFIXES) | frozenset(NUMBER_WORDS)
+
+
+def _context_pass(words: list[str]) -> list[str]:
+    """Rules that need a neighbour: "no 2" -> "nomor 2"; "nomor urut dua" -> "nomor urut 2"."""
+    if _CONTEXT_TRIGGERS.isdisjoint(words):
+        return words
+    out = list(words)
+    for i, w in enumerate(out):
+        nxt = out[i + 1] if i + 1 < len(out) else ""
+        if w in _NUMBER_PREFIXES and (nxt[:1].isdigit() or nxt == "urut"):
+            out[i] = "nomor"
+        elif w in NUMBER_WORDS and i > 0 and out[i - 1] in _NUMBER_CONTEXT:
+            out[i] = NUMBER_WORDS[w]
+    return out
+
+
+def normalise_tokens(text: str) -> list[NormToken]:
+    """Normalised tokens of `text`, each with the character span of its original token."""
+    return _normalise_doc(blank_nlp().tokenizer(text or ""))
+
+
+def normalise_tokens_many(texts: Iterable[str], batch_size: int = 256) -> list[list[NormToken]]:
+    """`normalise_tokens` over many texts using the tokenizer's batch `pipe`."""
+    return [_normalise_doc(doc) for doc in blank_nlp().tokenizer.pipe((t or "" for t in texts), batch_size=batch_size)]
+
+
+def _normalise_doc(doc) -> list[NormToken]:
+    words: list[str] = []
+    spans: list[tuple[int, int]] = []
+    add_word, add_span, norm_token = words.append, spans.append, normalise_token
+    for tok in doc:
+        text = tok.text
+        pieces = norm_token(text)
+        if not pieces:
+            continue
+        span = (tok.idx, tok.idx + len(text))
+        for p in pieces:
+            add_word(p)
+            add_span(span)
+    words = _context_pass(words)
+    lem = lemma
+    return [NormToken(w, lem(w), s, e) for w, (s, e) in zip(words, spans)]
+
+
+def join_tokens(tokens: Iterable[NormToken]) -> str:
+    return " ".join(t.text for t in tokens)
+
+
+def normalise(text: str) -> str:
+    """Normalised text: lowercase, slang/elongation fixed, numbers and hashtags expanded, tokens space-joined."""
+    return join_tokens(normalise_tokens(text))

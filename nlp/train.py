@@ -1,0 +1,361 @@
+"""Train the ASN-campaign classifier: deterministic, evaluated on held-out template families.
+
+Protocol (all splits are by *family*, i.e. by text template, never by row):
+1. Families are split per kind (category / negative type) into 5 folds with a seeded shuffle;
+   fold 0 is the TEST set, used once for the reported metrics.
+2. The remaining DEV families are split the same way into 4 folds; out-of-fold calibrated
+   probabilities on DEV (each fold scored by a model that never saw its families) choose the
+   flag threshold: the highest F1 among thresholds with precision >= `min_precision` (near-ties
+   within `f1_tolerance` go to the lowest threshold, favouring recall; see `choose_threshold`).
+3. The shipped model is fitted on all DEV families (TF-IDF + signal features, logistic
+   regression, sigmoid calibration with family-grouped folds) and scored on TEST with that
+   threshold; those are the metrics in metrics.json. TEST families never reach the model.
+4. A second head (one-vs-rest logistic regression on the same features plus a boosted copy of
+   the signal block, fitted on DEV positives) predicts the category code of flagged posts.
+
+Same data + same seed -> byte-identical metrics.json and identical predictions.
+model_version = "asn-campaign-" + sha256(data file bytes + config JSON)[:12], where the config
+holds the hyperparameters, the seed and a fingerprint of the feature code.
+The TEST families are not used for the shipped model, so the reported metrics are those of the
+exact model that ships. The data are synthetic (nlp/data/generate.py): held-out-family scores
+say how well the model generalises to unseen sentence templates, not to real posts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import zipfile
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from pantau.nlp.features import DENSE_NAMES, FEATURE_VERSION, analyse_many, build_rows, category_matrix, make_vectoriser
+from pantau.nlp.normalise import NORMALISE_VERSION
+from pantau.nlp.signals import RULES_VERSION
+
+MODEL_FILE = "asn_campaign.skops"
+METRICS_FILE = "metrics.json"
+MODEL_FORMAT = 1
+CATEGORY_CODES = (
+    "kampanye_medsos", "interaksi_pemenangan", "foto_simbol", "hadir_kampanye",
+    "pencalonan_parpol", "fasilitas_negara", "atribut_kampanye",
+)
+
+CONFIG: dict[str, Any] = {
+    "text_word": {"ngram_range": [1, 2], "min_df": 2, "max_features": 20000},
+    "text_char": {"ngram_range": [2, 5], "min_df": 2, "max_features": 30000},
+    "bio_word": {"ngram_range": [1, 2], "min_df": 2, "max_features": 5000},
+    "bio_char": {"ngram_range": [2, 4], "min_df": 2, "max_features": 8000},
+    "weights": {"text_word": 1.0, "text_char": 1.0, "bio_word": 1.0, "bio_char": 1.0, "signals": 0.5},
+    "flag_lr": {"C": 4.0, "solver": "liblinear", "class_weight": "balanced", "max_iter": 2000},
+    "category_lr": {"C": 16.0, "solver": "liblinear", "max_iter": 2000},  # one-vs-rest
+    "category_signal_boost": 3.0,
+    "calibration": {"method": "sigmoid", "folds": 5},
+    "split": {"test_folds": 5, "dev_folds": 4},
+    "min_precision": 0.9,
+    "f1_tolerance": 0.005,
+    "versions": {"normalise": NORMALISE_VERSION, "rules": RULES_VERSION, "features": FEATURE_VERSION, "format": MODEL_FORMAT},
+}
+
+REQUIRED = ("id", "family", "text", "label")
+
+
+class DataError(ValueError):
+    """The labelled file has a bad line; the message names it."""
+
+
+def default_data_path() -> Path:
+    import pantau.nlp.data
+
+    return Path(pantau.nlp.data.__file__).parent / "labelled.jsonl"
+
+
+def default_model_dir() -> Path:
+    import pantau.models
+
+    return Path(pantau.models.__file__).parent
+
+
+def load_examples(path: Path) -> list[dict]:
+    rows: list[dict] = []
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"{path}:{lineno}: invalid JSON: {exc.msg}") from None
+            if not isinstance(row, dict):
+                raise DataError(f"{path}:{lineno}: expected a JSON object")
+            missing = [k for k in REQUIRED if k not in row]
+            if missing:
+                raise DataError(f"{path}:{lineno}: missing field(s) {', '.join(missing)}")
+            if row["label"] not in (0, 1):
+                raise DataError(f"{path}:{lineno}: label must be 0 or 1")
+            cat = row.get("category")
+            if row["label"] == 1 and cat not in CATEGORY_CODES:
+                raise DataError(f"{path}:{lineno}: a positive needs a category code, got {cat!r}")
+            if not isinstance(row["text"], str):
+                raise DataError(f"{path}:{lineno}: text must be a string")
+            rows.append(row)
+    if not rows:
+        raise DataError(f"{path}: no examples")
+    if len({r["label"] for r in rows}) < 2:
+        raise DataError(f"{path}: needs both labels")
+    return rows
+
+
+def code_fingerprint() -> str:
+    """SHA-256 (first 12 hex) of the code that turns a post into features, so that a changed rule
+    or normaliser gives a new model version even when the data and hyperparameters are the same."""
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for name in ("normalise.py", "signals.py", "features.py", "train.py"):
+        h.update(name.encode() + b"\0" + (here / name).read_bytes())
+    return h.hexdigest()[:12]
+
+
+def model_version(data_bytes: bytes, config: dict) -> str:
+    h = hashlib.sha256()
+    h.update(data_bytes)
+    h.update(json.dumps(config, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+    return "asn-campaign-" + h.hexdigest()[:12]
+
+
+def family_kind(family: str) -> str:
+    return family.split(".", 1)[0]
+
+
+def family_folds(families: Sequence[str], k: int, seed: int) -> dict[str, int]:
+    """Assign each family to one of k folds, spreading every kind over the folds (seeded)."""
+    rng = random.Random(seed)
+    by_kind: dict[str, list[str]] = {}
+    for fam in sorted(set(families)):
+        by_kind.setdefault(family_kind(fam), []).append(fam)
+    folds: dict[str, int] = {}
+    offset = 0
+    for kind in sorted(by_kind):
+        fams = by_kind[kind]
+        rng.shuffle(fams)
+        for i, fam in enumerate(fams):
+            folds[fam] = (offset + i) % k
+        offset += len(fams)  # rotate so small kinds do not all start in fold 0
+    return folds
+
+
+# --- model pieces --------------------------------------------------------------------------------
+
+
+def _fit_flag(X, y: np.ndarray, groups: np.ndarray, seed: int):
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    lr = LogisticRegression(random_state=seed, **CONFIG["flag_lr"])
+    n_groups = len(set(groups.tolist()))
+    folds = min(CONFIG["calibration"]["folds"], n_groups)
+    splits = [(tr.astype(np.int32), te.astype(np.int32)) for tr, te in GroupKFold(n_splits=folds).split(X, y, groups)]
+    clf = CalibratedClassifierCV(lr, method=CONFIG["calibration"]["method"], cv=splits, ensemble=False)
+    clf.fit(X, y)
+    # The fold indices are only needed during fit; keep the saved model small.
+    clf.cv = folds
+    return clf
+
+
+def _fit_category(X, cats: list[str], seed: int):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+
+    if len(set(cats)) < 2:
+        return None
+    return OneVsRestClassifier(LogisticRegression(random_state=seed, **CONFIG["category_lr"])).fit(X, cats)
+
+
+def _fit_all(rows_X: np.ndarray, y: np.ndarray, groups: np.ndarray, cats: list, seed: int):
+    vec = make_vectoriser(CONFIG)
+    X = vec.fit_transform(rows_X)
+    flag = _fit_flag(X, y, groups, seed)
+    pos = np.flatnonzero(y == 1)
+    cat_X = category_matrix(X[pos], rows_X[pos], CONFIG["category_signal_boost"])
+    cat_head = _fit_category(cat_X, [cats[i] for i in pos], seed) if len(pos) else None
+    return vec, flag, cat_head
+
+
+def choose_threshold(y: np.ndarray, p: np.ndarray, min_precision: float, f1_tolerance: float = 0.0) -> tuple[float, dict]:
+    """Flag threshold from validation scores: maximise F1 among thresholds with precision >= min_precision
+    (if none reaches it: maximise F1 overall). Thresholds whose F1 is within `f1_tolerance` of that
+    best F1 (and that meet the precision floor) count as ties; the lowest of them wins, favouring recall,
+    because the F1 curve of well-separated scores has a long flat top and its exact maximum is noise.
+    """
+    rows = []
+    for t in np.unique(np.round(p, 6)):
+        pred = p >= t
+        tp = int(np.sum(pred & (y == 1)))
+        fp = int(np.sum(pred & (y == 0)))
+        fn = int(np.sum(~pred & (y == 1)))
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        rows.append((float(t), prec, rec, f1))
+    eligible = [r for r in rows if r[1] >= min_precision]
+    pool = eligible or rows
+    best_f1 = max(r[3] for r in pool)
+    chosen = min((r for r in pool if r[3] >= best_f1 - f1_tolerance), key=lambda r: r[0])
+    return chosen[0], {
+        "precision": chosen[1], "recall": chosen[2], "f1": chosen[3], "best_f1": best_f1,
+        "met_min_precision": bool(eligible),
+        "rule": f"lowest threshold with precision >= {min_precision} and F1 within {f1_tolerance} of the best",
+    }
+
+
+def binary_metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict:
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    pred = p >= threshold
+    tp = int(np.sum(pred & (y == 1)))
+    fp = int(np.sum(pred & (y == 0)))
+    fn = int(np.sum(~pred & (y == 1)))
+    tn = int(np.sum(~pred & (y == 0)))
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    out = {
+        "n": int(len(y)), "positives": int(np.sum(y == 1)),
+        "tp": tp, "fp": fp, "fn": fn, "tn": tn,
+        "precision": prec, "recall": rec, "f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0,
+    }
+    if len(set(y.tolist())) == 2:
+        out["roc_auc"] = float(roc_auc_score(y, p))
+        out["average_precision"] = float(average_precision_score(y, p))
+    return out
+
+
+def _round(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return round(obj, 6)
+    if isinstance(obj, dict):
+        return {k: _round(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_round(v) for v in obj]
+    return obj
+
+
+def out_of_fold_scores(rows_X: np.ndarray, y: np.ndarray, fams: np.ndarray, cats: list, idx: np.ndarray, seed: int) -> np.ndarray:
+    """Calibrated scores for rows `idx`, each from a model fitted without that row's family fold."""
+    k_folds = CONFIG["split"]["dev_folds"]
+    fold = family_folds(fams[idx].tolist(), k_folds, seed + 1)
+    fold_arr = np.array([fold[f] for f in fams[idx]])
+    oof = np.zeros(len(idx))
+    for k in range(k_folds):
+        val_mask = fold_arr == k
+        tr = idx[~val_mask]
+        if not val_mask.any() or len(set(y[tr].tolist())) < 2:
+            continue
+        vec, flag, _ = _fit_all(rows_X[tr], y[tr], fams[tr], [cats[i] for i in tr], seed)
+        oof[val_mask] = flag.predict_proba(vec.transform(rows_X[idx[val_mask]]))[:, 1]
+    return oof
+
+
+# --- entry point -----------------------------------------------------------------------------------
+
+
+def train(data_path: Path | None = None, out_dir: Path | None = None, seed: int = 0) -> dict:
+    """Train, evaluate on held-out families, write <out_dir>/asn_campaign.skops and metrics.json.
+
+    Returns the metrics dict (also written to metrics.json).
+    """
+    import skops.io as sio
+
+    data_path = Path(data_path) if data_path else default_data_path()
+    out_dir = Path(out_dir) if out_dir else default_model_dir()
+    if not data_path.exists():
+        raise FileNotFoundError(f"labelled data not found at {data_path}")
+    data_bytes = data_path.read_bytes()
+    examples = load_examples(data_path)
+    config = {**CONFIG, "code": code_fingerprint(), "seed": seed}
+    version = model_version(data_bytes, config)
+
+    analysed = analyse_many([r["text"] for r in examples], [r.get("bio") or "" for r in examples])
+    rows_X = build_rows(analysed)
+    y = np.array([int(r["label"]) for r in examples])
+    fams = np.array([r["family"] for r in examples])
+    cats = [r.get("category") for r in examples]
+
+    test_fold = family_folds(fams.tolist(), CONFIG["split"]["test_folds"], seed)
+    is_test = np.array([test_fold[f] == 0 for f in fams])
+    dev = np.flatnonzero(~is_test)
+    test = np.flatnonzero(is_test)
+    if len(set(y[dev].tolist())) < 2:
+        raise DataError("the development split needs both labels; add more families")
+
+    # Out-of-fold probabilities on DEV (family folds) choose the threshold.
+    oof = out_of_fold_scores(rows_X, y, fams, cats, dev, seed)
+    threshold, val_summary = choose_threshold(y[dev], oof, CONFIG["min_precision"], CONFIG["f1_tolerance"])
+
+    # Final model on all DEV families; TEST families are scored once.
+    vec, flag, cat_head = _fit_all(rows_X[dev], y[dev], fams[dev], [cats[i] for i in dev], seed)
+    metrics: dict[str, Any] = {
+        "model_version": version,
+        "threshold": threshold,
+        "seed": seed,
+        "data": {"path": data_path.name, "sha256": hashlib.sha256(data_bytes).hexdigest(), "examples": len(examples),
+                 "positives": int(y.sum()), "families": len(set(fams.tolist()))},
+        "split": {"unit": "family (text template)", "dev_examples": int(len(dev)), "test_examples": int(len(test)),
+                  "dev_families": len(set(fams[dev].tolist())), "test_families": len(set(fams[test].tolist())),
+                  "test_family_list": sorted(set(fams[test].tolist()))},
+        "validation_oof": {**binary_metrics(y[dev], oof, threshold), "selection": val_summary},
+        "config": config,
+    }
+    if len(test):
+        X_test = vec.transform(rows_X[test])
+        p_test = flag.predict_proba(X_test)[:, 1]
+        metrics["test"] = binary_metrics(y[test], p_test, threshold)
+        metrics["test"]["false_positive_rate_by_kind"] = _fp_by_kind(fams[test], y[test], p_test >= threshold)
+        metrics["test"]["recall_by_category"] = _recall_by_category([cats[i] for i in test], y[test], p_test >= threshold)
+        if cat_head is not None:
+            pos = np.flatnonzero(y[test] == 1)
+            if len(pos):
+                pred_cat = cat_head.predict(category_matrix(X_test[pos], rows_X[test[pos]], CONFIG["category_signal_boost"]))
+                true_cat = [cats[test[i]] for i in pos]
+                metrics["test"]["category_accuracy_on_positives"] = float(np.mean([a == b for a, b in zip(pred_cat, true_cat)]))
+    metrics = _round(metrics)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    bundle = {
+        "format": MODEL_FORMAT,
+        "model_version": version,
+        "threshold": float(threshold),
+        "dense_names": list(DENSE_NAMES),
+        "features": vec.blocks,
+        "feature_weights": vec.weights,
+        "flag": flag,
+        "category": cat_head,
+        "category_signal_boost": float(CONFIG["category_signal_boost"]),
+        "config": json.loads(json.dumps(config)),
+    }
+    tmp = out_dir / (MODEL_FILE + ".tmp")
+    sio.dump(bundle, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    tmp.replace(out_dir / MODEL_FILE)
+    (out_dir / METRICS_FILE).write_text(json.dumps(metrics, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    return metrics
+
+
+def _fp_by_kind(fams: np.ndarray, y: np.ndarray, flagged: np.ndarray) -> dict:
+    out: dict[str, dict] = {}
+    for kind in sorted({family_kind(f) for f in fams.tolist()}):
+        mask = np.array([family_kind(f) == kind for f in fams]) & (y == 0)
+        if mask.any():
+            out[kind] = {"negatives": int(mask.sum()), "flagged": int(flagged[mask].sum())}
+    return out
+
+
+def _recall_by_category(cats: list, y: np.ndarray, flagged: np.ndarray) -> dict:
+    out: dict[str, dict] = {}
+    for code in CATEGORY_CODES:
+        mask = np.array([c == code for c in cats]) & (y == 1)
+        if mask.any():
+            out[code] = {"positives": int(mask.sum()), "flagged": int(flagged[mask].sum())}
+    return out

@@ -1,0 +1,133 @@
+"""Rule signals on concrete cases, including the hard negatives; offsets into the original text."""
+
+import pytest
+
+from pantau.nlp.signals import SIGNAL_NAMES, extract_signals, find_nips, valid_nip
+
+
+def names(text, source="text"):
+    return {s["name"] for s in extract_signals(text, source)}
+
+
+def spans(text, name):
+    return [s["text"] for s in extract_signals(text) if s["name"] == name]
+
+
+def test_every_signal_points_into_the_original_text():
+    text = "Sbg guru SDN 3 Sleman sy ajak dukung paslon no urut 2 ✌️ tgl 27, #MenangBersama!! NIP 19850312 201001 2 005"
+    sigs = extract_signals(text)
+    assert sigs
+    for s in sigs:
+        assert set(s) == {"name", "source", "start", "end", "text"}
+        assert s["source"] == "text" and s["name"] in SIGNAL_NAMES
+        assert text[s["start"]:s["end"]] == s["text"]
+    assert "paslon no urut 2" in spans(text, "paslon_number")[0]
+    assert spans(text, "number_emoji") == ["✌"]
+    assert spans(text, "asn_nip") == ["19850312 201001 2 005"]
+
+
+@pytest.mark.parametrize("text, role", [
+    ("Saya guru SDN 2 Bantul", "guru"),
+    ("Bidan puskesmas Ngaglik", "Bidan"),
+    ("Camat Depok hadir", "Camat"),
+    ("kami PPPK kabupaten", "PPPK"),
+    ("sebagai abdi negara", "abdi negara"),
+    ("Kepala Dinas Sosial", "Kepala Dinas"),
+])
+def test_asn_roles(text, role):
+    assert role in spans(text, "asn_role")
+
+
+@pytest.mark.parametrize("text, not_asn", [
+    ("Kepala Desa Sukamaju siap menangkan paslon 01", "Kepala Desa"),
+    ("Kades Mekarsari ikut deklarasi", "Kades"),
+    ("Guru honorer juga ikut deklarasi paslon", "Guru honorer"),
+    ("Pensiunan guru SD, dukung nomor 1", "Pensiunan guru"),
+    ("Tenaga honorer Dinas Kesehatan", "honorer"),
+])
+def test_kepala_desa_honorer_and_pensioners_are_not_asn(text, not_asn):
+    sigs = names(text)
+    assert "asn_role" not in sigs
+    assert any(not_asn in t for t in spans(text, "non_asn_role"))
+
+
+@pytest.mark.parametrize("text, agency", [
+    ("PNS Dinas Pendidikan Kab. Bantul", "Dinas Pendidikan"),
+    ("Perawat RSUD Sleman", "RSUD"),
+    ("Guru SMPN 1 Garut", "SMPN 1"),
+    ("Staf Pemkab Garut", "Pemkab"),
+    ("Penghulu KUA Ngaglik", "KUA"),
+])
+def test_agencies(text, agency):
+    assert agency in spans(text, "asn_agency")
+
+
+@pytest.mark.parametrize("digits, ok", [
+    ("198503122010012005", True),
+    ("19850312 201001 2 005", True),
+    ("198513122010012005", False),  # birth month 13
+    ("198502302010012005", False),  # 30 February
+    ("198503122010132005", False),  # appointment month 13
+    ("198503122010013005", False),  # sex digit must be 1 or 2
+    ("198503122010012000", False),  # serial 000
+    ("198503121990012005", False),  # appointed at age 4
+    ("18500312201001200", False),  # 17 digits
+])
+def test_nip_validation(digits, ok):
+    assert valid_nip(digits) is ok
+    assert bool(find_nips(f"NIP. {digits} guru")) is ok
+
+
+def test_nip_inside_a_longer_number_is_not_a_nip():
+    assert find_nips("rekening 11985031220100120051") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ayo coblos nomor urut 2 tanggal 27!", {"vote_call", "paslon_number"}),
+    ("Jangan lupa pilih Arif-Hamzah nomor 2 ya", {"vote_call", "paslon_number"}),
+    ("Ojo lali nyoblos nomer loro, dulur!", {"vote_call", "paslon_number"}),
+    ("Hayu urang milih nomer tilu", {"vote_call"}),
+    ("pendukung 02 merapat", {"campaign_team", "paslon_number"}),
+    ("#HebatMenang pokoknya menang satu putaran", {"slogan"}),
+    ("Hadir di deklarasi paslon, ikut konvoi relawan", {"rally", "campaign_team", "candidate_ref"}),
+    ("Pokoknya all in untuk paslon 3", {"all_in", "paslon_number"}),
+    ("Foto bareng cabup, salam dua jari", {"gesture_photo", "candidate_ref"}),
+    ("Ambil formulir pendaftaran bakal calon di DPC Partai Maju Jaya", {"party_registration", "party"}),
+    ("Pakai mobil dinas ke acara relawan", {"state_facility"}),
+    ("Pasang baliho dan bagi-bagi stiker", {"campaign_attribute"}),
+    ("Yuk follow akun resmi paslon dan share videonya", {"campaign_interaction"}),
+    ("Jangan pilih calon boneka", {"attack_rival"}),
+])
+def test_campaign_cues(text, expected):
+    assert expected <= names(text)
+
+
+@pytest.mark.parametrize("text, expected, absent", [
+    ("Alhamdulillah anak kami juara 2 lomba mewarnai", {"lookalike"}, {"paslon_number", "number_ref"}),
+    ("Pesan menu nomor 2 ya kak", {"lookalike"}, {"paslon_number", "number_ref"}),
+    ("Ayo dukung timnas malam ini!", {"lookalike"}, {"vote_call"}),
+    ("Ikutan dua jari challenge bareng murid", {"lookalike"}, {"gesture_photo"}),
+    ("RT 02 RW 05 kerja bakti", {"lookalike"}, {"paslon_number"}),
+    ("Rapat jam 07.00 tanggal 02/11", set(), {"paslon_number"}),
+    ("Deklarasi netralitas se-kabupaten #ASNNetral", {"neutrality_pledge"}, {"rally", "asn_role"}),
+    ("Bawaslu menemukan oknum camat diduga hadir di deklarasi", {"news_report", "asn_role"}, set()),
+    ("Lapor @bawaslu_ri ada guru kampanye", {"report_tip"}, set()),
+    ("Jangan golput, gunakan hak pilih di TPS, cek DPT", {"civic_neutral"}, set()),
+    ('Video guru ajak murid "coblos nomor 2" beredar luas', {"quotation", "news_report"}, set()),
+])
+def test_hard_negative_cues(text, expected, absent):
+    found = names(text)
+    assert expected <= found
+    assert not (absent & found)
+
+
+def test_bio_source_and_bad_source():
+    sigs = extract_signals("Guru SDN 4 Bantul | NIP 198503122010012005", "bio")
+    assert {s["source"] for s in sigs} == {"bio"}
+    assert {"asn_role", "asn_agency", "asn_nip"} <= {s["name"] for s in sigs}
+    with pytest.raises(ValueError, match="source must be"):
+        extract_signals("x", "caption")
+
+
+def test_empty_text_has_no_signals():
+    assert extract_signals("") == []

@@ -1,0 +1,146 @@
+"""Labelled data generator and training: determinism, honest family split, skops round trip."""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pantau.nlp.classifier import TRUSTED_TYPES, load
+from pantau.nlp.data import generate
+from pantau.nlp.train import CATEGORY_CODES, DataError, default_data_path, family_folds, model_version, train
+from pantau.post import Author, Post
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return [json.loads(line) for line in default_data_path().read_text(encoding="utf-8").splitlines()]
+
+
+def test_generator_reproduces_the_committed_file_byte_for_byte(tmp_path):
+    out = tmp_path / "labelled.jsonl"
+    generate.write(out)
+    assert out.read_bytes() == default_data_path().read_bytes()
+
+
+def test_labelled_data_shape(rows):
+    assert len(rows) >= 2000
+    assert all(set(r) == {"id", "family", "platform", "text", "bio", "label", "category"} for r in rows)
+    assert len({r["id"] for r in rows}) == len(rows)
+    negatives = [r for r in rows if r["label"] == 0]
+    assert len(negatives) >= len(rows) / 2
+    assert all(r["category"] is None for r in negatives)
+    assert {r["category"] for r in rows if r["label"] == 1} == set(CATEGORY_CODES)
+    # Campaign families hold both labels: the same kind of text from ASN and from non-ASN authors.
+    by_family = Counter((r["family"], r["label"]) for r in rows)
+    mixed = {f for f, _ in by_family if (f, 0) in by_family and (f, 1) in by_family}
+    assert len(mixed) >= 40
+    families = {r["family"] for r in rows}
+    assert len(families) >= 100
+    # Hard negatives of every kind are present.
+    kinds = {f.split(".")[0] for f in families}
+    assert {"neg_berita", "neg_laporan_warga", "neg_ikrar", "neg_civic", "neg_mirip", "neg_asn_kerja", "neg_kandidat"} <= kinds
+
+
+def test_family_folds_keep_families_whole_and_spread_kinds():
+    fams = [f"{kind}.t{i:02d}" for kind in ("a", "b", "c") for i in range(7)]
+    folds = family_folds(fams + fams, 5, seed=3)
+    assert set(folds) == set(fams)
+    for kind in ("a", "b", "c"):
+        assert len({folds[f] for f in fams if f.startswith(kind)}) == 5
+    assert folds == family_folds(list(reversed(fams)), 5, seed=3)
+
+
+def test_model_version_follows_the_data():
+    cfg = {"x": 1}
+    assert model_version(b"a", cfg) == model_version(b"a", cfg)
+    assert model_version(b"a", cfg) != model_version(b"b", cfg)
+    assert model_version(b"a", cfg) != model_version(b"a", {"x": 2})
+    assert model_version(b"a", cfg).startswith("asn-campaign-") and len(model_version(b"a", cfg)) == len("asn-campaign-") + 12
+
+
+@pytest.fixture(scope="module")
+def subset(rows, tmp_path_factory):
+    """Every sixth family of the real data: small enough to train in seconds, all categories present."""
+    families = sorted({r["family"] for r in rows})[::6]
+    path = tmp_path_factory.mktemp("data") / "subset.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows if r["family"] in families), encoding="utf-8")
+    return path
+
+
+PROBES = [
+    ("Guru SDN 5 Kudus", "Ayo coblos nomor 2 tanggal 27, menang satu putaran!"),
+    ("Kepala Desa Jatirejo", "Ayo coblos nomor 2 tanggal 27, menang satu putaran!"),
+    ("Bidan Puskesmas Jati", "Posyandu balita besok jam 8 di balai desa"),
+    ("", "Bawaslu Kudus memeriksa guru yang diduga kampanye"),
+]
+
+
+def _probe(model_path):
+    clf = load(model_path)
+    posts = [Post(platform="t", post_id=str(i), text=t, author=Author(bio=b)) for i, (b, t) in enumerate(PROBES)]
+    return clf.classify(posts)
+
+
+def test_training_is_deterministic_and_round_trips(subset, tmp_path):
+    m1 = train(subset, tmp_path / "a", seed=0)
+    m2 = train(subset, tmp_path / "b", seed=0)
+    assert (tmp_path / "a" / "metrics.json").read_bytes() == (tmp_path / "b" / "metrics.json").read_bytes()
+    assert m1 == m2 == json.loads((tmp_path / "a" / "metrics.json").read_text())
+    assert _probe(tmp_path / "a" / "asn_campaign.skops") == _probe(tmp_path / "b" / "asn_campaign.skops")
+
+    # Honest split: test families never overlap the families the model was fitted on.
+    data = [json.loads(line) for line in subset.read_text().splitlines()]
+    test_fams = set(m1["split"]["test_family_list"])
+    assert test_fams and test_fams < {r["family"] for r in data}
+    assert m1["split"]["test_examples"] == sum(r["family"] in test_fams for r in data)
+    assert m1["model_version"] == model_version(subset.read_bytes(), m1["config"])
+    assert 0.0 < m1["threshold"] < 1.0
+
+    # skops round trip: the loaded model reproduces the held-out confusion counts computed before saving.
+    import skops.io as sio
+
+    model = tmp_path / "a" / "asn_campaign.skops"
+    assert set(sio.get_untrusted_types(file=model)) <= set(TRUSTED_TYPES)
+    clf = load(model)
+    assert clf.version == m1["model_version"] and clf.threshold == m1["threshold"]
+    test_rows = [r for r in data if r["family"] in test_fams]
+    res = clf.classify([Post(platform=r["platform"], post_id=r["id"], text=r["text"], author=Author(bio=r["bio"]))
+                        for r in test_rows])
+    y = np.array([r["label"] for r in test_rows])
+    flagged = np.array([r["flagged"] for r in res])
+    assert int((flagged & (y == 1)).sum()) == m1["test"]["tp"]
+    assert int((flagged & (y == 0)).sum()) == m1["test"]["fp"]
+
+
+def test_bad_training_data_is_named(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "1", "family": "f", "text": "x", "label": 1, "category": "kampanye_medsos"}\n{oops\n')
+    with pytest.raises(DataError, match=r"bad.jsonl:2: invalid JSON"):
+        train(path, tmp_path / "out")
+    path.write_text('{"id": "1", "family": "f", "text": "x", "label": 1, "category": "nope"}\n')
+    with pytest.raises(DataError, match="category code"):
+        train(path, tmp_path / "out")
+    with pytest.raises(FileNotFoundError, match="labelled data not found"):
+        train(tmp_path / "missing.jsonl", tmp_path / "out")
+    assert not (tmp_path / "out" / "asn_campaign.skops").exists()
+
+
+def test_threshold_choice_respects_the_precision_floor_and_prefers_recall_on_ties():
+    from pantau.nlp.train import choose_threshold
+
+    y = np.array([0, 0, 0, 0, 1, 0, 1, 1, 1, 1])
+    p = np.array([0.05, 0.1, 0.2, 0.3, 0.35, 0.4, 0.6, 0.7, 0.8, 0.9])
+    t, info = choose_threshold(y, p, min_precision=0.9)
+    assert t == 0.6 and info["precision"] == 1.0 and info["recall"] == 0.8
+    # With a tolerance, a lower threshold of almost the same F1 wins if it keeps the precision floor.
+    y = np.array([0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1])
+    p = np.array([0.05, 0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95])
+    assert choose_threshold(y, p, min_precision=0.75)[0] == 0.5
+    t2, info2 = choose_threshold(y, p, min_precision=0.75, f1_tolerance=0.05)
+    assert t2 == 0.3 and info2["recall"] == 1.0 and info2["precision"] >= 0.75
+    assert choose_threshold(y, p, min_precision=0.8, f1_tolerance=0.05)[0] == 0.5  # 0.3 breaks the floor
+    # No threshold reaches the floor: best F1 overall, and the summary says so.
+    _, info3 = choose_threshold(np.array([1, 0, 1, 0]), np.array([0.1, 0.9, 0.2, 0.8]), min_precision=0.99)
+    assert info3["met_min_precision"] is False
