@@ -23,6 +23,7 @@ demo: $(STAMP)
 
 # Set up, then run the whole test suite (pytest exits non-zero when no test ran).
 test: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	$(BIN)/python -m pytest $(ARGS)
 
 # Re-pin every transitive dependency after changing pyproject.toml.

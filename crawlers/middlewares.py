@@ -85,3 +85,67 @@ class RetryAfterMiddleware(RetryMiddleware):
         if delay > 0:
             await sleep(delay)
         return retry
+
+
+def rate_limit_wait(headers: Any, now: float) -> float | None:
+    """Seconds until the rate-limit window resets when the response says none are left, else None.
+
+    Reads X API (`x-rate-limit-remaining` / `x-rate-limit-reset`, epoch seconds), Mastodon
+    (`X-RateLimit-Remaining` / `X-RateLimit-Reset`, ISO 8601 time) and Bluesky (`ratelimit-remaining` /
+    `ratelimit-reset`, epoch seconds).
+    """
+    for remaining_name, reset_name in (
+        (b"x-rate-limit-remaining", b"x-rate-limit-reset"),
+        (b"X-RateLimit-Remaining", b"X-RateLimit-Reset"),
+        (b"ratelimit-remaining", b"ratelimit-reset"),
+    ):
+        remaining = headers.get(remaining_name)
+        if remaining is None:
+            continue
+        try:
+            if int(remaining.decode("latin-1").strip()) > 0:
+                return None
+        except ValueError:
+            return None
+        reset = headers.get(reset_name)
+        if reset is None:
+            return None
+        text = reset.decode("latin-1").strip()
+        if text.isdigit():
+            return max(0.0, int(text) - now)
+        try:
+            when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        return max(0.0, when.timestamp() - now)
+    return None
+
+
+class RateLimitHeadersMiddleware:
+    """When a response says the rate-limit window is used up, wait until it resets before the response goes on
+    (so the next page is requested only then). Capped by RATE_LIMIT_MAX_WAIT seconds. Stats
+    `pantau/rate_limit/waits`, `pantau/rate_limit/seconds`."""
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+        self.max_wait = crawler.settings.getfloat("RATE_LIMIT_MAX_WAIT", 900.0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "RateLimitHeadersMiddleware":
+        return cls(crawler)
+
+    async def process_response(self, request: Request, response: Response) -> Response:
+        import time
+
+        wait = rate_limit_wait(response.headers, time.time())
+        if wait is None:
+            return response
+        wait = min(wait, self.max_wait)
+        self.crawler.stats.inc_value("pantau/rate_limit/waits")
+        self.crawler.stats.inc_value("pantau/rate_limit/seconds", wait)
+        logger.info("rate limit used up at %s: waiting %.1fs for the window to reset", request.url, wait)
+        if wait > 0:
+            await sleep(wait)
+        return response

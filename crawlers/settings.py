@@ -46,10 +46,19 @@ DOWNLOADER_MIDDLEWARES = {
     # Replaced by a subclass that also honours Retry-After on 429/503.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "pantau.crawlers.middlewares.RetryAfterMiddleware": 550,
+    # Waits for the window to reset when x-rate-limit-remaining / X-RateLimit-Remaining reaches 0.
+    "pantau.crawlers.middlewares.RateLimitHeadersMiddleware": 560,
 }
+# Longest wait for a rate-limit window to reset (seconds).
+RATE_LIMIT_MAX_WAIT = 900.0
 ITEM_PIPELINES = {
     "pantau.crawlers.pipelines.PostValidationPipeline": 100,
+    # Crash-safe JSON Lines output (PANTAU_ITEMS_FILE, set by run_crawl); off when unset.
+    "pantau.crawlers.pipelines.JsonlWriterPipeline": 900,
 }
+PANTAU_ITEMS_FILE = None
+# Resume points of page chains (set by run_crawl(resume_dir=...)); unset = no checkpoints.
+PANTAU_CHECKPOINT_FILE = None
 EXTENSIONS = {
     "pantau.crawlers.extensions.StatsFile": 900,
 }

@@ -70,8 +70,21 @@ def demo(
         f"stored in {db}: {counts['posts']} posts, {counts['flagged']} flagged, "
         f"{counts['queue']} in the triage queue ({time.perf_counter() - started:.1f}s)"
     )
+    _ensure_demo_account(Store(db))
     if serve:
         _serve(db, host, port)
+
+
+def _ensure_demo_account(store) -> None:
+    """The demo needs someone to log in: create `demo` (supervisor) once, printing its password once."""
+    import secrets
+
+    if store.scalar("SELECT count(*) FROM users"):
+        return
+    password = os.environ.get("PANTAU_DEMO_PASSWORD") or secrets.token_urlsafe(12)
+    store.add_user("demo", password, "supervisor", actor="demo")
+    shown = "(from PANTAU_DEMO_PASSWORD)" if os.environ.get("PANTAU_DEMO_PASSWORD") else password
+    typer.echo(f"demo account: username demo, password {shown} (shown once; change it with `pantau user passwd demo`)")
 
 
 @app.command("demo-site")
@@ -98,6 +111,16 @@ def sources() -> None:
         typer.echo(f"{name:12} {description}")
 
 
+def _spider_args(base: dict[str, object], extra: list[str] | None) -> dict[str, str]:
+    spider_args = {k: str(v) for k, v in base.items() if v}
+    for item in extra or []:
+        if "=" not in item:
+            raise fail(f"-a expects NAME=VALUE, got {item!r}")
+        k, v = item.split("=", 1)
+        spider_args[k] = v
+    return spider_args
+
+
 @app.command()
 def crawl(
     output: Annotated[Path, typer.Option("-o", "--output", help="JSON Lines file of Posts to write.")],
@@ -106,21 +129,102 @@ def crawl(
     query: Annotated[Optional[str], typer.Option(help="Search query, if the source supports it.")] = None,
     max_pages: Annotated[Optional[int], typer.Option(help="Stop after this many pages.")] = None,
     arg: Annotated[Optional[list[str]], typer.Option("-a", help="Extra spider argument NAME=VALUE.")] = None,
+    state: Annotated[Optional[Path], typer.Option(help="Incremental state file (default: <output dir>/crawl-state/<source>.json).")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Ignore and do not update the incremental state.")] = False,
+    resume_dir: Annotated[Optional[Path], typer.Option(help="Folder kept between attempts: a killed crawl run again resumes.")] = None,
 ) -> None:
     """Crawl one source into a JSON Lines file (runs Scrapy in a subprocess)."""
     from pantau.crawlers.run import CrawlError, run_crawl
 
-    spider_args = {k: str(v) for k, v in {"base_url": base_url, "query": query, "max_pages": max_pages}.items() if v}
-    for item in arg or []:
-        if "=" not in item:
-            raise fail(f"-a expects NAME=VALUE, got {item!r}")
-        k, v = item.split("=", 1)
-        spider_args[k] = v
+    spider_args = _spider_args({"base_url": base_url, "query": query, "max_pages": max_pages}, arg)
     try:
-        result = run_crawl(source, output, spider_args=spider_args)
+        result = run_crawl(source, output, spider_args=spider_args, state_path=False if full else state, resume_dir=resume_dir)
     except CrawlError as exc:
         raise fail(str(exc)) from None
-    typer.echo(f"{result.items} posts -> {output} ({result.invalid} invalid, {result.errors} errors)")
+    typer.echo(
+        f"{result.items} posts -> {output} ({result.invalid} invalid, {result.malformed} malformed, "
+        f"{result.page_errors} unreadable pages, {result.request_failures} failed requests, {result.errors} errors)"
+    )
+
+
+@app.command()
+def intake(
+    output: Annotated[Path, typer.Option("-o", "--output", help="JSON Lines file to write the submission to.")],
+    url: Annotated[Optional[str], typer.Option(help="URL of the post (Facebook, Instagram, TikTok, any site).")] = None,
+    tip: Annotated[Optional[str], typer.Option(help="What the reporter saw, in their words.")] = None,
+    reporter_contact: Annotated[Optional[str], typer.Option(help="How to reach the reporter (phone, email).")] = None,
+    submitted_by: Annotated[Optional[str], typer.Option(help="Team member entering the tip.")] = None,
+    fetch: Annotated[bool, typer.Option("--fetch/--no-fetch", help="Fetch the URL for title, description and hash.")] = True,
+) -> None:
+    """Record a manual URL or citizen tip (stored with who submitted it and when; the page fetched when possible)."""
+    from pantau.crawlers.run import CrawlError, run_crawl
+
+    if not url and not tip:
+        raise fail("give --url and/or --tip")
+    args = _spider_args({"url": url, "tip": tip, "reporter_contact": reporter_contact, "submitted_by": submitted_by}, None)
+    args["fetch"] = "1" if fetch else "0"
+    try:
+        result = run_crawl("intake", output, spider_args=args, state_path=False)
+    except CrawlError as exc:
+        raise fail(str(exc)) from None
+    line = output.read_text(encoding="utf-8").splitlines()[0]
+    post = json.loads(line)
+    typer.echo(f"recorded {post['platform']}/{post['post_id']} at {post['captured_at']} -> {output}"
+               + ("" if result.request_failures == 0 else " (page not fetched)"))
+
+
+watchlist_app = typer.Typer(help="Check a team's watchlist file and crawl what it lists.", no_args_is_help=True)
+app.add_typer(watchlist_app, name="watchlist")
+
+
+def _load_watchlist(path: Path):  # noqa: ANN202
+    from pantau.crawlers.watchlist import WatchlistError, load_watchlist
+
+    try:
+        return load_watchlist(path)
+    except WatchlistError as exc:
+        raise fail(str(exc)) from None
+
+
+@watchlist_app.command("check")
+def watchlist_check(path: Annotated[Path, typer.Argument(help="Watchlist TOML file.")]) -> None:
+    """Validate a watchlist; errors name the key and line."""
+    wl = _load_watchlist(path)
+    typer.echo(f"ok: {wl.team}: {len(wl.elections)} election(s), {len(wl.candidates)} candidate pair(s), "
+               f"{len(wl.keywords)} keyword(s), {len(wl.sources)} source(s)")
+
+
+@watchlist_app.command("plan")
+def watchlist_plan(path: Annotated[Path, typer.Argument(help="Watchlist TOML file.")]) -> None:
+    """Print the crawl jobs a watchlist describes."""
+    from pantau.crawlers.watchlist import crawl_plan
+
+    for job in crawl_plan(_load_watchlist(path)):
+        args = " ".join(f"-a {k}={v!r}" for k, v in job.spider_args.items())
+        typer.echo(f"{job.label:20} {job.source:10} {job.region or '-':18} {args}")
+
+
+@watchlist_app.command("crawl")
+def watchlist_crawl(
+    path: Annotated[Path, typer.Argument(help="Watchlist TOML file.")],
+    out_dir: Annotated[Path, typer.Option("-o", "--out-dir", help="Folder for <label>.jsonl files and crawl-state/.")],
+) -> None:
+    """Run every crawl job of a watchlist (incremental: state kept in <out-dir>/crawl-state/)."""
+    from pantau.crawlers.run import CrawlError, run_crawl
+    from pantau.crawlers.watchlist import crawl_plan
+
+    failed = 0
+    for job in crawl_plan(_load_watchlist(path)):
+        out = out_dir / f"{job.label}.jsonl"
+        try:
+            result = run_crawl(job.source, out, spider_args=job.spider_args,
+                               state_path=out_dir / "crawl-state" / f"{job.label}.json")
+            typer.echo(f"{job.label}: {result.items} new posts -> {out}")
+        except CrawlError as exc:
+            failed += 1
+            typer.secho(f"{job.label}: failed: {str(exc).splitlines()[0]} (log {out}.log)", fg=typer.colors.RED, err=True)
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -141,15 +245,55 @@ def classify(
         posts = list(iter_jsonl_posts(input, skip_invalid=skip_invalid, errors=errors))
     except JsonlError as exc:
         raise fail(f"{exc} (use --skip-invalid to skip bad lines)") from None
+    from pantau.nlp.classifier import ModelError
+
     try:
         clf = load(model)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ModelError) as exc:
         raise fail(str(exc)) from None
     n = write_jsonl(output, clf.classify(posts))
     for err in errors:
         typer.echo(f"skipped {err}", err=True)
     flagged = sum(1 for line in output.open(encoding="utf-8") if json.loads(line)["flagged"])
     typer.echo(f"{n} classified, {flagged} flagged, {len(errors)} skipped -> {output} (model {clf.version})")
+
+
+@app.command()
+def evaluate(
+    model: Annotated[Optional[Path], typer.Option(help="Model file (.skops); default: the shipped model.")] = None,
+    sets: Annotated[str, typer.Option(help="Comma-separated sets: heldout, realistic, demo.")] = "heldout,realistic,demo",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full evaluation as JSON.")] = False,
+) -> None:
+    """Evaluate the model and a keyword baseline: P/R/F1, per category, confusion matrix, threshold curve."""
+    from pantau.nlp.classifier import ModelError, load
+    from pantau.nlp.evaluate import evaluate_all
+    from pantau.nlp.train import METRICS_FILE
+
+    try:
+        clf = load(model)
+    except (FileNotFoundError, ModelError) as exc:
+        raise fail(str(exc)) from None
+    metrics_path = (clf.path.parent if clf.path else Path(".")) / METRICS_FILE
+    metrics = json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.is_file() else {}
+    try:
+        result = evaluate_all(clf, metrics, sets=[x.strip() for x in sets.split(",") if x.strip()])
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"model {clf.version}, threshold {clf.threshold}")
+    for name, s in result.items():
+        m, b = s["model"], s["baseline"]
+        typer.echo(f"\n[{name}] n={m['n']} positives={m['positives']}")
+        typer.echo(f"  model    P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f} "
+                   f"TP={m['tp']} FP={m['fp']} FN={m['fn']} TN={m['tn']} false-flag rate={m['false_flag_rate']:.4f}")
+        typer.echo(f"  baseline P={b['precision']:.3f} R={b['recall']:.3f} F1={b['f1']:.3f} "
+                   f"TP={b['tp']} FP={b['fp']} FN={b['fn']} TN={b['tn']}")
+        for code, c in s["per_category"].items():
+            typer.echo(f"  {code:22s} n={c['positives']:3d} recall model={c['model_recall']:.2f} baseline={c['baseline_recall']:.2f}")
+        typer.echo("  threshold curve: " + "  ".join(
+            f"{c['threshold']}:P{c['precision']:.2f}/R{c['recall']:.2f}" for c in s["threshold_curve"]))
 
 
 @app.command()
@@ -205,6 +349,101 @@ def serve(
 ) -> None:
     """Serve the triage web app."""
     _serve(db, host, port)
+
+
+user_app = typer.Typer(help="Triage app accounts (roles: monitor, reviewer, supervisor, analyst, admin).",
+                        no_args_is_help=True)
+app.add_typer(user_app, name="user")
+audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+def _read_password(confirm: bool = True) -> str:
+    """The password from PANTAU_PASSWORD or a hidden prompt; never from the command line."""
+    value = os.environ.get("PANTAU_PASSWORD")
+    if value:
+        return value
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=confirm)
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument()],
+    role: Annotated[str, typer.Option(help="monitor, reviewer, supervisor, analyst or admin.")],
+    db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
+) -> None:
+    """Add an account; the password comes from PANTAU_PASSWORD or a prompt."""
+    from pantau.store.db import Store, StoreError
+
+    password = _read_password()
+    try:
+        name = Store(db).add_user(username, password, role)
+    except (ValueError, StoreError) as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"user {name} added with role {role}")
+
+
+@user_app.command("remove")
+def user_remove(
+    username: Annotated[str, typer.Argument()],
+    db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
+) -> None:
+    """Remove an account (its decisions and audit entries stay)."""
+    from pantau.store.db import Store, StoreError
+
+    try:
+        Store(db).remove_user(username)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"user {username} removed")
+
+
+@user_app.command("passwd")
+def user_passwd(
+    username: Annotated[str, typer.Argument()],
+    db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
+) -> None:
+    """Set a new password (PANTAU_PASSWORD or a prompt); the account's open sessions end."""
+    from pantau.store.db import Store, StoreError
+
+    password = _read_password()
+    try:
+        Store(db).set_password(username, password)
+    except (ValueError, StoreError) as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"password of {username} changed")
+
+
+@user_app.command("list")
+def user_list(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB) -> None:
+    """List accounts and roles."""
+    from pantau.store.db import Store
+
+    for row in Store(db).query("SELECT username, role FROM users ORDER BY username"):
+        typer.echo(f"{row['username']:24} {row['role']}")
+
+
+@audit_app.command("verify")
+def audit_verify(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB) -> None:
+    """Recompute the audit log's hash chain; exit 1 and name the entries if any was edited or deleted."""
+    from pantau.store.db import Store
+
+    if not db.exists():
+        raise fail(f"{db}: no such file")
+    checked, problems = Store(db).verify_audit()
+    if problems:
+        for problem in problems:
+            typer.echo(f"TAMPERED: {problem}", err=True)
+        raise fail(f"audit log of {db} is broken ({checked} entries checked)")
+    typer.echo(f"audit log intact: {checked} entries")
+
+
+@app.command()
+def reindex(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB) -> None:
+    """Rebuild the full-text search index over all posts (the triage queue's search)."""
+    from pantau.store.db import Store
+
+    typer.echo(f"{Store(db).build_search_index()} posts indexed")
 
 
 def _serve(db: Path, host: str, port: int) -> None:

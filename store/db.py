@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -23,10 +24,27 @@ import duckdb
 
 from pantau.post import Post, format_time, utcnow
 
-SCHEMA_VERSION = "1"
+from . import audit as audit_chain
+from . import passwords
+
+SCHEMA_VERSION = "2"
 DECISIONS = ("violation", "not_violation", "needs_info", "duplicate")
 FINAL_DECISIONS = ("violation", "not_violation", "duplicate")
 BATCH_SIZE = 50_000
+CLAIM_MINUTES = 15
+STATUSES = ("new", "needs_info", "awaiting_confirmation", "confirmed", "not_violation", "duplicate")
+OPEN_STATUSES = ("new", "needs_info")
+
+# One DuckDB database may be open in one configuration per process (read-only and read-write connections to the
+# same file conflict), so connections from threads of one process take turns; other processes are waited for.
+_PATH_LOCKS: dict[str, threading.RLock] = {}
+_PATH_LOCKS_GUARD = threading.Lock()
+
+
+def _path_lock(path: Path) -> threading.RLock:
+    key = str(path.resolve())
+    with _PATH_LOCKS_GUARD:
+        return _PATH_LOCKS.setdefault(key, threading.RLock())
 
 # read_json column types for the staging file written by _stage_posts().
 _POST_COLUMNS = {
@@ -55,6 +73,14 @@ class StoreBusy(StoreError):
     """Another process kept the database locked for longer than the retry budget."""
 
 
+class ClaimConflict(StoreError):
+    """The item is claimed by another reviewer."""
+
+    def __init__(self, holder: str):
+        super().__init__(f"item is being reviewed by {holder}")
+        self.holder = holder
+
+
 @dataclass(frozen=True)
 class IngestResult:
     received: int  # posts handed to ingest()
@@ -78,32 +104,59 @@ class Store:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
         self._initialised = False
+        self._local = threading.local()
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """Share one read-write connection among all Store calls of this thread inside the block.
+
+        Opening a DuckDB file costs far more than a query on it, so a web request opens it once; the file is
+        still held only for the length of the block, so other processes (flows) get their turn in between.
+        """
+        if getattr(self._local, "con", None) is not None:
+            yield
+            return
+        with self.connect() as con:
+            self._local.con = con
+            try:
+                yield
+            finally:
+                self._local.con = None
 
     # -- connections -----------------------------------------------------------------
 
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A short-lived connection; waits (with backoff) while another process holds the file."""
+        """A short-lived connection; waits (with backoff) while another process holds the file.
+
+        Inside `session()` the session's connection is reused (and not closed here)."""
+        held = getattr(self._local, "con", None)
+        if held is not None:
+            yield held
+            return
         if not self._initialised and not read_only:
             self._initialised = True
             self.init()
-        deadline = time.monotonic() + self.lock_timeout
-        delay = 0.02
-        while True:
+        with _path_lock(self.path):
+            deadline = time.monotonic() + self.lock_timeout
+            delay = 0.02
+            while True:
+                try:
+                    con = duckdb.connect(str(self.path), read_only=read_only)
+                    break
+                except (duckdb.IOException, duckdb.ConnectionException) as exc:
+                    if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                        if _is_lock_error(exc):
+                            raise StoreBusy(
+                                f"{self.path} stayed locked by another process for {self.lock_timeout:.0f}s"
+                            ) from exc
+                        raise
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.5)
             try:
-                con = duckdb.connect(str(self.path), read_only=read_only)
-                break
-            except (duckdb.IOException, duckdb.ConnectionException) as exc:
-                if not _is_lock_error(exc) or time.monotonic() >= deadline:
-                    if _is_lock_error(exc):
-                        raise StoreBusy(f"{self.path} stayed locked by another process for {self.lock_timeout:.0f}s") from exc
-                    raise
-                time.sleep(delay)
-                delay = min(delay * 2, 0.5)
-        try:
-            yield con
-        finally:
-            con.close()
+                yield con
+            finally:
+                con.close()
 
     def init(self) -> None:
         """Create the schema if needed (idempotent)."""
@@ -114,6 +167,11 @@ class Store:
             con.execute(
                 "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?)", [SCHEMA_VERSION]
             )
+            # Databases from schema 1 get their queue_items filled once.
+            if con.execute("SELECT count(*) FROM queue_items").fetchone()[0] == 0 and con.execute(
+                "SELECT count(*) FROM classifications WHERE flagged"
+            ).fetchone()[0]:
+                _refresh_queue_items(con, None)
 
     # -- writes ----------------------------------------------------------------------
 
@@ -187,8 +245,15 @@ class Store:
             return 0
         with self.connect() as con:
             con.execute("BEGIN")
-            con.executemany("INSERT OR REPLACE INTO classifications VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            con.execute("COMMIT")
+            try:
+                con.executemany("INSERT OR REPLACE INTO classifications VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                con.execute("CREATE TEMP TABLE touched (platform VARCHAR, post_id VARCHAR)")
+                con.executemany("INSERT INTO touched VALUES (?, ?)", [(r[0], r[1]) for r in rows])
+                _refresh_queue_items(con, "touched")
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
         return len(rows)
 
     def record_decision(
@@ -200,27 +265,348 @@ class Store:
         reviewer: str,
         reason: str | None = None,
         duplicate_of: str | None = None,
+        checklist: dict[str, bool] | None = None,
         now: datetime | None = None,
     ) -> int:
-        """Append a reviewer decision and return its id."""
+        """Append a reviewer decision (with its legal-element checklist, if given) and return its id.
+
+        Refuses (ClaimConflict) when another reviewer holds an unexpired claim on the item."""
         if decision not in DECISIONS:
             raise StoreError(f"unknown decision {decision!r}; expected one of {', '.join(DECISIONS)}")
         if not reviewer or not reviewer.strip():
             raise StoreError("a decision needs a reviewer")
         if decision == "duplicate" and not duplicate_of:
             raise StoreError("a 'duplicate' decision needs duplicate_of")
+        now = now or utcnow()
+        reviewer = reviewer.strip()
         with self.connect() as con:
-            exists = con.execute(
-                "SELECT count(*) FROM posts WHERE platform = ? AND post_id = ?", [platform, post_id]
-            ).fetchone()[0]
-            if not exists:
-                raise StoreError(f"no post {platform}/{post_id}")
-            row = con.execute(
-                """INSERT INTO decisions (platform, post_id, decision, reason, duplicate_of, reviewer, decided_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING decision_id""",
-                [platform, post_id, decision, reason, duplicate_of, reviewer.strip(), now or utcnow()],
-            ).fetchone()
-        return int(row[0])
+            con.execute("BEGIN")
+            try:
+                exists = con.execute(
+                    "SELECT count(*) FROM posts WHERE platform = ? AND post_id = ?", [platform, post_id]
+                ).fetchone()[0]
+                if not exists:
+                    raise StoreError(f"no post {platform}/{post_id}")
+                holder = _claim_holder(con, platform, post_id, now)
+                if holder is not None and holder != reviewer:
+                    raise ClaimConflict(holder)
+                decision_id = _insert_decision(con, platform, post_id, decision, reason, duplicate_of, reviewer, now)
+                if checklist is not None:
+                    _insert_note(con, platform, post_id, reviewer, None, checklist, now)
+                con.execute("DELETE FROM claims WHERE platform = ? AND post_id = ?", [platform, post_id])
+                _refresh_one(con, platform, post_id)
+                _append_audit(
+                    con, reviewer, "decision", f"{platform}/{post_id}",
+                    {"decision_id": decision_id, "decision": decision, "reason": reason, "duplicate_of": duplicate_of,
+                     "checklist": checklist},
+                    now,
+                )
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return decision_id
+
+    def confirm_decision(
+        self,
+        decision_id: int,
+        *,
+        supervisor: str,
+        agreed: bool,
+        decision: str | None = None,
+        reason: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Four-eyes: a second person agrees with a decision or not.
+
+        Agreeing with a "violation" makes it "confirmed". Disagreeing needs the supervisor's own `decision`,
+        which is appended as a new decision by the supervisor (so the disagreement stays visible in the history).
+        """
+        now = now or utcnow()
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                row = con.execute(
+                    "SELECT platform, post_id, decision, reviewer FROM decisions WHERE decision_id = ?", [decision_id]
+                ).fetchone()
+                if row is None:
+                    raise StoreError(f"no decision {decision_id}")
+                platform, post_id, original, reviewer = row
+                if reviewer == supervisor:
+                    raise StoreError("a decision cannot be confirmed by the person who made it")
+                if con.execute("SELECT count(*) FROM confirmations WHERE decision_id = ?", [decision_id]).fetchone()[0]:
+                    raise StoreError(f"decision {decision_id} already has a second opinion")
+                latest = con.execute(
+                    "SELECT decision_id FROM latest_decision WHERE platform = ? AND post_id = ?", [platform, post_id]
+                ).fetchone()[0]
+                if latest != decision_id:
+                    raise StoreError(f"decision {decision_id} is no longer the latest for {platform}/{post_id}")
+                label = original if agreed else decision
+                if label not in DECISIONS:
+                    raise StoreError("disagreeing needs your own decision")
+                if not agreed and label == original:
+                    raise StoreError("disagreeing needs a decision different from the original")
+                if label == "duplicate" and not agreed:
+                    raise StoreError("use the item page to mark a duplicate")
+                con.execute(
+                    "INSERT INTO confirmations VALUES (?, ?, ?, ?, ?, ?)",
+                    [decision_id, supervisor, agreed, label, reason, now],
+                )
+                if not agreed:
+                    _insert_decision(con, platform, post_id, label, reason, None, supervisor, now)
+                _refresh_one(con, platform, post_id)
+                _append_audit(
+                    con, supervisor, "confirmation", f"{platform}/{post_id}",
+                    {"decision_id": decision_id, "agreed": agreed, "decision": label, "reason": reason}, now,
+                )
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+
+    def add_note(
+        self, platform: str, post_id: str, username: str, body: str | None, checklist: dict[str, bool] | None = None
+    ) -> int:
+        if not (body and body.strip()) and not checklist:
+            raise StoreError("an empty note")
+        now = utcnow()
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                if not con.execute(
+                    "SELECT count(*) FROM posts WHERE platform = ? AND post_id = ?", [platform, post_id]
+                ).fetchone()[0]:
+                    raise StoreError(f"no post {platform}/{post_id}")
+                note_id = _insert_note(con, platform, post_id, username, body, checklist, now)
+                _append_audit(con, username, "note", f"{platform}/{post_id}", {"note_id": note_id}, now)
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return note_id
+
+    def rebuild_queue_items(self) -> int:
+        """Recompute queue_items from posts, classifications, decisions and confirmations (e.g. after a bulk load)."""
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                _refresh_queue_items(con, None)
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+            return int(con.execute("SELECT count(*) FROM queue_items").fetchone()[0])
+
+    # -- claims ------------------------------------------------------------------------
+
+    def claim(self, platform: str, post_id: str, username: str, *, now: datetime | None = None) -> str:
+        """Claim an item for CLAIM_MINUTES; returns who holds it afterwards (the caller or another reviewer)."""
+        now = now or utcnow()
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                holder = _claim_holder(con, platform, post_id, now)
+                if holder is None or holder == username:
+                    con.execute(
+                        "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?)",
+                        [platform, post_id, username, now, now + timedelta(minutes=CLAIM_MINUTES)],
+                    )
+                    holder = username
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return holder
+
+    def open_item(self, platform: str, post_id: str, username: str, *, claim: bool, now: datetime | None = None) -> str | None:
+        """Record that `username` viewed an item (audit `view_item`) and, if `claim`, claim it, in one transaction.
+
+        Returns who holds the item's claim afterwards (None when nobody does)."""
+        now = now or utcnow()
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                holder = _claim_holder(con, platform, post_id, now)
+                if claim and (holder is None or holder == username):
+                    con.execute(
+                        "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?)",
+                        [platform, post_id, username, now, now + timedelta(minutes=CLAIM_MINUTES)],
+                    )
+                    holder = username
+                _append_audit(con, username, "view_item", f"{platform}/{post_id}", None, now)
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return holder
+
+    def release(self, platform: str, post_id: str, username: str) -> None:
+        with self.connect() as con:
+            con.execute(
+                "DELETE FROM claims WHERE platform = ? AND post_id = ? AND username = ?", [platform, post_id, username]
+            )
+
+    # -- accounts ----------------------------------------------------------------------
+
+    def add_user(self, username: str, password: str, role: str, *, actor: str = "cli") -> str:
+        username = passwords.check_username(username)
+        passwords.check_role(role)
+        hashed = passwords.hash_password(password)
+        now = utcnow()
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                if con.execute("SELECT count(*) FROM users WHERE username = ?", [username]).fetchone()[0]:
+                    raise StoreError(f"user {username!r} exists already")
+                con.execute("INSERT INTO users VALUES (?, ?, ?, ?, ?)", [username, hashed, role, now, now])
+                _append_audit(con, actor, "user_add", username, {"role": role}, now)
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return username
+
+    def remove_user(self, username: str, *, actor: str = "cli") -> None:
+        username = (username or "").strip().lower()
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                if not con.execute("SELECT count(*) FROM users WHERE username = ?", [username]).fetchone()[0]:
+                    raise StoreError(f"no user {username!r}")
+                con.execute("DELETE FROM users WHERE username = ?", [username])
+                con.execute("DELETE FROM claims WHERE username = ?", [username])
+                _append_audit(con, actor, "user_remove", username, None, utcnow())
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+
+    def set_password(self, username: str, password: str, *, actor: str = "cli") -> None:
+        username = (username or "").strip().lower()
+        hashed = passwords.hash_password(password)
+        now = utcnow()
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                if not con.execute("SELECT count(*) FROM users WHERE username = ?", [username]).fetchone()[0]:
+                    raise StoreError(f"no user {username!r}")
+                con.execute(
+                    "UPDATE users SET password_hash = ?, updated_at = ? WHERE username = ?", [hashed, now, username]
+                )
+                _append_audit(con, actor, "user_password", username, None, now)
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+
+    def user(self, username: str) -> dict[str, Any] | None:
+        rows = self.query(
+            "SELECT username, role, created_at, updated_at FROM users WHERE username = ?",
+            [(username or "").strip().lower()],
+        )
+        return rows[0] if rows else None
+
+    def authenticate(self, username: str, password: str) -> dict[str, Any] | None:
+        """The user if the password is right, else None (same cost whether or not the user exists)."""
+        rows = self.query(
+            "SELECT username, role, password_hash, updated_at FROM users WHERE username = ?",
+            [(username or "").strip().lower()],
+        )
+        row = rows[0] if rows else None
+        if not passwords.verify_password(row["password_hash"] if row else None, password):
+            return None
+        assert row is not None
+        return {"username": row["username"], "role": row["role"], "updated_at": row["updated_at"]}
+
+    # -- audit trail -------------------------------------------------------------------
+
+    def audit(self, actor: str, action: str, target: str | None = None, detail: Any = None) -> int:
+        """Append an entry to the hash-chained audit log; returns its seq."""
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                seq = _append_audit(con, actor, action, target, detail, utcnow())
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return seq
+
+    def verify_audit(self) -> tuple[int, list[str]]:
+        """(entries checked, problems); no problems means the chain is intact."""
+        entries = self.query("SELECT * FROM audit_log ORDER BY seq")
+        head_rows = self.query("SELECT key, value FROM schema_info WHERE key IN ('audit_head_seq', 'audit_head_sha256')")
+        head_map = {r["key"]: r["value"] for r in head_rows}
+        head = (int(head_map.get("audit_head_seq", 0)), head_map.get("audit_head_sha256", audit_chain.GENESIS))
+        return len(entries), audit_chain.verify_chain(entries, head)
+
+    # -- search ------------------------------------------------------------------------
+
+    def build_search_index(self) -> int:
+        """(Re)build the DuckDB full-text index over every post; returns the number of documents."""
+        from .extensions import load_extension
+
+        with self.connect() as con:
+            load_extension(con, "fts")
+            con.execute(
+                """CREATE OR REPLACE TABLE search_docs AS
+                SELECT row_number() OVER (ORDER BY platform, post_id) AS doc_id, platform, post_id,
+                       concat_ws(' ', text, author_handle, author_name, author_bio, region) AS body
+                FROM posts"""
+            )
+            con.execute(
+                "PRAGMA create_fts_index('search_docs', 'doc_id', 'body', stemmer='none', stopwords='none', "
+                "strip_accents=1, lower=1, ignore='(\\.|[^a-z0-9])+', overwrite=1)"
+            )
+            n = con.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+            con.execute(
+                "INSERT OR REPLACE INTO schema_info VALUES ('search_indexed_at', ?)",
+                [format_time(con.execute("SELECT max(ingested_at) FROM posts").fetchone()[0]) or ""],
+            )
+        return int(n)
+
+    def search_condition(self, text: str, alias: str = "qi") -> tuple[str, list[Any]]:
+        """A SQL condition on `alias`.platform/post_id: the post contains every word of `text`.
+
+        Indexed posts are matched through the FTS index tables (all query terms present, tokenised like the
+        index: accents stripped, lower case, split at anything but a-z and 0-9); posts stored after the last
+        build_search_index() are matched by a substring search over those new posts only.
+        """
+        words = search_terms(text)
+        if not words:
+            return "TRUE", []
+        indexed_at = self.scalar("SELECT value FROM schema_info WHERE key = 'search_indexed_at'")
+        parts: list[str] = []
+        params: list[Any] = []
+        if indexed_at is not None:
+            parts.append(
+                """SELECT (sd.platform, sd.post_id) FROM search_docs sd
+                   JOIN fts_main_search_docs.docs fd ON fd.name = sd.doc_id
+                   WHERE fd.docid IN (
+                     SELECT t.docid FROM fts_main_search_docs.terms t
+                     JOIN fts_main_search_docs.dict d ON d.termid = t.termid
+                     WHERE d.term IN (SELECT unnest(?::VARCHAR[]))
+                     GROUP BY t.docid HAVING count(DISTINCT d.term) = ?)"""
+            )
+            params += [words, len(words)]
+        like = " AND ".join(
+            "concat_ws(' ', text, author_handle, author_name, author_bio, region) ILIKE ?" for _ in words
+        )
+        if indexed_at:
+            parts.append(f"SELECT (platform, post_id) FROM posts WHERE ingested_at > ?::TIMESTAMPTZ AND {like}")
+            params.append(indexed_at)
+        else:
+            parts.append(f"SELECT (platform, post_id) FROM posts WHERE {like}")
+        params += [f"%{w}%" for w in words]
+        return f"(({alias}.platform, {alias}.post_id) IN ({' UNION ALL '.join(parts)}))", params
+
+    def search_keys(self, text: str, limit: int = 5000) -> list[tuple[str, str]]:
+        """(platform, post_id) of posts containing every word of `text` (see search_condition)."""
+        cond, params = self.search_condition(text, alias="p")
+        rows = self.query(
+            f"SELECT platform, post_id FROM posts p WHERE {cond} ORDER BY platform, post_id LIMIT {int(limit)}", params
+        )
+        return [(r["platform"], r["post_id"]) for r in rows]
 
     # -- reads -----------------------------------------------------------------------
 
@@ -246,6 +632,114 @@ class Store:
                       (SELECT count(*) FROM decisions) AS decisions"""
         )[0]
         return {k: int(v) for k, v in row.items()}
+
+
+def search_terms(text: str) -> list[str]:
+    """Query words tokenised like the FTS index (strip accents, lower case, split at non [a-z0-9])."""
+    import re
+    import unicodedata
+
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text or "") if not unicodedata.combining(c)).lower()
+    return list(dict.fromkeys(w for w in re.split(r"[^a-z0-9]+", folded) if w))
+
+
+# -- helpers that run inside a caller's transaction --------------------------------------------
+
+
+def _insert_decision(con, platform, post_id, decision, reason, duplicate_of, reviewer, now) -> int:
+    row = con.execute(
+        """INSERT INTO decisions (platform, post_id, decision, reason, duplicate_of, reviewer, decided_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING decision_id""",
+        [platform, post_id, decision, reason, duplicate_of, reviewer, now],
+    ).fetchone()
+    return int(row[0])
+
+
+def _insert_note(con, platform, post_id, username, body, checklist, now) -> int:
+    row = con.execute(
+        """INSERT INTO notes (platform, post_id, username, body, checklist, created_at)
+        VALUES (?, ?, ?, ?, ?, ?) RETURNING note_id""",
+        [platform, post_id, username, (body or "").strip() or None,
+         json.dumps(checklist, sort_keys=True) if checklist is not None else None, now],
+    ).fetchone()
+    return int(row[0])
+
+
+def _claim_holder(con, platform: str, post_id: str, now: datetime) -> str | None:
+    row = con.execute(
+        "SELECT username FROM claims WHERE platform = ? AND post_id = ? AND expires_at > ?", [platform, post_id, now]
+    ).fetchone()
+    return row[0] if row else None
+
+
+_QUEUE_ITEMS_SELECT = """
+SELECT p.platform, p.post_id, p.author_id, p.author_handle, p.author_name, p.region, left(p.text, 240),
+       p.captured_at, p.captured_at + INTERVAL 7 DAY, c.score, c.category,
+       CASE
+         WHEN d.decision IS NULL THEN 'new'
+         WHEN d.decision = 'needs_info' THEN 'needs_info'
+         WHEN d.decision = 'violation' AND f.agreed THEN 'confirmed'
+         WHEN d.decision = 'violation' THEN 'awaiting_confirmation'
+         ELSE d.decision
+       END,
+       d.decision_id
+FROM posts p
+JOIN (SELECT * FROM classifications {filter}
+      QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY classified_at DESC, model_version DESC) = 1) c
+  USING (platform, post_id)
+LEFT JOIN (SELECT * FROM decisions {filter}
+      QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY decision_id DESC) = 1) d
+  USING (platform, post_id)
+LEFT JOIN confirmations f ON f.decision_id = d.decision_id
+WHERE c.flagged {post_filter}
+"""
+
+
+def _refresh_queue_items(con, keys_table: str | None) -> None:
+    """Recompute queue_items for the posts in `keys_table` (platform, post_id), or for all posts."""
+    if keys_table is None:
+        con.execute("DELETE FROM queue_items")
+        con.execute("INSERT INTO queue_items " + _QUEUE_ITEMS_SELECT.format(filter="", post_filter=""))
+        return
+    semi = f"(platform, post_id) IN (SELECT (platform, post_id) FROM {keys_table})"
+    con.execute(f"DELETE FROM queue_items WHERE {semi}")
+    con.execute(
+        "INSERT INTO queue_items "
+        + _QUEUE_ITEMS_SELECT.format(
+            filter=f"WHERE {semi}", post_filter=f"AND (p.platform, p.post_id) IN (SELECT (platform, post_id) FROM {keys_table})"
+        )
+    )
+
+
+def _refresh_one(con, platform: str, post_id: str) -> None:
+    con.execute("DELETE FROM queue_items WHERE platform = ? AND post_id = ?", [platform, post_id])
+    sel = _QUEUE_ITEMS_SELECT.format(
+        filter="WHERE platform = $platform AND post_id = $post_id",
+        post_filter="AND p.platform = $platform AND p.post_id = $post_id",
+    )
+    con.execute("INSERT INTO queue_items " + sel, {"platform": platform, "post_id": post_id})
+
+
+def _append_audit(con, actor: str, action: str, target: str | None, detail: Any, now: datetime) -> int:
+    last = con.execute("SELECT seq, sha256 FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (int(last[0]) + 1, last[1]) if last else (1, audit_chain.GENESIS)
+    entry = {
+        "seq": seq,
+        "logged_at": now,
+        "actor": actor,
+        "action": action,
+        "target": target,
+        "detail": None if detail is None else json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
+    }
+    # The stored timestamp is what verify() reads back: hash the value DuckDB will return (microseconds, UTC).
+    digest = audit_chain.entry_hash(prev, entry)
+    con.execute(
+        "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [seq, now, actor, action, target, entry["detail"], prev, digest],
+    )
+    con.execute("INSERT OR REPLACE INTO schema_info VALUES ('audit_head_seq', ?)", [str(seq)])
+    con.execute("INSERT OR REPLACE INTO schema_info VALUES ('audit_head_sha256', ?)", [digest])
+    return seq
 
 
 @contextmanager

@@ -83,3 +83,84 @@ LEFT JOIN latest_decision d USING (platform, post_id)
 WHERE c.flagged
   AND (d.decision IS NULL OR d.decision = 'needs_info')
 ORDER BY deadline_at ASC, c.score DESC;
+
+-- ---- schema version 2: triage app (accounts, audit trail, claims, four-eyes, fast queue) ----
+
+CREATE TABLE IF NOT EXISTS users (
+    username      VARCHAR PRIMARY KEY,
+    password_hash VARCHAR NOT NULL,       -- argon2id, never the password
+    role          VARCHAR NOT NULL CHECK (role IN ('monitor', 'reviewer', 'supervisor', 'analyst', 'admin')),
+    created_at    TIMESTAMPTZ NOT NULL,
+    updated_at    TIMESTAMPTZ NOT NULL
+);
+
+-- Append-only and hash-chained: sha256 = SHA-256(prev_sha256 + canonical JSON of the entry).
+CREATE TABLE IF NOT EXISTS audit_log (
+    seq         BIGINT PRIMARY KEY,
+    logged_at   TIMESTAMPTZ NOT NULL,
+    actor       VARCHAR NOT NULL,
+    action      VARCHAR NOT NULL,
+    target      VARCHAR,
+    detail      VARCHAR,
+    prev_sha256 VARCHAR NOT NULL,
+    sha256      VARCHAR NOT NULL
+);
+
+-- One reviewer at a time per item; a claim expires by itself.
+CREATE TABLE IF NOT EXISTS claims (
+    platform   VARCHAR NOT NULL,
+    post_id    VARCHAR NOT NULL,
+    username   VARCHAR NOT NULL,
+    claimed_at TIMESTAMPTZ NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (platform, post_id)
+);
+
+-- Second opinions (four-eyes): a supervisor agrees or not with a decision; `decision` is the supervisor's own label.
+CREATE TABLE IF NOT EXISTS confirmations (
+    decision_id  BIGINT PRIMARY KEY,
+    supervisor   VARCHAR NOT NULL,
+    agreed       BOOLEAN NOT NULL,
+    decision     VARCHAR NOT NULL CHECK (decision IN ('violation', 'not_violation', 'needs_info', 'duplicate')),
+    reason       VARCHAR,
+    confirmed_at TIMESTAMPTZ NOT NULL
+);
+
+-- Flagged posts with their triage status, kept up to date by Store so the queue is one narrow table scan.
+CREATE TABLE IF NOT EXISTS queue_items (
+    platform      VARCHAR NOT NULL,
+    post_id       VARCHAR NOT NULL,
+    author_id     VARCHAR,
+    author_handle VARCHAR,
+    author_name   VARCHAR,
+    region        VARCHAR,
+    snippet       VARCHAR,
+    captured_at   TIMESTAMPTZ NOT NULL,
+    deadline_at   TIMESTAMPTZ NOT NULL,
+    score         DOUBLE NOT NULL,
+    category      VARCHAR,
+    status        VARCHAR NOT NULL CHECK (status IN ('new', 'needs_info', 'awaiting_confirmation', 'confirmed', 'not_violation', 'duplicate')),
+    last_decision_id BIGINT,
+    PRIMARY KEY (platform, post_id)
+);
+
+-- Full-text search documents (one per post); the FTS index over it is built by Store.build_search_index().
+CREATE TABLE IF NOT EXISTS search_docs (
+    doc_id   BIGINT PRIMARY KEY,
+    platform VARCHAR NOT NULL,
+    post_id  VARCHAR NOT NULL,
+    body     VARCHAR NOT NULL
+);
+
+CREATE SEQUENCE IF NOT EXISTS note_seq START 1;
+
+-- Reviewers' notes and legal-element checklists on an item (append-only).
+CREATE TABLE IF NOT EXISTS notes (
+    note_id    BIGINT PRIMARY KEY DEFAULT nextval('note_seq'),
+    platform   VARCHAR NOT NULL,
+    post_id    VARCHAR NOT NULL,
+    username   VARCHAR NOT NULL,
+    body       VARCHAR,
+    checklist  VARCHAR,   -- JSON object, e.g. {"asn_identity": true, "partisan_act": true, "election_period": false}
+    created_at TIMESTAMPTZ NOT NULL
+);

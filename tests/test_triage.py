@@ -1,65 +1,80 @@
-"""One triage request cycle through the real app and a real DuckDB file (in-process client)."""
+"""Triage request cycles through the real app and a real DuckDB file (in-process client)."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 from fastapi.testclient import TestClient
 
 from conftest import make_post, result
 from pantau.triage.app import create_app
-
-
-def csrf_of(html: str) -> str:
-    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert m, "no CSRF token in page"
-    return m.group(1)
+from test_triage_helpers import PASSWORD, add_users, csrf_of, login
 
 
 @pytest.fixture
 def client(seeded_store):
     store, _ = seeded_store
+    add_users(store, ("rina", "reviewer"), ("budi", "reviewer"), ("sari", "supervisor"))
     return TestClient(create_app(store.path, secret=b"test-secret")), store
-
-
-def login(c: TestClient, name: str = "Rina") -> None:
-    r = c.post("/masuk", data={"name": name, "next": "/"}, follow_redirects=False)
-    assert r.status_code == 303
 
 
 def test_queue_requires_login(client):
     c, _ = client
-    r = c.get("/", follow_redirects=False)
+    r = c.get("/antrean", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/masuk")
+
+
+def test_wrong_password_is_refused_and_audited(client):
+    c, store = client
+    r = c.post("/masuk", data={"username": "rina", "password": "salah-sekali-123"}, follow_redirects=False)
+    assert r.status_code == 401 and "salah" in r.text
+    assert c.get("/antrean", follow_redirects=False).status_code == 303
+    r = c.post("/masuk", data={"username": "tidakada", "password": PASSWORD}, follow_redirects=False)
+    assert r.status_code == 401
+    actions = [r["action"] for r in store.query("SELECT action FROM audit_log ORDER BY seq")]
+    assert actions.count("login_failed") == 2 and "login" not in actions
+
+
+def test_login_rate_limit_per_username_and_address(client):
+    c, _ = client
+    for _ in range(5):
+        assert c.post("/masuk", data={"username": "rina", "password": "salah-sekali-123"}).status_code == 401
+    # even the right password is refused while blocked
+    r = c.post("/masuk", data={"username": "rina", "password": PASSWORD}, follow_redirects=False)
+    assert r.status_code == 429 and "Terlalu banyak" in r.text
+    # another username from the same address is not blocked
+    login(c, "budi")
 
 
 def test_decision_cycle_moves_item_out_of_queue_and_opens_next(client):
     c, store = client
-    login(c)
-    page = c.get("/")
+    login(c, "rina")
+    page = c.get("/antrean")
     assert page.status_code == 200
-    assert "Antrean tinjauan" in page.text and "4 pos ditandai" in page.text
+    assert "Antrean tinjauan" in page.text and '<span id="total">4</span>' in page.text
     assert page.headers["content-security-policy"].startswith("default-src 'none'")
 
     item = c.get("/pos/demo/3")
     assert item.status_code == 200 and "pos nomor 3" in item.text
     r = c.post(
         "/pos/demo/3/keputusan",
-        data={"decision": "violation", "reason": "guru berkampanye", "csrf_token": csrf_of(item.text)},
+        data={"decision": "not_violation", "reason": "netral", "asn_identity": "1", "csrf_token": csrf_of(item.text)},
         follow_redirects=False,
     )
     assert r.status_code == 303
     assert r.headers["location"] == "/pos/demo/2"  # next by deadline
     row = store.query("SELECT decision, reviewer, reason FROM decisions")[0]
-    assert row == {"decision": "violation", "reviewer": "Rina", "reason": "guru berkampanye"}
+    assert row == {"decision": "not_violation", "reviewer": "rina", "reason": "netral"}
+    note = store.query("SELECT checklist FROM notes")[0]["checklist"]
+    assert '"asn_identity": true' in note and '"partisan_act": false' in note
     assert "3" not in [r["post_id"] for r in store.query("SELECT post_id FROM triage_queue")]
-    assert "3 pos ditandai" in c.get("/").text
+    assert '<span id="total">3</span>' in c.get("/antrean").text
+    actions = [r["action"] for r in store.query("SELECT action FROM audit_log ORDER BY seq")]
+    assert actions[-3:] == ["login", "view_item", "decision"]
 
 
 def test_post_without_csrf_token_is_refused_and_records_nothing(client):
     c, store = client
-    login(c)
+    login(c, "rina")
     r = c.post("/pos/demo/3/keputusan", data={"decision": "violation"}, follow_redirects=False)
     assert r.status_code == 403
     r = c.post("/pos/demo/3/keputusan", data={"decision": "violation", "csrf_token": "forged"}, follow_redirects=False)
@@ -73,20 +88,127 @@ def test_post_text_is_escaped(tmp_path):
     store = Store(tmp_path / "x.duckdb")
     evil = make_post(1, '<script>alert(1)</script><img src=x onerror="alert(2)">')
     store.ingest([evil])
-    store.save_classifications([result(evil, 0.95, True, "kampanye_medsos")])
+    res = result(evil, 0.95, True, "kampanye_medsos")
+    res["signals"] = [{"name": "x", "source": "text", "start": 0, "end": 8, "text": "<script>"}]
+    store.save_classifications([res])
+    add_users(store, ("rina", "reviewer"))
     c = TestClient(create_app(store.path, secret=b"s"))
-    login(c, '<b>nama</b>')
-    for url in ("/", "/pos/demo/1"):
+    login(c, "rina")
+    for url in ("/antrean", "/pos/demo/1"):
         html = c.get(url).text
         assert "<script>alert" not in html and "<img src=x" not in html
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-        assert "&lt;b&gt;nama&lt;/b&gt;" in html
+        assert "&lt;img src=x onerror=" in html
+    html = c.get("/pos/demo/1").text
+    assert '<mark class="signal" title="x">&lt;script&gt;</mark>alert(1)&lt;/script&gt;' in html
 
 
 def test_unknown_post_is_404_and_bad_decision_400(client):
     c, _ = client
-    login(c)
+    login(c, "rina")
     assert c.get("/pos/demo/nope").status_code == 404
     item = c.get("/pos/demo/3")
     r = c.post("/pos/demo/3/keputusan", data={"decision": "maybe", "csrf_token": csrf_of(item.text)})
     assert r.status_code == 400
+
+
+def test_claimed_item_cannot_be_decided_by_another_reviewer(client):
+    c1, store = client
+    c2 = TestClient(c1.app)
+    login(c1, "rina")
+    login(c2, "budi")
+    c1.get("/pos/demo/3")
+    page = c2.get("/pos/demo/3")
+    assert "Sedang ditinjau oleh rina" in page.text and 'id="decision-form"' not in page.text
+    # budi forges the form anyway: refused, nothing stored
+    r = c2.post("/pos/demo/3/keputusan", data={"decision": "not_violation", "csrf_token": csrf_of(page.text)})
+    assert r.status_code == 409
+    assert store.scalar("SELECT count(*) FROM decisions") == 0
+    # the next item offered to budi skips items claimed by others
+    c2.get("/pos/demo/1")
+    c1.get("/pos/demo/2")
+    page = c2.get("/pos/demo/1")
+    r = c2.post("/pos/demo/1/keputusan", data={"decision": "not_violation", "csrf_token": csrf_of(page.text)},
+                follow_redirects=False)
+    assert r.headers["location"] == "/pos/demo/0"
+
+
+def test_four_eyes_violation_needs_another_supervisor(client):
+    c1, store = client
+    sup = TestClient(c1.app)
+    login(c1, "rina")
+    login(sup, "sari")
+    item = c1.get("/pos/demo/3")
+    c1.post("/pos/demo/3/keputusan", data={"decision": "violation", "reason": "ajakan coblos",
+                                           "csrf_token": csrf_of(item.text)})
+    assert store.scalar("SELECT status FROM queue_items WHERE post_id = '3'") == "awaiting_confirmation"
+    # the reviewer cannot open the supervisor page; the supervisor sees the item there
+    assert c1.get("/konfirmasi").status_code == 403
+    page = sup.get("/konfirmasi")
+    assert "ajakan coblos" in page.text
+    decision_id = store.scalar("SELECT decision_id FROM decisions WHERE post_id = '3'")
+    assert sup.get("/ekspor.csv").text.count("\n") == 1  # header only: nothing confirmed yet
+    r = sup.post(f"/konfirmasi/{decision_id}", data={"agree": "1", "csrf_token": csrf_of(page.text)},
+                 follow_redirects=False)
+    assert r.status_code == 303
+    assert store.scalar("SELECT status FROM queue_items WHERE post_id = '3'") == "confirmed"
+    csv_text = sup.get("/ekspor.csv").text
+    assert csv_text.count("\n") == 2 and "rina" in csv_text and "sari" in csv_text
+    assert store.query("SELECT action FROM audit_log ORDER BY seq DESC LIMIT 1")[0]["action"] == "export"
+
+
+def test_supervisor_cannot_confirm_own_violation_and_disagreement_is_kept(client):
+    c, store = client
+    login(c, "sari")
+    item = c.get("/pos/demo/2")
+    c.post("/pos/demo/2/keputusan", data={"decision": "violation", "csrf_token": csrf_of(item.text)})
+    did = store.scalar("SELECT decision_id FROM decisions")
+    r = c.post(f"/konfirmasi/{did}", data={"agree": "1", "csrf_token": csrf_of(item.text)})
+    assert r.status_code == 400
+    assert store.scalar("SELECT status FROM queue_items WHERE post_id = '2'") == "awaiting_confirmation"
+    # a different supervisor disagrees: the item goes back as not a violation, both labels kept
+    add_users(store, ("dewi", "supervisor"))
+    d = TestClient(c.app)
+    login(d, "dewi")
+    page = d.get("/konfirmasi")
+    d.post(f"/konfirmasi/{did}", data={"agree": "0", "decision": "not_violation", "reason": "bukan ASN",
+                                       "csrf_token": csrf_of(page.text)})
+    assert store.scalar("SELECT status FROM queue_items WHERE post_id = '2'") == "not_violation"
+    hist = d.get("/pos/demo/2").text
+    assert "Tidak disetujui oleh dewi" in hist and "bukan ASN" in hist
+    agreement = d.get("/kesepakatan").text
+    assert '<dd id="pairs">1</dd>' in agreement and '<dd id="percent">0.0%</dd>' in agreement
+
+
+def test_queue_filters_and_keyset_pagination(tmp_path, monkeypatch):
+    import pantau.triage.app as triage_app
+    from pantau.store.db import Store
+
+    store = Store(tmp_path / "many.duckdb")
+    posts = [make_post(i, f"guru sd kampanye nomor {i}", platform="demo" if i % 2 else "other") for i in range(1, 26)]
+    store.ingest(posts)
+    store.save_classifications([result(p, 0.5 + (i % 5) / 10, True, "kampanye_medsos") for i, p in enumerate(posts)])
+    add_users(store, ("rina", "reviewer"))
+    monkeypatch.setattr(triage_app, "PAGE_SIZE", 10)
+    c = TestClient(create_app(store.path, secret=b"s"))
+    login(c, "rina")
+    seen: list[str] = []
+    url = "/antrean"
+    import re
+
+    while url:
+        html = c.get(url).text
+        seen += re.findall(r'data-href="(/pos/[^"]+)"', html)
+        m = re.search(r'rel="next" href="([^"]+)"', html)
+        url = m.group(1).replace("&amp;", "&") if m else None
+    assert len(seen) == 25 and len(set(seen)) == 25
+    expected = store.query("SELECT platform, post_id FROM queue_items ORDER BY deadline_at, score DESC, platform, post_id")
+    assert seen == [f"/pos/{r['platform']}/{r['post_id']}" for r in expected]
+    html = c.get("/antrean?platform=other").text
+    assert '<span id="total">12</span>' in html
+    # full-text search, both before and after the index is built
+    assert '<span id="total">1</span>' in c.get("/antrean?q=nomor+17").text
+    store.build_search_index()
+    assert '<span id="total">1</span>' in c.get("/antrean?q=nomor+17").text
+    store.ingest([make_post(99, "kepala dinas ajak coblos")])
+    store.save_classifications([result(make_post(99), 0.9, True, "kampanye_medsos")])
+    assert '<span id="total">1</span>' in c.get("/antrean?q=coblos").text  # stored after the index: still found

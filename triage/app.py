@@ -1,16 +1,21 @@
-"""Triage web app v0 (FastAPI + Jinja2, UI in Bahasa Indonesia).
+"""Triage web app (FastAPI + Jinja2, UI in Bahasa Indonesia).
 
-One view per page: login, queue, item, decision. Reads use short-lived read-only
-connections; the one write (a decision) goes through pantau.store.db.Store.
+Accounts with roles, a role matrix checked on every route, CSRF on every state change, a login rate limit,
+a keyset-paginated queue over `queue_items`, an item page with highlighted signals, claims, four-eyes
+confirmation, agreement figures, CSV export, and a hash-chained audit trail (written by pantau.store).
+Every write goes through pantau.store.db.Store.
 """
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,25 +23,112 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from pantau.categories import CATEGORIES, DECISION_LABELS
-from pantau.store.db import DECISIONS, Store, StoreError
+from pantau.post import sha256_hex
+from pantau.store.db import DECISIONS, STATUSES, ClaimConflict, Store, StoreError
 
-from .security import SECURITY_HEADERS, SESSION_COOKIE, SESSION_MAX_AGE, Session, SessionSigner, csrf_ok, secret_from_env
+from .logic import agreement, csv_cell, decode_cursor, encode_cursor, highlight_segments
+from .security import (
+    SECURITY_HEADERS,
+    SESSION_COOKIE,
+    SESSION_MAX_AGE,
+    LoginLimiter,
+    Session,
+    SessionSigner,
+    csrf_ok,
+    secret_from_env,
+)
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
 WIB_OFFSET_HOURS = 7
 
+ROLE_LABELS = {
+    "monitor": "Pemantau",
+    "reviewer": "Peninjau",
+    "supervisor": "Supervisor",
+    "analyst": "Analis",
+    "admin": "Admin",
+}
+STATUS_LABELS = {
+    "new": "Baru",
+    "needs_info": "Perlu informasi",
+    "awaiting_confirmation": "Menunggu konfirmasi",
+    "confirmed": "Pelanggaran terkonfirmasi",
+    "not_violation": "Bukan pelanggaran",
+    "duplicate": "Duplikat",
+}
+CHECKLIST = {
+    "asn_identity": "Identitas ASN terlihat (bio, instansi, seragam, NIP)?",
+    "partisan_act": "Ada tindakan keberpihakan (ajakan, simbol, atribut, dukungan)?",
+    "election_period": "Terjadi dalam masa pemilihan/kampanye?",
+}
+DECISION_KEYS = {code: str(i + 1) for i, code in enumerate(DECISIONS)}  # 1-4 on the keyboard
 
-def create_app(db_path: str | Path, *, secret: bytes | None = None) -> FastAPI:
+ALL_ROLES = frozenset(ROLE_LABELS)
+# The role matrix: every route that is not public names the roles allowed on it (tests iterate over it).
+ROUTE_ROLES: dict[str, frozenset[str]] = {
+    "home": ALL_ROLES,
+    "logout": ALL_ROLES,
+    "queue": frozenset({"reviewer", "supervisor", "analyst"}),
+    "item": frozenset({"reviewer", "supervisor", "analyst"}),
+    "decide": frozenset({"reviewer", "supervisor"}),
+    "release": frozenset({"reviewer", "supervisor"}),
+    "note": frozenset({"reviewer", "supervisor"}),
+    "confirmations": frozenset({"supervisor"}),
+    "confirm": frozenset({"supervisor"}),
+    "agreement": frozenset({"supervisor", "analyst"}),
+    "stats": frozenset({"supervisor", "analyst"}),
+    "export": frozenset({"supervisor", "analyst"}),
+    "monitoring": frozenset({"monitor", "admin"}),
+    "users": frozenset({"admin"}),
+    "audit": frozenset({"admin"}),
+}
+PUBLIC_ROUTES = frozenset({"login_form", "login", "static"})
+LANDING = {"reviewer": "/antrean", "supervisor": "/antrean", "analyst": "/antrean", "monitor": "/pemantauan",
+           "admin": "/pengguna"}
+NAV = [  # (route, path, label)
+    ("queue", "/antrean", "Antrean"),
+    ("confirmations", "/konfirmasi", "Konfirmasi"),
+    ("agreement", "/kesepakatan", "Kesepakatan"),
+    ("stats", "/statistik", "Statistik"),
+    ("monitoring", "/pemantauan", "Pemantauan"),
+    ("users", "/pengguna", "Pengguna"),
+    ("audit", "/audit", "Audit"),
+]
+
+
+class Forbidden(Exception):
+    pass
+
+
+def create_app(db_path: str | Path, *, secret: bytes | None = None, limiter: LoginLimiter | None = None) -> FastAPI:
     store = Store(db_path)
     store.init()
     signer = SessionSigner(secret or secret_from_env())
+    limiter = limiter or LoginLimiter()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals.update(categories=CATEGORIES, decision_labels=DECISION_LABELS)
+    templates.env.globals.update(
+        categories=CATEGORIES, decision_labels=DECISION_LABELS, status_labels=STATUS_LABELS, role_labels=ROLE_LABELS,
+        decision_keys=DECISION_KEYS, checklist=CHECKLIST,
+    )
     templates.env.filters.update(time_left=time_left, wib=to_wib)
 
     app = FastAPI(title="pantau triage", docs_url=None, redoc_url=None, openapi_url=None)
+
+    def one_connection(handler):
+        """Run a (sync) route handler with one database connection for all its queries."""
+
+        @functools.wraps(handler)
+        def wrapper(*args, **kwargs):
+            with store.session():
+                return handler(*args, **kwargs)
+
+        return wrapper
+
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.state.store = store
+    facet_cache = _FacetCache()
+    app.state.route_roles = ROUTE_ROLES
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -45,79 +137,216 @@ def create_app(db_path: str | Path, *, secret: bytes | None = None) -> FastAPI:
             response.headers.setdefault(k, v)
         return response
 
-    def session_of(request: Request) -> Session | None:
-        return signer.loads(request.cookies.get(SESSION_COOKIE))
-
-    def require_session(request: Request) -> Session:
-        session = session_of(request)
+    def current_user(request: Request) -> tuple[Session, dict[str, Any]] | None:
+        session = signer.loads(request.cookies.get(SESSION_COOKIE))
         if session is None:
-            raise HTTPException(status_code=303, headers={"Location": f"/masuk?next={quote(request.url.path)}"})
-        return session
+            return None
+        user = store.user(session.user)
+        if user is None or session.version != _version(user):
+            return None
+        return session, user
+
+    def need(request: Request, route: str) -> tuple[Session, dict[str, Any]]:
+        found = current_user(request)
+        if found is None:
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            raise HTTPException(status_code=303, headers={"Location": f"/masuk?next={quote(target)}"})
+        if found[1]["role"] not in ROUTE_ROLES[route]:
+            raise HTTPException(status_code=403, detail="Peran Anda tidak diizinkan membuka halaman ini.")
+        return found
+
+    def need_post(request: Request, route: str, token: str) -> tuple[Session, dict[str, Any]]:
+        session, user = need(request, route)
+        if not csrf_ok(session, token):
+            raise HTTPException(status_code=403, detail="Token CSRF tidak valid.")
+        return session, user
 
     def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-        return templates.TemplateResponse(request, name, {"session": session_of(request), **ctx}, status_code=status)
+        found = ctx.pop("_who", None) or current_user(request)
+        session, user = found if found else (None, None)
+        nav = [(path, label) for route, path, label in NAV if user and user["role"] in ROUTE_ROLES[route]]
+        return templates.TemplateResponse(
+            request, name, {"session": session, "user": user, "nav": nav, **ctx}, status_code=status
+        )
 
-    @app.get("/masuk", response_class=HTMLResponse)
+    # -- login -------------------------------------------------------------------------
+
+    @app.get("/masuk", response_class=HTMLResponse, name="login_form")
+    @one_connection
     def login_form(request: Request, next: str = "/"):
         return render(request, "login.html", next=_safe_next(next))
 
-    @app.post("/masuk")
-    def login(request: Request, name: Annotated[str, Form(max_length=80)] = "", next: Annotated[str, Form()] = "/"):
-        name = name.strip()
-        if not name:
-            return render(request, "login.html", status=400, next=_safe_next(next), error="Nama peninjau wajib diisi.")
-        response = RedirectResponse(_safe_next(next), status_code=303)
+    @app.post("/masuk", name="login")
+    def login(
+        request: Request,
+        username: Annotated[str, Form(max_length=80)] = "",
+        password: Annotated[str, Form(max_length=1000)] = "",
+        next: Annotated[str, Form()] = "/",
+    ):
+        username = username.strip().lower()
+        address = request.client.host if request.client else "?"
+        if not username or not password:
+            return render(request, "login.html", status=400, next=_safe_next(next),
+                          error="Nama pengguna dan kata sandi wajib diisi.")
+        if limiter.blocked(username, address):
+            store.audit(username, "login_blocked", address)
+            return render(request, "login.html", status=429, next=_safe_next(next),
+                          error="Terlalu banyak percobaan gagal. Coba lagi dalam 15 menit.")
+        user = store.authenticate(username, password)
+        if user is None:
+            limiter.failed(username, address)
+            store.audit(username, "login_failed", address)
+            return render(request, "login.html", status=401, next=_safe_next(next),
+                          error="Nama pengguna atau kata sandi salah.")
+        limiter.succeeded(username, address)
+        store.audit(user["username"], "login", address, {"role": user["role"]})
+        target = _safe_next(next)
+        response = RedirectResponse(target if target != "/" else LANDING[user["role"]], status_code=303)
         response.set_cookie(
-            SESSION_COOKIE, signer.dumps(name), max_age=SESSION_MAX_AGE, httponly=True, samesite="strict",
-            secure=request.url.scheme == "https",
+            SESSION_COOKIE, signer.dumps(user["username"], _version(user)), max_age=SESSION_MAX_AGE, httponly=True,
+            samesite="strict", secure=request.url.scheme == "https",
         )
         return response
 
-    @app.post("/keluar")
+    @app.post("/keluar", name="logout")
+    @one_connection
     def logout(request: Request, csrf_token: Annotated[str, Form()] = ""):
-        session = require_session(request)
-        if not csrf_ok(session, csrf_token):
-            raise HTTPException(status_code=403, detail="Token CSRF tidak valid.")
+        need_post(request, "logout", csrf_token)
         response = RedirectResponse("/masuk", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
         return response
 
-    @app.get("/", response_class=HTMLResponse)
-    def queue(request: Request, page: int = 1):
-        require_session(request)
-        page = max(page, 1)
+    @app.get("/", name="home")
+    @one_connection
+    def home(request: Request):
+        _, user = need(request, "home")
+        return RedirectResponse(LANDING[user["role"]], status_code=303)
+
+    # -- queue -------------------------------------------------------------------------
+
+    @app.get("/antrean", response_class=HTMLResponse, name="queue")
+    @one_connection
+    def queue(
+        request: Request,
+        status: str = "open",
+        region: str = "",
+        platform: str = "",
+        category: str = "",
+        assignee: str = "",
+        q: str = "",
+        after: str = "",
+    ):
+        who = need(request, "queue")
+        where, params = _queue_filters(store, status, region, platform, category, assignee, q)
+        # The claims join is only needed to filter by assignee; without it DuckDB runs a plain top-N scan.
+        join = _CLAIM_JOIN if assignee else ""
+        total = store.scalar(f"SELECT count(*) FROM queue_items qi {join} WHERE {' AND '.join(where)}", params)
+        cursor = decode_cursor(after) if after else None
+        page_where, page_params = list(where), list(params)
+        if cursor:
+            page_where.append(
+                "(qi.deadline_at > ? OR (qi.deadline_at = ? AND (qi.score < ? OR (qi.score = ? AND "
+                "(qi.platform > ? OR (qi.platform = ? AND qi.post_id > ?))))))"
+            )
+            d, s, p, i = cursor
+            page_params += [d, d, s, s, p, p, i]
         rows = store.query(
-            f"""SELECT platform, post_id, text, author_handle, author_name, region, score, category,
-                       captured_at, deadline_at, last_decision
-                FROM triage_queue ORDER BY deadline_at ASC, score DESC, platform, post_id
-                LIMIT {PAGE_SIZE + 1} OFFSET {(page - 1) * PAGE_SIZE}"""
+            f"""WITH page AS (
+                  SELECT qi.* FROM queue_items qi {join} WHERE {' AND '.join(page_where)}
+                  ORDER BY qi.deadline_at ASC, qi.score DESC, qi.platform, qi.post_id LIMIT {PAGE_SIZE + 1})
+                SELECT page.*, cl.username AS claimed_by FROM page
+                LEFT JOIN claims cl ON cl.platform = page.platform AND cl.post_id = page.post_id AND cl.expires_at > now()
+                ORDER BY page.deadline_at ASC, page.score DESC, page.platform, page.post_id""",
+            page_params,
         )
-        total = store.scalar("SELECT count(*) FROM triage_queue")
+        facets = facet_cache.get(store)
+        filters = {"status": status, "region": region, "platform": platform, "category": category,
+                   "assignee": assignee, "q": q}
+        next_url = None
+        if len(rows) > PAGE_SIZE:
+            next_url = "/antrean?" + urlencode({**{k: v for k, v in filters.items() if v}, "after": encode_cursor(rows[PAGE_SIZE - 1])})
+        query_string = urlencode({k: v for k, v in filters.items() if v})
         return render(
-            request, "queue.html", rows=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE, total=total
+            request, "queue.html", _who=who, rows=rows[:PAGE_SIZE], total=total, filters=filters, facets=facets,
+            next_url=next_url, first_url="/antrean?" + query_string if after else None, query_string=query_string,
         )
 
-    @app.get("/pos/{platform}/{post_id}", response_class=HTMLResponse)
-    def item(request: Request, platform: str, post_id: str):
-        require_session(request)
+    # -- item --------------------------------------------------------------------------
+
+    @app.get("/pos/{platform}/{post_id}", response_class=HTMLResponse, name="item")
+    @one_connection
+    def item(request: Request, platform: str, post_id: str, back: str = ""):
+        who = need(request, "item")
+        session, user = who
         rows = store.query(
-            """SELECT p.*, c.score, c.flagged, c.category, c.signals, c.model_version, c.classified_at,
-                      p.captured_at + INTERVAL 7 DAY AS deadline_at
-               FROM posts p LEFT JOIN latest_classification c USING (platform, post_id)
+            """SELECT p.*, p.captured_at + INTERVAL 7 DAY AS deadline_at FROM posts p
                WHERE p.platform = ? AND p.post_id = ?""",
             [platform, post_id],
         )
         if not rows:
             raise HTTPException(status_code=404, detail="Pos tidak ditemukan.")
         post = rows[0]
-        post["signals"] = json.loads(post["signals"]) if post.get("signals") else []
-        decisions = store.query(
-            "SELECT * FROM decisions WHERE platform = ? AND post_id = ? ORDER BY decision_id DESC",
+        latest = store.query(
+            """SELECT score, flagged, category, signals, model_version, classified_at FROM classifications
+               WHERE platform = ? AND post_id = ? ORDER BY classified_at DESC, model_version DESC LIMIT 1""",
             [platform, post_id],
         )
-        return render(request, "item.html", post=post, decisions=decisions, decision_codes=DECISIONS)
+        post.update(latest[0] if latest else
+                    dict.fromkeys(("score", "flagged", "category", "signals", "model_version", "classified_at")))
+        can_decide = user["role"] in ROUTE_ROLES["decide"]
+        holder = store.open_item(platform, post_id, user["username"], claim=can_decide)
+        signals = json.loads(post["signals"]) if post.get("signals") else []
+        raw = store.query(
+            "SELECT raw FROM raw_payloads WHERE platform = ? AND post_id = ? AND raw_sha256 = ?",
+            [platform, post_id, post["raw_sha256"]],
+        )
+        evidence = {
+            "stored": bool(raw),
+            "hash_ok": bool(raw) and sha256_hex(raw[0]["raw"]) == post["raw_sha256"],
+        }
+        decisions = store.query(
+            """SELECT d.*, f.supervisor, f.agreed, f.decision AS second_decision, f.reason AS second_reason,
+                      f.confirmed_at
+               FROM decisions d LEFT JOIN confirmations f USING (decision_id)
+               WHERE d.platform = ? AND d.post_id = ? ORDER BY d.decision_id DESC""",
+            [platform, post_id],
+        )
+        state = store.query("SELECT status, last_decision_id FROM queue_items WHERE platform = ? AND post_id = ?",
+                            [platform, post_id])
+        other_posts = []
+        author_decisions = []
+        if post.get("author_id"):
+            other_posts = store.query(
+                """SELECT platform, post_id, snippet, score, category, status, deadline_at FROM queue_items
+                   WHERE platform = ? AND author_id = ? AND post_id <> ? ORDER BY captured_at DESC LIMIT 20""",
+                [platform, post["author_id"], post_id],
+            )
+            author_decisions = store.query(
+                """SELECT d.post_id, d.decision, d.reviewer, d.decided_at, d.reason FROM decisions d
+                   JOIN queue_items qi USING (platform, post_id)
+                   WHERE qi.platform = ? AND qi.author_id = ? AND d.post_id <> ? ORDER BY d.decision_id DESC LIMIT 20""",
+                [platform, post["author_id"], post_id],
+            )
+        notes = store.query(
+            "SELECT * FROM notes WHERE platform = ? AND post_id = ? ORDER BY note_id DESC", [platform, post_id]
+        )
+        for n in notes:
+            n["checklist"] = json.loads(n["checklist"]) if n["checklist"] else None
+        neighbours = _neighbours(store, platform, post_id, post["deadline_at"], post.get("score"))
+        return render(
+            request, "item.html", _who=who, post=post, decisions=decisions, decision_codes=DECISIONS,
+            text_segments=highlight_segments(post["text"], signals, "text"),
+            bio_segments=highlight_segments(post.get("author_bio") or "", signals, "bio"),
+            signals=signals, evidence=evidence, other_posts=other_posts, author_decisions=author_decisions,
+            notes=notes, holder=holder, can_decide=can_decide and holder == user["username"],
+            item_status=state[0]["status"] if state else None,
+            can_confirm=user["role"] in ROUTE_ROLES["confirm"] and bool(decisions)
+            and decisions[0]["supervisor"] is None and decisions[0]["reviewer"] != user["username"],
+            next_item=neighbours["next"], prev_item=neighbours["prev"],
+        )
 
-    @app.post("/pos/{platform}/{post_id}/keputusan")
+    @app.post("/pos/{platform}/{post_id}/keputusan", name="decide")
+    @one_connection
     def decide(
         request: Request,
         platform: str,
@@ -125,26 +354,166 @@ def create_app(db_path: str | Path, *, secret: bytes | None = None) -> FastAPI:
         decision: Annotated[str, Form()] = "",
         reason: Annotated[str, Form(max_length=2000)] = "",
         duplicate_of: Annotated[str, Form(max_length=200)] = "",
+        asn_identity: Annotated[str, Form()] = "",
+        partisan_act: Annotated[str, Form()] = "",
+        election_period: Annotated[str, Form()] = "",
         csrf_token: Annotated[str, Form()] = "",
     ):
-        session = require_session(request)
-        if not csrf_ok(session, csrf_token):
-            raise HTTPException(status_code=403, detail="Token CSRF tidak valid.")
+        _, user = need_post(request, "decide", csrf_token)
+        checklist = {"asn_identity": bool(asn_identity), "partisan_act": bool(partisan_act),
+                     "election_period": bool(election_period)}
         try:
             store.record_decision(
-                platform, post_id, decision, reviewer=session.user, reason=reason.strip() or None,
-                duplicate_of=duplicate_of.strip() or None,
+                platform, post_id, decision, reviewer=user["username"], reason=reason.strip() or None,
+                duplicate_of=duplicate_of.strip() or None, checklist=checklist,
+            )
+        except ClaimConflict as exc:
+            raise HTTPException(status_code=409, detail=f"Pos ini sedang ditinjau oleh {exc.holder}.") from None
+        except StoreError as exc:
+            raise HTTPException(status_code=400, detail=f"Keputusan tidak tersimpan: {exc}") from None
+        return RedirectResponse(_next_open_item(store, platform, post_id, user["username"]), status_code=303)
+
+    @app.post("/pos/{platform}/{post_id}/lepas", name="release")
+    @one_connection
+    def release(request: Request, platform: str, post_id: str, csrf_token: Annotated[str, Form()] = ""):
+        _, user = need_post(request, "release", csrf_token)
+        store.release(platform, post_id, user["username"])
+        return RedirectResponse("/antrean", status_code=303)
+
+    @app.post("/pos/{platform}/{post_id}/catatan", name="note")
+    @one_connection
+    def note(
+        request: Request,
+        platform: str,
+        post_id: str,
+        body: Annotated[str, Form(max_length=4000)] = "",
+        csrf_token: Annotated[str, Form()] = "",
+    ):
+        _, user = need_post(request, "note", csrf_token)
+        try:
+            store.add_note(platform, post_id, user["username"], body)
+        except StoreError as exc:
+            raise HTTPException(status_code=400, detail=f"Catatan tidak tersimpan: {exc}") from None
+        return RedirectResponse(f"/pos/{quote(platform)}/{quote(post_id)}#catatan", status_code=303)
+
+    # -- four-eyes ---------------------------------------------------------------------
+
+    @app.get("/konfirmasi", response_class=HTMLResponse, name="confirmations")
+    @one_connection
+    def confirmations(request: Request):
+        who = need(request, "confirmations")
+        rows = store.query(
+            """SELECT qi.platform, qi.post_id, qi.snippet, qi.author_handle, qi.deadline_at, qi.score, qi.category,
+                      d.decision_id, d.reviewer, d.reason, d.decided_at
+               FROM queue_items qi JOIN decisions d ON d.decision_id = qi.last_decision_id
+               WHERE qi.status = 'awaiting_confirmation' ORDER BY qi.deadline_at LIMIT 200"""
+        )
+        disputes = store.query(
+            """SELECT d.platform, d.post_id, d.decision, d.reviewer, f.decision AS second_decision, f.supervisor,
+                      f.reason, f.confirmed_at
+               FROM confirmations f JOIN decisions d USING (decision_id)
+               WHERE NOT f.agreed ORDER BY f.confirmed_at DESC LIMIT 50"""
+        )
+        return render(request, "confirmations.html", _who=who, rows=rows, disputes=disputes)
+
+    @app.post("/konfirmasi/{decision_id}", name="confirm")
+    @one_connection
+    def confirm(
+        request: Request,
+        decision_id: int,
+        agree: Annotated[str, Form()] = "",
+        decision: Annotated[str, Form()] = "",
+        reason: Annotated[str, Form(max_length=2000)] = "",
+        csrf_token: Annotated[str, Form()] = "",
+    ):
+        _, user = need_post(request, "confirm", csrf_token)
+        try:
+            store.confirm_decision(
+                decision_id, supervisor=user["username"], agreed=agree == "1", decision=decision or None,
+                reason=reason.strip() or None,
             )
         except StoreError as exc:
-            raise HTTPException(status_code=400, detail=str(exc)) from None
-        nxt = store.query(
-            """SELECT platform, post_id FROM triage_queue
-               WHERE NOT (platform = ? AND post_id = ?)
-               ORDER BY deadline_at ASC, score DESC, platform, post_id LIMIT 1""",
-            [platform, post_id],
+            raise HTTPException(status_code=400, detail=f"Konfirmasi tidak tersimpan: {exc}") from None
+        return RedirectResponse("/konfirmasi", status_code=303)
+
+    @app.get("/kesepakatan", response_class=HTMLResponse, name="agreement")
+    @one_connection
+    def agreement_page(request: Request):
+        who = need(request, "agreement")
+        rows = store.query(
+            """SELECT d.decision AS first, f.decision AS second, d.reviewer, f.supervisor
+               FROM confirmations f JOIN decisions d USING (decision_id)"""
         )
-        target = f"/pos/{quote(nxt[0]['platform'])}/{quote(nxt[0]['post_id'])}" if nxt else "/"
-        return RedirectResponse(target, status_code=303)
+        overall = agreement([(r["first"], r["second"]) for r in rows])
+        by_reviewer = []
+        for reviewer in sorted({r["reviewer"] for r in rows}):
+            pairs = [(r["first"], r["second"]) for r in rows if r["reviewer"] == reviewer]
+            by_reviewer.append({"reviewer": reviewer, **agreement(pairs)})
+        matrix: dict[tuple[str, str], int] = {}
+        for r in rows:
+            matrix[(r["first"], r["second"])] = matrix.get((r["first"], r["second"]), 0) + 1
+        return render(request, "agreement.html", _who=who, overall=overall, by_reviewer=by_reviewer, matrix=matrix,
+                      codes=DECISIONS)
+
+    # -- analyst, monitor, admin -------------------------------------------------------
+
+    @app.get("/statistik", response_class=HTMLResponse, name="stats")
+    @one_connection
+    def stats(request: Request):
+        who = need(request, "stats")
+        by_status = store.query("SELECT status, count(*) AS n FROM queue_items GROUP BY ALL ORDER BY n DESC")
+        by_region = store.query(
+            "SELECT region, count(*) AS n FROM queue_items GROUP BY ALL ORDER BY n DESC, region LIMIT 30")
+        by_category = store.query("SELECT category, count(*) AS n FROM queue_items GROUP BY ALL ORDER BY n DESC")
+        return render(request, "stats.html", _who=who, counts=store.counts(), by_status=by_status,
+                      by_region=by_region, by_category=by_category)
+
+    @app.get("/ekspor.csv", name="export")
+    @one_connection
+    def export(request: Request):
+        _, user = need(request, "export")
+        rows = store.query(
+            """SELECT qi.platform, qi.post_id, p.url, p.author_handle, p.author_name, p.region, p.created_at,
+                      p.captured_at, qi.deadline_at, p.raw_sha256, qi.category, qi.score, d.reviewer, d.reason,
+                      f.supervisor, f.confirmed_at
+               FROM queue_items qi JOIN posts p USING (platform, post_id)
+               JOIN decisions d ON d.decision_id = qi.last_decision_id
+               JOIN confirmations f ON f.decision_id = d.decision_id
+               WHERE qi.status = 'confirmed' ORDER BY qi.deadline_at"""
+        )
+        store.audit(user["username"], "export", "confirmed_violations", {"rows": len(rows)})
+        out = io.StringIO()
+        writer = csv.writer(out)
+        header = ["platform", "post_id", "url", "author_handle", "author_name", "region", "created_at", "captured_at",
+                  "deadline_at", "raw_sha256", "category", "score", "reviewer", "reason", "supervisor", "confirmed_at"]
+        writer.writerow(header)
+        for r in rows:
+            writer.writerow([csv_cell(r[h]) for h in header])
+        return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="pelanggaran-terkonfirmasi.csv"'})
+
+    @app.get("/pemantauan", response_class=HTMLResponse, name="monitoring")
+    @one_connection
+    def monitoring(request: Request):
+        who = need(request, "monitoring")
+        latest = store.query(
+            "SELECT platform, count(*) AS posts, max(captured_at) AS last_capture FROM posts GROUP BY ALL ORDER BY 1")
+        return render(request, "monitoring.html", _who=who, counts=store.counts(), latest=latest)
+
+    @app.get("/pengguna", response_class=HTMLResponse, name="users")
+    @one_connection
+    def users(request: Request):
+        who = need(request, "users")
+        rows = store.query("SELECT username, role, created_at, updated_at FROM users ORDER BY username")
+        return render(request, "users.html", _who=who, rows=rows)
+
+    @app.get("/audit", response_class=HTMLResponse, name="audit")
+    @one_connection
+    def audit_page(request: Request):
+        who = need(request, "audit")
+        checked, problems = store.verify_audit()
+        rows = store.query("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 100")
+        return render(request, "audit.html", _who=who, checked=checked, problems=problems, rows=rows)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -155,9 +524,96 @@ def create_app(db_path: str | Path, *, secret: bytes | None = None) -> FastAPI:
     return app
 
 
+_CLAIM_JOIN = "LEFT JOIN claims cl ON cl.platform = qi.platform AND cl.post_id = qi.post_id AND cl.expires_at > now()"
+
+
+class _FacetCache:
+    """Regions and platforms for the filter menus, recomputed at most once a minute."""
+
+    def __init__(self, ttl: float = 60.0):
+        self.ttl = ttl
+        self._value: dict[str, list[str]] | None = None
+        self._at = 0.0
+
+    def get(self, store: Store) -> dict[str, list[str]]:
+        import time
+
+        if self._value is None or time.monotonic() - self._at > self.ttl:
+            self._value = {
+                "regions": [r["region"] for r in store.query(
+                    "SELECT DISTINCT region FROM queue_items WHERE region IS NOT NULL ORDER BY region")],
+                "platforms": [r["platform"] for r in store.query(
+                    "SELECT DISTINCT platform FROM queue_items ORDER BY 1")],
+            }
+            self._at = time.monotonic()
+        return self._value
+
+
+def _queue_filters(store: Store, status: str, region: str, platform: str, category: str, assignee: str, q: str):
+    where: list[str] = []
+    params: list[Any] = []
+    if status == "open" or status not in STATUSES + ("all",):
+        where.append("qi.status IN ('new', 'needs_info')")
+    elif status != "all":
+        where.append("qi.status = ?")
+        params.append(status)
+    for column, value in (("region", region), ("platform", platform), ("category", category)):
+        if value:
+            where.append(f"qi.{column} = ?")
+            params.append(value)
+    if assignee == "-":
+        where.append("cl.username IS NULL")
+    elif assignee:
+        where.append("cl.username = ?")
+        params.append(assignee)
+    if q.strip():
+        cond, cond_params = store.search_condition(q, alias="qi")
+        where.append(cond)
+        params += cond_params
+    return where, params
+
+
+def _neighbours(store: Store, platform: str, post_id: str, deadline: datetime, score: float | None) -> dict:
+    """The open items just before and after this one in queue order (for j/k on the item page)."""
+    if score is None:
+        return {"next": None, "prev": None}
+    after = store.query(
+        """SELECT platform, post_id FROM queue_items WHERE status IN ('new', 'needs_info')
+           AND (deadline_at > ? OR (deadline_at = ? AND (score < ? OR (score = ? AND
+                (platform > ? OR (platform = ? AND post_id > ?))))))
+           ORDER BY deadline_at, score DESC, platform, post_id LIMIT 1""",
+        [deadline, deadline, score, score, platform, platform, post_id],
+    )
+    before = store.query(
+        """SELECT platform, post_id FROM queue_items WHERE status IN ('new', 'needs_info')
+           AND (deadline_at < ? OR (deadline_at = ? AND (score > ? OR (score = ? AND
+                (platform < ? OR (platform = ? AND post_id < ?))))))
+           ORDER BY deadline_at DESC, score ASC, platform DESC, post_id DESC LIMIT 1""",
+        [deadline, deadline, score, score, platform, platform, post_id],
+    )
+    link = lambda rows: f"/pos/{quote(rows[0]['platform'])}/{quote(rows[0]['post_id'])}" if rows else None  # noqa: E731
+    return {"next": link(after), "prev": link(before)}
+
+
+def _next_open_item(store: Store, platform: str, post_id: str, username: str) -> str:
+    """The first open item in queue order that nobody else is working on."""
+    rows = store.query(
+        f"""SELECT qi.platform, qi.post_id FROM queue_items qi {_CLAIM_JOIN}
+            WHERE qi.status IN ('new', 'needs_info') AND NOT (qi.platform = ? AND qi.post_id = ?)
+              AND (cl.username IS NULL OR cl.username = ?)
+            ORDER BY qi.deadline_at ASC, qi.score DESC, qi.platform, qi.post_id LIMIT 1""",
+        [platform, post_id, username],
+    )
+    return f"/pos/{quote(rows[0]['platform'])}/{quote(rows[0]['post_id'])}" if rows else "/antrean"
+
+
+def _version(user: dict[str, Any]) -> str:
+    return user["updated_at"].isoformat() if user.get("updated_at") else ""
+
+
 def _safe_next(target: str) -> str:
     """Only same-site relative paths are allowed as a post-login redirect."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
 
 
 def time_left(deadline: datetime | None, now: datetime | None = None) -> dict[str, Any]:
@@ -175,6 +631,4 @@ def time_left(deadline: datetime | None, now: datetime | None = None) -> dict[st
 def to_wib(dt: datetime | None) -> str:
     if dt is None:
         return "-"
-    from datetime import timedelta
-
     return (dt.astimezone(timezone(timedelta(hours=WIB_OFFSET_HOURS)))).strftime("%d-%m-%Y %H:%M WIB")

@@ -43,6 +43,7 @@ class Session:
     user: str
     csrf: str
     issued: int
+    version: str = ""  # the account's updated_at when the session began: a password change ends old sessions
 
 
 class SessionSigner:
@@ -52,8 +53,8 @@ class SessionSigner:
     def _sign(self, body: bytes) -> str:
         return hmac.new(self._secret, body, hashlib.sha256).hexdigest()
 
-    def dumps(self, user: str) -> str:
-        payload = {"u": user, "c": secrets.token_urlsafe(24), "t": int(time.time())}
+    def dumps(self, user: str, version: str = "") -> str:
+        payload = {"u": user, "c": secrets.token_urlsafe(24), "t": int(time.time()), "v": version}
         body = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
         return f"{body}.{self._sign(body.encode())}"
 
@@ -65,7 +66,9 @@ class SessionSigner:
             return None
         try:
             payload = json.loads(base64.urlsafe_b64decode(body.encode()))
-            session = Session(user=str(payload["u"]), csrf=str(payload["c"]), issued=int(payload["t"]))
+            session = Session(
+                user=str(payload["u"]), csrf=str(payload["c"]), issued=int(payload["t"]), version=str(payload.get("v", ""))
+            )
         except (ValueError, KeyError, TypeError):
             return None
         if time.time() - session.issued > SESSION_MAX_AGE:
@@ -75,3 +78,33 @@ class SessionSigner:
 
 def csrf_ok(session: Session | None, token: str | None) -> bool:
     return bool(session and token and hmac.compare_digest(session.csrf, token))
+
+
+class LoginLimiter:
+    """At most `max_failures` failed logins per (username, client address) within `window` seconds.
+
+    Kept in memory: a restart forgets it, which only ever lets an attacker start over after a restart.
+    """
+
+    def __init__(self, max_failures: int = 5, window: float = 900.0):
+        self.max_failures = max_failures
+        self.window = window
+        self._failures: dict[tuple[str, str], list[float]] = {}
+
+    def _recent(self, key: tuple[str, str], now: float) -> list[float]:
+        times = [t for t in self._failures.get(key, []) if now - t < self.window]
+        if times:
+            self._failures[key] = times
+        else:
+            self._failures.pop(key, None)
+        return times
+
+    def blocked(self, username: str, address: str, now: float | None = None) -> bool:
+        return len(self._recent((username, address), now or time.time())) >= self.max_failures
+
+    def failed(self, username: str, address: str, now: float | None = None) -> None:
+        now = now or time.time()
+        self._failures[(username, address)] = self._recent((username, address), now) + [now]
+
+    def succeeded(self, username: str, address: str) -> None:
+        self._failures.pop((username, address), None)

@@ -16,11 +16,12 @@ from twisted.python.failure import Failure
 
 from pantau.crawlers.platforms.demo import parse
 from pantau.crawlers.platforms.demo.profiles import ProfileJoin
+from pantau.crawlers.spider import PantauSpider
 
 MODES = ("api", "html")
 
 
-class DemoSpider(scrapy.Spider):
+class DemoSpider(PantauSpider):
     name = "demo"
 
     def __init__(
@@ -33,24 +34,23 @@ class DemoSpider(scrapy.Spider):
         *args: Any,
         **kwargs: Any,
     ):
-        super().__init__(*args, **kwargs)
         if not base_url or not base_url.startswith(("http://", "https://")):
             raise ValueError("the demo spider needs -a base_url=http://HOST:PORT")
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-        self.base_url = base_url.rstrip("/")
+        super().__init__(base_url, max_pages, *args, **kwargs)
         self.mode = mode
         self.query = query or None
-        self.max_pages = _positive_int(max_pages, "max_pages") if max_pages not in (None, "") else None
         self.limit = _positive_int(limit, "limit")
-        self.pages_requested = 0
         self.profiles = ProfileJoin()
 
     async def start(self) -> AsyncIterator[Any]:
         if self.mode == "api":
-            request = self._page(parse.api_url(self.base_url, query=self.query, limit=self.limit), self.parse_api)
+            url = parse.api_url(self.base_url, query=self.query, limit=self.limit)
+            request = self.start_chain(f"api:{self.query or ''}", url, self.parse_api)
         else:
-            request = self._page(parse.html_url(self.base_url, query=self.query), self.parse_html)
+            url = parse.html_url(self.base_url, query=self.query)
+            request = self.start_chain(f"html:{self.query or ''}", url, self.parse_html)
         if request is not None:
             yield request
 
@@ -64,10 +64,9 @@ class DemoSpider(scrapy.Spider):
             return
         self._page_done(response, errors)
         yield from posts
-        if cursor:
-            url = parse.api_url(self.base_url, query=self.query, cursor=cursor, limit=self.limit)
-            if (request := self._page(url, self.parse_api)) is not None:
-                yield request
+        url = parse.api_url(self.base_url, query=self.query, cursor=cursor, limit=self.limit) if cursor else None
+        if (request := self.follow_page(response, url, self.parse_api)) is not None:
+            yield request
 
     def parse_html(self, response: Response) -> Iterator[Any]:
         errors: list[parse.ParseError] = []
@@ -83,7 +82,7 @@ class DemoSpider(scrapy.Spider):
                     errback=self.profile_failed,
                     cb_kwargs={"handle": fetch},
                 )
-        if next_url and (request := self._page(next_url, self.parse_html)) is not None:
+        if (request := self.follow_page(response, next_url, self.parse_html)) is not None:
             yield request
 
     def parse_profile(self, response: Response, handle: str) -> Iterator[Any]:
@@ -101,22 +100,11 @@ class DemoSpider(scrapy.Spider):
         yield from self.profiles.resolve(handle, None)
 
     # -- helpers -----------------------------------------------------------------------
-    def _page(self, url: str, callback: Any) -> scrapy.Request | None:
-        if self.max_pages is not None and self.pages_requested >= self.max_pages:
-            self.logger.info("max_pages=%d reached, not following %s", self.max_pages, url)
-            return None
-        self.pages_requested += 1
-        return scrapy.Request(url, callback=callback)
-
     def _page_done(self, response: Response, errors: list[parse.ParseError]) -> None:
-        self.crawler.stats.inc_value("pantau/pages")
-        for err in errors:
-            self.crawler.stats.inc_value("pantau/malformed_posts")
-            self.logger.warning("skipped malformed post on %s: %s", response.url, err)
+        self.page_done(response, errors)
 
     def _page_failed(self, response: Response, exc: parse.PageError) -> None:
-        self.crawler.stats.inc_value("pantau/page_errors")
-        self.logger.error("unreadable page %s: %s", response.url, exc)
+        self.page_failed(response, exc)
 
 
 def _positive_int(value: str | int, name: str) -> int:

@@ -1,0 +1,152 @@
+"""Triage app latency with 1M posts in the store: queue page and item page, p50/p95, printed.
+
+    python -m bench.triage_latency [--posts 1000000] [--requests 200] [--db var/bench.duckdb] [--search]
+
+Synthetic posts are generated with one SQL statement per table (seconds, not minutes); the app then runs under
+uvicorn in a thread and is called over HTTP on 127.0.0.1, so every figure includes opening the DuckDB file,
+the queries, template rendering and, for the item page, the claim and audit writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # `python bench/triage_latency.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+REGIONS = ["Kab. Sleman", "Kota Yogyakarta", "Kab. Bantul", "Kota Bandung", "Kab. Bogor", "Kota Medan", "Kota Makassar",
+           "Kab. Gowa", "Kota Surabaya", "Kab. Sidoarjo", "Kota Denpasar", "Kab. Badung"]
+PASSWORD = "bench-kata-sandi-1"
+
+
+def generate(db: Path, n_posts: int, flagged_share: float = 0.1) -> dict:
+    from pantau.store.db import Store
+
+    store = Store(db)
+    store.init()
+    t0 = time.perf_counter()
+    regions = "[" + ", ".join(f"'{r}'" for r in REGIONS) + "]"
+    with store.connect() as con:
+        con.execute(
+            f"""INSERT INTO posts
+            SELECT ['demo', 'x', 'tiktok'][1 + i % 3] AS platform, i::VARCHAR AS post_id,
+                   'https://example.invalid/p/' || i AS url,
+                   ['Ayo dukung paslon nomor urut ', 'Guru SD ikut kampanye calon ', 'Jadwal posyandu minggu ke-',
+                    'Gass coblos nomor ', 'Foto bersama calon bupati, salam ', 'ASN harus netral, edaran nomor ']
+                       [1 + (i * 7) % 6] || (i % 5) || ' #pilkada' || (i % 97) || ' pos ' || i AS text,
+                   now() - INTERVAL (i % 1000000) SECOND - INTERVAL 1 HOUR AS created_at,
+                   'a' || (i % 200000) AS author_id, 'akun' || (i % 200000) AS author_handle,
+                   'Nama Akun ' || (i % 200000) AS author_name,
+                   CASE WHEN i % 4 = 0 THEN 'Guru SDN ' || (i % 300) || ' | PNS' ELSE 'warga biasa' END AS author_bio,
+                   'id' AS lang, {regions}[1 + i % {len(REGIONS)}] AS region,
+                   now() - INTERVAL (i % 1000000) SECOND AS captured_at,
+                   sha256('{{"id":"' || i || '"}}') AS raw_sha256, now() AS ingested_at
+            FROM range({n_posts}) t(i)"""
+        )
+        con.execute(
+            """INSERT INTO raw_payloads SELECT platform, post_id, raw_sha256, '{"id":"' || post_id || '"}' FROM posts"""
+        )
+        con.execute(
+            f"""INSERT INTO classifications
+            SELECT platform, post_id, 'bench-1', (hash(post_id) % 1000) / 1000.0 AS score,
+                   (hash(post_id) % 1000) / 1000.0 >= {1 - flagged_share} AS flagged,
+                   ['kampanye_medsos', 'interaksi_pemenangan', 'foto_simbol', 'hadir_kampanye'][1 + (hash(post_id) % 4)::BIGINT],
+                   '[{{"name": "nomor_urut", "source": "text", "start": 0, "end": 3, "text": "' || left(text, 3) || '"}}]',
+                   now()
+            FROM posts"""
+        )
+        # a tenth of the flagged posts already decided
+        con.execute(
+            """INSERT INTO decisions (platform, post_id, decision, reason, duplicate_of, reviewer, decided_at)
+            SELECT platform, post_id, 'not_violation', 'bench', NULL, 'bench', now()
+            FROM classifications WHERE flagged AND hash(post_id) % 10 = 0"""
+        )
+    queue = store.rebuild_queue_items()
+    if not store.user("bench"):
+        store.add_user("bench", PASSWORD, "supervisor", actor="bench")
+    return {"seconds": time.perf_counter() - t0, "queue_items": queue}
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))
+    return values[k]
+
+
+def measure(client, paths: list[str]) -> dict:
+    times = []
+    for path in paths:
+        t0 = time.perf_counter()
+        r = client.get(path)
+        times.append((time.perf_counter() - t0) * 1000)
+        if r.status_code != 200:
+            raise RuntimeError(f"{path}: HTTP {r.status_code}")
+    return {"n": len(times), "p50": statistics.median(times), "p95": percentile(times, 95), "max": max(times)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import httpx
+
+    from pantau.store.db import Store
+    from pantau.triage.app import create_app
+    from pantau.triage.server import ThreadServer
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--posts", type=int, default=1_000_000)
+    ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--db", type=Path, default=Path("var/bench-triage.duckdb"))
+    ap.add_argument("--search", action="store_true", help="also build the FTS index and time a search")
+    args = ap.parse_args(argv)
+
+    store = Store(args.db)
+    if args.db.exists() and store.scalar("SELECT count(*) FROM posts") == args.posts and store.user("bench"):
+        print(f"reusing {args.db} ({args.posts} posts)")
+    else:
+        args.db.unlink(missing_ok=True)
+        g = generate(args.db, args.posts)
+        print(f"generated {args.posts} posts, {g['queue_items']} flagged in {g['seconds']:.1f}s -> {args.db}")
+    if args.search:
+        t0 = time.perf_counter()
+        store.build_search_index()
+        print(f"full-text index built in {time.perf_counter() - t0:.1f}s")
+    open_items = store.query(
+        "SELECT platform, post_id FROM queue_items WHERE status = 'new' USING SAMPLE 2000 ROWS")
+    rng = random.Random(0)
+    with ThreadServer(create_app(args.db, secret=b"bench")) as url, httpx.Client(base_url=url, timeout=60) as c:
+        r = c.post("/masuk", data={"username": "bench", "password": PASSWORD})
+        assert r.status_code == 303, r.status_code
+        first = c.get("/antrean").text
+        after = re.search(r'rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+        item_paths = [f"/pos/{i['platform']}/{i['post_id']}" for i in rng.sample(open_items, min(args.requests, len(open_items)))]
+        measure(c, ["/antrean"] * 5 + item_paths[:5])  # warm-up
+        results = {
+            "queue (first page)": measure(c, ["/antrean"] * args.requests),
+            "queue (keyset page 2)": measure(c, [after] * args.requests),
+            "queue (filter region+platform)": measure(
+                c, [f"/antrean?region={REGIONS[i % len(REGIONS)]}&platform=x" for i in range(args.requests)]),
+            "item page": measure(c, item_paths),
+        }
+        if args.search or store.scalar("SELECT count(*) FROM schema_info WHERE key = 'search_indexed_at'"):
+            results["queue (full-text search)"] = measure(c, [f"/antrean?q=pilkada{i % 97}" for i in range(max(20, args.requests // 5))])
+    posts = store.scalar("SELECT count(*) FROM posts")
+    print(f"\ntriage latency with {posts:,} posts, {store.scalar('SELECT count(*) FROM queue_items'):,} flagged "
+          f"(HTTP over 127.0.0.1, one client, ms)")
+    print(f"{'page':34} {'n':>5} {'p50':>8} {'p95':>8} {'max':>8}")
+    for name, m in results.items():
+        print(f"{name:34} {m['n']:5d} {m['p50']:8.1f} {m['p95']:8.1f} {m['max']:8.1f}")
+    worst = max(m["p95"] for m in results.values())
+    import os
+
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the end")
+    print(f"\ngoal p95 <= 100 ms: {'met' if worst <= 100 else 'NOT met'} (worst p95 {worst:.1f} ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

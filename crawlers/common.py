@@ -1,0 +1,141 @@
+"""Pure helpers shared by the platform parsers: errors, JSON pages, HTML to text, Link headers, Post payloads.
+
+No Scrapy, no I/O. Every parser returns Post payload dicts that `pantau.post.Post.from_payload` accepts, with
+`raw` the exact source of the post (canonical JSON of an API object, or the HTML fragment) and
+`raw_sha256 = sha256_hex(raw)`. `captured_at` is left to the crawl pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from parsel import Selector
+from w3lib.encoding import html_to_unicode
+
+from pantau.post import Post, PostError, canonical_json, sha256_hex
+
+
+class ParseError(ValueError):
+    """One post (or page) that could not be parsed. `index` is the post's position on the page."""
+
+    def __init__(self, reason: str, *, index: int | None = None, post_id: str | None = None, snippet: str = ""):
+        where = f"post #{index}" if index is not None else "page"
+        if post_id:
+            where += f" (id {post_id})"
+        super().__init__(f"{where}: {reason}")
+        self.reason, self.index, self.post_id, self.snippet = reason, index, post_id, snippet[:200]
+
+
+class PageError(ParseError):
+    """The whole page is unusable (not JSON, wrong content type, wrong shape...)."""
+
+
+class AuthError(RuntimeError):
+    """Credentials missing or rejected. The message names the environment variable, never the secret."""
+
+
+JSON_TYPES = ("application/json", "text/json", "application/problem+json")
+
+
+def load_json(body: bytes | str, content_type: str | None = None) -> tuple[Any, bool]:
+    """(decoded JSON, had_bad_bytes). Raises PageError for an empty body, a non-JSON content type or bad JSON.
+
+    Bytes that are not UTF-8 are replaced by U+FFFD (had_bad_bytes=True) rather than losing the page.
+    """
+    if content_type:
+        ctype = content_type.split(";")[0].strip().lower()
+        if ctype and ctype not in JSON_TYPES and not ctype.endswith("+json"):
+            raise PageError(f"expected JSON, got content type {ctype!r}")
+    bad = False
+    if isinstance(body, bytes):
+        try:
+            text = body.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text, bad = body.decode("utf-8", errors="replace"), True
+    else:
+        text = body
+    if not text.strip():
+        raise PageError("empty body")
+    try:
+        return json.loads(text), bad
+    except json.JSONDecodeError as exc:
+        raise PageError(f"not valid JSON: {exc.msg} at char {exc.pos}") from None
+
+
+def decode_html(page: str | bytes, content_type: str | None = None) -> str:
+    """Bytes to text like a browser: BOM, Content-Type charset, <meta charset>, then UTF-8 (bad bytes replaced)."""
+    if isinstance(page, str):
+        return page
+    return html_to_unicode(content_type, page)[1]
+
+
+_BLOCK = re.compile(r"(?i)<\s*(br|/p|/div|/li|/h[1-6])\s*/?\s*>")
+
+
+def html_to_text(fragment: str | None) -> str:
+    """Visible text of an HTML fragment: <br> and block ends become newlines, whitespace tidied."""
+    if not fragment:
+        return ""
+    marked = _BLOCK.sub(lambda m: "\n" + m.group(0), fragment)
+    text = "".join(Selector(text=f"<div>{marked}</div>").xpath("//text()").getall())
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def parse_link_header(value: str | bytes | None) -> dict[str, str]:
+    """RFC 8288 Link header to {rel: url}: `<https://a/b?max_id=1>; rel="next", <...>; rel="prev"`."""
+    if not value:
+        return {}
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    links: dict[str, str] = {}
+    for part in re.finditer(r'<([^>]*)>\s*((?:;\s*[^;,]+)*)', value):
+        url, params = part.group(1), part.group(2)
+        rel = re.search(r'rel\s*=\s*"?([^";,]+)"?', params)
+        if rel:
+            for name in rel.group(1).split():
+                links.setdefault(name, url)
+    return links
+
+
+def post_payload(platform: str, post_id: Any, text: Any, raw: Any, *, index: int | None = None, **fields: Any) -> dict:
+    """A validated Post payload; `raw` is a str (kept as is) or a JSON object (canonical JSON). Raises ParseError."""
+    raw_text = raw if isinstance(raw, str) else canonical_json(raw)
+    if isinstance(post_id, int) and not isinstance(post_id, bool):
+        post_id = str(post_id)
+    if not isinstance(post_id, str) or not post_id:
+        raise ParseError("missing id", index=index, snippet=raw_text)
+    if not isinstance(text, str) or not text.strip():
+        raise ParseError("missing text", index=index, post_id=post_id, snippet=raw_text)
+    payload = {"platform": platform, "post_id": post_id, "text": text, "raw": raw_text, "raw_sha256": sha256_hex(raw_text)}
+    payload.update(fields)
+    try:
+        Post.from_payload(payload)
+    except PostError as exc:
+        raise ParseError(str(exc), index=index, post_id=post_id, snippet=raw_text) from None
+    return payload
+
+
+def collect(items: Any, build: Any, errors: list[ParseError] | None) -> list[dict]:
+    """Apply build(obj, index) to each item; a ParseError is reported in `errors` and the item skipped."""
+    posts: list[dict] = []
+    for index, obj in enumerate(items):
+        try:
+            if not isinstance(obj, dict):
+                raise ParseError(f"expected an object, got {type(obj).__name__}", index=index)
+            posts.append(build(obj, index))
+        except ParseError as exc:
+            if errors is not None:
+                errors.append(exc)
+    return posts
+
+
+def id_key(value: str) -> tuple[int, str]:
+    """Sort key for ids that are usually numeric strings (snowflakes): numeric order, then text."""
+    return (int(value), "") if value.isdigit() else (-1, value)

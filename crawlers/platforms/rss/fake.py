@@ -1,0 +1,52 @@
+"""Fake news site: an RSS 2.0 feed (/rss.xml), an Atom feed (/atom.xml) and article pages, from the samples."""
+
+from __future__ import annotations
+
+import html
+from email.utils import format_datetime
+
+from pantau.crawlers.fakeserver import FakeRequest, Reply, html_reply
+from pantau.post import parse_time
+from pantau.crawlers.samples import SAMPLES
+
+ENV: dict[str, str] = {}
+ARTICLES = SAMPLES[:6]
+ETAG = '"feed-v1"'
+
+
+def expected_ids(args: dict | None = None) -> set[str]:
+    return {f"{{base}}/berita/{s['n']}" for s in ARTICLES}
+
+
+def spider_args(base_url: str) -> dict[str, str]:
+    return {"base_url": base_url, "feeds": "/rss.xml"}
+
+
+def app(req: FakeRequest) -> Reply:
+    b = req.base
+    if req.path == "/rss.xml":
+        if req.headers.get("if-none-match") == ETAG:
+            return Reply(304, b"", "application/rss+xml", {"ETag": ETAG})
+        items = "".join(f"""<item><title>{html.escape(s['text'][:40])}</title><link>{b}/berita/{s['n']}</link>
+<guid isPermaLink="true">{b}/berita/{s['n']}</guid><pubDate>{format_datetime(parse_time(s['at'], 'at'))}</pubDate>
+<dc:creator>{html.escape(s['name'])}</dc:creator><description>{html.escape(s['text'])}</description></item>""" for s in ARTICLES)
+        body = f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+<title>Warta Pilkada (contoh)</title><link>{b}/</link><description>Berita contoh</description>{items}</channel></rss>"""
+        return Reply(200, body, "application/rss+xml; charset=utf-8", {"ETag": ETAG})
+    if req.path == "/atom.xml":
+        entries = "".join(f"""<entry><id>{b}/berita/{s['n']}</id><title>{html.escape(s['text'][:40])}</title>
+<link rel="alternate" href="{b}/berita/{s['n']}"/><published>{s['at']}</published><updated>{s['at']}</updated>
+<author><name>{html.escape(s['name'])}</name></author><summary>{html.escape(s['text'])}</summary></entry>""" for s in ARTICLES)
+        return Reply(200, f"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Warta</title>
+<id>{b}/</id><updated>2024-11-20T09:00:00Z</updated>{entries}</feed>""", "application/atom+xml")
+    if req.path.startswith("/berita/"):
+        n = int(req.path.rsplit("/", 1)[1])
+        s = next((x for x in ARTICLES if x["n"] == n), None)
+        if s is None:
+            return html_reply("<h1>404</h1>", 404)
+        return html_reply(f"""<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>Warta | berita {n}</title>
+<meta property="og:title" content="Berita {n}: {html.escape(s['text'][:30])}"><meta name="author" content="{html.escape(s['name'])}">
+<meta property="article:published_time" content="{s['at']}"></head><body><nav>Beranda</nav>
+<article><h1>Berita {n}</h1><div itemprop="articleBody"><p>{html.escape(s['text'])}</p><p>Wilayah: {html.escape(s['region'] or '-')}.</p></div></article>
+<footer>© contoh</footer></body></html>""")
+    return html_reply("<h1>404</h1>", 404)

@@ -1,0 +1,68 @@
+"""Fake YouTube Data API v3 (shapes from the v3 reference) : one channel, 4 videos, comments from the samples."""
+
+from __future__ import annotations
+
+from pantau.crawlers.fakeserver import FakeRequest, Reply, json_reply
+from pantau.crawlers.samples import SAMPLES
+
+KEY = "test-youtube-key"
+ENV = {"PANTAU_YOUTUBE_API_KEY": KEY}
+CHANNEL = "UCpantauDemoChannel0000a"
+UPLOADS = "UU" + CHANNEL[2:]
+VIDEOS = [{"id": f"vid{i:08d}", "title": f"Debat Pilkada sesi {i}", "description": "Siaran ulang debat publik paslon.",
+           "at": f"2024-11-1{9 - i}T12:00:00Z"} for i in range(4)]
+
+
+def _comments(video_id: str) -> list[dict]:
+    i = int(video_id[3:])
+    picked = [s for s in SAMPLES if s["n"] % 4 == i]
+    return [{"kind": "youtube#commentThread", "id": f"Ugz{video_id}{s['n']:02d}",
+             "snippet": {"channelId": CHANNEL, "videoId": video_id, "canReply": True, "totalReplyCount": 0, "isPublic": True,
+                         "topLevelComment": {"kind": "youtube#comment", "id": f"Ugz{video_id}{s['n']:02d}",
+                                             "snippet": {"channelId": CHANNEL, "videoId": video_id, "textDisplay": s["text"],
+                                                         "textOriginal": s["text"], "authorDisplayName": s["name"],
+                                                         "authorChannelUrl": f"http://www.youtube.com/@{s['handle']}",
+                                                         "authorChannelId": {"value": f"UC{s['handle']}"}, "likeCount": 0,
+                                                         "publishedAt": s["at"], "updatedAt": s["at"]}}}} for s in picked]
+
+
+def expected_ids(args: dict | None = None) -> set[str]:
+    return {f"video:{v['id']}" for v in VIDEOS} | {f"comment:{c['id']}" for v in VIDEOS for c in _comments(v["id"])}
+
+
+def spider_args(base_url: str) -> dict[str, str]:
+    return {"base_url": base_url, "channel_ids": CHANNEL}
+
+
+def _page(items: list, req: FakeRequest, size: int) -> dict:
+    start = int(req.query.get("pageToken", "0").lstrip("T") or 0)
+    doc = {"kind": "youtube#listResponse", "etag": "e", "items": items[start:start + size],
+           "pageInfo": {"totalResults": len(items), "resultsPerPage": size}}
+    if start + size < len(items):
+        doc["nextPageToken"] = f"T{start + size}"
+    return doc
+
+
+def app(req: FakeRequest) -> Reply:
+    if req.headers.get("x-goog-api-key") != KEY:
+        return json_reply({"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.",
+                                     "errors": [{"reason": "badRequest", "domain": "global"}]}}, 400)
+    if req.path == "/youtube/v3/channels":
+        items = [{"kind": "youtube#channel", "id": CHANNEL, "contentDetails": {"relatedPlaylists": {"likes": "", "uploads": UPLOADS}}}]
+        return json_reply({"kind": "youtube#channelListResponse", "items": items if req.query.get("id") == CHANNEL else []})
+    if req.path == "/youtube/v3/playlistItems":
+        items = [{"kind": "youtube#playlistItem", "id": f"pl{v['id']}",
+                  "snippet": {"publishedAt": v["at"], "channelId": CHANNEL, "title": v["title"], "description": v["description"],
+                              "channelTitle": "Kanal Debat (contoh)", "playlistId": UPLOADS, "position": i,
+                              "resourceId": {"kind": "youtube#video", "videoId": v["id"]},
+                              "videoOwnerChannelTitle": "Kanal Debat (contoh)", "videoOwnerChannelId": CHANNEL}}
+                 for i, v in enumerate(VIDEOS)]
+        return json_reply(_page(items, req, 2))
+    if req.path == "/youtube/v3/commentThreads":
+        return json_reply(_page(_comments(req.query.get("videoId", "")), req, 2))
+    if req.path == "/youtube/v3/search":
+        items = [{"kind": "youtube#searchResult", "id": {"kind": "youtube#video", "videoId": v["id"]},
+                  "snippet": {"publishedAt": v["at"], "channelId": CHANNEL, "title": v["title"], "description": v["description"],
+                              "channelTitle": "Kanal Debat (contoh)"}} for v in VIDEOS]
+        return json_reply(_page(items, req, 2))
+    return json_reply({"error": {"code": 404, "message": "Not Found", "errors": [{"reason": "notFound"}]}}, 404)

@@ -1,0 +1,165 @@
+"""PantauSpider: what every platform spider shares, so the spiders themselves stay thin.
+
+- `base_url` spider argument (default: the platform's real API), checked; `max_pages` limit.
+- Incremental state (`state_file` spider argument, see pantau.crawlers.state.CrawlState), saved only when the
+  crawl finished cleanly.
+- Resume checkpoints of page chains (setting PANTAU_CHECKPOINT_FILE, see run_crawl(resume_dir=...)).
+- Failures never kill the crawl: an unreadable page or a failed request is logged at ERROR and counted in
+  `pantau/page_errors` / `pantau/request_failures[/<reason>]`; malformed posts in `pantau/malformed_posts`.
+- Credentials come from environment variables; a missing one raises AuthError naming the variable, a rejected
+  one (HTTP 401/403) is logged naming the variable. Secret values are never logged.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable
+
+import scrapy
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from pantau.crawlers.common import AuthError, PageError, ParseError, load_json
+from pantau.crawlers.state import Checkpoint, CrawlState
+
+
+class PantauSpider(scrapy.Spider):
+    default_base_url: str | None = None
+    # Environment variables holding this platform's credentials (named in error messages).
+    credential_env: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        max_pages: str | int | None = None,
+        state_file: str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        base = base_url or self.default_base_url
+        if not base or not base.startswith(("http://", "https://")):
+            raise ValueError(f"the {self.name} spider needs -a base_url=http(s)://HOST[:PORT]")
+        self.base_url = base.rstrip("/")
+        self.max_pages = positive_int(max_pages, "max_pages") if max_pages not in (None, "") else None
+        self.state = CrawlState(state_file, self.name)
+        self.checkpoint = Checkpoint(None)
+        self.pages_requested = 0
+        # State keys whose chain lost a page: their state is not advanced (the next run fetches them again).
+        self.incomplete: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "PantauSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.checkpoint = Checkpoint(crawler.settings.get("PANTAU_CHECKPOINT_FILE"))
+        return spider
+
+    # -- requests ------------------------------------------------------------------------
+    def page_request(self, url: str, callback: Any, *, chain: str, **kwargs: Any) -> scrapy.Request | None:
+        """A listing-page request in page chain `chain` (None once max_pages is reached)."""
+        if self.max_pages is not None and self.pages_requested >= self.max_pages:
+            self.logger.info("max_pages=%d reached, not following %s", self.max_pages, url)
+            return None
+        self.pages_requested += 1
+        meta = {**kwargs.pop("meta", {}), "pantau_chain": chain}
+        return scrapy.Request(url, callback=callback, errback=self.request_failed, meta=meta, **kwargs)
+
+    def start_chain(self, chain: str, url: str, callback: Any, **kwargs: Any) -> scrapy.Request | None:
+        """First request of a chain, or the checkpointed page when resuming a killed crawl."""
+        resume = self.checkpoint.resume_url(chain)
+        if resume:
+            self.logger.info("resuming chain %s at %s", chain, resume)
+            self.crawler.stats.inc_value("pantau/resumed_chains")
+        return self.page_request(resume or url, callback, chain=chain, **kwargs)
+
+    def follow_page(self, response: Response, url: str | None, callback: Any, **kwargs: Any) -> scrapy.Request | None:
+        """The next page of the response's chain, or None (and the chain's checkpoint is cleared)."""
+        chain = response.meta.get("pantau_chain", "")
+        if not url:
+            self.checkpoint.mark(chain, None)
+            return None
+        meta = {k: v for k, v in response.meta.items() if k.startswith("pantau_") and k != "pantau_chain"}
+        return self.page_request(url, callback, chain=chain, meta={**meta, **kwargs.pop("meta", {})}, **kwargs)
+
+    # -- bookkeeping ---------------------------------------------------------------------
+    def page_done(self, response: Response, errors: Iterable[ParseError] = ()) -> None:
+        stats = self.crawler.stats
+        stats.inc_value("pantau/pages")
+        chain = response.meta.get("pantau_chain")
+        if chain is not None:
+            self.checkpoint.mark(chain, response.request.url)
+        for err in errors:
+            stats.inc_value("pantau/malformed_posts")
+            self.logger.warning("skipped malformed post on %s: %s", response.url, err)
+
+    def page_failed(self, response: Response, exc: Exception) -> None:
+        self._incomplete(response.meta)
+        self.crawler.stats.inc_value("pantau/page_errors")
+        self.logger.error("unreadable page %s (HTTP %s): %s", response.url, response.status, exc)
+
+    def json_body(self, response: Response) -> Any:
+        ctype = response.headers.get(b"Content-Type")
+        doc, bad = load_json(response.body, ctype.decode("latin-1") if ctype else None)
+        if bad:
+            self.crawler.stats.inc_value("pantau/bad_encoding")
+            self.logger.warning("%s is not valid UTF-8; bad bytes replaced by U+FFFD", response.url)
+        return doc
+
+    def request_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        self._incomplete(request.meta)
+        stats = self.crawler.stats
+        stats.inc_value("pantau/request_failures")
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            stats.inc_value(f"pantau/request_failures/http_{status}")
+            if status in (401, 403) and self.credential_env:
+                self.logger.error(
+                    "credentials rejected by %s (HTTP %d) for %s: check %s",
+                    self.name, status, request.url, " / ".join(self.credential_env),
+                )
+                return
+            self.logger.error("HTTP %d for %s, page skipped", status, request.url)
+            return
+        reason = type(failure.value).__name__
+        stats.inc_value(f"pantau/request_failures/{reason}")
+        self.logger.error("request %s failed (%s: %s), page skipped", request.url, reason, failure.getErrorMessage())
+
+    def _incomplete(self, meta: dict) -> None:
+        key = meta.get("pantau_key")
+        if key:
+            self.incomplete.add(key)
+
+    def closed(self, reason: str) -> None:
+        for key in self.incomplete:
+            if self.state.updates.pop(key, None) is not None:
+                self.logger.warning("state of %s not advanced: a page of it was lost in this crawl", key)
+        if reason == "finished" and self.state.save():
+            self.logger.info("crawl state saved to %s", self.state.path)
+
+    # -- credentials ---------------------------------------------------------------------
+    @staticmethod
+    def env_secret(name: str, what: str) -> str:
+        value = os.environ.get(name, "").strip()
+        if not value:
+            raise AuthError(f"missing credentials: set the environment variable {name} ({what})")
+        return value
+
+
+def positive_int(value: str | int, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a positive integer, got {value!r}") from None
+    if number < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return number
+
+
+def split_list(value: str | None) -> list[str]:
+    """`a,b , c` -> ['a', 'b', 'c'] (spider arguments are strings)."""
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+__all__ = ["PantauSpider", "PageError", "ParseError", "AuthError", "positive_int", "split_list"]

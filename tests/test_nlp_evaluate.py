@@ -1,0 +1,98 @@
+"""Evaluation sets, keyword baseline, factorised sub-labels, model card and the `evaluate`/`classify` CLI."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import pantau.models
+from pantau.nlp.classifier import load
+from pantau.nlp.evaluate import (
+    MODEL_CARD_FILE, default_realistic_path, demo_examples, keyword_baseline, render_model_card, score_set,
+)
+from pantau.nlp.train import CATEGORY_CODES, METRICS_FILE, default_data_path, load_examples, sub_labels
+
+MODELS = Path(pantau.models.__file__).parent
+PANTAU = [sys.executable, "-m", "pantau.cli"]
+
+
+def test_realistic_set_is_independent_balanced_and_covers_all_categories():
+    rows = load_examples(default_realistic_path())
+    assert len(rows) >= 200
+    share = sum(r["label"] for r in rows) / len(rows)
+    assert 0.25 <= share <= 0.4
+    assert {r["category"] for r in rows if r["label"] == 1} == set(CATEGORY_CODES)
+    assert len({r["text"] for r in rows}) == len(rows)
+    train_texts = {r["text"] for r in load_examples(default_data_path())}
+    assert not train_texts & {r["text"] for r in rows}, "the realistic set must never overlap the training data"
+
+
+def test_demo_examples_take_the_label_from_truth():
+    ex = demo_examples()
+    assert len(ex) == 360
+    pos = [e for e in ex if e["label"] == 1]
+    assert pos and all(e["category"] in CATEGORY_CODES for e in pos)
+    assert all(e["category"] is None for e in ex if e["label"] == 0)
+
+
+@pytest.mark.parametrize("bio,text,expected", [
+    ("Guru SDN 1 Pati", "Ayo coblos nomor 2!", 1),           # ASN word in bio x campaign word
+    ("", "Sebagai PNS saya dukung paslon 3", 1),              # both in the text
+    ("Relawan paslon 2", "Ayo coblos nomor 2!", 0),           # no ASN word
+    ("Guru SDN 1 Pati", "Besok ulangan matematika", 0),      # no campaign word
+])
+def test_keyword_baseline(bio, text, expected):
+    assert keyword_baseline(text, bio) == expected
+
+
+def test_sub_labels_follow_the_definition():
+    fams = ["kampanye_medsos.t00", "kampanye_medsos.t00", "neg_asn_kerja.t01", "neg_kandidat.t00", "neg_berita.t02"]
+    asn, partisan = sub_labels(fams, np.array([1, 0, 0, 0, 0]))
+    assert asn.tolist() == [1, 0, 1, 0, -1]          # -1: unknown, that row does not train the ASN head
+    assert partisan.tolist() == [1, 1, 0, 1, 0]       # a campaign text takes sides whoever wrote it
+
+
+def test_score_set_counts_are_consistent_with_the_model():
+    clf = load()
+    rows = load_examples(default_realistic_path())[:60]
+    s = score_set(clf, rows)
+    m = s["model"]
+    assert m["tp"] + m["fn"] == sum(r["label"] for r in rows)
+    assert m["tp"] + m["fp"] + m["fn"] + m["tn"] == len(rows)
+    scores = clf.score_texts([r["text"] for r in rows], [r["bio"] for r in rows])
+    assert m["tp"] == int(sum(1 for r, p in zip(rows, scores) if r["label"] == 1 and p >= clf.threshold))
+    assert [c["threshold"] for c in s["threshold_curve"]] == sorted(c["threshold"] for c in s["threshold_curve"])
+
+
+def test_model_card_is_generated_from_metrics_without_drift():
+    metrics = json.loads((MODELS / METRICS_FILE).read_text(encoding="utf-8"))
+    card = (MODELS / MODEL_CARD_FILE).read_text(encoding="utf-8")
+    assert card == render_model_card(metrics), "models/MODEL_CARD.md is stale: run `pantau train`"
+    assert metrics["model_version"] in card
+    for name in ("heldout", "realistic", "demo"):
+        assert f"| {name} |" in card
+
+
+def test_evaluate_cli_prints_model_and_baseline(tmp_path):
+    proc = subprocess.run([*PANTAU, "evaluate", "--sets", "realistic"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "[realistic]" in proc.stdout and "baseline P=" in proc.stdout and "threshold curve" in proc.stdout
+    bad = subprocess.run([*PANTAU, "evaluate", "--sets", "nope"], capture_output=True, text=True, timeout=300)
+    assert bad.returncode != 0 and "unknown evaluation set" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_classify_cli_reports_a_broken_model_clearly(tmp_path):
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text(json.dumps({"platform": "x", "post_id": "1", "text": "halo", "url": "https://x/1",
+                                 "created_at": "2024-11-01T00:00:00Z"}) + "\n", encoding="utf-8")
+    broken = tmp_path / "broken.skops"
+    broken.write_bytes(b"not a zip file")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run([*PANTAU, "classify", str(posts), "-o", str(out), "--model", str(broken)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0
+    assert "cannot read model file" in proc.stderr and "Traceback" not in proc.stderr
+    assert posts.read_text(encoding="utf-8")  # input untouched

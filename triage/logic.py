@@ -1,0 +1,76 @@
+"""Pure helpers of the triage app: signal highlighting, agreement statistics, queue cursors, CSV cells."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import Counter
+from datetime import datetime
+from typing import Any, Iterable, Sequence
+
+
+def highlight_segments(text: str, signals: Iterable[dict[str, Any]], source: str = "text") -> list[dict[str, Any]]:
+    """Split `text` into segments, marking the spans of the signals found in `source`.
+
+    Spans that fall outside the text, do not match their recorded text, or overlap an earlier span are skipped,
+    so a wrong offset can never cut the text apart. The template escapes every segment.
+    """
+    spans = []
+    for s in signals:
+        if s.get("source", "text") != source:
+            continue
+        try:
+            start, end = int(s["start"]), int(s["end"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if not (0 <= start < end <= len(text)):
+            continue
+        if s.get("text") and text[start:end] != s["text"]:
+            continue
+        spans.append((start, end, str(s.get("name", ""))))
+    spans.sort()
+    segments: list[dict[str, Any]] = []
+    pos = 0
+    for start, end, name in spans:
+        if start < pos:
+            continue
+        if start > pos:
+            segments.append({"text": text[pos:start], "signal": None})
+        segments.append({"text": text[start:end], "signal": name})
+        pos = end
+    if pos < len(text):
+        segments.append({"text": text[pos:], "signal": None})
+    return segments
+
+
+def agreement(pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """Percent agreement and Cohen's kappa for (first rater, second rater) label pairs."""
+    n = len(pairs)
+    if n == 0:
+        return {"n": 0, "percent": None, "kappa": None}
+    observed = sum(1 for a, b in pairs if a == b) / n
+    first = Counter(a for a, _ in pairs)
+    second = Counter(b for _, b in pairs)
+    expected = sum(first[k] * second[k] for k in set(first) | set(second)) / (n * n)
+    kappa = None if expected == 1 else (observed - expected) / (1 - expected)
+    return {"n": n, "percent": 100.0 * observed, "kappa": kappa}
+
+
+def encode_cursor(row: dict[str, Any]) -> str:
+    data = [row["deadline_at"].isoformat(), row["score"], row["platform"], row["post_id"]]
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, float, str, str] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        deadline, score, platform, post_id = json.loads(raw)
+        return datetime.fromisoformat(deadline), float(score), str(platform), str(post_id)
+    except (ValueError, TypeError):
+        return None
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell that spreadsheets will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
