@@ -21,7 +21,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from pantau.nlp.features import DENSE_NAMES, Vectoriser, analyse_many, build_rows, category_matrix
-from pantau.nlp.train import MODEL_FILE, MODEL_FORMAT, default_model_dir
+from pantau.nlp.train import MODEL_FILE, MODEL_FORMAT, default_model_dir, flag_scores
 from pantau.post import Post
 
 # Exactly the non-default types a pantau model file contains (checked on load).
@@ -66,7 +66,7 @@ class Classifier:
             return np.zeros(0), [], None, None
         rows = build_rows(analysed)
         X = self._features.transform(rows)
-        return self._flag.predict_proba(X)[:, 1], analysed, X, rows
+        return flag_scores(self._flag, X), analysed, X, rows
 
     def classify(self, posts: Sequence[Post], batch_size: int = 2048) -> list[dict]:
         """Classify posts in batches; returns one result dict per post, in order."""

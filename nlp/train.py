@@ -8,8 +8,14 @@ Protocol (all splits are by *family*, i.e. by text template, never by row):
    flag threshold: the highest F1 among thresholds with precision >= `min_precision` (near-ties
    within `f1_tolerance` go to the lowest threshold, favouring recall; see `choose_threshold`).
 3. The shipped model is fitted on all DEV families (TF-IDF + signal features, logistic
-   regression, sigmoid calibration with family-grouped folds) and scored on TEST with that
+   regressions, sigmoid calibration with family-grouped folds) and scored on TEST with that
    threshold; those are the metrics in metrics.json. TEST families never reach the model.
+   The flag score is factorised after the definition "flag = likely ASN AND taking sides":
+   mean of (a) a direct head on the flag label and (b) P(asn | bio, text) x P(partisan | text),
+   each sub-head trained on its own sub-label derived from the family kind (`sub_labels`: a
+   campaign text by a non-ASN is partisan=1 asn=0, an ASN's work post asn=1 partisan=0, ...).
+   After fitting, the model is also scored (never tuned) on the hand-written realistic set and
+   the demo platform posts (pantau.nlp.evaluate); models/MODEL_CARD.md is generated from that.
 4. A second head (one-vs-rest logistic regression on the same features plus a boosted copy of
    the signal block, fitted on DEV positives) predicts the category code of flagged posts.
 
@@ -38,7 +44,7 @@ from pantau.nlp.signals import RULES_VERSION
 
 MODEL_FILE = "asn_campaign.skops"
 METRICS_FILE = "metrics.json"
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
 CATEGORY_CODES = (
     "kampanye_medsos", "interaksi_pemenangan", "foto_simbol", "hadir_kampanye",
     "pencalonan_parpol", "fasilitas_negara", "atribut_kampanye",
@@ -175,10 +181,59 @@ def _fit_category(X, cats: list[str], seed: int):
     return OneVsRestClassifier(LogisticRegression(random_state=seed, **CONFIG["category_lr"])).fit(X, cats)
 
 
+# Sub-labels of the factorised model ("flag = likely ASN AND taking sides"), derived from the family
+# kind: -1 = unknown (the row does not train that head).
+_NEG_SUBLABELS = {  # kind -> (asn, partisan)
+    "neg_asn_kerja": (1, 0), "neg_ikrar": (1, 0), "neg_kandidat": (0, 1), "neg_partai": (0, 1),
+    "neg_laporan_warga": (0, 0), "neg_berita": (-1, 0), "neg_civic": (-1, 0), "neg_kpu_info": (-1, 0),
+    "neg_mirip": (-1, 0), "neg_umum": (-1, 0),
+}
+
+
+def sub_labels(families: Sequence[str], y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(asn, partisan) arrays for the rows: a campaign family's text takes sides whoever wrote it
+    (asn = the row's label); negative kinds have fixed sub-labels (-1 where unknown)."""
+    asn = np.full(len(y), -1)
+    partisan = np.full(len(y), -1)
+    for i, fam in enumerate(families):
+        kind = family_kind(fam)
+        if kind in CATEGORY_CODES:
+            asn[i], partisan[i] = int(y[i]), 1
+        elif y[i] == 1:
+            asn[i], partisan[i] = 1, 1
+        else:
+            asn[i], partisan[i] = _NEG_SUBLABELS.get(kind, (-1, -1))
+    return asn, partisan
+
+
+def text_columns(vec) -> int:
+    """Number of leading feature columns that come from the post text alone."""
+    return sum(len(vec.blocks[name].vocabulary_) for name in ("text_word", "text_char"))
+
+
+def flag_scores(flag, X) -> np.ndarray:
+    """P(flag): mean of a direct head and the product of the ASN head and the text-only partisan head."""
+    p_asn = flag["asn"].predict_proba(X)[:, 1]
+    p_par = flag["partisan"].predict_proba(X[:, : int(flag["text_columns"])])[:, 1]
+    p_mono = flag["direct"].predict_proba(X)[:, 1]
+    return 0.5 * (p_asn * p_par + p_mono)
+
+
+def _fit_factorised(X, y: np.ndarray, groups: np.ndarray, families: np.ndarray, seed: int, n_text: int) -> dict:
+    asn, partisan = sub_labels(families.tolist(), y)
+    ma, mp = asn >= 0, partisan >= 0
+    return {
+        "direct": _fit_flag(X, y, groups, seed),
+        "asn": _fit_flag(X[ma], asn[ma], groups[ma], seed),
+        "partisan": _fit_flag(X[mp][:, :n_text], partisan[mp], groups[mp], seed),
+        "text_columns": int(n_text),
+    }
+
+
 def _fit_all(rows_X: np.ndarray, y: np.ndarray, groups: np.ndarray, cats: list, seed: int):
     vec = make_vectoriser(CONFIG)
     X = vec.fit_transform(rows_X)
-    flag = _fit_flag(X, y, groups, seed)
+    flag = _fit_factorised(X, y, groups, groups, seed, text_columns(vec))
     pos = np.flatnonzero(y == 1)
     cat_X = category_matrix(X[pos], rows_X[pos], CONFIG["category_signal_boost"])
     cat_head = _fit_category(cat_X, [cats[i] for i in pos], seed) if len(pos) else None
@@ -255,14 +310,14 @@ def out_of_fold_scores(rows_X: np.ndarray, y: np.ndarray, fams: np.ndarray, cats
         if not val_mask.any() or len(set(y[tr].tolist())) < 2:
             continue
         vec, flag, _ = _fit_all(rows_X[tr], y[tr], fams[tr], [cats[i] for i in tr], seed)
-        oof[val_mask] = flag.predict_proba(vec.transform(rows_X[idx[val_mask]]))[:, 1]
+        oof[val_mask] = flag_scores(flag, vec.transform(rows_X[idx[val_mask]]))
     return oof
 
 
 # --- entry point -----------------------------------------------------------------------------------
 
 
-def train(data_path: Path | None = None, out_dir: Path | None = None, seed: int = 0) -> dict:
+def train(data_path: Path | None = None, out_dir: Path | None = None, seed: int = 0, evaluate: bool = True) -> dict:
     """Train, evaluate on held-out families, write <out_dir>/asn_campaign.skops and metrics.json.
 
     Returns the metrics dict (also written to metrics.json).
@@ -311,7 +366,7 @@ def train(data_path: Path | None = None, out_dir: Path | None = None, seed: int 
     }
     if len(test):
         X_test = vec.transform(rows_X[test])
-        p_test = flag.predict_proba(X_test)[:, 1]
+        p_test = flag_scores(flag, X_test)
         metrics["test"] = binary_metrics(y[test], p_test, threshold)
         metrics["test"]["false_positive_rate_by_kind"] = _fp_by_kind(fams[test], y[test], p_test >= threshold)
         metrics["test"]["recall_by_category"] = _recall_by_category([cats[i] for i in test], y[test], p_test >= threshold)
@@ -336,10 +391,21 @@ def train(data_path: Path | None = None, out_dir: Path | None = None, seed: int 
         "category_signal_boost": float(CONFIG["category_signal_boost"]),
         "config": json.loads(json.dumps(config)),
     }
+    if evaluate:
+        # External sets (hand-written realistic posts, demo platform posts): measured only, never
+        # used for fitting or threshold choice. Held-out families are re-scored through the same path.
+        from pantau.nlp.classifier import Classifier
+        from pantau.nlp.evaluate import evaluate_all
+
+        metrics["evaluation"] = _round(evaluate_all(Classifier(bundle), metrics, data_path=data_path))
     tmp = out_dir / (MODEL_FILE + ".tmp")
     sio.dump(bundle, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     tmp.replace(out_dir / MODEL_FILE)
     (out_dir / METRICS_FILE).write_text(json.dumps(metrics, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    if evaluate:
+        from pantau.nlp.evaluate import write_model_card
+
+        write_model_card(out_dir)
     return metrics
 
 
