@@ -62,6 +62,7 @@ def demo(
     from pantau.store.db import Store
 
     started = time.perf_counter()
+    _ensure_demo_account(Store(db))  # first: a bad PANTAU_DEMO_PASSWORD fails before any crawling
     with DemoSite() as site:
         typer.echo(f"demo platform at {site.url}")
         monitor(db=db, source="demo", base_url=site.url)
@@ -70,7 +71,6 @@ def demo(
         f"stored in {db}: {counts['posts']} posts, {counts['flagged']} flagged, "
         f"{counts['queue']} in the triage queue ({time.perf_counter() - started:.1f}s)"
     )
-    _ensure_demo_account(Store(db))
     if serve:
         _serve(db, host, port)
 
@@ -82,7 +82,10 @@ def _ensure_demo_account(store) -> None:
     if store.scalar("SELECT count(*) FROM users"):
         return
     password = os.environ.get("PANTAU_DEMO_PASSWORD") or secrets.token_urlsafe(12)
-    store.add_user("demo", password, "supervisor", actor="demo")
+    try:
+        store.add_user("demo", password, "supervisor", actor="demo")
+    except ValueError as exc:
+        raise fail(f"PANTAU_DEMO_PASSWORD: {exc}") from None
     shown = "(from PANTAU_DEMO_PASSWORD)" if os.environ.get("PANTAU_DEMO_PASSWORD") else password
     typer.echo(f"demo account: username demo, password {shown} (shown once; change it with `pantau user passwd demo`)")
 

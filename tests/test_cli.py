@@ -94,3 +94,15 @@ def test_ingest_then_all_posts_parse(tmp_path):
     r2 = run("ingest", str(src), "--db", str(db))
     assert "2 new" in r1.stdout and "0 new" in r2.stdout and "2 already known" in r2.stdout
     assert all(Post.from_payload(p) for p in POSTS)
+
+
+def test_demo_rejects_a_weak_demo_password_before_crawling(tmp_path, monkeypatch):
+    monkeypatch.setenv("PANTAU_DEMO_PASSWORD", "short")
+    db = tmp_path / "weak.duckdb"
+    r = run("demo", "--db", str(db), "--no-serve", timeout=120)
+    assert r.returncode == 1
+    assert "PANTAU_DEMO_PASSWORD" in r.stderr and "Traceback" not in r.stderr
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM posts").fetchone()[0] == 0
