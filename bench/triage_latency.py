@@ -90,6 +90,11 @@ def measure(client, paths: list[str]) -> dict:
     return {"n": len(times), "p50": statistics.median(times), "p95": percentile(times, 95), "max": max(times)}
 
 
+def _login_csrf(client) -> str:
+    """GET the login form (sets the login nonce cookie) and return its CSRF token."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/masuk").text).group(1)
+
+
 def main(argv: list[str] | None = None) -> int:
     import httpx
 
@@ -119,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         "SELECT platform, post_id FROM queue_items WHERE status = 'new' USING SAMPLE 2000 ROWS")
     rng = random.Random(0)
     with ThreadServer(create_app(args.db, secret=b"bench")) as url, httpx.Client(base_url=url, timeout=60) as c:
-        r = c.post("/masuk", data={"username": "bench", "password": PASSWORD})
+        r = c.post("/masuk", data={"csrf_token": _login_csrf(c), "username": "bench", "password": PASSWORD})
         assert r.status_code == 303, r.status_code
         first = c.get("/antrean").text
         after = re.search(r'rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")

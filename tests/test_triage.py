@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from conftest import make_post, result
 from pantau.triage.app import create_app
-from test_triage_helpers import PASSWORD, add_users, csrf_of, login
+from test_triage_helpers import PASSWORD, add_users, csrf_of, login, login_csrf
 
 
 @pytest.fixture
@@ -25,10 +25,10 @@ def test_queue_requires_login(client):
 
 def test_wrong_password_is_refused_and_audited(client):
     c, store = client
-    r = c.post("/masuk", data={"username": "rina", "password": "salah-sekali-123"}, follow_redirects=False)
+    r = c.post("/masuk", data={"csrf_token": login_csrf(c), "username": "rina", "password": "salah-sekali-123"}, follow_redirects=False)
     assert r.status_code == 401 and "salah" in r.text
     assert c.get("/antrean", follow_redirects=False).status_code == 303
-    r = c.post("/masuk", data={"username": "tidakada", "password": PASSWORD}, follow_redirects=False)
+    r = c.post("/masuk", data={"csrf_token": login_csrf(c), "username": "tidakada", "password": PASSWORD}, follow_redirects=False)
     assert r.status_code == 401
     actions = [r["action"] for r in store.query("SELECT action FROM audit_log ORDER BY seq")]
     assert actions.count("login_failed") == 2 and "login" not in actions
@@ -37,9 +37,9 @@ def test_wrong_password_is_refused_and_audited(client):
 def test_login_rate_limit_per_username_and_address(client):
     c, _ = client
     for _ in range(5):
-        assert c.post("/masuk", data={"username": "rina", "password": "salah-sekali-123"}).status_code == 401
+        assert c.post("/masuk", data={"csrf_token": login_csrf(c), "username": "rina", "password": "salah-sekali-123"}).status_code == 401
     # even the right password is refused while blocked
-    r = c.post("/masuk", data={"username": "rina", "password": PASSWORD}, follow_redirects=False)
+    r = c.post("/masuk", data={"csrf_token": login_csrf(c), "username": "rina", "password": PASSWORD}, follow_redirects=False)
     assert r.status_code == 429 and "Terlalu banyak" in r.text
     # another username from the same address is not blocked
     login(c, "budi")
@@ -212,3 +212,14 @@ def test_queue_filters_and_keyset_pagination(tmp_path, monkeypatch):
     store.ingest([make_post(99, "kepala dinas ajak coblos")])
     store.save_classifications([result(make_post(99), 0.9, True, "kampanye_medsos")])
     assert '<span id="total">1</span>' in c.get("/antrean?q=coblos").text  # stored after the index: still found
+
+
+def test_login_without_the_forms_csrf_token_is_refused(client):
+    c, store = client
+    r = c.post("/masuk", data={"username": "rina", "password": PASSWORD}, follow_redirects=False)
+    assert r.status_code == 403 and "pantau_session" not in r.cookies
+    login_csrf(c)  # the nonce cookie alone, with a forged token, is not enough either
+    r = c.post("/masuk", data={"username": "rina", "password": PASSWORD, "csrf_token": "palsu"}, follow_redirects=False)
+    assert r.status_code == 403
+    assert c.get("/antrean", follow_redirects=False).status_code == 303
+    assert "login" not in [row["action"] for row in store.query("SELECT action FROM audit_log")]

@@ -14,7 +14,7 @@ import pytest
 from conftest import make_post, result
 from pantau.triage.app import create_app
 from pantau.triage.server import ThreadServer
-from test_triage_helpers import PASSWORD, add_users
+from test_triage_helpers import PASSWORD, add_users, login_csrf
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +48,7 @@ INGEST = textwrap.dedent(
 
 def reviewer(url: str, username: str, platform: str, decided: list, errors: list) -> None:
     with httpx.Client(base_url=url, timeout=120) as c:
-        r = c.post("/masuk", data={"username": username, "password": PASSWORD})
+        r = c.post("/masuk", data={"csrf_token": login_csrf(c), "username": username, "password": PASSWORD})
         if r.status_code != 303:
             errors.append(f"{username} login {r.status_code}")
             return

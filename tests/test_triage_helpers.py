@@ -21,6 +21,11 @@ def csrf_of(html: str) -> str:
     return m.group(1)
 
 
+def login_csrf(c) -> str:
+    """GET the login form (sets the login nonce cookie on the client) and return its CSRF token."""
+    return csrf_of(c.get("/masuk").text)
+
+
 def login(c: TestClient, username: str, password: str = PASSWORD) -> None:
-    r = c.post("/masuk", data={"username": username, "password": password, "next": "/"}, follow_redirects=False)
+    r = c.post("/masuk", data={"csrf_token": login_csrf(c), "username": username, "password": password, "next": "/"}, follow_redirects=False)
     assert r.status_code == 303, r.text

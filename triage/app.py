@@ -8,6 +8,9 @@ Every write goes through pantau.store.db.Store.
 
 from __future__ import annotations
 
+import hmac
+import secrets
+
 import csv
 import functools
 import io
@@ -29,6 +32,7 @@ from pantau.store.db import DECISIONS, STATUSES, ClaimConflict, Store, StoreErro
 from .logic import agreement, csv_cell, decode_cursor, encode_cursor, highlight_segments
 from .security import (
     SECURITY_HEADERS,
+    LOGIN_COOKIE,
     SESSION_COOKIE,
     SESSION_MAX_AGE,
     LoginLimiter,
@@ -174,7 +178,16 @@ def create_app(db_path: str | Path, *, secret: bytes | None = None, limiter: Log
     @app.get("/masuk", response_class=HTMLResponse, name="login_form")
     @one_connection
     def login_form(request: Request, next: str = "/"):
-        return render(request, "login.html", next=_safe_next(next))
+        return login_page(request, next)
+
+    def login_page(request: Request, next: str, status: int = 200, error: str | None = None) -> HTMLResponse:
+        # Login CSRF: a random nonce in a SameSite=Strict cookie, and its HMAC in the form.
+        nonce = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(24)
+        response = render(request, "login.html", status=status, next=_safe_next(next), error=error,
+                          login_csrf=signer.login_token(nonce))
+        response.set_cookie(LOGIN_COOKIE, nonce, max_age=3600, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https")
+        return response
 
     @app.post("/masuk", name="login")
     def login(
@@ -182,22 +195,27 @@ def create_app(db_path: str | Path, *, secret: bytes | None = None, limiter: Log
         username: Annotated[str, Form(max_length=80)] = "",
         password: Annotated[str, Form(max_length=1000)] = "",
         next: Annotated[str, Form()] = "/",
+        csrf_token: Annotated[str, Form()] = "",
     ):
         username = username.strip().lower()
         address = request.client.host if request.client else "?"
+        nonce = request.cookies.get(LOGIN_COOKIE)
+        if not nonce or not hmac.compare_digest(signer.login_token(nonce), csrf_token):
+            return login_page(request, next, 403,
+                              "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
         if not username or not password:
-            return render(request, "login.html", status=400, next=_safe_next(next),
-                          error="Nama pengguna dan kata sandi wajib diisi.")
+            return login_page(request, next, 400,
+                              "Nama pengguna dan kata sandi wajib diisi.")
         if limiter.blocked(username, address):
             store.audit(username, "login_blocked", address)
-            return render(request, "login.html", status=429, next=_safe_next(next),
-                          error="Terlalu banyak percobaan gagal. Coba lagi dalam 15 menit.")
+            return login_page(request, next, 429,
+                              "Terlalu banyak percobaan gagal. Coba lagi dalam 15 menit.")
         user = store.authenticate(username, password)
         if user is None:
             limiter.failed(username, address)
             store.audit(username, "login_failed", address)
-            return render(request, "login.html", status=401, next=_safe_next(next),
-                          error="Nama pengguna atau kata sandi salah.")
+            return login_page(request, next, 401,
+                              "Nama pengguna atau kata sandi salah.")
         limiter.succeeded(username, address)
         store.audit(user["username"], "login", address, {"role": user["role"]})
         target = _safe_next(next)

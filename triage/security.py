@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 
 SESSION_COOKIE = "pantau_session"
+LOGIN_COOKIE = "pantau_login"
 SESSION_MAX_AGE = 12 * 3600  # one shift
 
 CSP = (
@@ -57,6 +58,10 @@ class SessionSigner:
         payload = {"u": user, "c": secrets.token_urlsafe(24), "t": int(time.time()), "v": version}
         body = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
         return f"{body}.{self._sign(body.encode())}"
+
+    def login_token(self, nonce: str) -> str:
+        """The login form's CSRF token for the nonce kept in the LOGIN_COOKIE."""
+        return self._sign(b"login:" + nonce.encode())
 
     def loads(self, cookie: str | None) -> Session | None:
         if not cookie or "." not in cookie:
