@@ -219,3 +219,20 @@ def test_parse_retry_after():
     assert parse_retry_after("Wed, 20 Nov 2024 04:00:00 GMT", now) == 0.0
     for bad in (None, "", "-5", "1.5", "soon", "Wed, 99 Foo 2024"):
         assert parse_retry_after(bad, now) is None
+
+
+def test_x_and_youtube_error_bodies_name_the_api_error():
+    from pantau.crawlers.common import PageError
+    from pantau.crawlers.platforms.x import parse as x_parse
+    from pantau.crawlers.platforms.youtube import parse as yt_parse
+
+    # X 429 body (docs.x.com/fundamentals/rate-limits) and a v2 problem-style error.
+    with pytest.raises(PageError, match="Rate limit exceeded"):
+        x_parse.parse_page(b'{"errors": [{"code": 88, "message": "Rate limit exceeded"}]}')
+    with pytest.raises(PageError, match="Invalid Request"):
+        x_parse.parse_page(b'{"errors": [{"title": "Invalid Request", "detail": "Invalid Request"}]}')
+    # Google API error body, as the fake YouTube server sends for a bad key.
+    body = ('{"error": {"code": 400, "message": "API key not valid.", "status": "INVALID_ARGUMENT",'
+            ' "errors": [{"message": "API key not valid.", "domain": "global", "reason": "badRequest"}]}}')
+    with pytest.raises(PageError, match="400: badRequest"):
+        yt_parse.parse_videos(body.encode())

@@ -46,7 +46,8 @@ def app(req: FakeRequest) -> Reply:
             return json_reply({"error": "AuthMissing", "message": "Authentication Required"}, 403)
         views, wrap = VIEWS, False
         if req.query.get("since"):
-            views = [v for v in views if v["record"]["createdAt"] > req.query["since"]]
+            # Lexicon: `since` is inclusive ("posts after the indicated datetime (inclusive)").
+            views = [v for v in views if v["record"]["createdAt"] >= req.query["since"]]
     elif req.path == "/xrpc/app.bsky.feed.getAuthorFeed":
         actor = req.query.get("actor", "")
         views = [v for v in VIEWS if actor in (v["author"]["handle"], v["author"]["did"])]

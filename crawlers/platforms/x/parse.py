@@ -47,7 +47,10 @@ def parse_page(page: Any, *, errors: list[ParseError] | None = None) -> tuple[li
     meta = doc.get("meta") if isinstance(doc.get("meta"), dict) else {}
     if "data" not in doc:
         if doc.get("errors") and not meta:
-            raise PageError(f"API error: {doc['errors'][0].get('detail') or doc['errors'][0].get('title')}")
+            errs = doc["errors"]
+            err = errs[0] if isinstance(errs, list) and isinstance(errs[0], dict) else {}
+            # v2 problem objects carry detail/title; the 429 "Rate limit exceeded" body uses {code, message}.
+            raise PageError(f"API error: {err.get('detail') or err.get('title') or err.get('message')}")
         return [], None
     if not isinstance(doc["data"], list):
         raise PageError('"data" must be a list')

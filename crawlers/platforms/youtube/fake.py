@@ -45,8 +45,10 @@ def _page(items: list, req: FakeRequest, size: int) -> dict:
 
 def app(req: FakeRequest) -> Reply:
     if req.headers.get("x-goog-api-key") != KEY:
-        return json_reply({"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.",
-                                     "errors": [{"reason": "badRequest", "domain": "global"}]}}, 400)
+        # Google API error body: error {code, message, errors[] {message, domain, reason}, status}.
+        msg = "API key not valid. Please pass a valid API key."
+        return json_reply({"error": {"code": 400, "message": msg, "errors": [{"message": msg, "domain": "global", "reason": "badRequest"}],
+                                     "status": "INVALID_ARGUMENT"}}, 400)
     if req.path == "/youtube/v3/channels":
         items = [{"kind": "youtube#channel", "id": CHANNEL, "contentDetails": {"relatedPlaylists": {"likes": "", "uploads": UPLOADS}}}]
         return json_reply({"kind": "youtube#channelListResponse", "items": items if req.query.get("id") == CHANNEL else []})
@@ -65,4 +67,5 @@ def app(req: FakeRequest) -> Reply:
                   "snippet": {"publishedAt": v["at"], "channelId": CHANNEL, "title": v["title"], "description": v["description"],
                               "channelTitle": "Kanal Debat (contoh)"}} for v in VIDEOS]
         return json_reply(_page(items, req, 2))
-    return json_reply({"error": {"code": 404, "message": "Not Found", "errors": [{"reason": "notFound"}]}}, 404)
+    return json_reply({"error": {"code": 404, "message": "Not Found", "errors": [{"message": "Not Found", "domain": "global", "reason": "notFound"}],
+                                 "status": "NOT_FOUND"}}, 404)
