@@ -19,24 +19,10 @@ from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
+from pantau.crawlers.common import PageError, ParseError
 from pantau.post import Post, PostError, canonical_json, sha256_hex
 
 PLATFORM = "demo"
-
-
-class ParseError(ValueError):
-    """One post (or page) that could not be parsed. `index` is the post's position on the page."""
-
-    def __init__(self, reason: str, *, index: int | None = None, post_id: str | None = None, snippet: str = ""):
-        where = f"post #{index}" if index is not None else "page"
-        if post_id:
-            where += f" (id {post_id})"
-        super().__init__(f"{where}: {reason}")
-        self.reason, self.index, self.post_id, self.snippet = reason, index, post_id, snippet[:200]
-
-
-class PageError(ParseError):
-    """The whole page is unusable (not JSON, wrong shape, no profile section...)."""
 
 
 # --- URLs ---------------------------------------------------------------------
