@@ -1,15 +1,24 @@
 """The single write path to pantau's DuckDB file.
 
-Every INSERT/UPDATE in the project goes through `Store`. Connections are
-short-lived: a DuckDB file opened read-write locks out every other process, so
-each operation opens, works and closes, retrying for a while when another
-process holds the lock (e.g. a flow ingesting while the triage app reads).
+Every INSERT/UPDATE in the project goes through `Store`. A DuckDB file opened read-write locks out every other
+process, even readers, so a Store works in one of two ways:
+
+* **short-lived connections** (CLI jobs, flows, tests): each operation opens the file, works and closes it,
+  retrying with backoff while another process holds the lock;
+* **owner** (the triage app, `Store.own()`): one process keeps the file open for its whole life, which makes every
+  request cheap. It writes an owner file (`<db>.owner`) and reads an inbox directory (`<db>.inbox/`). Any other
+  process whose Store sees a live owner does not wait for the lock: `ingest()` and `save_classifications()` write
+  their batch atomically as a file into the inbox, and the owner ingests it (`drain_inbox()`), in order, through
+  the same code. Both writes are idempotent, so a file ingested twice after a crash changes nothing.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import logging
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -39,6 +48,9 @@ OPEN_STATUSES = ("new", "needs_info")
 # same file conflict), so connections from threads of one process take turns; other processes are waited for.
 _PATH_LOCKS: dict[str, threading.RLock] = {}
 _PATH_LOCKS_GUARD = threading.Lock()
+# The long-lived connection of a Store that owns its file (see Store.own), shared by every Store of this process
+# for that file: DuckDB refuses a second connection with another configuration (e.g. read-only) in one process.
+_OWNED: dict[str, duckdb.DuckDBPyConnection] = {}
 
 
 def _path_lock(path: Path) -> threading.RLock:
@@ -65,6 +77,40 @@ _POST_COLUMNS = {
 }
 
 
+log = logging.getLogger(__name__)
+_INBOX_SEQ = itertools.count()
+
+
+def owner_file(db: str | Path) -> Path:
+    """`<db>.owner`: JSON {pid, since} written by the process that keeps the database open (the triage app)."""
+    db = Path(db)
+    return db.with_name(db.name + ".owner")
+
+
+def inbox_dir(db: str | Path) -> Path:
+    """`<db>.inbox/`: batches other processes hand to the owner; `failed/` keeps files that could not be read."""
+    db = Path(db)
+    return db.with_name(db.name + ".inbox")
+
+
+def live_owner(db: str | Path) -> int | None:
+    """The pid of another live process that owns `db`, or None (no owner file, stale file, or this process)."""
+    try:
+        info = json.loads(owner_file(db).read_text(encoding="utf-8"))
+        pid = int(info["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if pid == os.getpid():
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:  # alive, owned by another user
+        return pid
+    return pid
+
+
 class StoreError(RuntimeError):
     pass
 
@@ -86,6 +132,7 @@ class IngestResult:
     received: int  # posts handed to ingest()
     new: int  # rows added to `posts`
     already_known: int  # posts that were stored before (captured_at kept)
+    queued: int = 0  # posts handed to the owning process's inbox (it counts them when it ingests them)
 
 
 def schema_sql() -> str:
@@ -105,6 +152,94 @@ class Store:
         self.lock_timeout = lock_timeout
         self._initialised = False
         self._local = threading.local()
+        self._owner_con: duckdb.DuckDBPyConnection | None = None
+
+    # -- ownership (one long-lived process, others hand over batches through the inbox) --------------------
+
+    @property
+    def owning(self) -> bool:
+        return self._owner_con is not None
+
+    def own(self) -> None:
+        """Keep the database open in this process until `disown()`; announce it so other processes use the inbox.
+
+        Waits (like any connection) while another process holds the file; refuses if another live process owns it.
+        """
+        if self._owner_con is not None:
+            return
+        other = live_owner(self.path)
+        if other is not None:
+            raise StoreError(f"{self.path} is already owned by process {other} (see {owner_file(self.path)})")
+        self.init()
+        with _path_lock(self.path):
+            self._owner_con = self._open(read_only=False)
+            _OWNED[str(self.path.resolve())] = self._owner_con
+        inbox_dir(self.path).mkdir(parents=True, exist_ok=True)
+        tmp = owner_file(self.path).with_suffix(".owner.tmp")
+        tmp.write_text(json.dumps({"pid": os.getpid(), "since": format_time(utcnow())}), encoding="utf-8")
+        os.replace(tmp, owner_file(self.path))
+
+    def disown(self) -> None:
+        """Close the long-lived connection and remove the owner file (batches still in the inbox stay there)."""
+        con, self._owner_con = self._owner_con, None
+        if con is None:
+            return
+        try:
+            info = json.loads(owner_file(self.path).read_text(encoding="utf-8"))
+            if info.get("pid") == os.getpid():
+                owner_file(self.path).unlink()
+        except (OSError, ValueError):
+            pass
+        with _path_lock(self.path):
+            _OWNED.pop(str(self.path.resolve()), None)
+            con.close()
+
+    def _inbox_target(self) -> Path | None:
+        """The inbox to write to when another live process owns the database, else None."""
+        if self._owner_con is not None or getattr(self._local, "con", None) is not None:
+            return None
+        return inbox_dir(self.path) if live_owner(self.path) is not None else None
+
+    def drain_inbox(self) -> dict[str, int]:
+        """Owner side: ingest every batch file in the inbox, oldest first, and delete it once stored.
+
+        A file that cannot be read (bad JSON, wrong columns) is moved to `failed/` with an error logged; it is
+        never deleted. A busy database leaves the file for the next call.
+        """
+        inbox = inbox_dir(self.path)
+        done = {"files": 0, "posts_new": 0, "classifications": 0, "failed": 0}
+        if not inbox.is_dir() or getattr(self._local, "draining", False):
+            return done
+        self._local.draining = True
+        try:
+            self._drain(inbox, done)
+        finally:
+            self._local.draining = False
+        return done
+
+    def _drain(self, inbox: Path, done: dict[str, int]) -> None:
+        for f in sorted(p for p in inbox.iterdir() if p.is_file() and p.name.endswith(".jsonl") and not p.name.startswith(".")):
+            try:
+                if f.name.endswith(".posts.jsonl"):
+                    done["posts_new"] += self._ingest_staged(f, utcnow())
+                elif f.name.endswith(".classifications.jsonl"):
+                    with f.open(encoding="utf-8") as fh:
+                        done["classifications"] += self.save_classifications(
+                            json.loads(line) for line in fh if line.strip()
+                        )
+                else:
+                    raise ValueError("unknown batch kind")
+            except StoreBusy:
+                break
+            except (ValueError, KeyError, TypeError, duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+                failed = inbox / "failed"
+                failed.mkdir(exist_ok=True)
+                shutil.move(str(f), str(failed / f.name))
+                log.error("inbox batch %s could not be stored (%s); moved to %s", f.name, exc, failed)
+                done["failed"] += 1
+                continue
+            f.unlink()
+            done["files"] += 1
 
     @contextmanager
     def session(self) -> Iterator[None]:
@@ -134,29 +269,44 @@ class Store:
         if held is not None:
             yield held
             return
+        owned = self._owner_con or _OWNED.get(str(self.path.resolve()))
+        if owned is not None:
+            # One database instance for the process's life; each caller gets its own cursor (own transaction and
+            # temp tables); callers take turns so write transactions never conflict.
+            with _path_lock(self.path):
+                cur = owned.cursor()
+                try:
+                    yield cur
+                finally:
+                    cur.close()
+            return
         if not self._initialised and not read_only:
             self._initialised = True
             self.init()
         with _path_lock(self.path):
-            deadline = time.monotonic() + self.lock_timeout
-            delay = 0.02
-            while True:
-                try:
-                    con = duckdb.connect(str(self.path), read_only=read_only)
-                    break
-                except (duckdb.IOException, duckdb.ConnectionException) as exc:
-                    if not _is_lock_error(exc) or time.monotonic() >= deadline:
-                        if _is_lock_error(exc):
-                            raise StoreBusy(
-                                f"{self.path} stayed locked by another process for {self.lock_timeout:.0f}s"
-                            ) from exc
-                        raise
-                    time.sleep(delay)
-                    delay = min(delay * 2, 0.5)
+            con = self._open(read_only=read_only)
             try:
                 yield con
             finally:
                 con.close()
+
+    def _open(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.02
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except (duckdb.IOException, duckdb.ConnectionException) as exc:
+                if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                    if _is_lock_error(exc):
+                        owner = live_owner(self.path)
+                        held_by = f" (the triage app, process {owner}, owns it)" if owner else ""
+                        raise StoreBusy(
+                            f"{self.path} stayed locked by another process for {self.lock_timeout:.0f}s{held_by}"
+                        ) from exc
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
 
     def init(self) -> None:
         """Create the schema if needed (idempotent)."""
@@ -181,21 +331,44 @@ class Store:
         Streams in batches, so memory stays bounded for any input size.
         """
         now = now or utcnow()
-        received = new = 0
+        received = new = queued = 0
+        inbox = self._inbox_target()
+        if inbox is None:
+            self._drain_leftovers()
         batch: list[Post] = []
+
+        def flush() -> None:
+            nonlocal new, queued, received
+            if inbox is not None:
+                _inbox_write(inbox, "posts", (_staging_line(p, format_time(now)) for p in batch))
+                queued += len(batch)
+            else:
+                new += self._ingest_batch(batch, now)
+            received += len(batch)
+
         for post in posts:
             batch.append(post)
             if len(batch) >= BATCH_SIZE:
-                new += self._ingest_batch(batch, now)
-                received += len(batch)
+                flush()
                 batch = []
         if batch:
-            new += self._ingest_batch(batch, now)
-            received += len(batch)
-        return IngestResult(received=received, new=new, already_known=received - new)
+            flush()
+        return IngestResult(received=received, new=new, already_known=received - new - queued, queued=queued)
+
+    def _drain_leftovers(self) -> None:
+        """Batches left in the inbox by an owner that has stopped are older than ours: store them first."""
+        if self._owner_con is not None or getattr(self._local, "draining", False):
+            return
+        inbox = inbox_dir(self.path)
+        if inbox.is_dir() and any(p.name.endswith(".jsonl") for p in inbox.iterdir()):
+            self.drain_inbox()
 
     def _ingest_batch(self, batch: Sequence[Post], now: datetime) -> int:
-        with _staged(batch, now) as staging, self.connect() as con:
+        with _staged(batch, now) as staging:
+            return self._ingest_staged(staging, now)
+
+    def _ingest_staged(self, staging: Path, now: datetime) -> int:
+        with self.connect() as con:
             cols = ", ".join(f"'{k}': '{v}'" for k, v in _POST_COLUMNS.items())
             con.execute("BEGIN")
             try:
@@ -243,6 +416,15 @@ class Store:
         ]
         if not rows:
             return 0
+        inbox = self._inbox_target()
+        if inbox is not None:
+            _inbox_write(inbox, "classifications", (
+                json.dumps({"platform": r[0], "post_id": r[1], "model_version": r[2], "score": r[3], "flagged": r[4],
+                            "category": r[5], "signals": json.loads(r[6])}, ensure_ascii=False)
+                for r in rows
+            ))
+            return len(rows)
+        self._drain_leftovers()
         with self.connect() as con:
             con.execute("BEGIN")
             try:
@@ -721,7 +903,15 @@ def _refresh_one(con, platform: str, post_id: str) -> None:
 
 
 def _append_audit(con, actor: str, action: str, target: str | None, detail: Any, now: datetime) -> int:
-    last = con.execute("SELECT seq, sha256 FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    # The head is kept in schema_info (written in the same transaction as each entry), so appending stays O(1) as
+    # the log grows; databases without it fall back to the log itself.
+    head = dict(con.execute(
+        "SELECT key, value FROM schema_info WHERE key IN ('audit_head_seq', 'audit_head_sha256')"
+    ).fetchall())
+    if len(head) == 2:
+        last = (head["audit_head_seq"], head["audit_head_sha256"])
+    else:
+        last = con.execute("SELECT seq, sha256 FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (int(last[0]) + 1, last[1]) if last else (1, audit_chain.GENESIS)
     entry = {
         "seq": seq,
@@ -742,6 +932,28 @@ def _append_audit(con, actor: str, action: str, target: str | None, detail: Any,
     return seq
 
 
+def _staging_line(p: Post, captured_default: str) -> str:
+    """One post as a flat JSON line in the column layout `_POST_COLUMNS` (read back by DuckDB's read_json)."""
+    a = p.author
+    rec = {
+        "platform": p.platform,
+        "post_id": p.post_id,
+        "url": p.url,
+        "text": p.text,
+        "created_at": format_time(p.created_at),
+        "author_id": a.id,
+        "author_handle": a.handle,
+        "author_name": a.name,
+        "author_bio": a.bio,
+        "lang": p.lang,
+        "region": p.region,
+        "captured_at": format_time(p.captured_at) or captured_default,
+        "raw_sha256": p.raw_sha256,
+        "raw": p.raw,
+    }
+    return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+
+
 @contextmanager
 def _staged(batch: Sequence[Post], now: datetime) -> Iterator[Path]:
     """Write a batch as flat JSON Lines for DuckDB's read_json (fast bulk path)."""
@@ -750,25 +962,23 @@ def _staged(batch: Sequence[Post], now: datetime) -> Iterator[Path]:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             for p in batch:
-                a = p.author
-                rec = {
-                    "platform": p.platform,
-                    "post_id": p.post_id,
-                    "url": p.url,
-                    "text": p.text,
-                    "created_at": format_time(p.created_at),
-                    "author_id": a.id,
-                    "author_handle": a.handle,
-                    "author_name": a.name,
-                    "author_bio": a.bio,
-                    "lang": p.lang,
-                    "region": p.region,
-                    "captured_at": format_time(p.captured_at) or captured_default,
-                    "raw_sha256": p.raw_sha256,
-                    "raw": p.raw,
-                }
-                fh.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
+                fh.write(_staging_line(p, captured_default))
                 fh.write("\n")
         yield Path(name)
     finally:
         os.unlink(name)
+
+
+def _inbox_write(inbox: Path, kind: str, lines: Iterable[str]) -> Path:
+    """Hand a batch to the owning process: written to a hidden temp file, synced, then renamed into place, so
+    the owner never reads a partial batch. Names sort by creation time, so batches are stored in order."""
+    name = f"{time.time_ns():020d}-{os.getpid()}-{next(_INBOX_SEQ):06d}.{kind}.jsonl"
+    tmp = inbox / f".{name}.tmp"
+    with tmp.open("w", encoding="utf-8") as fh:
+        for line in lines:
+            fh.write(line)
+            fh.write("\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, inbox / name)
+    return inbox / name

@@ -25,7 +25,9 @@ CREATE TABLE IF NOT EXISTS posts (
     PRIMARY KEY (platform, post_id)
 );
 
--- Raw payloads live apart from posts so that scans of posts stay narrow; DuckDB compresses them on disk.
+-- Raw payloads live apart from posts so that scans of posts stay narrow. DuckDB picks raw's compression itself
+-- (FSST or ZSTD per segment; see docs/crawlers.md, "Raw payloads on disk"). No `USING COMPRESSION zstd`: in a file
+-- of storage version < v1.2.0 (DuckDB's default for new files) it silently stores raw uncompressed.
 CREATE TABLE IF NOT EXISTS raw_payloads (
     platform   VARCHAR NOT NULL,
     post_id    VARCHAR NOT NULL,
@@ -164,3 +166,9 @@ CREATE TABLE IF NOT EXISTS notes (
     checklist  VARCHAR,   -- JSON object, e.g. {"asn_identity": true, "partisan_act": true, "election_period": false}
     created_at TIMESTAMPTZ NOT NULL
 );
+
+-- Point lookups by post (item page, evidence): DuckDB scans instead of using a composite primary key, but uses a
+-- single-column ART index for an equality filter, so the app filters on post_id first, then platform.
+CREATE INDEX IF NOT EXISTS posts_post_id ON posts (post_id);
+CREATE INDEX IF NOT EXISTS classifications_post_id ON classifications (post_id);
+CREATE INDEX IF NOT EXISTS raw_payloads_post_id ON raw_payloads (post_id);

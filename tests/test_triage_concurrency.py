@@ -28,7 +28,7 @@ INGEST = textwrap.dedent(
     from pantau.store.db import Store
 
     store = Store(sys.argv[1], lock_timeout=60)
-    n = 0
+    n = queued = 0
     for b in range({batches}):
         posts = []
         for i in range({per_batch}):
@@ -37,11 +37,12 @@ INGEST = textwrap.dedent(
                               url=None, created_at=None, author=Author(id="g", handle="g"), raw=raw,
                               raw_sha256=sha256_hex(raw), captured_at=datetime.now(timezone.utc)))
         res = store.ingest(posts)
-        n += res.new
+        n += res.new + res.queued
+        queued += res.queued
         store.save_classifications([dict(platform=p.platform, post_id=p.post_id, score=0.8, flagged=True,
                                          category="kampanye_medsos", signals=[], model_version="flow")
                                     for p in posts])
-    print(n)
+    print(n, queued)
     """
 )
 
@@ -69,7 +70,7 @@ def reviewer(url: str, username: str, platform: str, decided: list, errors: list
 
 
 def test_ingest_process_and_reviewers_at_once(tmp_path):
-    from pantau.store.db import Store
+    from pantau.store.db import Store, inbox_dir, owner_file
 
     store = Store(tmp_path / "busy.duckdb")
     posts = [make_post(i, platform=p) for p in ("alpha", "beta") for i in range(12)]
@@ -94,7 +95,13 @@ def test_ingest_process_and_reviewers_at_once(tmp_path):
 
     assert errors == []
     assert flow.returncode == 0, err
-    assert int(out.strip()) == BATCHES * PER_BATCH
+    handed, queued = map(int, out.split())
+    assert handed == BATCHES * PER_BATCH
+    # the app owned the file, so the flow handed every batch to its inbox instead of waiting for the lock
+    assert queued == BATCHES * PER_BATCH
+    inbox = inbox_dir(store.path)
+    assert [p.name for p in inbox.iterdir() if p.name.endswith(".jsonl")] == [] and not (inbox / "failed").exists()
+    assert not owner_file(store.path).exists()
     assert len(decided["rina"]) == len(set(decided["rina"])) == DECISIONS_EACH
     assert len(decided["budi"]) == len(set(decided["budi"])) == DECISIONS_EACH
     counts = store.counts()

@@ -15,6 +15,9 @@ import csv
 import functools
 import io
 import json
+import logging
+import threading
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any
@@ -105,7 +108,49 @@ class Forbidden(Exception):
     pass
 
 
-def create_app(db_path: str | Path, *, secret: bytes | None = None, limiter: LoginLimiter | None = None) -> FastAPI:
+log = logging.getLogger(__name__)
+INBOX_POLL_SECONDS = 1.0
+
+
+class InboxDrainer:
+    """While the app runs it owns the DuckDB file; this thread stores the batches flows leave in its inbox."""
+
+    def __init__(self, store: Store, interval: float = INBOX_POLL_SECONDS):
+        self.store = store
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="pantau-inbox", daemon=True)
+
+    def start(self) -> None:
+        self.store.own()
+        self.store.drain_inbox()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+        self.store.drain_inbox()
+        self.store.disown()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                done = self.store.drain_inbox()
+                if done["files"] or done["failed"]:
+                    log.info("inbox: %s", done)
+            except Exception:  # keep draining on the next tick; the batch files stay in the inbox
+                log.exception("inbox drain failed")
+
+
+def create_app(
+    db_path: str | Path,
+    *,
+    secret: bytes | None = None,
+    limiter: LoginLimiter | None = None,
+    inbox_interval: float = INBOX_POLL_SECONDS,
+) -> FastAPI:
+    """The triage app. Run with lifespan (uvicorn, `with TestClient(app)`), it owns the database file for its
+    whole life and stores what flows hand over through the inbox; without lifespan every request opens the file."""
     store = Store(db_path)
     store.init()
     signer = SessionSigner(secret or secret_from_env())
@@ -117,7 +162,16 @@ def create_app(db_path: str | Path, *, secret: bytes | None = None, limiter: Log
     )
     templates.env.filters.update(time_left=time_left, wib=to_wib)
 
-    app = FastAPI(title="pantau triage", docs_url=None, redoc_url=None, openapi_url=None)
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        drainer = InboxDrainer(store, inbox_interval)
+        drainer.start()
+        try:
+            yield
+        finally:
+            drainer.stop()
+
+    app = FastAPI(title="pantau triage", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
 
     def one_connection(handler):
         """Run a (sync) route handler with one database connection for all its queries."""
@@ -268,14 +322,24 @@ def create_app(db_path: str | Path, *, secret: bytes | None = None, limiter: Log
             )
             d, s, p, i = cursor
             page_params += [d, d, s, s, p, p, i]
+        cond = " AND ".join(page_where)
+        # Two steps make the top-N cheap: the (PAGE_SIZE+1)-th deadline first (a one-column top-N), then the full
+        # ordering only over items due by then; ties on that deadline are all kept, so the page is exact.
+        # (A text search already narrows the rows; it is not worth running twice.)
+        bound, bound_params = "", []
+        if not q.strip():
+            bound = f"""AND qi.deadline_at <= (SELECT max(deadline_at) FROM (
+                      SELECT qi.deadline_at FROM queue_items qi {join} WHERE {cond}
+                      ORDER BY qi.deadline_at LIMIT {PAGE_SIZE + 1}))"""
+            bound_params = page_params
         rows = store.query(
             f"""WITH page AS (
-                  SELECT qi.* FROM queue_items qi {join} WHERE {' AND '.join(page_where)}
+                  SELECT qi.* FROM queue_items qi {join} WHERE {cond} {bound}
                   ORDER BY qi.deadline_at ASC, qi.score DESC, qi.platform, qi.post_id LIMIT {PAGE_SIZE + 1})
                 SELECT page.*, cl.username AS claimed_by FROM page
                 LEFT JOIN claims cl ON cl.platform = page.platform AND cl.post_id = page.post_id AND cl.expires_at > now()
                 ORDER BY page.deadline_at ASC, page.score DESC, page.platform, page.post_id""",
-            page_params,
+            page_params + bound_params,
         )
         facets = facet_cache.get(store)
         filters = {"status": status, "region": region, "platform": platform, "category": category,
@@ -296,31 +360,35 @@ def create_app(db_path: str | Path, *, secret: bytes | None = None, limiter: Log
     def item(request: Request, platform: str, post_id: str, back: str = ""):
         who = need(request, "item")
         session, user = who
+        # Point lookups: filter on post_id alone first (an ART index scan), then on platform.
         rows = store.query(
-            """SELECT p.*, p.captured_at + INTERVAL 7 DAY AS deadline_at FROM posts p
-               WHERE p.platform = ? AND p.post_id = ?""",
-            [platform, post_id],
+            """WITH p AS MATERIALIZED (SELECT * FROM posts WHERE post_id = ?)
+               SELECT p.*, p.captured_at + INTERVAL 7 DAY AS deadline_at FROM p WHERE p.platform = ?""",
+            [post_id, platform],
         )
         if not rows:
             raise HTTPException(status_code=404, detail="Pos tidak ditemukan.")
         post = rows[0]
         latest = store.query(
-            """SELECT score, flagged, category, signals, model_version, classified_at FROM classifications
-               WHERE platform = ? AND post_id = ? ORDER BY classified_at DESC, model_version DESC LIMIT 1""",
-            [platform, post_id],
+            """WITH c AS MATERIALIZED (SELECT * FROM classifications WHERE post_id = ?)
+               SELECT score, flagged, category, signals, model_version, classified_at FROM c WHERE platform = ?
+               ORDER BY classified_at DESC, model_version DESC LIMIT 1""",
+            [post_id, platform],
         )
         post.update(latest[0] if latest else
                     dict.fromkeys(("score", "flagged", "category", "signals", "model_version", "classified_at")))
+        raw_rows = store.query(
+            """WITH r AS MATERIALIZED (SELECT * FROM raw_payloads WHERE post_id = ?)
+               SELECT raw FROM r WHERE platform = ? AND raw_sha256 = ?""",
+            [post_id, platform, post["raw_sha256"]],
+        )
+        raw = raw_rows[0]["raw"] if raw_rows else None
         can_decide = user["role"] in ROUTE_ROLES["decide"]
         holder = store.open_item(platform, post_id, user["username"], claim=can_decide)
         signals = json.loads(post["signals"]) if post.get("signals") else []
-        raw = store.query(
-            "SELECT raw FROM raw_payloads WHERE platform = ? AND post_id = ? AND raw_sha256 = ?",
-            [platform, post_id, post["raw_sha256"]],
-        )
         evidence = {
-            "stored": bool(raw),
-            "hash_ok": bool(raw) and sha256_hex(raw[0]["raw"]) == post["raw_sha256"],
+            "stored": raw is not None,
+            "hash_ok": raw is not None and sha256_hex(raw) == post["raw_sha256"],
         }
         decisions = store.query(
             """SELECT d.*, f.supervisor, f.agreed, f.decision AS second_decision, f.reason AS second_reason,
@@ -329,21 +397,22 @@ def create_app(db_path: str | Path, *, secret: bytes | None = None, limiter: Log
                WHERE d.platform = ? AND d.post_id = ? ORDER BY d.decision_id DESC""",
             [platform, post_id],
         )
-        state = store.query("SELECT status, last_decision_id FROM queue_items WHERE platform = ? AND post_id = ?",
-                            [platform, post_id])
-        other_posts = []
+        # This item's queue state and the author's other flagged posts in one scan of queue_items.
+        related = store.query(
+            """SELECT platform, post_id, snippet, score, category, status, deadline_at, last_decision_id, captured_at
+               FROM queue_items WHERE platform = $platform
+                 AND (post_id = $post_id OR (author_id = $author_id AND $author_id IS NOT NULL))
+               ORDER BY captured_at DESC""",
+            {"platform": platform, "post_id": post_id, "author_id": post.get("author_id")},
+        )
+        state = [r for r in related if r["post_id"] == post_id]
+        other_posts = [r for r in related if r["post_id"] != post_id][:20]
         author_decisions = []
-        if post.get("author_id"):
-            other_posts = store.query(
-                """SELECT platform, post_id, snippet, score, category, status, deadline_at FROM queue_items
-                   WHERE platform = ? AND author_id = ? AND post_id <> ? ORDER BY captured_at DESC LIMIT 20""",
-                [platform, post["author_id"], post_id],
-            )
+        if other_posts:
             author_decisions = store.query(
                 """SELECT d.post_id, d.decision, d.reviewer, d.decided_at, d.reason FROM decisions d
-                   JOIN queue_items qi USING (platform, post_id)
-                   WHERE qi.platform = ? AND qi.author_id = ? AND d.post_id <> ? ORDER BY d.decision_id DESC LIMIT 20""",
-                [platform, post["author_id"], post_id],
+                   WHERE d.platform = ? AND list_contains(?, d.post_id) ORDER BY d.decision_id DESC LIMIT 20""",
+                [platform, [r["post_id"] for r in related if r["post_id"] != post_id]],
             )
         notes = store.query(
             "SELECT * FROM notes WHERE platform = ? AND post_id = ? ORDER BY note_id DESC", [platform, post_id]

@@ -1,0 +1,144 @@
+"""The owner/inbox protocol: one process owns the DuckDB file, other processes hand batches over as files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+from conftest import make_post, result
+from pantau.store.db import Store, StoreError, inbox_dir, live_owner, owner_file
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, {tests!r})
+    from conftest import make_post, result
+    from pantau.store.db import Store
+
+    store = Store(sys.argv[1], lock_timeout=5)
+    posts = [make_post(i, platform="inbox") for i in range(int(sys.argv[2]), int(sys.argv[3]))]
+    r = store.ingest(posts)
+    saved = store.save_classifications([result(p, 0.9, True, "kampanye_medsos") for p in posts])
+    print(r.received, r.new, r.queued, saved)
+    """
+)
+
+
+def run_writer(db, start: int, stop: int) -> list[int]:
+    script = WRITER.format(tests=os.path.dirname(__file__))
+    out = subprocess.run([sys.executable, "-c", script, str(db), str(start), str(stop)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return [int(x) for x in out.stdout.split()]
+
+
+def test_other_process_hands_batches_to_the_owner(tmp_path):
+    owner = Store(tmp_path / "owned.duckdb")
+    owner.own()
+    try:
+        assert json.loads(owner_file(owner.path).read_text())["pid"] == os.getpid()
+        # while we own the file a second process neither waits for the lock nor fails: it queues its batches
+        assert run_writer(owner.path, 0, 30) == [30, 0, 30, 30]
+        assert run_writer(owner.path, 20, 40) == [20, 0, 20, 20]  # 10 of them already queued before
+        files = sorted(p.name for p in inbox_dir(owner.path).iterdir())
+        assert len(files) == 4 and files[0].endswith(".posts.jsonl") and files[1].endswith(".classifications.jsonl")
+        assert owner.counts()["posts"] == 0
+
+        done = owner.drain_inbox()
+        assert done == {"files": 4, "posts_new": 40, "classifications": 50, "failed": 0}
+        assert owner.counts()["posts"] == 40
+        assert owner.scalar("SELECT count(*) FROM classifications") == 40
+        assert owner.scalar("SELECT count(*) FROM queue_items WHERE platform = 'inbox'") == 40
+        assert [p for p in inbox_dir(owner.path).iterdir() if p.is_file()] == []
+        assert owner.drain_inbox()["files"] == 0
+    finally:
+        owner.disown()
+    assert not owner_file(owner.path).exists()
+    # after the owner is gone, writers use the file directly again
+    assert run_writer(owner.path, 40, 45) == [5, 5, 0, 5]
+    assert Store(owner.path).counts()["posts"] == 45
+
+
+def test_unreadable_batch_is_kept_aside_and_the_rest_stored(tmp_path):
+    owner = Store(tmp_path / "owned.duckdb")
+    owner.own()
+    try:
+        inbox = inbox_dir(owner.path)
+        (inbox / "00000000000000000001-1-000000.classifications.jsonl").write_text('{"platform": "x", "post_id"\n')
+        (inbox / ".00000000000000000002-1-000001.posts.jsonl.tmp").write_text("half written")
+        run_writer(owner.path, 0, 3)
+        done = owner.drain_inbox()
+        assert done["failed"] == 1 and done["posts_new"] == 3 and done["classifications"] == 3
+        kept = inbox / "failed" / "00000000000000000001-1-000000.classifications.jsonl"
+        assert kept.read_text() == '{"platform": "x", "post_id"\n'  # never deleted: nothing lost
+        assert (inbox / ".00000000000000000002-1-000001.posts.jsonl.tmp").exists()  # a partial batch is not read
+    finally:
+        owner.disown()
+
+
+def test_ingesting_the_same_batch_twice_changes_nothing(tmp_path):
+    """A crash after storing a batch but before deleting its file re-stores it: idempotent."""
+    owner = Store(tmp_path / "owned.duckdb")
+    owner.own()
+    try:
+        run_writer(owner.path, 0, 5)
+        inbox = inbox_dir(owner.path)
+        copies = {p.name: p.read_text() for p in inbox.iterdir()}
+        owner.drain_inbox()
+        before = owner.query("SELECT * FROM posts ORDER BY post_id")
+        for name, text in copies.items():
+            (inbox / name).write_text(text)
+        assert owner.drain_inbox()["files"] == 2
+        assert owner.query("SELECT * FROM posts ORDER BY post_id") == before
+        assert owner.scalar("SELECT count(*) FROM classifications") == 5
+    finally:
+        owner.disown()
+
+
+def test_stale_owner_file_is_ignored_and_leftovers_stored_first(tmp_path):
+    store = Store(tmp_path / "left.duckdb")
+    store.init()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    owner_file(store.path).write_text(json.dumps({"pid": int(dead.stdout)}))
+    assert live_owner(store.path) is None
+    # an owner that stops with batches still queued leaves them in the inbox ...
+    owner = Store(store.path)
+    owner.own()
+    run_writer(store.path, 0, 4)
+    owner.disown()
+    assert len(list(inbox_dir(store.path).glob("*.jsonl"))) == 2 and store.counts()["posts"] == 0
+    # ... and the next writer stores them before its own batch
+    r = store.ingest([make_post(9, platform="inbox")])
+    assert (r.new, r.queued) == (1, 0)
+    assert store.scalar("SELECT count(*) FROM posts WHERE platform = 'inbox'") == 5
+    assert store.scalar("SELECT count(*) FROM classifications") == 4
+    assert list(inbox_dir(store.path).glob("*.jsonl")) == []
+
+
+def test_two_owners_are_refused(tmp_path):
+    db = tmp_path / "one.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(
+            """
+            import sys, time
+            from pantau.store.db import Store
+            s = Store(sys.argv[1]); s.own(); print("owned", flush=True); time.sleep(60)
+            """), str(db)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "owned"
+        assert live_owner(db) == holder.pid
+        try:
+            Store(db).own()
+        except StoreError as exc:
+            assert str(holder.pid) in str(exc)
+        else:
+            raise AssertionError("a second owner was accepted")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert live_owner(db) is None  # the killed owner's file is stale now
