@@ -26,11 +26,11 @@ def crawl(source: str, out_path: Path, spider_args: dict[str, str]) -> dict:
 
 
 @task(retries=2, retry_delay_seconds=[1, 5])
-def store_posts(db: Path, posts_path: Path) -> dict:
+def store_posts(db: Path, posts_path: Path, watchlist: str | None = None) -> dict:
     from pantau.store.db import Store
 
     errors: list[JsonlError] = []
-    result = Store(db).ingest(iter_jsonl_posts(posts_path, skip_invalid=True, errors=errors))
+    result = Store(db).ingest(iter_jsonl_posts(posts_path, skip_invalid=True, errors=errors), watchlist=watchlist)
     for err in errors:
         get_run_logger().warning("skipped bad crawl line %s", err)
     return {**asdict(result), "invalid": len(errors)}
@@ -66,8 +66,11 @@ def monitor(
     max_pages: int | None = None,
     model_path: Path | None = None,
     work_dir: Path | None = None,
+    watchlist: str | None = None,
 ) -> dict:
-    """Crawl `source`, then store, classify and store the classifier results in `db`."""
+    """Crawl `source`, then store, classify and store the classifier results in `db`.
+
+    `watchlist` tags the stored posts with the watchlist this crawl serves (the triage queue filters on it)."""
     work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="pantau-monitor-"))
     work.mkdir(parents=True, exist_ok=True)
     spider_args = {k: str(v) for k, v in {"base_url": base_url, "query": query, "max_pages": max_pages}.items() if v}
@@ -75,12 +78,13 @@ def monitor(
     results_path = work / f"{source}-classified.jsonl"
 
     crawled = crawl(source, posts_path, spider_args)
-    stored = store_posts(Path(db), posts_path)
+    stored = store_posts(Path(db), posts_path, watchlist)
     classified = classify(posts_path, results_path, model_path)
     saved = store_results(Path(db), results_path)
     summary = {"source": source, "crawl": crawled, "store": stored, "classify": classified, "results_saved": saved}
     print(
         f"monitor {source}: crawled {crawled['items']} posts, {stored['new']} new, "
-        f"{classified['flagged']} flagged of {classified['classified']} (model {classified['model_version']})"
+        + (f"{stored['queued']} handed to the triage app, " if stored["queued"] else "")
+        + f"{classified['flagged']} flagged of {classified['classified']} (model {classified['model_version']})"
     )
     return summary

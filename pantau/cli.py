@@ -65,7 +65,7 @@ def demo(
     _ensure_demo_account(Store(db))  # first: a bad PANTAU_DEMO_PASSWORD fails before any crawling
     with DemoSite() as site:
         typer.echo(f"demo platform at {site.url}")
-        monitor(db=db, source="demo", base_url=site.url)
+        monitor(db=db, source="demo", base_url=site.url, watchlist=DEMO_WATCHLIST)
     counts = Store(db).counts()
     typer.echo(
         f"stored in {db}: {counts['posts']} posts, {counts['flagged']} flagged, "
@@ -317,6 +317,7 @@ def ingest(
     input: Annotated[Path, typer.Argument(help="JSON Lines file of Posts.")],
     db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
     skip_invalid: Annotated[bool, typer.Option(help="Skip bad lines instead of stopping.")] = False,
+    watchlist: Annotated[Optional[str], typer.Option(help="Tag the posts with this watchlist (queue filter).")] = None,
 ) -> None:
     """Store posts from a JSON Lines file (idempotent: known posts are not added again)."""
     from pantau.post import JsonlError, iter_jsonl_posts
@@ -324,10 +325,15 @@ def ingest(
 
     errors: list[JsonlError] = []
     try:
-        result = Store(db).ingest(iter_jsonl_posts(input, skip_invalid=skip_invalid, errors=errors))
+        result = Store(db).ingest(iter_jsonl_posts(input, skip_invalid=skip_invalid, errors=errors), watchlist=watchlist)
     except JsonlError as exc:
         raise fail(f"{exc} (use --skip-invalid to skip bad lines); nothing from this file was stored") from None
-    typer.echo(f"{result.received} received, {result.new} new, {result.already_known} already known, {len(errors)} skipped")
+    handed = f", {result.queued} handed to the running triage app" if result.queued else ""
+    typer.echo(f"{result.received} received, {result.new} new, {result.already_known} already known{handed}, "
+               f"{len(errors)} skipped")
+
+
+DEMO_WATCHLIST = "Demo Pilkada Sleman"
 
 
 @app.command()
@@ -337,11 +343,12 @@ def monitor(
     base_url: Annotated[Optional[str], typer.Option(help="Site or API base URL.")] = None,
     query: Annotated[Optional[str], typer.Option()] = None,
     max_pages: Annotated[Optional[int], typer.Option()] = None,
+    watchlist: Annotated[Optional[str], typer.Option(help="Tag the posts with this watchlist (queue filter).")] = None,
 ) -> None:
     """Run the Prefect `monitor` flow once: crawl, store, classify, store results."""
     from pantau.flows.monitor import monitor as monitor_flow
 
-    monitor_flow(db=db, source=source, base_url=base_url, query=query, max_pages=max_pages)
+    monitor_flow(db=db, source=source, base_url=base_url, query=query, max_pages=max_pages, watchlist=watchlist)
 
 
 @app.command()

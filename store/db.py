@@ -74,6 +74,7 @@ _POST_COLUMNS = {
     "captured_at": "TIMESTAMPTZ",
     "raw_sha256": "VARCHAR",
     "raw": "VARCHAR",
+    "watchlist": "VARCHAR",
 }
 
 
@@ -325,8 +326,10 @@ class Store:
 
     # -- writes ----------------------------------------------------------------------
 
-    def ingest(self, posts: Iterable[Post], *, now: datetime | None = None) -> IngestResult:
+    def ingest(self, posts: Iterable[Post], *, now: datetime | None = None, watchlist: str | None = None) -> IngestResult:
         """Store posts; a post already stored keeps its row and its first captured_at.
+
+        `watchlist` names the watchlist whose crawl found the posts (recorded in post_watchlists, for the queue filter).
 
         Streams in batches, so memory stays bounded for any input size.
         """
@@ -340,10 +343,10 @@ class Store:
         def flush() -> None:
             nonlocal new, queued, received
             if inbox is not None:
-                _inbox_write(inbox, "posts", (_staging_line(p, format_time(now)) for p in batch))
+                _inbox_write(inbox, "posts", (_staging_line(p, format_time(now), watchlist) for p in batch))
                 queued += len(batch)
             else:
-                new += self._ingest_batch(batch, now)
+                new += self._ingest_batch(batch, now, watchlist)
             received += len(batch)
 
         for post in posts:
@@ -363,8 +366,8 @@ class Store:
         if inbox.is_dir() and any(p.name.endswith(".jsonl") for p in inbox.iterdir()):
             self.drain_inbox()
 
-    def _ingest_batch(self, batch: Sequence[Post], now: datetime) -> int:
-        with _staged(batch, now) as staging:
+    def _ingest_batch(self, batch: Sequence[Post], now: datetime, watchlist: str | None = None) -> int:
+        with _staged(batch, now, watchlist) as staging:
             return self._ingest_staged(staging, now)
 
     def _ingest_staged(self, staging: Path, now: datetime) -> int:
@@ -390,6 +393,10 @@ class Store:
                     """INSERT OR IGNORE INTO raw_payloads
                     SELECT platform, post_id, raw_sha256, raw FROM staging
                     WHERE raw IS NOT NULL AND raw_sha256 IS NOT NULL"""
+                )
+                con.execute(
+                    """INSERT OR IGNORE INTO post_watchlists
+                    SELECT platform, post_id, watchlist, captured_at FROM staging WHERE watchlist IS NOT NULL"""
                 )
                 after = con.execute("SELECT count(*) FROM posts").fetchone()[0]
                 con.execute("COMMIT")
@@ -932,7 +939,7 @@ def _append_audit(con, actor: str, action: str, target: str | None, detail: Any,
     return seq
 
 
-def _staging_line(p: Post, captured_default: str) -> str:
+def _staging_line(p: Post, captured_default: str, watchlist: str | None = None) -> str:
     """One post as a flat JSON line in the column layout `_POST_COLUMNS` (read back by DuckDB's read_json)."""
     a = p.author
     rec = {
@@ -950,19 +957,20 @@ def _staging_line(p: Post, captured_default: str) -> str:
         "captured_at": format_time(p.captured_at) or captured_default,
         "raw_sha256": p.raw_sha256,
         "raw": p.raw,
+        "watchlist": watchlist,
     }
     return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
 
 
 @contextmanager
-def _staged(batch: Sequence[Post], now: datetime) -> Iterator[Path]:
+def _staged(batch: Sequence[Post], now: datetime, watchlist: str | None = None) -> Iterator[Path]:
     """Write a batch as flat JSON Lines for DuckDB's read_json (fast bulk path)."""
     fd, name = tempfile.mkstemp(prefix="pantau-ingest-", suffix=".jsonl")
     captured_default = format_time(now)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             for p in batch:
-                fh.write(_staging_line(p, captured_default))
+                fh.write(_staging_line(p, captured_default, watchlist))
                 fh.write("\n")
         yield Path(name)
     finally:

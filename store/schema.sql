@@ -167,6 +167,15 @@ CREATE TABLE IF NOT EXISTS notes (
     created_at TIMESTAMPTZ NOT NULL
 );
 
+-- Which watchlist's crawls found a post (a post found by two watchlists has two rows); the queue filters on it.
+CREATE TABLE IF NOT EXISTS post_watchlists (
+    platform   VARCHAR NOT NULL,
+    post_id    VARCHAR NOT NULL,
+    watchlist  VARCHAR NOT NULL,
+    first_seen TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (platform, post_id, watchlist)
+);
+
 -- Point lookups by post (item page, evidence): DuckDB scans instead of using a composite primary key, but uses a
 -- single-column ART index for an equality filter, so the app filters on post_id first, then platform.
 CREATE INDEX IF NOT EXISTS posts_post_id ON posts (post_id);

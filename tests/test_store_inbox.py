@@ -20,7 +20,7 @@ WRITER = textwrap.dedent(
 
     store = Store(sys.argv[1], lock_timeout=5)
     posts = [make_post(i, platform="inbox") for i in range(int(sys.argv[2]), int(sys.argv[3]))]
-    r = store.ingest(posts)
+    r = store.ingest(posts, watchlist="Pilkada Sleman")
     saved = store.save_classifications([result(p, 0.9, True, "kampanye_medsos") for p in posts])
     print(r.received, r.new, r.queued, saved)
     """
@@ -52,6 +52,7 @@ def test_other_process_hands_batches_to_the_owner(tmp_path):
         assert owner.counts()["posts"] == 40
         assert owner.scalar("SELECT count(*) FROM classifications") == 40
         assert owner.scalar("SELECT count(*) FROM queue_items WHERE platform = 'inbox'") == 40
+        assert owner.scalar("SELECT count(*) FROM post_watchlists WHERE watchlist = 'Pilkada Sleman'") == 40
         assert [p for p in inbox_dir(owner.path).iterdir() if p.is_file()] == []
         assert owner.drain_inbox()["files"] == 0
     finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -223,3 +225,64 @@ def test_login_without_the_forms_csrf_token_is_refused(client):
     assert r.status_code == 403
     assert c.get("/antrean", follow_redirects=False).status_code == 303
     assert "login" not in [row["action"] for row in store.query("SELECT action FROM audit_log")]
+
+
+def _walk_queue(c, url: str) -> list[str]:
+    import re
+
+    seen: list[str] = []
+    while url:
+        html = c.get(url).text
+        seen += re.findall(r'data-href="(/pos/[^"]+)"', html)
+        m = re.search(r'rel="next" href="([^"]+)"', html)
+        url = m.group(1).replace("&amp;", "&") if m else None
+    return seen
+
+
+def test_queue_pages_are_exact_when_many_items_share_a_deadline(tmp_path, monkeypatch):
+    """The page query bounds the scan by the page's last deadline; ties across a page boundary must not be lost."""
+    import pantau.triage.app as triage_app
+    from conftest import NOW
+    from pantau.store.db import Store
+
+    store = Store(tmp_path / "ties.duckdb")
+    # 23 posts captured at the same moment (same deadline), 4 earlier ones, scores with ties too
+    posts = [make_post(i, captured=NOW - timedelta(hours=30 if i < 4 else 2), platform="p" + str(i % 3))
+             for i in range(27)]
+    store.ingest(posts)
+    store.save_classifications([result(p, 0.5 + (i % 4) / 10, True, "kampanye_medsos") for i, p in enumerate(posts)])
+    add_users(store, ("rina", "reviewer"))
+    monkeypatch.setattr(triage_app, "PAGE_SIZE", 5)
+    c = TestClient(create_app(store.path, secret=b"s"))
+    login(c, "rina")
+    seen = _walk_queue(c, "/antrean")
+    expected = store.query("SELECT platform, post_id FROM queue_items ORDER BY deadline_at, score DESC, platform, post_id")
+    assert seen == [f"/pos/{r['platform']}/{r['post_id']}" for r in expected] and len(seen) == 27
+
+
+def test_queue_filters_by_watchlist(tmp_path):
+    from pantau.store.db import Store
+
+    store = Store(tmp_path / "wl.duckdb")
+    sleman = [make_post(i, platform="x") for i in range(0, 6)]
+    bantul = [make_post(i, platform="x") for i in range(4, 9)]  # posts 4 and 5 are found by both watchlists
+    store.ingest(sleman, watchlist="Pilkada Sleman")
+    store.ingest(bantul, watchlist="Pilkada Bantul")
+    store.ingest([make_post(20, platform="x")])  # no watchlist (e.g. a manual ingest)
+    everything = sleman + bantul[2:] + [make_post(20, platform="x")]
+    store.save_classifications([result(p, 0.8, True, "kampanye_medsos") for p in everything])
+    assert store.scalar("SELECT count(*) FROM post_watchlists") == 11
+    add_users(store, ("rina", "reviewer"))
+    c = TestClient(create_app(store.path, secret=b"s"))
+    login(c, "rina")
+    page = c.get("/antrean")
+    assert '<span id="total">10</span>' in page.text
+    assert ">Pilkada Bantul</option>" in page.text and ">Pilkada Sleman</option>" in page.text
+    sleman_ids = sorted(_walk_queue(c, "/antrean?watchlist=Pilkada+Sleman"))
+    assert sleman_ids == sorted(f"/pos/x/{i}" for i in range(0, 6))
+    bantul_ids = sorted(_walk_queue(c, "/antrean?watchlist=Pilkada+Bantul"))
+    assert bantul_ids == sorted(f"/pos/x/{i}" for i in range(4, 9))
+    assert '<span id="total">0</span>' in c.get("/antrean?watchlist=Tidak+Ada").text
+    # ingesting again with the same watchlist adds nothing
+    store.ingest(sleman, watchlist="Pilkada Sleman")
+    assert store.scalar("SELECT count(*) FROM post_watchlists") == 11

@@ -32,6 +32,7 @@ from pantau.categories import CATEGORIES, DECISION_LABELS
 from pantau.post import sha256_hex
 from pantau.store.db import DECISIONS, STATUSES, ClaimConflict, Store, StoreError
 
+from .intake import add_intake_routes, intake_details
 from .logic import agreement, csv_cell, decode_cursor, encode_cursor, highlight_segments
 from .security import (
     SECURITY_HEADERS,
@@ -77,6 +78,8 @@ ROUTE_ROLES: dict[str, frozenset[str]] = {
     "home": ALL_ROLES,
     "logout": ALL_ROLES,
     "queue": frozenset({"reviewer", "supervisor", "analyst"}),
+    "intake_form": frozenset({"monitor", "reviewer", "supervisor", "admin"}),
+    "intake": frozenset({"monitor", "reviewer", "supervisor", "admin"}),
     "item": frozenset({"reviewer", "supervisor", "analyst"}),
     "decide": frozenset({"reviewer", "supervisor"}),
     "release": frozenset({"reviewer", "supervisor"}),
@@ -95,6 +98,7 @@ LANDING = {"reviewer": "/antrean", "supervisor": "/antrean", "analyst": "/antrea
            "admin": "/pengguna"}
 NAV = [  # (route, path, label)
     ("queue", "/antrean", "Antrean"),
+    ("intake_form", "/masukan", "Masukan manual"),
     ("confirmations", "/konfirmasi", "Konfirmasi"),
     ("agreement", "/kesepakatan", "Kesepakatan"),
     ("stats", "/statistik", "Statistik"),
@@ -148,6 +152,7 @@ def create_app(
     secret: bytes | None = None,
     limiter: LoginLimiter | None = None,
     inbox_interval: float = INBOX_POLL_SECONDS,
+    intake: dict[str, Any] | None = None,
 ) -> FastAPI:
     """The triage app. Run with lifespan (uvicorn, `with TestClient(app)`), it owns the database file for its
     whole life and stores what flows hand over through the inbox; without lifespan every request opens the file."""
@@ -306,44 +311,54 @@ def create_app(
         category: str = "",
         assignee: str = "",
         q: str = "",
+        watchlist: str = "",
         after: str = "",
     ):
         who = need(request, "queue")
-        where, params = _queue_filters(store, status, region, platform, category, assignee, q)
+        where, params = _queue_filters(store, status, region, platform, category, assignee, q, watchlist)
         # The claims join is only needed to filter by assignee; without it DuckDB runs a plain top-N scan.
         join = _CLAIM_JOIN if assignee else ""
-        total = store.scalar(f"SELECT count(*) FROM queue_items qi {join} WHERE {' AND '.join(where)}", params)
         cursor = decode_cursor(after) if after else None
-        page_where, page_params = list(where), list(params)
+        cursor_cond, cursor_params = "TRUE", []
         if cursor:
-            page_where.append(
-                "(qi.deadline_at > ? OR (qi.deadline_at = ? AND (qi.score < ? OR (qi.score = ? AND "
-                "(qi.platform > ? OR (qi.platform = ? AND qi.post_id > ?))))))"
-            )
+            cursor_cond = ("(qi.deadline_at > ? OR (qi.deadline_at = ? AND (qi.score < ? OR (qi.score = ? AND "
+                           "(qi.platform > ? OR (qi.platform = ? AND qi.post_id > ?))))))")
             d, s, p, i = cursor
-            page_params += [d, d, s, s, p, p, i]
-        cond = " AND ".join(page_where)
-        # Two steps make the top-N cheap: the (PAGE_SIZE+1)-th deadline first (a one-column top-N), then the full
-        # ordering only over items due by then; ties on that deadline are all kept, so the page is exact.
-        # (A text search already narrows the rows; it is not worth running twice.)
-        bound, bound_params = "", []
-        if not q.strip():
-            bound = f"""AND qi.deadline_at <= (SELECT max(deadline_at) FROM (
-                      SELECT qi.deadline_at FROM queue_items qi {join} WHERE {cond}
-                      ORDER BY qi.deadline_at LIMIT {PAGE_SIZE + 1}))"""
-            bound_params = page_params
-        rows = store.query(
-            f"""WITH page AS (
-                  SELECT qi.* FROM queue_items qi {join} WHERE {cond} {bound}
-                  ORDER BY qi.deadline_at ASC, qi.score DESC, qi.platform, qi.post_id LIMIT {PAGE_SIZE + 1})
-                SELECT page.*, cl.username AS claimed_by FROM page
-                LEFT JOIN claims cl ON cl.platform = page.platform AND cl.post_id = page.post_id AND cl.expires_at > now()
-                ORDER BY page.deadline_at ASC, page.score DESC, page.platform, page.post_id""",
-            page_params + bound_params,
-        )
+            cursor_params = [d, d, s, s, p, p, i]
+        cond = " AND ".join(where)
+        order = "qi.deadline_at ASC, qi.score DESC, qi.platform, qi.post_id"
+        claimed = ("SELECT page.*, cl.username AS claimed_by FROM page LEFT JOIN claims cl ON cl.platform = page.platform"
+                   " AND cl.post_id = page.post_id AND cl.expires_at > now() ORDER BY page.deadline_at ASC,"
+                   " page.score DESC, page.platform, page.post_id")
+        if q.strip():
+            # A text search: match once (the full-text lookup is the expensive part), then count and page the matches.
+            rows = store.query(
+                f"""WITH hits AS MATERIALIZED (SELECT qi.* FROM queue_items qi {join} WHERE {cond}),
+                    page AS (SELECT qi.*, (SELECT count(*) FROM hits) AS hits_total FROM hits qi
+                             WHERE {cursor_cond} ORDER BY {order} LIMIT {PAGE_SIZE + 1})
+                    {claimed}""",
+                params + cursor_params,
+            )
+            total = rows[0]["hits_total"] if rows else store.scalar(
+                f"SELECT count(*) FROM queue_items qi {join} WHERE {cond}", params)
+        else:
+            total = store.scalar(f"SELECT count(*) FROM queue_items qi {join} WHERE {cond}", params)
+            # Two steps make the top-N cheap: the (PAGE_SIZE+1)-th deadline first (a one-column top-N), then the full
+            # ordering only over items due by then; ties on that deadline are all kept, so the page is exact.
+            page_cond = f"{cond} AND {cursor_cond}"
+            rows = store.query(
+                f"""WITH page AS (
+                      SELECT qi.* FROM queue_items qi {join} WHERE {page_cond}
+                        AND qi.deadline_at <= (SELECT max(deadline_at) FROM (
+                          SELECT qi.deadline_at FROM queue_items qi {join} WHERE {page_cond}
+                          ORDER BY qi.deadline_at LIMIT {PAGE_SIZE + 1}))
+                      ORDER BY {order} LIMIT {PAGE_SIZE + 1})
+                    {claimed}""",
+                params + cursor_params + params + cursor_params,
+            )
         facets = facet_cache.get(store)
         filters = {"status": status, "region": region, "platform": platform, "category": category,
-                   "assignee": assignee, "q": q}
+                   "assignee": assignee, "q": q, "watchlist": watchlist}
         next_url = None
         if len(rows) > PAGE_SIZE:
             next_url = "/antrean?" + urlencode({**{k: v for k, v in filters.items() if v}, "after": encode_cursor(rows[PAGE_SIZE - 1])})
@@ -425,6 +440,7 @@ def create_app(
             text_segments=highlight_segments(post["text"], signals, "text"),
             bio_segments=highlight_segments(post.get("author_bio") or "", signals, "bio"),
             signals=signals, evidence=evidence, other_posts=other_posts, author_decisions=author_decisions,
+            intake=intake_details(store, platform, post_id, user["role"]),
             notes=notes, holder=holder, can_decide=can_decide and holder == user["username"],
             item_status=state[0]["status"] if state else None,
             can_confirm=user["role"] in ROUTE_ROLES["confirm"] and bool(decisions)
@@ -602,6 +618,8 @@ def create_app(
         rows = store.query("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 100")
         return render(request, "audit.html", _who=who, checked=checked, problems=problems, rows=rows)
 
+    add_intake_routes(app, store, need=need, need_post=need_post, render=render, **(intake or {}))
+
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if exc.status_code in (301, 302, 303, 307):
@@ -615,7 +633,7 @@ _CLAIM_JOIN = "LEFT JOIN claims cl ON cl.platform = qi.platform AND cl.post_id =
 
 
 class _FacetCache:
-    """Regions and platforms for the filter menus, recomputed at most once a minute."""
+    """Regions, platforms and watchlists for the filter menus, recomputed at most once a minute."""
 
     def __init__(self, ttl: float = 60.0):
         self.ttl = ttl
@@ -631,12 +649,15 @@ class _FacetCache:
                     "SELECT DISTINCT region FROM queue_items WHERE region IS NOT NULL ORDER BY region")],
                 "platforms": [r["platform"] for r in store.query(
                     "SELECT DISTINCT platform FROM queue_items ORDER BY 1")],
+                "watchlists": [r["watchlist"] for r in store.query(
+                    "SELECT DISTINCT watchlist FROM post_watchlists ORDER BY 1")],
             }
             self._at = time.monotonic()
         return self._value
 
 
-def _queue_filters(store: Store, status: str, region: str, platform: str, category: str, assignee: str, q: str):
+def _queue_filters(store: Store, status: str, region: str, platform: str, category: str, assignee: str, q: str,
+                   watchlist: str = ""):
     where: list[str] = []
     params: list[Any] = []
     if status == "open" or status not in STATUSES + ("all",):
@@ -653,6 +674,9 @@ def _queue_filters(store: Store, status: str, region: str, platform: str, catego
     elif assignee:
         where.append("cl.username = ?")
         params.append(assignee)
+    if watchlist:
+        where.append("(qi.platform, qi.post_id) IN (SELECT (platform, post_id) FROM post_watchlists WHERE watchlist = ?)")
+        params.append(watchlist)
     if q.strip():
         cond, cond_params = store.search_condition(q, alias="qi")
         where.append(cond)
