@@ -348,7 +348,12 @@ def monitor(
     """Run the Prefect `monitor` flow once: crawl, store, classify, store results."""
     from pantau.flows.monitor import monitor as monitor_flow
 
-    monitor_flow(db=db, source=source, base_url=base_url, query=query, max_pages=max_pages, watchlist=watchlist)
+    summary = monitor_flow(db=db, source=source, base_url=base_url, query=query, max_pages=max_pages,
+                           watchlist=watchlist)
+    stored, classified = summary["store"], summary["classify"]
+    handed = f", {stored['queued']} handed to the running triage app" if stored["queued"] else ""
+    typer.echo(f"monitor {source}: {summary['crawl']['items']} crawled, {stored['new']} new{handed}, "
+               f"{classified['flagged']} flagged of {classified['classified']} (model {classified['model_version']})")
 
 
 @app.command()
@@ -477,7 +482,13 @@ def _serve(db: Path, host: str, port: int) -> None:
 
 
 def main() -> None:
-    app()
+    from pantau.store.db import StoreBusy
+
+    try:
+        app()
+    except StoreBusy as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise SystemExit(3) from None
 
 
 if __name__ == "__main__":

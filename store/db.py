@@ -298,14 +298,18 @@ class Store:
             try:
                 return duckdb.connect(str(self.path), read_only=read_only)
             except (duckdb.IOException, duckdb.ConnectionException) as exc:
-                if not _is_lock_error(exc) or time.monotonic() >= deadline:
-                    if _is_lock_error(exc):
-                        owner = live_owner(self.path)
-                        held_by = f" (the triage app, process {owner}, owns it)" if owner else ""
-                        raise StoreBusy(
-                            f"{self.path} stayed locked by another process for {self.lock_timeout:.0f}s{held_by}"
-                        ) from exc
+                if not _is_lock_error(exc):
                     raise
+                owner = live_owner(self.path)
+                if owner is not None:  # an owner keeps the file until it stops: waiting would not help
+                    raise StoreBusy(
+                        f"{self.path} is owned by the running triage app (process {owner}); posts and classifier "
+                        "results are handed to it, other jobs need it stopped first"
+                    ) from exc
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(
+                        f"{self.path} stayed locked by another process for {self.lock_timeout:.0f}s"
+                    ) from exc
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
 

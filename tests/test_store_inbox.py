@@ -143,3 +143,16 @@ def test_two_owners_are_refused(tmp_path):
         holder.kill()
         holder.wait()
     assert live_owner(db) is None  # the killed owner's file is stale now
+
+
+def test_other_jobs_fail_fast_with_a_clear_message_while_the_app_owns_the_file(tmp_path):
+    owner = Store(tmp_path / "owned.duckdb")
+    owner.own()
+    try:
+        out = subprocess.run([sys.executable, "-m", "pantau.cli", "audit", "verify", "--db", str(owner.path)],
+                             capture_output=True, text=True, timeout=60)
+    finally:
+        owner.disown()
+    assert out.returncode == 3
+    assert f"owned by the running triage app (process {os.getpid()})" in out.stderr
+    assert "Traceback" not in out.stderr
