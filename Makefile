@@ -21,9 +21,15 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/pantau demo $(ARGS)
 
-# Set up, then run the whole test suite (pytest exits non-zero when no test ran).
+# Set up (incl. Debian's chromium, poppler-utils and an emoji font for browser and PDF tests), then run the whole
+# test suite (pytest exits non-zero when no test ran).
 test: $(STAMP)
-	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || missing="$$missing fonts-noto-color-emoji"; \
+	if [ -n "$$missing" ]; then echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 	$(BIN)/python -m pytest $(ARGS)
 
 # Re-pin every transitive dependency after changing pyproject.toml.

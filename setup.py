@@ -7,7 +7,7 @@ Everything else lives in pyproject.toml.
 
 from setuptools import find_packages, setup
 
-FOLDERS = ["pantau", "crawlers", "nlp", "flows", "models", "store", "triage", "demo"]
+FOLDERS = ["pantau", "crawlers", "nlp", "flows", "models", "store", "triage", "demo", "referral"]
 
 package_dir: dict[str, str] = {}
 packages: list[str] = []

@@ -461,6 +461,54 @@ def reindex(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB)
     typer.echo(f"{Store(db).build_search_index()} posts indexed")
 
 
+@app.command()
+def refer(
+    items: Annotated[list[str], typer.Argument(help="Confirmed violations as PLATFORM/POST_ID.")],
+    out_dir: Annotated[Path, typer.Option("-o", "--out-dir", help="Folder for the laporan-*.zip packages.")],
+    db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
+    reporter: Annotated[Optional[Path], typer.Option(help="Reporter TOML ([reporter] name, address...); "
+                                                          "default: PANTAU_REPORTER_* variables.")] = None,
+    actor: Annotated[str, typer.Option(help="Who builds the packages (audit log).")] = "cli",
+) -> None:
+    """Build a Bawaslu referral package (report PDF+HTML, evidence, manifest.json) per confirmed violation."""
+    from pantau.referral.package import ReferralConfig, ReferralError, build_package
+    from pantau.referral.reporter import ReporterError, load_reporter
+    from pantau.store.db import Store, StoreError
+
+    if not db.exists():
+        raise fail(f"{db}: no such file")
+    try:
+        config = ReferralConfig(reporter=load_reporter(reporter), actor=actor)
+        packages = build_package(Store(db), items, out_dir, config)
+    except (ReferralError, ReporterError, StoreError) as exc:
+        raise fail(str(exc)) from None
+    for pkg in packages:
+        for warning in pkg.warnings:
+            typer.secho(f"WARNING {pkg.item}: {warning}", fg=typer.colors.YELLOW, err=True)
+        left = (f"PAST THE DEADLINE by {-pkg.seconds_left / 86400:.1f} days: will not be registered" if pkg.late
+                else f"{pkg.days_left} days {int(pkg.seconds_left % 86400 // 3600)} h left")
+        typer.echo(f"{pkg.item} -> {pkg.path}  to {pkg.route.name}; {left}; "
+                   f"sha256 {pkg.sha256}; manifest sha256 {pkg.manifest_sha256}")
+
+
+@app.command()
+def verify(
+    package: Annotated[Path, typer.Argument(help="A laporan-*.zip built by `pantau refer`.")],
+    manifest_sha256: Annotated[Optional[str], typer.Option(help="Expected manifest hash (printed by refer, "
+                                                                "in the audit log).")] = None,
+) -> None:
+    """Re-hash every file of a referral package against its manifest; exit 1 naming each altered/missing/extra file."""
+    from pantau.referral.verify import verify_package
+
+    result = verify_package(package, manifest_sha256=manifest_sha256)
+    for problem in result.problems:
+        typer.echo(str(problem), err=True)
+    if not result.ok:
+        raise fail(f"{package}: {len(result.problems)} problem(s), {result.checked} file(s) intact")
+    typer.echo(f"ok: {package}: {result.checked} files match manifest.json (item {result.item}, "
+               f"manifest sha256 {result.manifest_sha256})")
+
+
 def _serve(db: Path, host: str, port: int) -> None:
     import socket
 

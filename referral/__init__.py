@@ -1,0 +1,1 @@
+"""Referral to Bawaslu: report packages (package.py), their verification (verify.py), office routing (routing.py)."""

@@ -1,0 +1,115 @@
+"""The reporter (pelapor) of a Bawaslu report: read from a TOML file and/or PANTAU_REPORTER_* variables.
+
+The reporter's identity and contact are personal data: they live in a file the team keeps outside the repository
+(or in the environment), never in the database. TOML layout::
+
+    [reporter]
+    name = "..."            # Nama
+    birth_place = "..."     # Tempat lahir
+    birth_date = "..."      # Tanggal lahir (as written, e.g. "17 Agustus 1990")
+    sex = "..."             # Jenis kelamin
+    occupation = "..."      # Pekerjaan
+    citizenship = "..."     # Kewarganegaraan
+    address = "..."         # Alamat
+    phone = "..."           # Nomor telepon/HP
+    email = "..."           # Email
+    organisation = "..."    # optional: the monitoring team
+
+    witnesses = ["Nama saksi, kontak", ...]   # optional, top level: Saksi-saksi
+
+Every key has an environment variable PANTAU_REPORTER_<KEY> (upper case); a value in the file wins over the
+environment. Missing fields do not stop a package: the report shows them as not filled in and the builder warns.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Mapping
+
+ENV_PREFIX = "PANTAU_REPORTER_"
+
+LABELS = {
+    "name": "Nama",
+    "birth_place": "Tempat lahir",
+    "birth_date": "Tanggal lahir",
+    "sex": "Jenis kelamin",
+    "occupation": "Pekerjaan",
+    "citizenship": "Kewarganegaraan",
+    "address": "Alamat",
+    "phone": "Nomor telepon/HP",
+    "email": "Email",
+}
+OPTIONAL = ("organisation",)
+
+
+class ReporterError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Reporter:
+    name: str = ""
+    birth_place: str = ""
+    birth_date: str = ""
+    sex: str = ""
+    occupation: str = ""
+    citizenship: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    organisation: str = ""
+    witnesses: tuple[str, ...] = field(default=())
+
+    def missing(self) -> list[str]:
+        """Keys of required report fields that are empty."""
+        return [k for k in LABELS if not getattr(self, k).strip()]
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(label, value) for the report form, in form order; the birth place and date on one line."""
+        out = [("Nama", self.name)]
+        out.append(("Tempat/tanggal lahir", ", ".join(v for v in (self.birth_place, self.birth_date) if v)))
+        out += [(LABELS[k], getattr(self, k)) for k in ("sex", "occupation", "citizenship", "address", "phone", "email")]
+        if self.organisation:
+            out.append(("Organisasi/tim pemantau", self.organisation))
+        return out
+
+
+def load_reporter(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Reporter:
+    """The reporter from PANTAU_REPORTER_* variables, overridden by the TOML file at `path` if given."""
+    env = os.environ if environ is None else environ
+    keys = [f.name for f in fields(Reporter) if f.name != "witnesses"]
+    values: dict[str, str] = {k: env.get(ENV_PREFIX + k.upper(), "").strip() for k in keys}
+    witnesses: tuple[str, ...] = tuple(
+        w.strip() for w in env.get(ENV_PREFIX + "WITNESSES", "").split(";") if w.strip()
+    )
+    if path is not None:
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ReporterError(f"{path}: no such file") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ReporterError(f"{path}: {exc}") from None
+        unknown_top = set(data) - {"reporter", "witnesses"}
+        if unknown_top:
+            raise ReporterError(f"{path}: unknown key(s) {', '.join(sorted(unknown_top))}; expected [reporter] and witnesses")
+        table = data.get("reporter", {})
+        if not isinstance(table, dict):
+            raise ReporterError(f"{path}: [reporter] must be a table")
+        unknown = set(table) - set(keys)
+        if unknown:
+            raise ReporterError(f"{path}: unknown key(s) in [reporter]: {', '.join(sorted(unknown))} "
+                                f"(known: {', '.join(keys)})")
+        for k, v in table.items():
+            if not isinstance(v, (str, int)):
+                raise ReporterError(f"{path}: reporter.{k} must be text")
+            values[k] = str(v).strip()
+        if "witnesses" in data:
+            w = data["witnesses"]
+            if not isinstance(w, list) or not all(isinstance(x, str) for x in w):
+                raise ReporterError(f"{path}: witnesses must be a list of strings")
+            witnesses = tuple(x.strip() for x in w if x.strip())
+    return Reporter(**values, witnesses=witnesses)
