@@ -3,6 +3,10 @@
 No Scrapy, no I/O. Every parser returns Post payload dicts that `pantau.post.Post.from_payload` accepts, with
 `raw` the exact source of the post (canonical JSON of an API object, or the HTML fragment) and
 `raw_sha256 = sha256_hex(raw)`. `captured_at` is left to the crawl pipeline.
+
+Posts are validated once, here: `checked_post` runs Post.from_payload, computes raw_sha256 from raw itself and
+returns a read-only `CheckedPost` dict carrying the validated Post, which the crawl pipeline uses as is. Any other
+item (a plain dict, or a new dict built from a CheckedPost to change it) is validated again by the pipeline.
 """
 
 from __future__ import annotations
@@ -104,7 +108,7 @@ def parse_link_header(value: str | bytes | None) -> dict[str, str]:
     return links
 
 
-def post_payload(platform: str, post_id: Any, text: Any, raw: Any, *, index: int | None = None, **fields: Any) -> dict:
+def post_payload(platform: str, post_id: Any, text: Any, raw: Any, *, index: int | None = None, **fields: Any) -> "CheckedPost":
     """A validated Post payload; `raw` is a str (kept as is) or a JSON object (canonical JSON). Raises ParseError."""
     raw_text = raw if isinstance(raw, str) else canonical_json(raw)
     if isinstance(post_id, int) and not isinstance(post_id, bool):
@@ -113,13 +117,65 @@ def post_payload(platform: str, post_id: Any, text: Any, raw: Any, *, index: int
         raise ParseError("missing id", index=index, snippet=raw_text)
     if not isinstance(text, str) or not text.strip():
         raise ParseError("missing text", index=index, post_id=post_id, snippet=raw_text)
-    payload = {"platform": platform, "post_id": post_id, "text": text, "raw": raw_text, "raw_sha256": sha256_hex(raw_text)}
+    payload = {"platform": platform, "post_id": post_id, "text": text, "raw": raw_text}
     payload.update(fields)
+    return checked_post(payload, index=index)
+
+
+def _read_only(self: Any, *args: Any, **kwargs: Any) -> Any:
+    raise TypeError("a checked post payload is read-only: build a new dict ({**post, ...}) to change it")
+
+
+class _FrozenDict(dict):
+    """A dict that refuses in-place changes; copies (dict(d), {**d}, copy, pickle) are plain dicts."""
+
+    __slots__ = ()
+    __setitem__ = __delitem__ = __ior__ = _read_only  # type: ignore[assignment]
+    pop = popitem = setdefault = update = clear = _read_only  # type: ignore[assignment]
+
+    def __reduce__(self) -> Any:
+        return (dict, (dict(self),))
+
+    def __copy__(self) -> dict:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        import copy
+
+        return copy.deepcopy(dict(self), memo)
+
+
+class CheckedPost(_FrozenDict):
+    """A Post payload that passed Post.from_payload, its raw_sha256 computed from its raw by `checked_post`.
+
+    Read-only (its `author` too), so `post` (the validated Post) always matches the dict: the crawl pipeline
+    uses `post` without validating or hashing again. Equal to the plain dict with the same content.
+    """
+
+    __slots__ = ("post",)
+    post: Post
+
+
+def checked_post(payload: dict, *, index: int | None = None) -> CheckedPost:
+    """`payload` validated with Post.from_payload, with raw_sha256 = sha256_hex(raw) (any raw_sha256 given is
+    replaced: the hash is always of the raw text kept). Raises ParseError naming the post."""
+    raw = payload.get("raw")
+    post_id = payload.get("post_id")
+    where = {"index": index, "post_id": str(post_id) if post_id not in (None, "") else None}
+    if raw is not None and not isinstance(raw, str):
+        raise ParseError(f"raw must be text, got {type(raw).__name__}", **where)
+    out = dict(payload)
+    out["raw_sha256"] = sha256_hex(raw) if raw is not None else None
+    author = out.get("author")
+    if type(author) is dict:
+        out["author"] = _FrozenDict(author)
     try:
-        Post.from_payload(payload)
+        post = Post.from_payload(out)
     except PostError as exc:
-        raise ParseError(str(exc), index=index, post_id=post_id, snippet=raw_text) from None
-    return payload
+        raise ParseError(str(exc), snippet=raw or "", **where) from None
+    checked = CheckedPost(out)
+    checked.post = post
+    return checked
 
 
 def collect(items: Any, build: Any, errors: list[ParseError] | None) -> list[dict]:

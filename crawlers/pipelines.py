@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+from datetime import datetime, timezone
 from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from pantau.post import Post, PostError, format_time, sha256_hex, utcnow
+from pantau.crawlers.common import CheckedPost
+from pantau.post import Post, PostError, format_time, sha256_hex
 
 logger = logging.getLogger(__name__)
 
@@ -16,8 +20,11 @@ logger = logging.getLogger(__name__)
 class PostValidationPipeline:
     """Validate with Post.from_payload, stamp captured_at, drop duplicates within the crawl.
 
-    Invalid items are dropped with a warning and counted in the stat `pantau/invalid_items`;
-    duplicates in `pantau/duplicate_items`. The exported item is Post.to_payload() (normalised times).
+    A CheckedPost (what the platform parsers return, see pantau.crawlers.common.checked_post) was validated and
+    hashed by the parser and is read-only, so its Post is used as is; any other item is validated here, its
+    raw_sha256 checked against its raw. Invalid items are dropped with a warning and counted in the stat
+    `pantau/invalid_items`; duplicates in `pantau/duplicate_items`. The exported item is Post.to_payload()
+    (normalised times).
     """
 
     def __init__(self, stats: Any):
@@ -29,10 +36,20 @@ class PostValidationPipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Any) -> dict:
+        if type(item) is CheckedPost:
+            post = item.post
+        else:
+            post = self._validate(item)
+        key = (post.platform, post.post_id)
+        if key in self.seen:
+            self.stats.inc_value("pantau/duplicate_items")
+            raise DropItem(f"duplicate post {post.platform}/{post.post_id} in this crawl", log_level="INFO")
+        self.seen.add(key)
+        return _payload(post, _now() if post.captured_at is None else None)
+
+    def _validate(self, item: Any) -> Post:
         # Spiders yield plain dicts; ItemAdapter.asdict() (recursive item checks) is only needed for other item types.
-        payload = dict(item) if type(item) is dict else ItemAdapter(item).asdict()
-        if not payload.get("captured_at"):
-            payload["captured_at"] = format_time(utcnow())
+        payload = dict(item) if isinstance(item, dict) else ItemAdapter(item).asdict()
         try:
             post = Post.from_payload(payload)
             if post.raw is not None and post.raw_sha256 is not None and sha256_hex(post.raw) != post.raw_sha256:
@@ -40,23 +57,30 @@ class PostValidationPipeline:
         except PostError as exc:
             self.stats.inc_value("pantau/invalid_items")
             raise DropItem(f"invalid post {payload.get('platform')}/{payload.get('post_id')}: {exc}", log_level="WARNING")
-        if post.key in self.seen:
-            self.stats.inc_value("pantau/duplicate_items")
-            raise DropItem(f"duplicate post {post.platform}/{post.post_id} in this crawl", log_level="INFO")
-        self.seen.add(post.key)
-        return _payload(post)
+        return post
 
 
-def _payload(post: Post) -> dict:
-    """Post.to_payload() without dataclasses.asdict's deep copy (the hot path of every crawl); same result."""
+def _now() -> str:
+    """format_time(utcnow()) without the astimezone round trip."""
+    return datetime.now(timezone.utc).isoformat()[:-6] + "Z"
+
+
+def _payload(post: Post, captured_at: str | None = None) -> dict:
+    """Post.to_payload() without dataclasses.asdict's deep copy (the hot path of every crawl); same result.
+    `captured_at` (formatted) stands in for a post that has none."""
     a = post.author
     return {
         "platform": post.platform, "post_id": post.post_id, "text": post.text, "url": post.url,
-        "created_at": format_time(post.created_at),
+        "created_at": format_time(post.created_at) if post.created_at is not None else None,
         "author": {"id": a.id, "handle": a.handle, "name": a.name, "bio": a.bio},
-        "lang": post.lang, "region": post.region, "captured_at": format_time(post.captured_at),
+        "lang": post.lang, "region": post.region,
+        "captured_at": format_time(post.captured_at) if post.captured_at is not None else captured_at,
         "raw_sha256": post.raw_sha256, "raw": post.raw,
     }
+
+
+# One encoder for every line (json.dumps with options builds a new JSONEncoder per call).
+_LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 class JsonlWriterPipeline:
@@ -68,8 +92,6 @@ class JsonlWriterPipeline:
     """
 
     def __init__(self, path: str, stats: Any):
-        import os
-
         self.path, self.stats = path, stats
         self.known: set[tuple[str, str]] = set()
         if os.path.exists(path):
@@ -90,8 +112,6 @@ class JsonlWriterPipeline:
         return pipe
 
     def _recover(self) -> None:
-        import json
-
         with open(self.path, "rb") as fh:
             data = fh.read()
         keep = data[: data.rfind(b"\n") + 1]
@@ -110,23 +130,17 @@ class JsonlWriterPipeline:
             logger.info("%s: %d posts already written by an earlier run", self.path, len(self.known))
 
     def process_item(self, item: Any) -> Any:
-        import json
-        import os
-
         payload = item if type(item) is dict else ItemAdapter(item).asdict()
         key = (str(payload.get("platform")), str(payload.get("post_id")))
         if key in self.known:
             self.stats.inc_value("pantau/duplicate_items")
             raise DropItem(f"post {key[0]}/{key[1]} already written by an earlier run", log_level="DEBUG")
-        line = json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
-        os.write(self.fd, line.encode("utf-8"))
+        os.write(self.fd, (_LINE_ENCODER.encode(payload) + "\n").encode("utf-8"))
         self.known.add(key)
         self.stats.inc_value("pantau/items_written")
         return item
 
     def close(self) -> None:
-        import os
-
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None

@@ -3,12 +3,46 @@
 from __future__ import annotations
 
 import json
+import threading
 
 from pantau.crawlers.fakeserver import FakeRequest, Reply, json_reply
 from pantau.crawlers.samples import SAMPLES, page_of
 
 HANDLE, PASSWORD, JWT = "pemantau.test", "app-pass-word-test", "eyJ.test.jwt"
 ENV = {"PANTAU_BSKY_HANDLE": HANDLE, "PANTAU_BSKY_APP_PASSWORD": PASSWORD}
+# Accounts whose sessions expire, for tests (same password): handle -> (accessJwt, refreshJwt) from createSession.
+#   sesi.singkat: the access token works for one searchPosts call, then ExpiredToken; refreshSession gives JWT.
+#   sesi.mati:    the access token is expired at once and refreshSession says the refresh token is expired too.
+#   sesi.hantu:   refreshSession "works" but hands out another expired access token.
+SESSIONS = {HANDLE: (JWT, "refresh-ok"), "sesi.singkat": ("eyJ.short.jwt", "refresh-ok"),
+            "sesi.mati": ("eyJ.expired.jwt", "refresh-expired"), "sesi.hantu": ("eyJ.expired.jwt", "refresh-ghost")}
+REFRESH = {"refresh-ok": (JWT, "refresh-ok-2"), "refresh-ok-2": (JWT, "refresh-ok-3"), "refresh-ghost": ("eyJ.expired.jwt", "refresh-ghost")}
+SHORT_LIVED = {"eyJ.short.jwt": 1}  # searchPosts calls each token allows (per fake server)
+_uses: dict[tuple[str, str], int] = {}
+_uses_lock = threading.Lock()
+
+
+def _session(access: str, refresh: str, handle: str) -> Reply:
+    return json_reply({"accessJwt": access, "refreshJwt": refresh, "handle": handle, "did": did(handle), "active": True})
+
+
+def _expired() -> Reply:
+    return json_reply({"error": "ExpiredToken", "message": "Token has expired"}, 400)
+
+
+def _token_ok(req: FakeRequest) -> Reply | None:
+    """None when the Bearer access token may call searchPosts, else the XRPC error reply."""
+    auth = req.headers.get("authorization", "")
+    token = auth[len("Bearer "):] if auth.startswith("Bearer ") else ""
+    if token == "eyJ.expired.jwt":
+        return _expired()
+    if token in SHORT_LIVED:
+        with _uses_lock:
+            n = _uses[req.base, token] = _uses.get((req.base, token), 0) + 1
+        return _expired() if n > SHORT_LIVED[token] else None
+    if token != JWT:
+        return json_reply({"error": "AuthMissing", "message": "Authentication Required"}, 401)
+    return None
 
 
 def did(handle: str) -> str:
@@ -38,12 +72,20 @@ def spider_args(base_url: str) -> dict[str, str]:
 def app(req: FakeRequest) -> Reply:
     if req.path == "/xrpc/com.atproto.server.createSession" and req.method == "POST":
         body = json.loads(req.body or b"{}")
-        if body.get("identifier") != HANDLE or body.get("password") != PASSWORD:
+        if body.get("identifier") not in SESSIONS or body.get("password") != PASSWORD:
             return json_reply({"error": "AuthenticationRequired", "message": "Invalid identifier or password"}, 401)
-        return json_reply({"accessJwt": JWT, "refreshJwt": "r", "handle": HANDLE, "did": did("pemantau")})
+        return _session(*SESSIONS[body["identifier"]], body["identifier"])
+    if req.path == "/xrpc/com.atproto.server.refreshSession" and req.method == "POST":
+        auth = req.headers.get("authorization", "")
+        token = auth[len("Bearer "):] if auth.startswith("Bearer ") else ""
+        if token == "refresh-expired":
+            return _expired()
+        if token not in REFRESH:
+            return json_reply({"error": "InvalidToken", "message": "Token could not be verified"}, 400)
+        return _session(*REFRESH[token], HANDLE)
     if req.path == "/xrpc/app.bsky.feed.searchPosts":
-        if req.headers.get("authorization") != f"Bearer {JWT}":
-            return json_reply({"error": "AuthMissing", "message": "Authentication Required"}, 403)
+        if (refused := _token_ok(req)) is not None:
+            return refused
         views, wrap = VIEWS, False
         if req.query.get("since"):
             # Lexicon: `since` is inclusive ("posts after the indicated datetime (inclusive)").

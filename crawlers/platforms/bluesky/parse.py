@@ -5,6 +5,10 @@ GET /xrpc/app.bsky.feed.searchPosts?q=&limit=&cursor=       -> {"posts": [PostVi
 PostView: {uri (at://did/app.bsky.feed.post/rkey), cid, author {did, handle, displayName, description?},
 record {"$type": "app.bsky.feed.post", text, createdAt, langs?}, indexedAt}.
 POST /xrpc/com.atproto.server.createSession {"identifier", "password"} -> {accessJwt, refreshJwt, handle, did}.
+POST /xrpc/com.atproto.server.refreshSession with `Authorization: Bearer <refreshJwt>` (no body) -> the same shape,
+with a new accessJwt and a new refreshJwt (the old refresh token is used up).
+XRPC errors: HTTP 4xx/5xx with {"error": "<Name>", "message": "..."}; an expired access token is
+400 {"error": "ExpiredToken"}.
 """
 
 from __future__ import annotations
@@ -39,11 +43,31 @@ def session_request(base_url: str, identifier: str, password: str) -> tuple[str,
     return f"{base_url.rstrip('/')}/xrpc/com.atproto.server.createSession", body
 
 
-def parse_session(page: Any) -> str:
+def refresh_url(base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/xrpc/com.atproto.server.refreshSession"
+
+
+def parse_tokens(page: Any) -> tuple[str, str | None]:
+    """(accessJwt, refreshJwt) of a createSession or refreshSession response."""
     doc = load_json(page)[0] if isinstance(page, (bytes, str)) else page
-    if not isinstance(doc, dict) or not isinstance(doc.get("accessJwt"), str):
-        raise PageError("createSession answered without accessJwt")
-    return doc["accessJwt"]
+    if not isinstance(doc, dict) or not isinstance(doc.get("accessJwt"), str) or not doc["accessJwt"]:
+        raise PageError("the session answer has no accessJwt")
+    refresh = doc.get("refreshJwt")
+    return doc["accessJwt"], refresh if isinstance(refresh, str) and refresh else None
+
+
+def parse_session(page: Any) -> str:
+    return parse_tokens(page)[0]
+
+
+def xrpc_error(page: Any) -> str | None:
+    """The `error` name of an XRPC error body ({"error": "ExpiredToken", "message": ...}), None if it is not one."""
+    try:
+        doc = load_json(page)[0] if isinstance(page, (bytes, str)) else page
+    except PageError:
+        return None
+    name = doc.get("error") if isinstance(doc, dict) else None
+    return name if isinstance(name, str) and name else None
 
 
 def parse_page(page: Any, *, errors: list[ParseError] | None = None) -> tuple[list[dict], str | None]:

@@ -6,16 +6,24 @@ Author feeds use the public AppView without login. Search (app.bsky.feed.searchP
 2025: PANTAU_BSKY_HANDLE and PANTAU_BSKY_APP_PASSWORD -> com.atproto.server.createSession on `auth_url`
 (default https://bsky.social), then `Authorization: Bearer <accessJwt>` against `auth_url`. The newest
 createdAt per feed/query is kept in the crawl state; paging stops at posts the previous run already saw.
+
+An access token expires (400 {"error": "ExpiredToken"}): the session is refreshed once with
+com.atproto.server.refreshSession (`Authorization: Bearer <refreshJwt>`) and the request sent again with the new
+token (stat `pantau/bluesky/session_refreshed`). A refresh that fails, or the same request expiring again after
+a refresh, is logged as rejected credentials naming the environment variables (stat `pantau/bluesky/auth_failed`).
+Tokens go only to `auth_url`, never to the public AppView.
 """
 
 from __future__ import annotations
 
 from typing import Any, AsyncIterator, Iterator
 
-import scrapy
+from scrapy import Request
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
-from pantau.crawlers.common import PageError, ParseError
+from pantau.crawlers.common import PageError
 from pantau.crawlers.platforms.bluesky import parse
 from pantau.crawlers.spider import PantauSpider, split_list
 
@@ -36,6 +44,8 @@ class BlueskySpider(PantauSpider):
             raise ValueError("the bluesky spider needs -a actors=handle,handle and/or -a query=...")
         self.auth_url = (auth_url or ("https://bsky.social" if self.base_url == self.default_base_url else self.base_url)).rstrip("/")
         self.jwt: str | None = None
+        self.refresh_jwt: str | None = None
+        self.waiting: list[Request] = []  # requests that met ExpiredToken, sent again once the session is refreshed
         if self.query:
             self.identifier = self.env_secret(HANDLE_ENV, "Bluesky handle for searchPosts")
             self.password = self.env_secret(PASSWORD_ENV, "Bluesky app password for searchPosts")
@@ -47,28 +57,24 @@ class BlueskySpider(PantauSpider):
                 yield r
         if self.query:
             url, body = parse.session_request(self.auth_url, self.identifier, self.password)
-            yield scrapy.Request(url, method="POST", body=body, headers={"Content-Type": "application/json"},
-                                 callback=self.parse_session, errback=self.request_failed, dont_filter=True)
+            yield self.request(url, self.parse_session, method="POST", body=body, headers={"Content-Type": "application/json"},
+                               dont_filter=True)
 
     def parse_session(self, response: Response) -> Iterator[Any]:
         try:
-            self.jwt = parse.parse_session(self.json_body(response))
+            self.jwt, self.refresh_jwt = parse.parse_tokens(self.json_body(response))
         except PageError as exc:
             self.page_failed(response, exc)
             return
         key = f"search:{self.query}"
         url = parse.search_url(self.auth_url, self.query, since=self.state.get(key).get("last_seen"))
-        if r := self.start_chain(key, url, self.parse_page, headers=self._auth(), meta={"pantau_key": key}):
+        if r := self.start_chain(key, url, self.parse_page, headers=self._auth(), meta={"pantau_key": key, "pantau_auth": True}):
             yield r
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        errors: list[ParseError] = []
-        try:
-            posts, cursor = parse.parse_page(self.json_body(response), errors=errors)
-        except PageError as exc:
-            self.page_failed(response, exc)
+        if (page := self.read_page(response, parse.parse_page, json=True)) is None:
             return
-        self.page_done(response, errors)
+        posts, cursor = page
         key = response.meta["pantau_key"]
         last_seen = self.state.get(key).get("last_seen")
         fresh = [p for p in posts if not last_seen or (p.get("created_at") or "") > last_seen]
@@ -83,8 +89,59 @@ class BlueskySpider(PantauSpider):
         if cursor:
             url = (parse.author_feed_url(self.base_url, key.split(":", 1)[1], cursor=cursor) if key.startswith("actor:")
                    else parse.search_url(self.auth_url, self.query or "", cursor=cursor))
-        if r := self.follow_page(response, url, self.parse_page, headers=self._auth()):
+        # the token only goes to auth_url (search); a refresh is allowed again on every new page
+        auth = {"headers": self._auth(), "meta": {"pantau_refreshed": False}} if response.meta.get("pantau_auth") else {}
+        if r := self.follow_page(response, url, self.parse_page, **auth):
             yield r
+
+    # -- session refresh ------------------------------------------------------------------
+    def request_failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(HttpError) and request.meta.get("pantau_auth") and parse.xrpc_error(failure.value.response.body) == "ExpiredToken":
+            if request.meta.get("pantau_refreshed") or not self.refresh_jwt:
+                why = "expired again after a refresh" if request.meta.get("pantau_refreshed") else "expired and no refresh token"
+                self._auth_failed([request], f"access token {why} (HTTP 400 ExpiredToken)")
+                return
+            self.crawler.stats.inc_value("pantau/bluesky/expired_tokens")
+            self.waiting.append(request)
+            if len(self.waiting) == 1:  # one refresh for every request that meets the expiry meanwhile
+                self.logger.info("Bluesky access token expired at %s: refreshing the session", request.url)
+                yield self.request(parse.refresh_url(self.auth_url), self.parse_refresh, self.refresh_failed, method="POST",
+                                   headers={"Authorization": f"Bearer {self.refresh_jwt}"}, dont_filter=True)
+            return
+        super().request_failed(failure)
+
+    def parse_refresh(self, response: Response) -> Iterator[Any]:
+        try:
+            self.jwt, refresh = parse.parse_tokens(self.json_body(response))
+        except PageError as exc:
+            self._auth_failed(self.waiting, f"refreshSession answered without a token ({exc})")
+            return
+        self.refresh_jwt = refresh or self.refresh_jwt
+        self.crawler.stats.inc_value("pantau/bluesky/session_refreshed")
+        waiting, self.waiting = self.waiting, []
+        for request in waiting:
+            headers = request.headers.copy()
+            headers["Authorization"] = f"Bearer {self.jwt}"
+            yield request.replace(headers=headers, meta={**request.meta, "pantau_refreshed": True}, dont_filter=True)
+
+    def refresh_failed(self, failure: Failure) -> None:
+        if failure.check(HttpError):
+            response = failure.value.response
+            why = f"HTTP {response.status} {parse.xrpc_error(response.body) or ''}".strip()
+        else:
+            why = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
+        self._auth_failed(self.waiting, f"access token expired and refreshSession failed ({why})")
+
+    def _auth_failed(self, requests: list[Request], why: str) -> None:
+        stats = self.crawler.stats
+        stats.inc_value("pantau/bluesky/auth_failed")
+        for request in requests:
+            self._incomplete(request.meta)
+            stats.inc_value("pantau/request_failures")
+            self.logger.error("credentials rejected by bluesky: %s for %s: check %s", why, request.url, " / ".join(self.credential_env))
+        if requests is self.waiting:
+            self.waiting = []
 
     def _auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.jwt}"} if self.jwt else {}

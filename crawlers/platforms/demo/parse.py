@@ -19,8 +19,8 @@ from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
-from pantau.crawlers.common import PageError, ParseError
-from pantau.post import Post, PostError, canonical_json, sha256_hex
+from pantau.crawlers.common import PageError, ParseError, checked_post
+from pantau.post import canonical_json
 
 PLATFORM = "demo"
 
@@ -142,9 +142,8 @@ def _article_payload(raw: str, base_url: str, index: int) -> dict:
         "lang": _clean(text_el[0].attrib.get("lang")) or None,
         "region": _clean(_text(art.css(".region"))) or None,
         "raw": raw,
-        "raw_sha256": sha256_hex(raw),
     }
-    return _validated(payload, index)
+    return checked_post(payload, index=index)
 
 
 class _ArticleSlicer(HTMLParser):
@@ -237,20 +236,11 @@ def _api_payload(obj: Any, index: int) -> dict:
         "lang": obj.get("lang"),
         "region": obj.get("region"),
         "raw": raw,
-        "raw_sha256": sha256_hex(raw),
     }
-    return _validated(payload, index)
+    return checked_post(payload, index=index)
 
 
 # --- shared -------------------------------------------------------------------------
-
-
-def _validated(payload: dict, index: int) -> dict:
-    try:
-        Post.from_payload(payload)
-    except PostError as exc:
-        raise ParseError(str(exc), index=index, post_id=str(payload.get("post_id")), snippet=payload["raw"]) from None
-    return payload
 
 
 def _text(sel: Any) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any, AsyncIterator, Iterator
 
-import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -56,32 +55,27 @@ class DemoSpider(PantauSpider):
 
     # -- callbacks -------------------------------------------------------------------
     def parse_api(self, response: Response) -> Iterator[Any]:
-        errors: list[parse.ParseError] = []
-        try:
-            posts, cursor = parse.parse_api_page(response.body, errors=errors)
-        except parse.PageError as exc:
-            self._page_failed(response, exc)
+        if (page := self.read_page(response, parse.parse_api_page, response.body)) is None:
             return
-        self._page_done(response, errors)
+        posts, cursor = page
         yield from posts
         url = parse.api_url(self.base_url, query=self.query, cursor=cursor, limit=self.limit) if cursor else None
         if (request := self.follow_page(response, url, self.parse_api)) is not None:
             yield request
 
     def parse_html(self, response: Response) -> Iterator[Any]:
-        errors: list[parse.ParseError] = []
-        posts, next_url = parse.parse_timeline(response.text, response.url, errors=errors)
-        self._page_done(response, errors)
+        # Posts of earlier pages still waiting for a profile are not written yet: this page is not a safe resume
+        # point until they are (a crawl killed meanwhile restarts from the last safe page; repeats are skipped).
+        held = self.profiles.waiting > 0
+        if (page := self.read_page(response, parse.parse_timeline, response.text, response.url, checkpoint=not held)) is None:
+            return
+        posts, next_url = page
         for post in posts:
             ready, fetch = self.profiles.offer(post)
             yield from ready
             if fetch:
-                yield scrapy.Request(
-                    parse.profile_url(self.base_url, fetch),
-                    callback=self.parse_profile,
-                    errback=self.profile_failed,
-                    cb_kwargs={"handle": fetch},
-                )
+                yield self.request(parse.profile_url(self.base_url, fetch), self.parse_profile, self.profile_failed,
+                                   cb_kwargs={"handle": fetch})
         if (request := self.follow_page(response, next_url, self.parse_html)) is not None:
             yield request
 
@@ -98,13 +92,6 @@ class DemoSpider(PantauSpider):
         handle = failure.request.cb_kwargs["handle"]  # type: ignore[attr-defined]
         self.logger.warning("profile of %s not fetched (%s); its posts keep no bio", handle, failure.value)
         yield from self.profiles.resolve(handle, None)
-
-    # -- helpers -----------------------------------------------------------------------
-    def _page_done(self, response: Response, errors: list[parse.ParseError]) -> None:
-        self.page_done(response, errors)
-
-    def _page_failed(self, response: Response, exc: parse.PageError) -> None:
-        self.page_failed(response, exc)
 
 
 def _positive_int(value: str | int, name: str) -> int:

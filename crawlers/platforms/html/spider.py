@@ -13,7 +13,6 @@ from urllib.parse import urljoin
 
 from scrapy.http import Response
 
-from pantau.crawlers.common import ParseError
 from pantau.crawlers.platforms.html import parse
 from pantau.crawlers.spider import PantauSpider
 
@@ -37,11 +36,11 @@ class HtmlSpider(PantauSpider):
             yield r
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        errors: list[ParseError] = []
         ctype = response.headers.get(b"Content-Type")
-        posts, next_url = parse.parse_page(response.body, site=self.site, base_url=response.url, errors=errors,
-                                           content_type=ctype.decode("latin-1") if ctype else None)
-        self.page_done(response, errors)
+        if (page := self.read_page(response, parse.parse_page, response.body, site=self.site, base_url=response.url,
+                                   content_type=ctype.decode("latin-1") if ctype else None)) is None:
+            return
+        posts, next_url = page
         known = set(self.seen)
         fresh = [p for p in posts if p["post_id"] not in known]
         self.seen.extend(p["post_id"] for p in fresh)

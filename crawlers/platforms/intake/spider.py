@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any, AsyncIterator, Iterator
 
-import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -47,7 +46,7 @@ class IntakeSpider(PantauSpider):
     async def start(self) -> AsyncIterator[Any]:
         self.crawler.stats.inc_value("pantau/pages")  # the submission itself
         if self.submission["url"] and self.fetch:
-            yield scrapy.Request(self.submission["url"], callback=self.parse_page, errback=self.fetch_failed, dont_filter=True)
+            yield self.request(self.submission["url"], self.parse_page, self.fetch_failed, dont_filter=True)
         else:
             yield parse.intake_post(self.submission)
 

@@ -14,9 +14,9 @@ from typing import Any, AsyncIterator, Iterator
 
 from scrapy.http import Response
 
-from pantau.crawlers.common import PageError, ParseError, id_key
+from pantau.crawlers.common import id_key
 from pantau.crawlers.platforms.mastodon import parse
-from pantau.crawlers.spider import PantauSpider, split_list
+from pantau.crawlers.spider import PantauSpider, split_list, with_doc
 
 TOKEN_ENV = "PANTAU_MASTODON_TOKEN"
 
@@ -47,12 +47,8 @@ class MastodonSpider(PantauSpider):
                                     headers=self.headers, meta={"pantau_acct": acct})
 
     def parse_lookup(self, response: Response) -> Iterator[Any]:
-        try:
-            account_id = parse.parse_account(self.json_body(response))
-        except PageError as exc:
-            self.page_failed(response, exc)
+        if (account_id := self.read_page(response, parse.parse_account, json=True, errors=False)) is None:
             return
-        self.page_done(response)
         self.checkpoint.mark(response.meta["pantau_chain"], None)
         key = f"account:{response.meta['pantau_acct']}"
         url = parse.statuses_url(self.base_url, account_id, since_id=self.state.get(key).get("since_id"))
@@ -60,14 +56,9 @@ class MastodonSpider(PantauSpider):
             yield r
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        errors: list[ParseError] = []
-        try:
-            doc = self.json_body(response)
-            posts, next_url = parse.parse_page(doc, link=response.headers.get(b"Link"), errors=errors)
-        except PageError as exc:
-            self.page_failed(response, exc)
+        if (page := self.read_page(response, with_doc(parse.parse_page), link=response.headers.get(b"Link"), json=True)) is None:
             return
-        self.page_done(response, errors)
+        doc, (posts, next_url) = page
         key = response.meta["pantau_key"]
         since = self.state.get(key).get("since_id")
         ids = [str(s["id"]) for s in doc if isinstance(s, dict) and s.get("id")]

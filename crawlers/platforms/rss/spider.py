@@ -12,11 +12,10 @@ from __future__ import annotations
 from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urljoin
 
-import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from pantau.crawlers.common import PageError, ParseError
+from pantau.crawlers.common import ParseError
 from pantau.crawlers.platforms.rss import parse
 from pantau.crawlers.spider import PantauSpider, split_list
 
@@ -53,13 +52,9 @@ class RssSpider(PantauSpider):
             self.page_done(response)
             self.logger.info("%s not modified since the last run", response.url)
             return
-        errors: list[ParseError] = []
-        try:
-            entries, _ = parse.parse_feed(response.body, base_url=response.url, errors=errors)
-        except PageError as exc:
-            self.page_failed(response, exc)
+        if (page := self.read_page(response, parse.parse_feed, response.body, base_url=response.url)) is None:
             return
-        self.page_done(response, errors)
+        entries, _ = page
         self.checkpoint.mark(response.meta["pantau_chain"], None)
         etag, modified = response.headers.get(b"ETag"), response.headers.get(b"Last-Modified")
         seen = list(self.state.get(key).get("seen") or [])
@@ -70,8 +65,7 @@ class RssSpider(PantauSpider):
                           last_modified=modified.decode("latin-1") if modified else None)
         for entry in fresh:
             if self.articles and entry.get("link"):
-                yield scrapy.Request(entry["link"], callback=self.parse_article, errback=self.article_failed,
-                                     cb_kwargs={"entry": entry})
+                yield self.request(entry["link"], self.parse_article, self.article_failed, cb_kwargs={"entry": entry})
             else:
                 yield from self._from_entry(entry)
 

@@ -8,7 +8,6 @@ Each message is `<div class="tgme_widget_message ..." data-post="<channel>/<id>"
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote, urljoin
 
 from parsel import Selector

@@ -11,7 +11,6 @@ from typing import Any, AsyncIterator, Iterator
 
 from scrapy.http import Response
 
-from pantau.crawlers.common import ParseError
 from pantau.crawlers.platforms.telegram import parse
 from pantau.crawlers.spider import PantauSpider, split_list
 
@@ -34,11 +33,11 @@ class TelegramSpider(PantauSpider):
                 yield r
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        errors: list[ParseError] = []
         ctype = response.headers.get(b"Content-Type")
-        posts, older = parse.parse_page(response.body, base_url=self.base_url, errors=errors,
-                                        content_type=ctype.decode("latin-1") if ctype else None)
-        self.page_done(response, errors)
+        if (page := self.read_page(response, parse.parse_page, response.body, base_url=self.base_url,
+                                   content_type=ctype.decode("latin-1") if ctype else None)) is None:
+            return
+        posts, older = page
         key = response.meta["pantau_key"]
         last = int(self.state.get(key).get("last_id") or 0)
         numbers = [parse.message_number(p["post_id"]) for p in posts]

@@ -4,6 +4,10 @@ Response shape (docs.x.com, API v2): {"data": [Tweet], "includes": {"users": [Us
 "oldest_id", "result_count", "next_token"}}; a Tweet has id, text, author_id, created_at, lang; a User
 (expansion author_id) has id, username, name, description, location. Pagination: `next_token` for search,
 `pagination_token` for timelines; `since_id` asks only for newer Tweets.
+
+Handles to ids: GET /2/users/by?usernames=a,b (at most 100 per call) -> {"data": [User], "errors": [{"value",
+"detail", "title", "resource_type": "user", "parameter": "usernames", "resource_id", "type"}]}: a handle that does
+not exist or is suspended is left out of `data` and described in `errors` (HTTP 200; no `data` when none is found).
 """
 
 from __future__ import annotations
@@ -37,6 +41,54 @@ def timeline_url(base_url: str, user_id: str, *, since_id: str | None = None, pa
     if pagination_token:
         params["pagination_token"] = pagination_token
     return f"{base_url.rstrip('/')}/2/users/{quote(user_id)}/tweets?{urlencode(params)}"
+
+
+LOOKUP_MAX = 100  # usernames per GET /2/users/by
+
+
+def handle(value: str) -> str:
+    """`@Guru_Sari ` -> `Guru_Sari` (X usernames are 1-15 letters, digits or underscores)."""
+    return value.strip().lstrip("@")
+
+
+def users_by_url(base_url: str, usernames: list[str]) -> str:
+    if not 1 <= len(usernames) <= LOOKUP_MAX:
+        raise ValueError(f"GET /2/users/by takes 1 to {LOOKUP_MAX} usernames, got {len(usernames)}")
+    params = {"usernames": ",".join(usernames), "user.fields": "username,name,protected"}
+    return f"{base_url.rstrip('/')}/2/users/by?{urlencode(params)}"
+
+
+def parse_users(page: Any, asked: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """({asked handle: user id}, {asked handle: why it was not found}) from a GET /2/users/by response.
+
+    Handles compare case-insensitively (X usernames do); every asked handle ends up in exactly one of the two."""
+    doc = load_json(page)[0] if isinstance(page, (bytes, str)) else page
+    if not isinstance(doc, dict):
+        raise PageError("expected a JSON object")
+    data = doc.get("data", [])
+    problems = doc.get("errors", [])
+    if not isinstance(data, list) or not isinstance(problems, list):
+        raise PageError('"data" and "errors" must be lists')
+    if not data and problems and not any(isinstance(e, dict) and e.get("parameter") == "usernames" for e in problems):
+        err = problems[0] if isinstance(problems[0], dict) else {}
+        raise PageError(f"API error: {err.get('detail') or err.get('title') or err.get('message')}")
+    wanted = {h.lower(): h for h in asked}
+    found: dict[str, str] = {}
+    for user in data:
+        if isinstance(user, dict) and isinstance(user.get("username"), str) and user.get("id"):
+            h = wanted.get(user["username"].lower())
+            if h is not None:
+                found[h] = str(user["id"])
+    missing: dict[str, str] = {}
+    for err in problems:
+        if isinstance(err, dict):
+            h = wanted.get(str(err.get("value") or err.get("resource_id") or "").lower())
+            if h is not None and h not in found:
+                missing[h] = str(err.get("detail") or err.get("title") or "not found")
+    for h in asked:
+        if h not in found and h not in missing:
+            missing[h] = "not in the response"
+    return found, missing
 
 
 def parse_page(page: Any, *, errors: list[ParseError] | None = None) -> tuple[list[dict], str | None]:

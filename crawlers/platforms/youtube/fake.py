@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from pantau.crawlers.fakeserver import FakeRequest, Reply, json_reply
 from pantau.crawlers.samples import SAMPLES
 
@@ -43,12 +45,44 @@ def _page(items: list, req: FakeRequest, size: int) -> dict:
     return doc
 
 
+def google_error(code: int, reason: str, message: str, domain: str = "global", status: str = "") -> Reply:
+    """A Google API error body: error {code, message, errors[] {message, domain, reason}, status}."""
+    return json_reply({"error": {"code": code, "message": message, "errors": [{"message": message, "domain": domain, "reason": reason}],
+                                 "status": status}}, code)
+
+
+QUOTA_MSG = 'The request cannot be completed because you have exceeded your <a href="/youtube/v3/getting-started#quota">quota</a>.'
+# Keys that get an error from every call (errors as in developers.google.com/youtube/v3/docs/errors), for tests.
+ERROR_KEYS = {
+    "key-quota-exceeded": lambda: google_error(403, "quotaExceeded", QUOTA_MSG, "youtube.quota", "PERMISSION_DENIED"),
+    "key-daily-limit": lambda: google_error(403, "dailyLimitExceeded", "Daily Limit Exceeded. The quota will be reset at midnight "
+                                            "Pacific Time (PT).", "usageLimits"),
+    "key-rate-limit": lambda: google_error(403, "rateLimitExceeded", "Rate Limit Exceeded", "usageLimits"),
+    "key-forbidden": lambda: google_error(403, "forbidden", "Access forbidden. The request may not be properly authorized.",
+                                          "global", "PERMISSION_DENIED"),
+    "key-invalid": lambda: google_error(400, "keyInvalid", "Bad Request", "usageLimits"),
+}
+# Keys that work for this many calls (per fake server), then get quotaExceeded.
+QUOTA_AFTER = {"key-quota-after-3": 3}
+_calls: dict[tuple[str, str], int] = {}
+_calls_lock = threading.Lock()
+
+
 def app(req: FakeRequest) -> Reply:
-    if req.headers.get("x-goog-api-key") != KEY:
-        # Google API error body: error {code, message, errors[] {message, domain, reason}, status}.
+    key = req.headers.get("x-goog-api-key") or ""
+    if key in ERROR_KEYS:
+        return ERROR_KEYS[key]()
+    if key in QUOTA_AFTER:
+        with _calls_lock:
+            n = _calls[req.base, key] = _calls.get((req.base, key), 0) + 1
+        if n > QUOTA_AFTER[key]:
+            return ERROR_KEYS["key-quota-exceeded"]()
+    elif key != KEY:
         msg = "API key not valid. Please pass a valid API key."
-        return json_reply({"error": {"code": 400, "message": msg, "errors": [{"message": msg, "domain": "global", "reason": "badRequest"}],
-                                     "status": "INVALID_ARGUMENT"}}, 400)
+        reply = google_error(400, "badRequest", msg, "global", "INVALID_ARGUMENT")
+        reply.body["error"]["details"] = [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID",
+                                           "domain": "googleapis.com", "metadata": {"service": "youtube.googleapis.com"}}]
+        return reply
     if req.path == "/youtube/v3/channels":
         items = [{"kind": "youtube#channel", "id": CHANNEL, "contentDetails": {"relatedPlaylists": {"likes": "", "uploads": UPLOADS}}}]
         return json_reply({"kind": "youtube#channelListResponse", "items": items if req.query.get("id") == CHANNEL else []})

@@ -7,6 +7,12 @@ search.list?part=snippet&type=video&q=  -> items[]{id{videoId}, snippet{...}}, n
 commentThreads.list?part=snippet&videoId= -> items[]{id, snippet{videoId, topLevelComment{id, snippet{
     textOriginal, textDisplay, authorDisplayName, authorChannelId{value}, authorChannelUrl, publishedAt}}}}   (1 unit)
 Posts: one per video (title + description, id `video:<videoId>`) and one per top-level comment (`comment:<id>`).
+
+Errors (developers.google.com/youtube/v3/docs/errors): {"error": {"code", "message", "errors": [{"message", "domain",
+"reason"}], "status", "details": [{"@type": ".../google.rpc.ErrorInfo", "reason"}]}}. HTTP 403 with reason
+quotaExceeded (domain youtube.quota), dailyLimitExceeded, rateLimitExceeded or userRateLimitExceeded (domain
+usageLimits) means the quota or rate limit is used up, not that the key is wrong; 403 forbidden, or 400 keyInvalid /
+keyExpired / "API key not valid" (ErrorInfo reason API_KEY_INVALID) means the key is rejected.
 """
 
 from __future__ import annotations
@@ -18,6 +24,31 @@ from pantau.crawlers.common import PageError, ParseError, collect, load_json, po
 
 PLATFORM = "youtube"
 COST = {"channels": 1, "playlistItems": 1, "search": 100, "commentThreads": 1}
+# Quota or rate limit used up (403): the daily ones stop every further call until midnight Pacific Time.
+QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded", "rateLimitExceeded", "userRateLimitExceeded"})
+DAILY_QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
+# The key (or its project) rejected: errors[].reason, or the ErrorInfo reason in error.details[].
+KEY_REASONS = frozenset({"keyInvalid", "keyExpired", "forbidden", "accessNotConfigured", "ipRefererBlocked",
+                         "API_KEY_INVALID", "API_KEY_EXPIRED", "API_KEY_SERVICE_BLOCKED", "SERVICE_DISABLED"})
+
+
+def error_reasons(page: Any) -> list[str]:
+    """The reasons of a Google API error body (error.errors[].reason, then error.details[].reason); [] when the body
+    is not one (not JSON, no "error" object)."""
+    try:
+        doc = load_json(page)[0] if isinstance(page, (bytes, str)) else page
+    except PageError:
+        return []
+    err = doc.get("error") if isinstance(doc, dict) else None
+    if not isinstance(err, dict):
+        return []
+    reasons = []
+    for key in ("errors", "details"):
+        items = err.get(key)
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("reason"), str) and item["reason"]:
+                reasons.append(item["reason"])
+    return reasons
 
 
 def api_url(base_url: str, method: str, **params: Any) -> str:

@@ -5,6 +5,10 @@
 Key from PANTAU_YOUTUBE_API_KEY, sent as the `X-Goog-Api-Key` header (never in a URL, so never in a log).
 Watched channels go through their uploads playlist (1 unit/page) rather than search (100 units/call). Units
 used are counted; a request that would pass `quota_limit` is not sent (stat `pantau/youtube/quota_skipped`).
+A 403 quotaExceeded / dailyLimitExceeded / rateLimitExceeded / userRateLimitExceeded is reported as the quota or
+rate limit used up (stats `pantau/rate_limited/<reason>`), not as a rejected key; after a daily one no further call
+is sent in this crawl (`pantau/youtube/quota_exhausted`). 403 forbidden and 400 keyInvalid / "API key not valid"
+are a rejected key.
 State: newest video time per channel/query and newest comment time per video.
 """
 
@@ -14,7 +18,6 @@ from typing import Any, AsyncIterator, Iterator
 
 from scrapy.http import Response
 
-from pantau.crawlers.common import PageError, ParseError
 from pantau.crawlers.platforms.youtube import parse
 from pantau.crawlers.spider import PantauSpider, positive_int, split_list
 
@@ -38,12 +41,18 @@ class YoutubeSpider(PantauSpider):
         self.with_comments = comments not in ("0", "false", "no")
         self.key = self.env_secret(KEY_ENV, "YouTube Data API v3 key")
         self.quota_used = 0
+        self.quota_exhausted: str | None = None  # the reason, once the API said the daily quota is used up
 
     def api(self, method: str, url: str, callback: Any, *, chain: str, meta: dict | None = None, follow: Response | None = None) -> Any:
         cost = parse.COST[method]
-        if self.quota_used + cost > self.quota_limit:
+        if self.quota_exhausted or self.quota_used + cost > self.quota_limit:
             self.crawler.stats.inc_value("pantau/youtube/quota_skipped")
-            self.logger.warning("quota limit %d units reached (%d used): not sending %s", self.quota_limit, self.quota_used, method)
+            if self.quota_exhausted:
+                self.logger.warning("daily quota used up (%s): not sending %s", self.quota_exhausted, method)
+            else:
+                self.logger.warning("quota limit %d units reached (%d used): not sending %s", self.quota_limit, self.quota_used, method)
+            # what this call would have fetched is missing: its state (and its parent's) must not move on
+            self._incomplete(follow.meta if follow is not None else (meta or {}))
             return None
         headers = {"X-Goog-Api-Key": self.key}
         r = (self.follow_page(follow, url, callback, headers=headers) if follow is not None
@@ -65,12 +74,8 @@ class YoutubeSpider(PantauSpider):
                 yield r
 
     def parse_channel(self, response: Response) -> Iterator[Any]:
-        try:
-            playlists = parse.parse_channels(self.json_body(response))
-        except PageError as exc:
-            self.page_failed(response, exc)
+        if (playlists := self.read_page(response, parse.parse_channels, json=True, errors=False)) is None:
             return
-        self.page_done(response)
         self.checkpoint.mark(response.meta["pantau_chain"], None)
         for pl in playlists:
             key = response.meta["pantau_key"]
@@ -79,20 +84,17 @@ class YoutubeSpider(PantauSpider):
                 yield r
 
     def parse_videos(self, response: Response) -> Iterator[Any]:
-        errors: list[ParseError] = []
-        try:
-            videos, token = parse.parse_videos(self.json_body(response), errors=errors)
-        except PageError as exc:
-            self.page_failed(response, exc)
+        if (page := self.read_page(response, parse.parse_videos, json=True)) is None:
             return
-        self.page_done(response, errors)
+        videos, token = page
         fresh = self._fresh(response.meta["pantau_key"], videos)
         yield from fresh
         if self.with_comments:
             for video in fresh:
                 vid = video["post_id"].split(":", 1)[1]
                 if r := self.api("commentThreads", parse.comments_url(self.base_url, vid), self.parse_comments,
-                                 chain=f"comments:{vid}", meta={"pantau_key": f"video:{vid}", "pantau_video": vid}):
+                                 chain=f"comments:{vid}", meta={"pantau_key": f"video:{vid}", "pantau_video": vid,
+                                                                "pantau_parent_key": response.meta["pantau_key"]}):
                     yield r
         url = None
         if token and len(fresh) == len(videos):
@@ -106,13 +108,9 @@ class YoutubeSpider(PantauSpider):
             yield r
 
     def parse_comments(self, response: Response) -> Iterator[Any]:
-        errors: list[ParseError] = []
-        try:
-            comments, token = parse.parse_comments(self.json_body(response), errors=errors)
-        except PageError as exc:
-            self.page_failed(response, exc)
+        if (page := self.read_page(response, parse.parse_comments, json=True)) is None:
             return
-        self.page_done(response, errors)
+        comments, token = page
         fresh = self._fresh(response.meta["pantau_key"], comments)
         yield from fresh
         url = parse.comments_url(self.base_url, response.meta["pantau_video"], token) if token and len(fresh) == len(comments) else None
@@ -129,3 +127,21 @@ class YoutubeSpider(PantauSpider):
             if newest > self.state.updates.get(key, {}).get("last_seen", ""):
                 self.state.update(key, last_seen=newest)
         return fresh
+
+    # -- errors ----------------------------------------------------------------------------
+    def limit_reason(self, response: Response) -> str | None:
+        if response.status != 403:
+            return None
+        reason = next((r for r in parse.error_reasons(response.body) if r in parse.QUOTA_REASONS), None)
+        if reason in parse.DAILY_QUOTA_REASONS and not self.quota_exhausted:
+            self.quota_exhausted = reason
+            self.crawler.stats.set_value("pantau/youtube/quota_exhausted", reason)
+        return reason
+
+    def credentials_rejected(self, response: Response) -> bool:
+        if response.status == 401:
+            return True
+        reasons = parse.error_reasons(response.body)
+        if response.status == 403:
+            return not reasons or any(r in parse.KEY_REASONS for r in reasons)
+        return response.status == 400 and (any(r in parse.KEY_REASONS for r in reasons) or b"API key not valid" in response.body)
