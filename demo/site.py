@@ -18,6 +18,9 @@ span.handle, span.region, div.text[lang], a.permalink[href=/p/id] > time[datetim
 The hidden `truth` of generated posts is never served. Fault injection for tests is a constructor argument:
 `faults={"/api/v1/posts": [503, (429, "2")]}` answers the first requests to that path with those statuses
 (a Retry-After header, default "1", comes with 429 and 503; `(429, "")` sends none), then serves normally.
+
+Authors can change their posts while the site runs (evidence re-check tests): `site.edit(post_id, text)` replaces
+a post's text, `site.delete(post_id)` removes it everywhere (its page then answers 410 Gone).
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ class DemoSite:
         self.quiet = quiet
         self._faults = {path: deque(codes) for path, codes in (faults or {}).items()}
         self._lock = threading.Lock()
+        self.deleted: set[str] = set()  # ids removed by delete(): their page answers 410
         # (path with query, status) of the requests served, oldest first (the last 100,000 are kept).
         self.requests: deque[tuple[str, int]] = deque(maxlen=100_000)
         self._server: ThreadingHTTPServer | None = None
@@ -129,6 +133,27 @@ class DemoSite:
     def record(self, path: str, status: int) -> None:
         with self._lock:
             self.requests.append((path, status))
+
+    # -- authors changing their posts -----------------------------------------------
+    def edit(self, post_id: str, text: str) -> dict:
+        """Replace the text of a post (as its author editing it); returns the new post."""
+        with self._lock:
+            old = self.by_id.get(post_id)
+            if old is None:
+                raise KeyError(post_id)
+            new = {**old, "text": text}
+            self.posts = [new if p["id"] == post_id else p for p in self.posts]
+            self.by_id = {**self.by_id, post_id: new}
+        return new
+
+    def delete(self, post_id: str) -> None:
+        """Remove a post (as its author deleting it): gone from every listing, search and the API; its page is 410."""
+        with self._lock:
+            if post_id not in self.by_id:
+                raise KeyError(post_id)
+            self.posts = [p for p in self.posts if p["id"] != post_id]
+            self.by_id = {k: v for k, v in self.by_id.items() if k != post_id}
+            self.deleted.add(post_id)
 
     # -- data views ----------------------------------------------------------------
     def search(self, q: str) -> list[dict]:
@@ -260,7 +285,10 @@ class _Handler(BaseHTTPRequestHandler):
             return _listing(f"{profile['name']} (@{handle})", None, posts, page, site.page_size,
                             f"/u/{quote(handle)}", {}, before=_profile_html(profile))
         if path.startswith("/p/"):
-            post = site.by_id.get(unquote(path[3:]))
+            post_id = unquote(path[3:])
+            post = site.by_id.get(post_id)
+            if post is None and post_id in site.deleted:
+                raise HttpError(410, "Pos ini sudah dihapus oleh pemiliknya.")
             if post is None:
                 raise HttpError(404, "Pos tidak ditemukan.")
             return _layout(f"Pos {post['id']}", _article(post) + '<p><a href="/">← Kembali ke Beranda</a></p>')

@@ -471,24 +471,35 @@ def refer(
     actor: Annotated[str, typer.Option(help="Who builds the packages (audit log).")] = "cli",
 ) -> None:
     """Build a Bawaslu referral package (report PDF+HTML, evidence, manifest.json) per confirmed violation."""
-    from pantau.referral.package import ReferralConfig, ReferralError, build_package
+    from pantau.referral.package import ReferralConfig, ReferralError, build_package, parse_item
     from pantau.referral.reporter import ReporterError, load_reporter
     from pantau.store.db import Store, StoreError
 
     if not db.exists():
         raise fail(f"{db}: no such file")
+    store = Store(db)
     try:
         config = ReferralConfig(reporter=load_reporter(reporter), actor=actor)
-        packages = build_package(Store(db), items, out_dir, config)
+        for item in items:  # a case already sent keeps the package that was sent: refuse before building
+            case = store.referral_for(*parse_item(item))
+            if case is not None and case["status"] != "draft":
+                raise ReferralError(f"{item} is referral {case['referral_id']} with status {case['status']!r}: "
+                                    "already sent, not rebuilt")
+        packages = build_package(store, items, out_dir, config)
+        # Each package becomes a draft case in the referral register (`pantau referral list`).
+        cases = [store.register_referral(
+            *parse_item(pkg.item), package=pkg.path.name, package_dir=str(pkg.path.parent.resolve()),
+            package_sha256=pkg.sha256, manifest_sha256=pkg.manifest_sha256, office=pkg.route.name, built_by=actor,
+        ) for pkg in packages]
     except (ReferralError, ReporterError, StoreError) as exc:
         raise fail(str(exc)) from None
-    for pkg in packages:
+    for pkg, case_id in zip(packages, cases):
         for warning in pkg.warnings:
             typer.secho(f"WARNING {pkg.item}: {warning}", fg=typer.colors.YELLOW, err=True)
         left = (f"PAST THE DEADLINE by {-pkg.seconds_left / 86400:.1f} days: will not be registered" if pkg.late
                 else f"{pkg.days_left} days {int(pkg.seconds_left % 86400 // 3600)} h left")
         typer.echo(f"{pkg.item} -> {pkg.path}  to {pkg.route.name}; {left}; "
-                   f"sha256 {pkg.sha256}; manifest sha256 {pkg.manifest_sha256}")
+                   f"sha256 {pkg.sha256}; manifest sha256 {pkg.manifest_sha256}; referral {case_id} (draft)")
 
 
 @app.command()
@@ -509,17 +520,136 @@ def verify(
                f"manifest sha256 {result.manifest_sha256})")
 
 
-def _serve(db: Path, host: str, port: int) -> None:
-    import socket
+referral_app = typer.Typer(help="The referral register: cases sent to Bawaslu and where they stand.",
+                            no_args_is_help=True)
+app.add_typer(referral_app, name="referral")
 
+
+@referral_app.command("list")
+def referral_list(
+    db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only cases not yet sent whose 7-day deadline has "
+                                                            "passed or passes within 48 h.")] = False,
+    csv_out: Annotated[Optional[Path], typer.Option("--csv", help="Write the register as CSV to this file.")] = None,
+    no_reporter: Annotated[bool, typer.Option("--no-reporter", help="CSV without the reporter columns.")] = False,
+) -> None:
+    """List referral cases (status, deadline state, reference numbers), or export them as CSV."""
+    from pantau.referral import register
+    from pantau.store.db import Store
+
+    if not db.exists():
+        raise fail(f"{db}: no such file")
+    store = Store(db)
+    if csv_out is not None:
+        cases = store.referrals()
+        csv_out.write_text(register.to_csv(cases, reporter=not no_reporter), encoding="utf-8")
+        store.audit("cli", "export", "referral_register", {"rows": len(cases), "reporter": not no_reporter})
+        typer.echo(f"{len(cases)} case(s) written to {csv_out}")
+        return
+    cases = register.annotate(store.referrals())
+    if overdue:
+        cases = [c for c in cases if c["deadline_state"] in ("overdue", "due_soon")]
+    for c in cases:
+        refs = " ".join(f"{k}={c[k]}" for k in ("sent_ref", "bawaslu_reg_no", "bkn_ref_no", "decision_ref",
+                                                 "sanction_ref") if c[k])
+        deadline = c["deadline_at"].strftime("%Y-%m-%dT%H:%MZ") if c["deadline_at"] else "-"
+        typer.echo(f"{c['referral_id']:>4} {c['platform']}/{c['post_id']:<20} {c['status']:<13} "
+                   f"{c['deadline_state']:<8} deadline {deadline}  {c['office'] or '-'}  {refs}".rstrip())
+    if overdue:
+        for u in register.overdue(store)["unreferred"]:
+            typer.echo(f"   - {u['platform']}/{u['post_id']:<20} {'(no package)':<13} {u['deadline_state']:<8} "
+                       f"deadline {u['deadline_at'].strftime('%Y-%m-%dT%H:%MZ')}")
+
+
+@referral_app.command("set-status")
+def referral_set_status(
+    referral_id: Annotated[int, typer.Argument(help="Case number (`pantau referral list`).")],
+    status: Annotated[str, typer.Argument(help="sent, registered, forwarded_bkn, decided, sanctioned or closed.")],
+    reference: Annotated[Optional[str], typer.Option(help="Reference number (receipt, Bawaslu registration, "
+                                                          "BKN letter...).")] = None,
+    note: Annotated[Optional[str], typer.Option(help="Free note kept in the case history.")] = None,
+    actor: Annotated[str, typer.Option(help="Who records the change (audit log).")] = "cli",
+    db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
+) -> None:
+    """Move a case forward (or close it); going back or leaving `closed` is refused."""
+    from pantau.store.db import Store, StoreError
+
+    if not db.exists():
+        raise fail(f"{db}: no such file")
+    try:
+        case = Store(db).set_referral_status(referral_id, status, actor=actor, reference=reference, note=note)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"referral {referral_id} ({case['platform']}/{case['post_id']}): {case['status']}")
+
+
+evidence_app = typer.Typer(help="Evidence of flagged posts: capture, re-check, retention (docs/referral.md).",
+                           no_args_is_help=True)
+app.add_typer(evidence_app, name="evidence")
+
+
+@evidence_app.command("capture")
+def evidence_capture(
+    db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
+    max_attempts: Annotated[int, typer.Option(help="Give a kind up after this many failed tries.")] = 5,
+    limit: Annotated[Optional[int], typer.Option(help="At most this many posts.")] = None,
+) -> None:
+    """Run the `capture_evidence` flow once: raw payload, HTML snapshot and screenshot of flagged posts."""
+    from pantau.flows.capture import capture_evidence
+
+    if not db.exists():
+        raise fail(f"{db}: no such file")
+    s = capture_evidence(db=db, max_attempts=max_attempts, limit=limit)
+    typer.echo(f"{s['posts']} posts: ok {s['ok']}, failed {s['failed']} (failures are retried on the next run)")
+
+
+@evidence_app.command("recheck")
+def evidence_recheck(
+    db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
+    limit: Annotated[Optional[int], typer.Option(help="At most this many posts.")] = None,
+) -> None:
+    """Run the `recheck` flow once: is each captured post unchanged, edited, deleted or unavailable?"""
+    from pantau.flows.recheck import recheck
+
+    if not db.exists():
+        raise fail(f"{db}: no such file")
+    s = recheck(db=db, limit=limit)
+    typer.echo(f"{s['checked']} posts checked: {s['outcomes']}")
+
+
+@evidence_app.command("purge")
+def evidence_purge(
+    db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would be deleted.")] = False,
+    days: Annotated[Optional[int], typer.Option(help="Days kept after a case closes "
+                                                     "(default: PANTAU_EVIDENCE_RETENTION_DAYS or 365).")] = None,
+    actor: Annotated[str, typer.Option(help="Who purges (audit log).")] = "cli",
+) -> None:
+    """Delete evidence of posts not flagged and of cases closed longer than the retention period (audit-logged)."""
+    from pantau.referral.evidence import EvidenceError, evidence_dir, purge
+    from pantau.store.db import Store
+
+    if not db.exists():
+        raise fail(f"{db}: no such file")
+    try:
+        result = purge(Store(db), evidence_dir(db), days=days, dry_run=dry_run, actor=actor)
+    except EvidenceError as exc:
+        raise fail(str(exc)) from None
+    verb = "would purge" if dry_run else "purged"
+    for (platform, post_id), reason in result.items.items():
+        typer.echo(f"{verb} {platform}/{post_id}: {reason}")
+    typer.echo(f"{verb} {len(result.items)} post(s)" + ("" if dry_run else f", {len(result.files_removed)} file(s) "
+                                                          "deleted, one evidence_purge audit entry per post"))
+
+
+def _serve(db: Path, host: str, port: int) -> None:
     import uvicorn
 
     from pantau.triage.app import create_app
+    from pantau.triage.server import listening_socket
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host, port))
+        sock = listening_socket(host, port)
     except OSError as exc:
         raise fail(f"cannot listen on {host}:{port}: {exc.strerror}; try --port 0") from None
     actual = sock.getsockname()[1]

@@ -37,12 +37,36 @@ from . import audit as audit_chain
 from . import passwords
 
 SCHEMA_VERSION = "2"
+STORAGE_VERSION = "v1.2.0"  # DuckDB storage format of new database files (readable by DuckDB >= 1.2)
 DECISIONS = ("violation", "not_violation", "needs_info", "duplicate")
 FINAL_DECISIONS = ("violation", "not_violation", "duplicate")
 BATCH_SIZE = 50_000
 CLAIM_MINUTES = 15
 STATUSES = ("new", "needs_info", "awaiting_confirmation", "confirmed", "not_violation", "duplicate")
 OPEN_STATUSES = ("new", "needs_info")
+# Referral register (issue 7): a case moves forward through these; `closed` may follow any status.
+REFERRAL_STATUSES = ("draft", "sent", "registered", "forwarded_bkn", "decided", "sanctioned", "closed")
+# The column a status's reference number is kept in (the event keeps it too).
+REFERRAL_REFERENCE_COLUMNS = {"sent": "sent_ref", "registered": "bawaslu_reg_no", "forwarded_bkn": "bkn_ref_no",
+                              "decided": "decision_ref", "sanctioned": "sanction_ref"}
+
+
+def referral_transition_error(current: str, new: str) -> str | None:
+    """Why a case cannot go from `current` to `new`, or None when it can (forward only; closed from anywhere)."""
+    if new not in REFERRAL_STATUSES:
+        return f"unknown status {new!r}; expected one of {', '.join(REFERRAL_STATUSES)}"
+    if current == "closed":
+        return "the case is closed; a closed case cannot change status"
+    if new == current:
+        return f"the case is already {current!r}"
+    if new != "closed" and REFERRAL_STATUSES.index(new) < REFERRAL_STATUSES.index(current):
+        return f"cannot go back from {current!r} to {new!r} (statuses only move forward)"
+    return None
+
+
+def referral_next_statuses(current: str) -> list[str]:
+    """The statuses a case may move to, the next one first."""
+    return [s for s in REFERRAL_STATUSES if referral_transition_error(current, s) is None]
 
 # One DuckDB database may be open in one configuration per process (read-only and read-write connections to the
 # same file conflict), so connections from threads of one process take turns; other processes are waited for.
@@ -317,6 +341,11 @@ class Store:
         """Create the schema if needed (idempotent)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._initialised = True
+        if not self.path.exists() and self._owner_con is None:
+            # New files get storage version v1.2.0 (kept in the file; later connections need no option): it lets
+            # raw_payloads.raw use ZSTD, which also compresses payloads over ~4 KB (article pages), see schema.sql.
+            with _path_lock(self.path):
+                duckdb.connect(str(self.path), config={"storage_compatibility_version": STORAGE_VERSION}).close()
         with self.connect() as con:
             con.execute(schema_sql())
             con.execute(
@@ -825,6 +854,242 @@ class Store:
                       (SELECT count(*) FROM decisions) AS decisions"""
         )[0]
         return {k: int(v) for k, v in row.items()}
+
+    # -- referral register (issue 7) ---------------------------------------------------
+
+    def register_referral(
+        self,
+        platform: str,
+        post_id: str,
+        *,
+        package: str,
+        package_dir: str,
+        package_sha256: str,
+        manifest_sha256: str,
+        office: str | None,
+        built_by: str,
+        built_at: datetime | None = None,
+        now: datetime | None = None,
+    ) -> int:
+        """Record a built referral package as a `draft` case and return its referral_id.
+
+        A case still in draft that is built again keeps its id and gets the new package; a case already sent is
+        refused (StoreError): the register keeps the package that was sent. Event + audit entry in one transaction.
+        """
+        now = now or utcnow()
+        built_at = built_at or now
+        if not built_by or not built_by.strip():
+            raise StoreError("a referral needs the name of who built it")
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                if not con.execute(
+                    "SELECT count(*) FROM posts WHERE post_id = ? AND platform = ?", [post_id, platform]
+                ).fetchone()[0]:
+                    raise StoreError(f"no post {platform}/{post_id}")
+                row = con.execute(
+                    "SELECT referral_id, status FROM referrals WHERE post_id = ? AND platform = ?", [post_id, platform]
+                ).fetchone()
+                if row is not None and row[1] != "draft":
+                    raise StoreError(
+                        f"{platform}/{post_id} is referral {row[0]} with status {row[1]!r}: already sent, "
+                        "the register keeps the package that was sent")
+                package_fields = [package, package_dir, package_sha256, manifest_sha256, office, built_at, built_by]
+                if row is None:
+                    referral_id = int(con.execute(
+                        """INSERT INTO referrals (platform, post_id, package, package_dir, package_sha256,
+                               manifest_sha256, office, built_at, built_by, status, status_at, status_by)
+                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?) RETURNING referral_id""",
+                        [platform, post_id, *package_fields, now, built_by],
+                    ).fetchone()[0])
+                else:
+                    referral_id = int(row[0])
+                    con.execute(
+                        """UPDATE referrals SET package = ?, package_dir = ?, package_sha256 = ?, manifest_sha256 = ?,
+                               office = ?, built_at = ?, built_by = ?, status_at = ?, status_by = ?
+                           WHERE referral_id = ?""",
+                        [*package_fields, now, built_by, referral_id],
+                    )
+                note = ("paket dibuat ulang: " if row else "paket dibuat: ") + package
+                con.execute(
+                    "INSERT INTO referral_events (referral_id, status, event_at, actor, reference, note) "
+                    "VALUES (?, 'draft', ?, ?, NULL, ?)", [referral_id, now, built_by, note])
+                _append_audit(con, built_by, "referral_status", f"{platform}/{post_id}", {
+                    "referral_id": referral_id, "status": "draft", "rebuilt": row is not None, "package": package,
+                    "sha256": package_sha256, "manifest_sha256": manifest_sha256, "office": office,
+                }, now)
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return referral_id
+
+    def set_referral_status(
+        self,
+        referral_id: int,
+        status: str,
+        *,
+        actor: str,
+        reference: str | None = None,
+        note: str | None = None,
+        now: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Move a case to a later status (or to `closed` from any status) with an optional reference number.
+
+        Refuses (StoreError) unknown statuses, going back, staying put and leaving `closed`. The reference goes to
+        the status's column (REFERRAL_REFERENCE_COLUMNS) and to the event; event + audit entry in one transaction.
+        Returns the updated case."""
+        now = now or utcnow()
+        if not actor or not actor.strip():
+            raise StoreError("a status change needs an actor")
+        reference = (reference or "").strip() or None
+        note = (note or "").strip() or None
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                row = con.execute(
+                    "SELECT platform, post_id, status FROM referrals WHERE referral_id = ?", [referral_id]
+                ).fetchone()
+                if row is None:
+                    raise StoreError(f"no referral {referral_id}")
+                platform, post_id, current = row
+                problem = referral_transition_error(current, status)
+                if problem:
+                    raise StoreError(f"referral {referral_id}: {problem}")
+                sets, params = ["status = ?", "status_at = ?", "status_by = ?"], [status, now, actor]
+                column = REFERRAL_REFERENCE_COLUMNS.get(status)
+                if column and reference:
+                    sets.append(f"{column} = ?")
+                    params.append(reference)
+                if status != "closed":
+                    sets.append("sent_at = coalesce(sent_at, ?)")
+                    params.append(now)
+                con.execute(f"UPDATE referrals SET {', '.join(sets)} WHERE referral_id = ?", [*params, referral_id])
+                con.execute(
+                    "INSERT INTO referral_events (referral_id, status, event_at, actor, reference, note) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", [referral_id, status, now, actor, reference, note])
+                _append_audit(con, actor, "referral_status", f"{platform}/{post_id}", {
+                    "referral_id": referral_id, "from": current, "status": status, "reference": reference,
+                    "note": note}, now)
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return self.referral(referral_id)
+
+    _REFERRAL_SELECT = """SELECT r.*, p.captured_at, p.captured_at + INTERVAL 7 DAY AS deadline_at, p.author_handle,
+               p.author_name, p.region, p.url FROM referrals r LEFT JOIN posts p USING (platform, post_id)"""
+
+    def referral(self, referral_id: int) -> dict[str, Any] | None:
+        rows = self.query(self._REFERRAL_SELECT + " WHERE r.referral_id = ?", [referral_id])
+        return rows[0] if rows else None
+
+    def referral_for(self, platform: str, post_id: str) -> dict[str, Any] | None:
+        """The case of an item, or None."""
+        rows = self.query(self._REFERRAL_SELECT + " WHERE r.post_id = ? AND r.platform = ?", [post_id, platform])
+        return rows[0] if rows else None
+
+    def referrals(self) -> list[dict[str, Any]]:
+        """Every case with its post's capture time and deadline (first capture + 7 days), by deadline."""
+        return self.query(self._REFERRAL_SELECT + " ORDER BY deadline_at, r.referral_id")
+
+    def referral_history(self, referral_id: int) -> list[dict[str, Any]]:
+        return self.query("SELECT * FROM referral_events WHERE referral_id = ? ORDER BY event_id", [referral_id])
+
+    # -- evidence (issue 7): capture attempts, re-checks, purge; the files are handled by pantau.referral.evidence --
+
+    def record_evidence(self, rows: Iterable[dict[str, Any]]) -> int:
+        """Append capture attempts to `evidence`; returns the rows added.
+
+        `attempt` is numbered here (1, 2, ... per platform, post_id, kind). An `ok` row whose file (same kind and
+        sha256) is already recorded `ok` for the post is skipped, so storing a batch twice changes nothing."""
+        cols = ("platform", "post_id", "kind", "status", "sha256", "path", "size", "url", "http_status",
+                "captured_at", "error")
+        rows = [{c: r.get(c) for c in cols} for r in rows]
+        if not rows:
+            return 0
+        added = 0
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                for r in rows:
+                    key = [r["post_id"], r["platform"], r["kind"]]
+                    if r["status"] == "ok" and con.execute(
+                        "SELECT count(*) FROM evidence WHERE post_id = ? AND platform = ? AND kind = ? AND status = 'ok'"
+                        " AND sha256 = ?", key + [r["sha256"]],
+                    ).fetchone()[0]:
+                        continue
+                    attempt = con.execute(
+                        "SELECT coalesce(max(attempt), 0) + 1 FROM evidence WHERE post_id = ? AND platform = ? AND kind = ?",
+                        key,
+                    ).fetchone()[0]
+                    con.execute(
+                        f"INSERT INTO evidence (attempt, {', '.join(cols)}) VALUES (?{', ?' * len(cols)})",
+                        [attempt] + [r[c] for c in cols],
+                    )
+                    added += 1
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return added
+
+    def record_evidence_checks(self, rows: Iterable[dict[str, Any]]) -> int:
+        """Append re-check results to `evidence_checks` (a repeated (platform, post_id, checked_at) is ignored)."""
+        cols = ("platform", "post_id", "checked_at", "outcome", "url", "http_status", "old_sha256", "new_sha256",
+                "error")
+        values = [[r.get(c) for c in cols] for r in rows]
+        if not values:
+            return 0
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                before = con.execute("SELECT count(*) FROM evidence_checks").fetchone()[0]
+                con.executemany(
+                    f"INSERT OR IGNORE INTO evidence_checks ({', '.join(cols)}) VALUES (?{', ?' * (len(cols) - 1)})",
+                    values,
+                )
+                after = con.execute("SELECT count(*) FROM evidence_checks").fetchone()[0]
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return int(after - before)
+
+    def purge_evidence(
+        self, items: dict[tuple[str, str], str], *, actor: str = "cli", now: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        """Delete the `evidence` and `evidence_checks` rows of each (platform, post_id) -> reason, with one
+        `evidence_purge` audit entry per post, in one transaction. Returns the deleted `ok` evidence rows (the
+        caller removes the files no remaining row refers to)."""
+        now = now or utcnow()
+        deleted: list[dict[str, Any]] = []
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                for (platform, post_id), reason in sorted(items.items()):
+                    cur = con.execute(
+                        "SELECT kind, attempt, status, sha256, path, size FROM evidence WHERE post_id = ? AND platform = ?"
+                        " ORDER BY kind, attempt", [post_id, platform],
+                    )
+                    names = [d[0] for d in cur.description]
+                    rows = [dict(zip(names, r)) for r in cur.fetchall()]
+                    checks = con.execute(
+                        "SELECT count(*) FROM evidence_checks WHERE post_id = ? AND platform = ?", [post_id, platform]
+                    ).fetchone()[0]
+                    con.execute("DELETE FROM evidence WHERE post_id = ? AND platform = ?", [post_id, platform])
+                    con.execute("DELETE FROM evidence_checks WHERE post_id = ? AND platform = ?", [post_id, platform])
+                    _append_audit(con, actor, "evidence_purge", f"{platform}/{post_id}", {
+                        "reason": reason, "rows": len(rows), "checks": int(checks),
+                        "files": [{"kind": r["kind"], "sha256": r["sha256"], "path": r["path"]}
+                                  for r in rows if r["status"] == "ok"],
+                    }, now)
+                    deleted.extend({"platform": platform, "post_id": post_id, **r} for r in rows if r["status"] == "ok")
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return deleted
 
 
 def search_terms(text: str) -> list[str]:

@@ -25,14 +25,15 @@ CREATE TABLE IF NOT EXISTS posts (
     PRIMARY KEY (platform, post_id)
 );
 
--- Raw payloads live apart from posts so that scans of posts stay narrow. DuckDB picks raw's compression itself
--- (FSST or ZSTD per segment; see docs/crawlers.md, "Raw payloads on disk"). No `USING COMPRESSION zstd`: in a file
--- of storage version < v1.2.0 (DuckDB's default for new files) it silently stores raw uncompressed.
+-- Raw payloads live apart from posts so that scans of posts stay narrow. raw is compressed with ZSTD, forced: left
+-- to itself DuckDB sometimes stores a segment of API payloads uncompressed and never compresses strings over ~4 KB
+-- (article pages). ZSTD needs a file of storage version >= v1.2.0, which Store.init() gives every new file (forced
+-- zstd in an older file means no compression at all). See docs/crawlers.md, "Raw payloads on disk".
 CREATE TABLE IF NOT EXISTS raw_payloads (
     platform   VARCHAR NOT NULL,
     post_id    VARCHAR NOT NULL,
     raw_sha256 VARCHAR NOT NULL,
-    raw        VARCHAR NOT NULL,
+    raw        VARCHAR NOT NULL USING COMPRESSION zstd,
     PRIMARY KEY (platform, post_id, raw_sha256)
 );
 
@@ -181,3 +182,72 @@ CREATE TABLE IF NOT EXISTS post_watchlists (
 CREATE INDEX IF NOT EXISTS posts_post_id ON posts (post_id);
 CREATE INDEX IF NOT EXISTS classifications_post_id ON classifications (post_id);
 CREATE INDEX IF NOT EXISTS raw_payloads_post_id ON raw_payloads (post_id);
+
+-- ---- referral register (issue 7): one row per referred case, its status history append-only ----
+-- Status order: draft, sent, registered, forwarded_bkn, decided, sanctioned, closed (closed from any status).
+-- No reporter identity or contact here: the reporter is only in the package (laporan.html/pdf).
+CREATE SEQUENCE IF NOT EXISTS referral_seq START 1;
+CREATE TABLE IF NOT EXISTS referrals (
+    referral_id     BIGINT PRIMARY KEY DEFAULT nextval('referral_seq'),
+    platform        VARCHAR NOT NULL,
+    post_id         VARCHAR NOT NULL,
+    package         VARCHAR NOT NULL,   -- zip file name, e.g. laporan-demo-123.zip
+    package_dir     VARCHAR NOT NULL,   -- folder it was written to
+    package_sha256  VARCHAR NOT NULL,
+    manifest_sha256 VARCHAR NOT NULL,
+    office          VARCHAR,
+    built_at        TIMESTAMPTZ NOT NULL,
+    built_by        VARCHAR NOT NULL,
+    status          VARCHAR NOT NULL CHECK (status IN ('draft', 'sent', 'registered', 'forwarded_bkn', 'decided', 'sanctioned', 'closed')),
+    status_at       TIMESTAMPTZ NOT NULL,
+    status_by       VARCHAR NOT NULL,
+    sent_at         TIMESTAMPTZ,
+    sent_ref        VARCHAR,            -- receipt (tanda terima) of the submission
+    bawaslu_reg_no  VARCHAR,            -- Bawaslu registration number
+    bkn_ref_no      VARCHAR,            -- BKN letter/recommendation number
+    decision_ref    VARCHAR,
+    sanction_ref    VARCHAR
+);
+CREATE SEQUENCE IF NOT EXISTS referral_event_seq START 1;
+CREATE TABLE IF NOT EXISTS referral_events (
+    event_id    BIGINT PRIMARY KEY DEFAULT nextval('referral_event_seq'),
+    referral_id BIGINT NOT NULL,
+    status      VARCHAR NOT NULL,
+    event_at    TIMESTAMPTZ NOT NULL,
+    actor       VARCHAR NOT NULL,
+    reference   VARCHAR,
+    note        VARCHAR
+);
+
+-- ---- evidence (issue 7): captured files of flagged posts and re-check results ----
+-- One row per capture attempt of one kind of evidence; the files themselves live content-addressed under
+-- <db>.evidence/sha256/<first 2 hex>/<sha256>.<ext> (see docs/referral.md, "Evidence").
+CREATE TABLE IF NOT EXISTS evidence (
+    platform    VARCHAR NOT NULL,
+    post_id     VARCHAR NOT NULL,
+    kind        VARCHAR NOT NULL CHECK (kind IN ('raw', 'html', 'png')),
+    attempt     INTEGER NOT NULL,     -- 1, 2, 3... per (platform, post_id, kind): retries and new versions
+    status      VARCHAR NOT NULL CHECK (status IN ('ok', 'failed')),
+    sha256      VARCHAR,              -- of the file's bytes (NULL when failed)
+    path        VARCHAR,              -- relative to the evidence folder (NULL when failed)
+    size        BIGINT,
+    url         VARCHAR,              -- the URL fetched
+    http_status INTEGER,
+    captured_at TIMESTAMPTZ NOT NULL, -- UTC
+    error       VARCHAR,              -- why it failed
+    PRIMARY KEY (platform, post_id, kind, attempt)
+);
+CREATE INDEX IF NOT EXISTS evidence_post_id ON evidence (post_id);
+
+CREATE TABLE IF NOT EXISTS evidence_checks (
+    platform    VARCHAR NOT NULL,
+    post_id     VARCHAR NOT NULL,
+    checked_at  TIMESTAMPTZ NOT NULL,
+    outcome     VARCHAR NOT NULL CHECK (outcome IN ('unchanged', 'edited', 'deleted', 'unavailable')),
+    url         VARCHAR,
+    http_status INTEGER,
+    old_sha256  VARCHAR,              -- the latest HTML snapshot before this check
+    new_sha256  VARCHAR,              -- the page fetched now (NULL when deleted/unavailable)
+    error       VARCHAR,
+    PRIMARY KEY (platform, post_id, checked_at)
+);

@@ -30,9 +30,11 @@ from fastapi.templating import Jinja2Templates
 
 from pantau.categories import CATEGORIES, DECISION_LABELS
 from pantau.post import sha256_hex
+from pantau.referral.evidence import evidence_summary
 from pantau.store.db import DECISIONS, STATUSES, ClaimConflict, Store, StoreError
 
 from .intake import add_intake_routes, intake_details
+from .referrals import add_referral_routes, referral_panel
 from .logic import agreement, csv_cell, decode_cursor, encode_cursor, highlight_segments
 from .security import (
     SECURITY_HEADERS,
@@ -92,6 +94,12 @@ ROUTE_ROLES: dict[str, frozenset[str]] = {
     "monitoring": frozenset({"monitor", "admin"}),
     "users": frozenset({"admin"}),
     "audit": frozenset({"admin"}),
+    # referrals (triage/referrals.py): the package holds the reporter's identity and contact
+    "referral_build": frozenset({"supervisor"}),
+    "referral_download": frozenset({"supervisor", "admin"}),
+    "referrals": frozenset({"supervisor", "admin"}),
+    "referral_status": frozenset({"supervisor", "admin"}),
+    "referrals_export": frozenset({"supervisor", "admin"}),
 }
 PUBLIC_ROUTES = frozenset({"login_form", "login", "static"})
 LANDING = {"reviewer": "/antrean", "supervisor": "/antrean", "analyst": "/antrean", "monitor": "/pemantauan",
@@ -100,6 +108,7 @@ NAV = [  # (route, path, label)
     ("queue", "/antrean", "Antrean"),
     ("intake_form", "/masukan", "Masukan manual"),
     ("confirmations", "/konfirmasi", "Konfirmasi"),
+    ("referrals", "/rujukan", "Rujukan"),
     ("agreement", "/kesepakatan", "Kesepakatan"),
     ("stats", "/statistik", "Statistik"),
     ("monitoring", "/pemantauan", "Pemantauan"),
@@ -153,6 +162,7 @@ def create_app(
     limiter: LoginLimiter | None = None,
     inbox_interval: float = INBOX_POLL_SECONDS,
     intake: dict[str, Any] | None = None,
+    referrals: dict[str, Any] | None = None,
 ) -> FastAPI:
     """The triage app. Run with lifespan (uvicorn, `with TestClient(app)`), it owns the database file for its
     whole life and stores what flows hand over through the inbox; without lifespan every request opens the file."""
@@ -441,6 +451,9 @@ def create_app(
             bio_segments=highlight_segments(post.get("author_bio") or "", signals, "bio"),
             signals=signals, evidence=evidence, other_posts=other_posts, author_decisions=author_decisions,
             intake=intake_details(store, platform, post_id, user["role"]),
+            evidence_capture=evidence_summary(store, platform, post_id),
+            referral=referral_panel(store, platform, post_id, user["role"], state[0]["status"] if state else None,
+                                    ROUTE_ROLES),
             notes=notes, holder=holder, can_decide=can_decide and holder == user["username"],
             item_status=state[0]["status"] if state else None,
             can_confirm=user["role"] in ROUTE_ROLES["confirm"] and bool(decisions)
@@ -619,6 +632,7 @@ def create_app(
         return render(request, "audit.html", _who=who, checked=checked, problems=problems, rows=rows)
 
     add_intake_routes(app, store, need=need, need_post=need_post, render=render, **(intake or {}))
+    add_referral_routes(app, store, need=need, need_post=need_post, render=render, **(referrals or {}))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

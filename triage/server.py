@@ -9,6 +9,22 @@ import time
 import uvicorn
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A bound TCP socket for uvicorn's `sockets=`.
+
+    proto=IPPROTO_TCP matters: accepted connections inherit the listening socket's proto, and asyncio disables Nagle
+    (TCP_NODELAY) only on sockets whose proto says TCP. With proto 0 every response on a kept-alive connection (what
+    browsers use) waited for the client's delayed ACK: ~40 ms per request, measured here (44-48 ms -> 2.6 ms)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 class ThreadServer:
     """`with ThreadServer(app) as url:` serves `app` on 127.0.0.1 at a free port until the block ends."""
 
@@ -20,9 +36,7 @@ class ThreadServer:
         self._thread: threading.Thread | None = None
 
     def __enter__(self) -> str:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, 0))
+        sock = listening_socket(self.host, 0)
         port = sock.getsockname()[1]
         config = uvicorn.Config(self.app, log_level="warning", lifespan="on")
         self._server = uvicorn.Server(config)

@@ -1,0 +1,89 @@
+"""Prefect flow `capture_evidence`: raw payload, HTML snapshot and PNG screenshot of every flagged post.
+
+Picks the flagged posts that still lack an `ok` file of some kind (a kind that failed `max_attempts` times is given
+up), writes the files content-addressed under `<db>.evidence/` and records every attempt, ok or failed, in the
+`evidence` table. A page that cannot be fetched is a failed row (with the reason), tried again on the next run,
+never a failed flow. Only the I/O tasks retry: the page fetches and the browser batch (a browser that does not start)
+and the database writes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+
+
+@task(retries=2, retry_delay_seconds=[1, 5])
+def find_pending(db: Path, max_attempts: int, limit: int | None) -> list[dict]:
+    from pantau.referral.evidence import pending_targets
+    from pantau.store.db import Store
+
+    return pending_targets(Store(db), max_attempts=max_attempts, limit=limit)
+
+
+@task(retries=2, retry_delay_seconds=[1, 5])
+def save_raw(db: Path, targets: list[dict], root: Path) -> list[dict]:
+    from pantau.referral.evidence import raw_evidence
+    from pantau.store.db import Store
+
+    return raw_evidence(Store(db), targets, root)
+
+
+@task(retries=2, retry_delay_seconds=[2, 10])
+def fetch_snapshots(targets: list[dict], root: Path) -> list[dict]:
+    from pantau.referral.evidence import snapshots
+
+    return snapshots(targets, root)
+
+
+@task(retries=2, retry_delay_seconds=[2, 10])
+def render_screenshots(targets: list[dict], root: Path) -> list[dict]:
+    from pantau.referral.evidence import screenshots
+
+    return screenshots(targets, root)
+
+
+@task(retries=2, retry_delay_seconds=[1, 5])
+def store_evidence(db: Path, rows: list[dict]) -> int:
+    from pantau.store.db import Store
+
+    return Store(db).record_evidence(rows)
+
+
+def screenshots_or_failures(targets: list[dict], root: Path) -> list[dict]:
+    """The screenshots; if the browser batch still fails after its retries (e.g. Chromium missing), one failed
+    `png` row per post with the reason, so the other evidence is stored and the screenshots are tried next run."""
+    from pantau.post import utcnow
+
+    state = render_screenshots(targets, root, return_state=True)
+    if state.is_completed():
+        return state.result()
+    exc = state.result(raise_on_failure=False)
+    reason = f"screenshot batch failed: {exc}" if isinstance(exc, BaseException) else f"screenshot batch {state.name}"
+    return [{"platform": t["platform"], "post_id": t["post_id"], "kind": "png", "url": t["url"], "status": "failed",
+             "captured_at": utcnow(), "error": reason[:500]} for t in targets if "png" in t["kinds"]]
+
+
+@flow(name="capture_evidence", log_prints=True)
+def capture_evidence(db: Path, max_attempts: int = 5, limit: int | None = None) -> dict:
+    """Capture the missing evidence of flagged posts in `db`; returns counts per kind and status."""
+    from pantau.referral.evidence import evidence_dir
+
+    db = Path(db)
+    root = evidence_dir(db)
+    targets = find_pending(db, max_attempts, limit)
+    if not targets:
+        print("capture_evidence: nothing to capture")
+        return {"posts": 0, "ok": {}, "failed": {}, "stored": 0}
+    rows = save_raw(db, targets, root) + fetch_snapshots(targets, root) + screenshots_or_failures(targets, root)
+    stored = store_evidence(db, rows)
+    ok: dict[str, int] = {}
+    failed: dict[str, int] = {}
+    for r in rows:
+        bucket = ok if r["status"] == "ok" else failed
+        bucket[r["kind"]] = bucket.get(r["kind"], 0) + 1
+        if r["status"] == "failed":
+            get_run_logger().warning("%s/%s %s: %s (%s)", r["platform"], r["post_id"], r["kind"], r["error"], r["url"])
+    print(f"capture_evidence: {len(targets)} posts, ok {ok}, failed {failed} (retried on the next run)")
+    return {"posts": len(targets), "ok": ok, "failed": failed, "stored": stored}

@@ -1,0 +1,170 @@
+"""The referral register: which confirmed violations were referred, where each case stands, what is overdue.
+
+The cases and their history are stored by `pantau.store.db.Store` (tables `referrals` and `referral_events`; see
+docs/store.md). This module adds what is computed from them: the 7-day deadline state of each case, the overdue list
+for supervisors, and the CSV export.
+
+Deadline (UU 7/2017 art. 454(6)): a report must reach Bawaslu within 7 days of the violation becoming known; pantau
+counts from the post's first capture (`posts.captured_at`). A case is
+
+* `overdue` when it is not yet sent and the deadline has passed;
+* `due_soon` when it is not yet sent and the deadline passes within DUE_SOON_HOURS (48 h);
+* `ok` when it is not yet sent and more time is left; `sent` once it has been sent (any later status);
+  `closed` when it was closed without being sent.
+
+The register stores no reporter identity or contact: the reporter is only in the package. The CSV export can add
+the reporter's name and organisation, read back from each package's `laporan.html` (`reporter=True`), or leave
+every reporter column out (`reporter=False`).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import zipfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+from pantau.store.db import REFERRAL_STATUSES
+
+DEADLINE_DAYS = 7
+DUE_SOON_HOURS = 48
+STATUS_LABELS = {
+    "draft": "Draf",
+    "sent": "Dikirim ke Bawaslu",
+    "registered": "Diregistrasi Bawaslu",
+    "forwarded_bkn": "Diteruskan ke BKN",
+    "decided": "Diputus",
+    "sanctioned": "Sanksi dijatuhkan",
+    "closed": "Ditutup",
+}
+REFERENCE_LABELS = {
+    "sent": "Nomor tanda terima",
+    "registered": "Nomor registrasi Bawaslu",
+    "forwarded_bkn": "Nomor surat/rekomendasi BKN",
+    "decided": "Nomor putusan",
+    "sanctioned": "Nomor keputusan sanksi",
+    "closed": "Referensi",
+}
+CSV_COLUMNS = ["referral_id", "platform", "post_id", "url", "author_handle", "region", "office", "status",
+               "status_at", "status_by", "captured_at", "deadline_at", "deadline_state", "sent_at", "sent_ref",
+               "bawaslu_reg_no", "bkn_ref_no", "decision_ref", "sanction_ref", "package", "package_sha256",
+               "manifest_sha256", "built_at", "built_by"]
+REPORTER_COLUMNS = ["reporter_name", "reporter_organisation"]
+# Labels of the report's "I. Identitas Pelapor" rows that the CSV may carry (never address, phone or e-mail).
+_REPORTER_LABELS = {"Nama": "reporter_name", "Organisasi/tim pemantau": "reporter_organisation"}
+_REPORTER_TABLE = re.compile(r"<h2>I\. Identitas Pelapor</h2>\s*<table[^>]*>(.*?)</table>", re.S)
+_ROW = re.compile(r'<tr><td class="k">(.*?)</td><td class="c">:</td><td>(.*?)</td></tr>', re.S)
+
+
+def _aware(dt: datetime | None) -> datetime | None:
+    if dt is None:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def deadline_state(case: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """`state` (overdue, due_soon, ok, sent, closed), `deadline_at` and `hours_left` (negative once passed)."""
+    now = _aware(now) or datetime.now(timezone.utc)
+    captured = _aware(case.get("captured_at"))
+    deadline = captured + timedelta(days=DEADLINE_DAYS) if captured else None
+    hours_left = (deadline - now).total_seconds() / 3600 if deadline else None
+    status = case.get("status", "draft")
+    if case.get("sent_at") is not None or status not in ("draft", "closed"):
+        state = "sent"
+    elif status == "closed":
+        state = "closed"
+    elif hours_left is None or hours_left <= 0:
+        state = "overdue"
+    elif hours_left <= DUE_SOON_HOURS:
+        state = "due_soon"
+    else:
+        state = "ok"
+    return {"state": state, "deadline_at": deadline, "hours_left": hours_left}
+
+
+def deadline_label(state: str, hours_left: float | None) -> str:
+    """Badge text (Bahasa Indonesia) for a deadline state."""
+    if state == "sent":
+        return "Terkirim"
+    if state == "closed":
+        return "Ditutup (tidak dikirim)"
+    if hours_left is None:
+        return "Batas tidak diketahui"
+    hours = int(abs(hours_left))
+    span = f"{hours // 24} hari {hours % 24} jam" if hours >= 24 else f"{hours} jam"
+    return f"Terlambat {span}" if state == "overdue" else f"Sisa {span}"
+
+
+def annotate(cases: Iterable[dict[str, Any]], now: datetime | None = None) -> list[dict[str, Any]]:
+    """The cases with `deadline_state`, `hours_left` and `next_statuses` added."""
+    from pantau.store.db import referral_next_statuses
+
+    out = []
+    for case in cases:
+        d = deadline_state(case, now)
+        out.append({**case, "deadline_at": d["deadline_at"], "deadline_state": d["state"],
+                    "hours_left": d["hours_left"], "deadline_label": deadline_label(d["state"], d["hours_left"]),
+                    "next_statuses": referral_next_statuses(case["status"])})
+    return out
+
+
+def overdue(store, now: datetime | None = None) -> dict[str, list[dict[str, Any]]]:
+    """What a supervisor must act on: `cases` not yet sent whose deadline has passed or passes within 48 h
+    (`deadline_state` says which), and `unreferred`: confirmed violations with no case yet, in the same window."""
+    now = _aware(now) or datetime.now(timezone.utc)
+    cases = [c for c in annotate(store.referrals(), now) if c["deadline_state"] in ("overdue", "due_soon")]
+    unreferred = store.query(
+        """SELECT qi.platform, qi.post_id, qi.author_handle, qi.region, qi.captured_at, qi.deadline_at
+           FROM queue_items qi
+           WHERE qi.status = 'confirmed' AND qi.deadline_at <= ?
+             AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.platform = qi.platform AND r.post_id = qi.post_id)
+           ORDER BY qi.deadline_at, qi.platform, qi.post_id""",
+        [now + timedelta(hours=DUE_SOON_HOURS)],
+    )
+    for u in unreferred:
+        d = deadline_state({**u, "status": "draft"}, now)
+        u.update(deadline_state=d["state"], hours_left=d["hours_left"],
+                 deadline_label=deadline_label(d["state"], d["hours_left"]))
+    return {"cases": cases, "unreferred": unreferred}
+
+
+def package_reporter(path: str | Path) -> dict[str, str]:
+    """The reporter's name and organisation as written in a package's laporan.html ("" when missing/unreadable)."""
+    found = dict.fromkeys(REPORTER_COLUMNS, "")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            text = zf.read("laporan.html").decode("utf-8")
+    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+        return found
+    table = _REPORTER_TABLE.search(text)
+    for label, value in _ROW.findall(table.group(1) if table else ""):
+        key = _REPORTER_LABELS.get(html.unescape(label).strip())
+        if key and 'class="empty"' not in value:
+            found[key] = html.unescape(re.sub(r"<[^>]+>", "", value)).strip()
+    return found
+
+
+def to_csv(cases: Iterable[dict[str, Any]], *, reporter: bool, now: datetime | None = None) -> str:
+    """The register as CSV (one row per case). `reporter=True` adds REPORTER_COLUMNS read from each package file;
+    `reporter=False` leaves every reporter column out. Cells starting with = + - @ are neutralised."""
+    from pantau.triage.logic import csv_cell
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = CSV_COLUMNS + (REPORTER_COLUMNS if reporter else [])
+    writer.writerow(header)
+    for case in annotate(cases, now):
+        row = dict(case)
+        if reporter:
+            row.update(package_reporter(Path(case["package_dir"]) / case["package"]))
+        writer.writerow([csv_cell(row.get(h)) for h in header])
+    return out.getvalue()
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+

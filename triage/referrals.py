@@ -1,0 +1,189 @@
+"""Referrals in the triage app: build a Bawaslu package from the item page, download it, keep the register.
+
+Routes (roles in ROUTE_ROLES of pantau.triage.app):
+
+* `POST /pos/{platform}/{post_id}/rujukan` (`referral_build`): builds the package of a confirmed violation
+  in-process (`build_package` with the app's Store: the app owns the DuckDB file while it runs) into the referral
+  folder and registers it as a `draft` case;
+* `GET /pos/{platform}/{post_id}/paket.zip` (`referral_download`): the package, re-hashed against the register
+  first; audited as `export`;
+* `GET /rujukan` (`referrals`): the register, with deadline badges, the overdue list and a status form;
+* `POST /pos/{platform}/{post_id}/rujukan/status` (`referral_status`): move a case to a later status;
+* `GET /rujukan.csv` (`referrals_export`): the register as CSV, `?tanpa_pelapor=1` without reporter columns.
+
+The package holds the reporter's identity and contact, so only supervisors and admins may download it; the
+register itself stores none. Registered from `create_app` with `add_referral_routes(app, store, need=...,
+need_post=..., render=...)`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated, Any, Callable, Mapping
+from urllib.parse import quote
+
+from fastapi import FastAPI, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from pantau.referral import register
+from pantau.store.db import REFERRAL_STATUSES, StoreError
+
+log = logging.getLogger(__name__)
+
+DIR_ENV = "PANTAU_REFERRAL_DIR"
+REPORTER_FILE_ENV = "PANTAU_REPORTER_FILE"
+
+
+def referral_dir(db_path: str | Path, environ: Mapping[str, str] | None = None) -> Path:
+    """Where the app writes packages: $PANTAU_REFERRAL_DIR, else `referrals/` next to the database file."""
+    env = os.environ if environ is None else environ
+    configured = env.get(DIR_ENV, "").strip()
+    return Path(configured) if configured else Path(db_path).resolve().parent / "referrals"
+
+
+def default_reporter():
+    """The reporter from $PANTAU_REPORTER_FILE (TOML) and/or PANTAU_REPORTER_* variables, read at each build."""
+    from pantau.referral.reporter import load_reporter
+
+    path = os.environ.get(REPORTER_FILE_ENV, "").strip()
+    return load_reporter(path or None)
+
+
+def referral_panel(store, platform: str, post_id: str, role: str, item_status: str | None,
+                   route_roles: Mapping[str, frozenset[str]]) -> dict[str, Any]:
+    """What the item page shows about the item's referral: the case (if any) and which buttons the role gets."""
+    case = store.referral_for(platform, post_id)
+    return {
+        "case": case,
+        "status_label": register.status_label(case["status"]) if case else None,
+        "can_build": role in route_roles["referral_build"] and item_status == "confirmed"
+        and (case is None or case["status"] == "draft"),
+        "can_download": role in route_roles["referral_download"] and case is not None,
+    }
+
+
+def add_referral_routes(
+    app: FastAPI,
+    store,
+    *,
+    need: Callable[[Request, str], tuple[Any, dict[str, Any]]],
+    need_post: Callable[[Request, str, str], tuple[Any, dict[str, Any]]],
+    render: Callable[..., HTMLResponse],
+    out_dir: str | Path | None = None,
+    reporter: Callable[[], Any] = default_reporter,
+    clock: Callable[[], datetime] | None = None,
+) -> None:
+    """Register the referral routes. out_dir: the package folder (default `referral_dir(store.path)`);
+    reporter: returns the Reporter for a package; clock: the current time (tests)."""
+    folder = Path(out_dir) if out_dir is not None else referral_dir(store.path)
+    now = clock or (lambda: datetime.now(timezone.utc))
+    building = threading.Lock()  # one build at a time: packages of one item share a file name
+    app.state.referral_dir = folder
+
+    def item_path(platform: str, post_id: str) -> str:
+        return f"/pos/{quote(platform, safe='')}/{quote(post_id, safe='')}"
+
+    @app.post("/pos/{platform}/{post_id}/rujukan", name="referral_build")
+    def referral_build(request: Request, platform: str, post_id: str, csrf_token: Annotated[str, Form()] = ""):
+        _, user = need_post(request, "referral_build", csrf_token)
+        from pantau.referral.package import NotConfirmed, ReferralConfig, ReferralError, build_package
+        from pantau.referral.reporter import ReporterError
+
+        with building:
+            case = store.referral_for(platform, post_id)
+            if case is not None and case["status"] != "draft":
+                raise HTTPException(status_code=409, detail=(
+                    f"Kasus ini sudah berstatus {register.status_label(case['status'])}; paket yang sudah dikirim "
+                    "tidak dibuat ulang."))
+            try:
+                config = ReferralConfig(reporter=reporter(), now=now(), actor=user["username"])
+                pkg = build_package(store, [f"{platform}/{post_id}"], folder, config)[0]
+            except NotConfirmed:
+                raise HTTPException(status_code=400, detail=(
+                    "Paket laporan hanya dapat dibuat untuk pelanggaran yang sudah dikonfirmasi supervisor "
+                    "kedua.")) from None
+            except (ReferralError, ReporterError) as exc:
+                log.error("referral package for %s/%s failed: %s", platform, post_id, exc)
+                raise HTTPException(status_code=500, detail=f"Paket laporan gagal dibuat: {exc}") from None
+            try:
+                store.register_referral(
+                    platform, post_id, package=pkg.path.name, package_dir=str(pkg.path.parent.resolve()),
+                    package_sha256=pkg.sha256, manifest_sha256=pkg.manifest_sha256, office=pkg.route.name,
+                    built_by=user["username"], built_at=config.now)
+            except StoreError as exc:
+                raise HTTPException(status_code=409, detail=f"Paket tidak terdaftar: {exc}") from None
+        for w in pkg.warnings:
+            log.info("%s: %s", pkg.item, w)
+        return RedirectResponse(item_path(platform, post_id) + "?rujukan=dibuat#rujukan", status_code=303)
+
+    @app.get("/pos/{platform}/{post_id}/paket.zip", name="referral_download")
+    def referral_download(request: Request, platform: str, post_id: str):
+        _, user = need(request, "referral_download")
+        case = store.referral_for(platform, post_id)
+        if case is None:
+            raise HTTPException(status_code=404, detail="Belum ada paket laporan untuk pos ini.")
+        path = Path(case["package_dir"]) / Path(case["package"]).name
+        if not path.is_file():
+            raise HTTPException(status_code=404, detail=f"Berkas paket {case['package']} tidak ditemukan.")
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != case["package_sha256"]:
+            raise HTTPException(status_code=409, detail=(
+                f"Berkas paket {case['package']} berubah sejak didaftarkan (SHA-256 {digest}, terdaftar "
+                f"{case['package_sha256']}). Buat ulang atau periksa dengan pantau verify."))
+        store.audit(user["username"], "export", f"{platform}/{post_id}", {
+            "what": "referral_package", "referral_id": case["referral_id"], "package": case["package"],
+            "sha256": digest})
+        return Response(data, media_type="application/zip",
+                        headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
+
+    @app.get("/rujukan", response_class=HTMLResponse, name="referrals")
+    def referrals_page(request: Request, tersimpan: str = ""):
+        who = need(request, "referrals")
+        at = now()
+        cases = register.annotate(store.referrals(), at)
+        late = register.overdue(store, at)
+        return render(request, "referrals.html", _who=who, cases=cases, late=late,
+                      referral_labels=register.STATUS_LABELS, reference_labels=register.REFERENCE_LABELS,
+                      saved=tersimpan, due_soon_hours=register.DUE_SOON_HOURS)
+
+    @app.post("/pos/{platform}/{post_id}/rujukan/status", name="referral_status")
+    def referral_status(
+        request: Request,
+        platform: str,
+        post_id: str,
+        status: Annotated[str, Form(max_length=40)] = "",
+        reference: Annotated[str, Form(max_length=200)] = "",
+        note: Annotated[str, Form(max_length=2000)] = "",
+        csrf_token: Annotated[str, Form()] = "",
+    ):
+        _, user = need_post(request, "referral_status", csrf_token)
+        case = store.referral_for(platform, post_id)
+        if case is None:
+            raise HTTPException(status_code=404, detail="Belum ada kasus rujukan untuk pos ini.")
+        if status not in REFERRAL_STATUSES:
+            raise HTTPException(status_code=400, detail="Pilih status tujuan.")
+        try:
+            store.set_referral_status(case["referral_id"], status, actor=user["username"], reference=reference,
+                                      note=note, now=now())
+        except StoreError as exc:
+            raise HTTPException(status_code=400, detail=f"Status tidak diubah: {exc}") from None
+        return RedirectResponse(f"/rujukan?tersimpan={case['referral_id']}#kasus-{case['referral_id']}",
+                                status_code=303)
+
+    @app.get("/rujukan.csv", name="referrals_export")
+    def referrals_export(request: Request, tanpa_pelapor: str = ""):
+        _, user = need(request, "referrals_export")
+        with_reporter = tanpa_pelapor not in ("1", "ya", "true")
+        cases = store.referrals()
+        store.audit(user["username"], "export", "referral_register",
+                    {"rows": len(cases), "reporter": with_reporter})
+        name = "register-rujukan" + ("" if with_reporter else "-tanpa-pelapor") + ".csv"
+        return Response(register.to_csv(cases, reporter=with_reporter, now=now()),
+                        media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
