@@ -985,7 +985,9 @@ class Store:
         return rows[0] if rows else None
 
     def referral_for(self, platform: str, post_id: str) -> dict[str, Any] | None:
-        """The case of an item, or None."""
+        """The case of an item, or None (the item page asks on every view: no scan of posts when there is none)."""
+        if not self.query("SELECT 1 FROM referrals WHERE post_id = ? AND platform = ? LIMIT 1", [post_id, platform]):
+            return None
         rows = self.query(self._REFERRAL_SELECT + " WHERE r.post_id = ? AND r.platform = ?", [post_id, platform])
         return rows[0] if rows else None
 
@@ -1203,8 +1205,8 @@ def _append_audit(con, actor: str, action: str, target: str | None, detail: Any,
         "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [seq, now, actor, action, target, entry["detail"], prev, digest],
     )
-    con.execute("INSERT OR REPLACE INTO schema_info VALUES ('audit_head_seq', ?)", [str(seq)])
-    con.execute("INSERT OR REPLACE INTO schema_info VALUES ('audit_head_sha256', ?)", [digest])
+    con.execute("INSERT OR REPLACE INTO schema_info VALUES ('audit_head_seq', ?), ('audit_head_sha256', ?)",
+                [str(seq), digest])
     return seq
 
 

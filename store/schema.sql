@@ -182,6 +182,8 @@ CREATE TABLE IF NOT EXISTS post_watchlists (
 CREATE INDEX IF NOT EXISTS posts_post_id ON posts (post_id);
 CREATE INDEX IF NOT EXISTS classifications_post_id ON classifications (post_id);
 CREATE INDEX IF NOT EXISTS raw_payloads_post_id ON raw_payloads (post_id);
+CREATE INDEX IF NOT EXISTS queue_items_post_id ON queue_items (post_id);
+CREATE INDEX IF NOT EXISTS queue_items_author_id ON queue_items (author_id);
 
 -- ---- referral register (issue 7): one row per referred case, its status history append-only ----
 -- Status order: draft, sent, registered, forwarded_bkn, decided, sanctioned, closed (closed from any status).

@@ -286,3 +286,28 @@ def test_queue_filters_by_watchlist(tmp_path):
     # ingesting again with the same watchlist adds nothing
     store.ingest(sleman, watchlist="Pilkada Sleman")
     assert store.scalar("SELECT count(*) FROM post_watchlists") == 11
+
+
+def test_item_page_prev_and_next_follow_queue_order_with_ties(tmp_path):
+    import re
+
+    from conftest import NOW
+    from pantau.store.db import Store
+
+    store = Store(tmp_path / "nav.duckdb")
+    # three deadlines, several items on each, equal scores inside a deadline too
+    posts = [make_post(i, captured=NOW - timedelta(hours=(10, 20, 30)[i % 3]), platform="p" + str(i % 2))
+             for i in range(12)]
+    store.ingest(posts)
+    store.save_classifications([result(p, 0.5 + (i % 2) / 10, True, "kampanye_medsos") for i, p in enumerate(posts)])
+    add_users(store, ("sari", "supervisor"))
+    c = TestClient(create_app(store.path, secret=b"s"))
+    login(c, "sari")
+    order = [f"/pos/{r['platform']}/{r['post_id']}" for r in store.query(
+        "SELECT platform, post_id FROM queue_items ORDER BY deadline_at, score DESC, platform, post_id")]
+    for i, href in enumerate(order):
+        html = c.get(href).text
+        nxt = re.search(r'id="next-item" href="([^"]+)"', html)
+        prev = re.search(r'id="prev-item" href="([^"]+)"', html)
+        assert (nxt.group(1) if nxt else None) == (order[i + 1] if i + 1 < len(order) else None), href
+        assert (prev.group(1) if prev else None) == (order[i - 1] if i > 0 else None), href

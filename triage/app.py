@@ -422,14 +422,18 @@ def create_app(
                WHERE d.platform = ? AND d.post_id = ? ORDER BY d.decision_id DESC""",
             [platform, post_id],
         )
-        # This item's queue state and the author's other flagged posts in one scan of queue_items.
+        # This item's queue state and the author's other flagged posts (index scans on post_id and author_id).
+        cols = "platform, post_id, snippet, score, category, status, deadline_at, last_decision_id, captured_at"
         related = store.query(
-            """SELECT platform, post_id, snippet, score, category, status, deadline_at, last_decision_id, captured_at
-               FROM queue_items WHERE platform = $platform
-                 AND (post_id = $post_id OR (author_id = $author_id AND $author_id IS NOT NULL))
-               ORDER BY captured_at DESC""",
-            {"platform": platform, "post_id": post_id, "author_id": post.get("author_id")},
+            f"WITH q AS MATERIALIZED (SELECT * FROM queue_items WHERE post_id = ?) SELECT {cols} FROM q WHERE platform = ?",
+            [post_id, platform],
         )
+        if post.get("author_id"):
+            related += store.query(
+                f"""WITH q AS MATERIALIZED (SELECT * FROM queue_items WHERE author_id = ?)
+                    SELECT {cols} FROM q WHERE platform = ? AND post_id <> ? ORDER BY captured_at DESC""",
+                [post["author_id"], platform, post_id],
+            )
         state = [r for r in related if r["post_id"] == post_id]
         other_posts = [r for r in related if r["post_id"] != post_id][:20]
         author_decisions = []
@@ -699,24 +703,30 @@ def _queue_filters(store: Store, status: str, region: str, platform: str, catego
 
 
 def _neighbours(store: Store, platform: str, post_id: str, deadline: datetime, score: float | None) -> dict:
-    """The open items just before and after this one in queue order (for j/k on the item page)."""
+    """The open items just before and after this one in queue order (for j/k on the item page).
+
+    Queue order is (deadline_at, -score, platform, post_id). The neighbours have this item's deadline (ties) or the
+    nearest earlier/later one, so two cheap scans do instead of two top-N sorts over the queue: one aggregate for
+    those two deadlines, one filter for the few items due exactly then; the order among them is settled here."""
     if score is None:
         return {"next": None, "prev": None}
-    after = store.query(
-        """SELECT platform, post_id FROM queue_items WHERE status IN ('new', 'needs_info')
-           AND (deadline_at > ? OR (deadline_at = ? AND (score < ? OR (score = ? AND
-                (platform > ? OR (platform = ? AND post_id > ?))))))
-           ORDER BY deadline_at, score DESC, platform, post_id LIMIT 1""",
-        [deadline, deadline, score, score, platform, platform, post_id],
+    near = store.query(
+        """SELECT min(deadline_at) FILTER (WHERE deadline_at > $d) AS later,
+                  max(deadline_at) FILTER (WHERE deadline_at < $d) AS earlier
+           FROM queue_items WHERE status IN ('new', 'needs_info')""",
+        {"d": deadline},
+    )[0]
+    deadlines = [d for d in (near["earlier"], deadline, near["later"]) if d is not None]
+    rows = store.query(
+        """SELECT platform, post_id, deadline_at, score FROM queue_items
+           WHERE status IN ('new', 'needs_info') AND list_contains($deadlines, deadline_at)""",
+        {"deadlines": deadlines},
     )
-    before = store.query(
-        """SELECT platform, post_id FROM queue_items WHERE status IN ('new', 'needs_info')
-           AND (deadline_at < ? OR (deadline_at = ? AND (score > ? OR (score = ? AND
-                (platform < ? OR (platform = ? AND post_id < ?))))))
-           ORDER BY deadline_at DESC, score ASC, platform DESC, post_id DESC LIMIT 1""",
-        [deadline, deadline, score, score, platform, platform, post_id],
-    )
-    link = lambda rows: f"/pos/{quote(rows[0]['platform'])}/{quote(rows[0]['post_id'])}" if rows else None  # noqa: E731
+    key = lambda r: (r["deadline_at"], -r["score"], r["platform"], r["post_id"])  # noqa: E731
+    me = (deadline, -score, platform, post_id)
+    after = min((r for r in rows if key(r) > me), key=key, default=None)
+    before = max((r for r in rows if key(r) < me), key=key, default=None)
+    link = lambda r: f"/pos/{quote(r['platform'])}/{quote(r['post_id'])}" if r else None  # noqa: E731
     return {"next": link(after), "prev": link(before)}
 
 

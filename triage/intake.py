@@ -98,7 +98,11 @@ def intake_classification(post: Post, submitted_by: str, model_result: dict[str,
 def intake_details(store, platform: str, post_id: str, role: str) -> list[dict[str, Any]]:
     """The manual submissions recorded for a post (oldest first), for the item page: who, when, URL, tip, whether
     the page was fetched; `reporter_contact` only for CONTACT_ROLES (the key is absent for everyone else)."""
-    rows = store.query("SELECT raw FROM raw_payloads WHERE platform = ? AND post_id = ?", [platform, post_id])
+    # post_id first: an index scan (see docs/store.md, Indexes); the item page calls this on every view
+    rows = store.query(
+        "WITH r AS MATERIALIZED (SELECT * FROM raw_payloads WHERE post_id = ?) SELECT raw FROM r WHERE platform = ?",
+        [post_id, platform],
+    )
     found = []
     for row in rows:
         try:
