@@ -193,15 +193,7 @@ def test_queue_filters_and_keyset_pagination(tmp_path, monkeypatch):
     monkeypatch.setattr(triage_app, "PAGE_SIZE", 10)
     c = TestClient(create_app(store.path, secret=b"s"))
     login(c, "rina")
-    seen: list[str] = []
-    url = "/antrean"
-    import re
-
-    while url:
-        html = c.get(url).text
-        seen += re.findall(r'data-href="(/pos/[^"]+)"', html)
-        m = re.search(r'rel="next" href="([^"]+)"', html)
-        url = m.group(1).replace("&amp;", "&") if m else None
+    seen = _walk_queue(c, "/antrean")
     assert len(seen) == 25 and len(set(seen)) == 25
     expected = store.query("SELECT platform, post_id FROM queue_items ORDER BY deadline_at, score DESC, platform, post_id")
     assert seen == [f"/pos/{r['platform']}/{r['post_id']}" for r in expected]
