@@ -55,6 +55,17 @@ class Classifier:
         self._category = bundle.get("category")
         self._category_boost = float(bundle.get("category_signal_boost", 0.0))
 
+    def clear_caches(self) -> None:
+        """Forget every per-token / per-bio cache (for cold-cache benchmarks; results do not change)."""
+        from pantau.nlp import features, normalise
+
+        for fast in self._features._fast.values():
+            fast._cache.clear()
+        normalise._chunk_pieces.cache_clear()
+        normalise.normalise_token.cache_clear()
+        normalise.lemma.cache_clear()
+        features._analyse_bio.cache_clear()
+
     def score_texts(self, texts: Sequence[str], bios: Sequence[str | None]) -> np.ndarray:
         """Calibrated probabilities for parallel lists of post texts and author bios."""
         return self._run(texts, bios)[0]

@@ -28,7 +28,7 @@ from pantau.nlp.signals import (
     get_extractor,
 )
 
-FEATURE_VERSION = "1"
+FEATURE_VERSION = "2"
 
 BIO_SIGNALS = ("asn_role", "asn_agency", "asn_nip", "non_asn_role", "campaign_team", "party", "candidate_ref", "news_report")
 _POLITICAL_BIO = ("campaign_team", "party", "candidate_ref")
@@ -39,7 +39,11 @@ DERIVED = (
     "asn_text", "asn_bio", "asn_any", "non_asn_text", "non_asn_bio", "political_bio", "campaign_any",
     "campaign_strength", "hard_negative_any", "x_asn_campaign", "x_asn_campaign_clean", "x_asnbio_campaign",
     "x_nonasn_campaign", "x_asn_news", "x_asn_tip", "x_asn_pledge", "x_asn_civic", "x_asn_lookalike",
+    "target_any", "x_asn_campaign_target", "x_campaign_no_target",
 )
+# A campaign cue only takes sides when it points at a candidate, number, party or team: "foto bareng pasien
+# pose dua jari" or "pasang stiker dilarang merokok" have campaign-like words and no target.
+_TARGET = ("candidate_ref", "paslon_number", "number_emoji", "party", "campaign_team", "slogan", "attack_rival", "all_in")
 DENSE_NAMES: tuple[str, ...] = (
     tuple(f"text:{n}" for n in SIGNAL_NAMES) + tuple(f"bio:{n}" for n in BIO_SIGNALS) + DERIVED
 )
@@ -87,32 +91,43 @@ def analyse_many(texts: Sequence[str], bios: Sequence[str | None]) -> list[Analy
     return out
 
 
+_ASN_SET = frozenset(ASN_SIGNALS)
+_POLITICAL_BIO_SET = frozenset(_POLITICAL_BIO)
+_HARD_SET = frozenset(_HARD_NEGATIVE)
+_TARGET_SET = frozenset(_TARGET)
+_ZERO_TEXT = [0.0] * len(SIGNAL_NAMES)
+_ZERO_BIO = [0.0] * len(BIO_SIGNALS)
+
+
 def dense_features(signals: Sequence[dict]) -> list[float]:
     """Dense feature vector (order = DENSE_NAMES) from a post's text and bio signals."""
     text_c: dict[str, int] = {}
     bio_c: dict[str, int] = {}
     for s in signals:
         target = text_c if s["source"] == "text" else bio_c
-        target[s["name"]] = target.get(s["name"], 0) + 1
-    vec = [min(text_c.get(n, 0), 3) / 3 for n in SIGNAL_NAMES]
-    vec += [min(bio_c.get(n, 0), 2) / 2 for n in BIO_SIGNALS]
+        name = s["name"]
+        target[name] = target.get(name, 0) + 1
+    vec = [min(text_c.get(n, 0), 3) / 3 for n in SIGNAL_NAMES] if text_c else list(_ZERO_TEXT)
+    vec += [min(bio_c.get(n, 0), 2) / 2 for n in BIO_SIGNALS] if bio_c else _ZERO_BIO
 
-    asn_text = float(any(text_c.get(n) for n in ASN_SIGNALS))
-    asn_bio = float(any(bio_c.get(n) for n in ASN_SIGNALS))
+    text_names, bio_names = text_c.keys(), bio_c.keys()
+    asn_text = float(not _ASN_SET.isdisjoint(text_names))
+    asn_bio = float(not _ASN_SET.isdisjoint(bio_names))
     asn_any = max(asn_text, asn_bio)
-    non_asn_text = float(bool(text_c.get("non_asn_role")))
-    non_asn_bio = float(bool(bio_c.get("non_asn_role")))
-    political_bio = float(any(bio_c.get(n) for n in _POLITICAL_BIO))
-    n_campaign = sum(text_c.get(n, 0) for n in _STRONG_CAMPAIGN)
-    campaign_any = float(n_campaign > 0 or bool(text_c.get("candidate_ref") and text_c.get("number_emoji")))
-    campaign_strength = min(sum(text_c.get(n, 0) for n in CAMPAIGN_SIGNALS), 6) / 6
-    hard = float(any(text_c.get(n) for n in _HARD_NEGATIVE))
-    news = float(bool(text_c.get("news_report")))
-    tip = float(bool(text_c.get("report_tip")))
-    pledge = float(bool(text_c.get("neutrality_pledge")))
-    civic = float(bool(text_c.get("civic_neutral")))
-    look = float(bool(text_c.get("lookalike")))
+    non_asn_text = float("non_asn_role" in text_c)
+    non_asn_bio = float("non_asn_role" in bio_c)
+    political_bio = float(not _POLITICAL_BIO_SET.isdisjoint(bio_names))
+    n_campaign = sum(text_c.get(n, 0) for n in _STRONG_CAMPAIGN) if text_c else 0
+    campaign_any = float(n_campaign > 0 or ("candidate_ref" in text_c and "number_emoji" in text_c))
+    campaign_strength = min(sum(text_c.get(n, 0) for n in CAMPAIGN_SIGNALS), 6) / 6 if text_c else 0.0
+    hard = float(not _HARD_SET.isdisjoint(text_names))
+    news = float("news_report" in text_c)
+    tip = float("report_tip" in text_c)
+    pledge = float("neutrality_pledge" in text_c)
+    civic = float("civic_neutral" in text_c)
+    look = float("lookalike" in text_c)
     non_asn_any = max(non_asn_text, non_asn_bio, political_bio)
+    target = float(not _TARGET_SET.isdisjoint(text_names))
     vec += [
         asn_text, asn_bio, asn_any, non_asn_text, non_asn_bio, political_bio, campaign_any, campaign_strength, hard,
         asn_any * campaign_any,
@@ -120,6 +135,7 @@ def dense_features(signals: Sequence[dict]) -> list[float]:
         asn_bio * (1 - non_asn_any) * campaign_any,
         non_asn_any * (1 - asn_bio) * campaign_any,
         asn_any * news, asn_any * tip, asn_any * pledge, asn_any * civic, asn_any * look,
+        target, asn_any * campaign_any * target, campaign_any * (1 - target),
     ]
     return vec
 
@@ -167,6 +183,7 @@ class Vectoriser:
     def __init__(self, blocks: dict[str, Any], weights: dict[str, float]):
         self.blocks = blocks
         self.weights = {k: float(v) for k, v in weights.items()}
+        self._fast: dict[str, FastTfidf] = {}
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> "Vectoriser":
@@ -185,6 +202,7 @@ class Vectoriser:
         return cls(blocks, config["weights"])
 
     def fit(self, rows: np.ndarray) -> "Vectoriser":
+        self._fast = {}
         for name, col, _ in BLOCKS:
             self.blocks[name].fit(rows[:, col].tolist())
             vocab = self.blocks[name].vocabulary_
@@ -201,7 +219,10 @@ class Vectoriser:
             column = rows[:, col].tolist()
             index: dict[str, int] = {}
             inverse = [index.setdefault(value, len(index)) for value in column]
-            block = self.blocks[name].transform(list(index))
+            fast = self._fast.get(name)
+            if fast is None:
+                fast = self._fast[name] = FastTfidf(self.blocks[name])
+            block = fast.transform(list(index))
             if len(index) != len(column):
                 block = block[inverse]
             parts.append(block * self.weights[name])
@@ -216,6 +237,72 @@ class Vectoriser:
         for name, _, _ in BLOCKS:
             names += [f"{name}:{f}" for f in self.blocks[name].get_feature_names_out()]
         return names + [f"signals:{d}" for d in DENSE_NAMES]
+
+
+class FastTfidf:
+    """Transform-only twin of a fitted TfidfVectorizer over space-joined normalised tokens.
+
+    Same numbers as `vectorizer.transform` (a test checks it), faster: the vocabulary ids of every
+    distinct token (its char_wb n-grams, or the word itself) are computed once and cached, because
+    char_wb n-grams never cross a space and words repeat across posts. Word blocks add bigrams by
+    dictionary lookup. Anything else (other analyzers, n > 2 word n-grams) falls back to sklearn.
+    """
+
+    MAX_CACHE = 200_000
+
+    def __init__(self, vectorizer: Any):
+        self.vectorizer = vectorizer
+        self.vocab: dict[str, int] = vectorizer.vocabulary_
+        self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        lo, hi = vectorizer.ngram_range
+        self.kind = vectorizer.analyzer
+        self.bigrams = self.kind == "word" and hi >= 2
+        self.supported = (
+            (self.kind == "char_wb" or (self.kind == "word" and lo == 1 and hi <= 2 and vectorizer.token_pattern == r"\S+"))
+            and not vectorizer.lowercase and vectorizer.sublinear_tf and vectorizer.use_idf and vectorizer.norm == "l2"
+            and vectorizer.preprocessor is None and vectorizer.strip_accents is None
+        )
+        self._analyse = vectorizer.build_analyzer() if self.kind == "char_wb" else None
+        self._cache: dict[str, list[int]] = {}
+
+    def _ids(self, token: str) -> list[int]:
+        ids = self._cache.get(token)
+        if ids is None:
+            if len(self._cache) >= self.MAX_CACHE:
+                self._cache.clear()
+            vocab = self.vocab
+            if self._analyse is not None:
+                ids = [vocab[g] for g in self._analyse(token) if g in vocab]
+            else:
+                j = vocab.get(token)
+                ids = [] if j is None else [j]
+            self._cache[token] = ids
+        return ids
+
+    def transform(self, docs: Sequence[str]):
+        import scipy.sparse as sp
+        from sklearn.preprocessing import normalize
+
+        if not self.supported:
+            return self.vectorizer.transform(docs)
+        indices: list[int] = []
+        indptr = [0]
+        ids, vocab, extend = self._ids, self.vocab, indices.extend
+        for doc in docs:
+            toks = doc.split()
+            for t in toks:
+                extend(ids(t))
+            if self.bigrams and len(toks) > 1:
+                get = vocab.get
+                extend(j for j in (get(a + " " + b) for a, b in zip(toks, toks[1:])) if j is not None)
+            indptr.append(len(indices))
+        X = sp.csr_matrix((np.ones(len(indices)), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
+                          shape=(len(docs), len(vocab)), dtype=np.float64)
+        X.sum_duplicates()
+        np.log(X.data, X.data)
+        X.data += 1.0
+        X.data *= self.idf[X.indices]
+        return normalize(X, norm="l2", copy=False)
 
 
 def _dense(rows: np.ndarray) -> np.ndarray:

@@ -344,12 +344,63 @@ def _context_pass(words: list[str]) -> list[str]:
 
 def normalise_tokens(text: str) -> list[NormToken]:
     """Normalised tokens of `text`, each with the character span of its original token."""
-    return _normalise_doc(blank_nlp().tokenizer(text or ""))
+    return _normalise_text(text or "")
 
 
 def normalise_tokens_many(texts: Iterable[str], batch_size: int = 256) -> list[list[NormToken]]:
-    """`normalise_tokens` over many texts using the tokenizer's batch `pipe`."""
-    return [_normalise_doc(doc) for doc in blank_nlp().tokenizer.pipe((t or "" for t in texts), batch_size=batch_size)]
+    """`normalise_tokens` over many texts (`batch_size` is kept for API compatibility)."""
+    return [_normalise_text(t or "") for t in texts]
+
+
+def normalise_tokens_spacy(text: str) -> list[NormToken]:
+    """Reference path: the whole text through spaCy's tokenizer in one call. `normalise_tokens` must give
+    the same tokens (a test checks it on the training data)."""
+    return _normalise_doc(blank_nlp().tokenizer(text or ""))
+
+
+# spaCy's tokenizer first splits on single spaces and then treats every space-free chunk on its own
+# (prefixes, suffixes, infixes, special cases, URLs). So the normalised pieces of a chunk can be cached
+# per chunk: a word such as "coblos" or "#PilihNomor2" is tokenised and normalised once per process,
+# not once per post, and no spaCy Doc is built per post. (spaCy caches chunks the same way internally,
+# but still builds a Doc per text, which costs more than the tokenising itself on short posts.)
+_CHUNK_RE = re.compile(r"[^ ]+")
+
+
+@lru_cache(maxsize=1)
+def _special_cases() -> frozenset[str]:
+    return frozenset(blank_nlp().tokenizer.rules)
+
+
+@lru_cache(maxsize=262144)
+def _chunk_pieces(chunk: str) -> tuple[tuple[str, str, int, int], ...]:
+    """(piece, lemma, start, end) for the normalised pieces of one space-free chunk (offsets in the chunk)."""
+    if chunk.isalpha() and chunk not in _special_cases():
+        # Letters only and no tokenizer exception: spaCy returns the chunk as one token.
+        return tuple((p, lemma(p), 0, len(chunk)) for p in normalise_token(chunk))
+    out: list[tuple[str, str, int, int]] = []
+    for tok in blank_nlp().tokenizer(chunk):
+        text = tok.text
+        pieces = normalise_token(text)
+        if pieces:
+            start = tok.idx
+            out.extend((p, lemma(p), start, start + len(text)) for p in pieces)
+    return tuple(out)
+
+
+def _normalise_text(text: str) -> list[NormToken]:
+    words: list[str] = []
+    lemmas: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for m in _CHUNK_RE.finditer(text):
+        off = m.start()
+        for p, lm, s, e in _chunk_pieces(m.group()):
+            words.append(p)
+            lemmas.append(lm)
+            spans.append((s + off, e + off))
+    fixed = _context_pass(words)
+    if fixed is not words:  # "no 2" -> "nomor 2", "urut dua" -> "urut 2": lemmas of changed words again
+        lemmas = [lm if a == b else lemma(b) for a, b, lm in zip(words, fixed, lemmas)]
+    return [NormToken(w, lm, s, e) for w, lm, (s, e) in zip(fixed, lemmas, spans)]
 
 
 def _normalise_doc(doc) -> list[NormToken]:

@@ -27,7 +27,7 @@ from typing import Iterable, Sequence
 
 from pantau.nlp.normalise import EMOJI_NUMBERS, NormToken, blank_nlp, join_tokens, normalise_tokens, normalise_tokens_many
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 
 ASN_SIGNALS = ("asn_role", "asn_agency", "asn_nip")
 CAMPAIGN_SIGNALS = (
@@ -68,7 +68,8 @@ TERMS: dict[str, list[str]] = {
         kantor kecamatan | kantor kelurahan | kantor camat | uptd | sdn | smpn | sman | smkn | sd negeri |
         smp negeri | sma negeri | smk negeri | mtsn | mts negeri | madrasah negeri | universitas negeri | uin | iain |
         politeknik negeri | pengadilan negeri | kejaksaan negeri | kejari | lapas | rutan | kantor imigrasi |
-        kpp pratama | kantor pajak | balai penyuluhan | bpp"""
+        kpp pratama | kantor pajak | balai penyuluhan | bpp | kantor dinas | kantor bupati | kantor walikota |
+        kantor wali kota | kantor gubernur | balai kota | kantor pemkab | kantor pemkot | kantor pemda | kantor kua"""
     ),
     "non_asn_role": _terms(
         """kepala desa | kades | kepdes | perangkat desa | sekdes | sekretaris desa | kaur | kadus | kepala dusun |

@@ -264,7 +264,8 @@ def classify(
 @app.command()
 def evaluate(
     model: Annotated[Optional[Path], typer.Option(help="Model file (.skops); default: the shipped model.")] = None,
-    sets: Annotated[str, typer.Option(help="Comma-separated sets: heldout, realistic, demo.")] = "heldout,realistic,demo",
+    sets: Annotated[str, typer.Option(help="Comma-separated sets: heldout, realistic, demo, independent "
+                                           "(nlp/data/eval_independent.jsonl).")] = "heldout,realistic,demo,independent",
     as_json: Annotated[bool, typer.Option("--json", help="Print the full evaluation as JSON.")] = False,
 ) -> None:
     """Evaluate the model and a keyword baseline: P/R/F1, per category, confusion matrix, threshold curve."""
@@ -640,6 +641,46 @@ def evidence_purge(
         typer.echo(f"{verb} {platform}/{post_id}: {reason}")
     typer.echo(f"{verb} {len(result.items)} post(s)" + ("" if dry_run else f", {len(result.files_removed)} file(s) "
                                                           "deleted, one evidence_purge audit entry per post"))
+
+
+@app.command("sql")
+def sql_command(
+    query: Annotated[str, typer.Argument(help="SQL to run, e.g. \"SELECT * FROM v_flags_weekly\" (docs/sql.md).")],
+    db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Query the database read-only (statements that write are refused); views and examples in docs/sql.md."""
+    from pantau.store.analyst import AnalystError, format_result, run_sql
+
+    if fmt not in ("table", "csv", "json"):
+        raise fail(f"unknown format {fmt!r}; expected table, csv or json")
+    try:
+        typer.echo(format_result(run_sql(db, query), fmt))
+    except AnalystError as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command("export")
+def export_command(
+    out_dir: Annotated[Path, typer.Option("-o", "--out-dir", help="Folder for <table>.parquet|csv and export.json.")],
+    db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+    pseudonymise: Annotated[bool, typer.Option("--pseudonymise", help="Replace author ids, handles, names and "
+                                               "reviewers by HMAC-SHA256 with the secret PANTAU_PSEUDONYM_SALT; "
+                                               "leave out bios, URLs and reasons.")] = False,
+    actor: Annotated[str, typer.Option(help="Who exports (audit log).")] = "cli",
+) -> None:
+    """Export posts, classifications, decisions and the analyst views (never raw payloads); audit-logged."""
+    from pantau.store.analyst import SALT_ENV, AnalystError, export
+
+    try:
+        result = export(db, out_dir, fmt, pseudonymise=pseudonymise, salt=os.environ.get(SALT_ENV), actor=actor)
+    except AnalystError as exc:
+        raise fail(str(exc)) from None
+    for f in result.files:
+        typer.echo(f"{f['rows']:>9} rows  {out_dir / f['file']}")
+    typer.echo(f"{len(result.files)} files{' (pseudonymised)' if pseudonymise else ''}, listed in "
+               f"{out_dir / 'export.json'}; audit entry {result.audit_seq}")
 
 
 def _serve(db: Path, host: str, port: int) -> None:

@@ -118,3 +118,30 @@ def test_a_model_file_with_untrusted_types_is_refused(tmp_path):
     sio.dump({"format": 1, "x": FunctionTransformer(func=operator.attrgetter)}, path)
     with pytest.raises(ModelError, match="types pantau does not trust: operator.attrgetter"):
         load(path)
+
+
+def test_fast_tfidf_gives_the_numbers_of_sklearn_transform(clf):
+    """The cached per-token TF-IDF path reproduces each fitted vectorizer's own transform."""
+    import numpy as np
+
+    from pantau.nlp.features import FastTfidf
+    from pantau.nlp.normalise import normalise
+
+    docs = [normalise(t) for t in ("Ayo coblos nomor 2 ya bapak ibu ✌️", "Guru SDN 3 Sleman | PNS", "", "RT @x: #PilihNomor2 mantap",
+                                   "juara 2 lomba mewarnai", "kami ASN siap netral #ASNNetral")]
+    for name, vec in clf._features.blocks.items():
+        if name == "signals":
+            continue
+        fast = FastTfidf(vec)
+        assert fast.supported
+        a, b = fast.transform(docs), vec.transform(docs)
+        assert a.shape == b.shape and np.abs((a - b).toarray()).max() < 1e-12
+        assert np.abs((fast.transform(docs) - b).toarray()).max() < 1e-12  # second call: from the cache
+
+
+def test_results_do_not_depend_on_caches(clf):
+    posts = [Post(platform="t", post_id=str(i), text=t, author=Author(bio=b)) for i, (b, t) in enumerate([
+        ("Guru SDN 5 Kudus", "Ayo coblos nomor 2 tanggal 27!"), ("", "Hujan deras di Kudus"), ("Camat Jati", "Kami ASN netral")])]
+    warm = clf.classify(posts)
+    clf.clear_caches()
+    assert clf.classify(posts) == warm

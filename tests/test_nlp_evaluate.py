@@ -96,3 +96,45 @@ def test_classify_cli_reports_a_broken_model_clearly(tmp_path):
     assert proc.returncode != 0
     assert "cannot read model file" in proc.stderr and "Traceback" not in proc.stderr
     assert posts.read_text(encoding="utf-8")  # input untouched
+
+
+def test_independent_set_reports_rates_per_kind_and_never_copies_texts(tmp_path, monkeypatch):
+    """The independent set is read by field names only; results hold counts and rates, never the posts."""
+    import pantau.nlp.evaluate as ev
+
+    rows = [
+        {"id": "i1", "family": "x.1", "kind": "everyday", "text": "Macet parah di Jalan Kaliurang pagi ini", "bio": "", "label": 0, "category": None},
+        {"id": "i2", "family": "x.2", "kind": "everyday", "text": "Nasi goreng depan kampus enak banget", "bio": "Mahasiswa", "label": 0, "category": None},
+        {"id": "i3", "family": "x.3", "kind": "violation", "text": "Sebagai guru PNS saya ajak wali murid coblos nomor 2!",
+         "bio": "Guru SDN 4 Klaten", "label": 1, "category": "kampanye_medsos"},
+        {"id": "i4", "family": "x.4", "kind": "news", "text": "Bawaslu memeriksa camat yang diduga ikut kampanye", "bio": "Portal berita", "label": 0, "category": None},
+    ]
+    path = tmp_path / "eval_independent.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    monkeypatch.setattr(ev, "default_independent_path", lambda: path)
+    assert "independent" in ev.external_sets()
+    res = ev.evaluate_all(load(), {}, sets=("independent",))["independent"]
+    m = res["model"]
+    assert m["n"] == 4 and m["positives"] == 1 and m["tp"] + m["fn"] == 1
+    kinds = res["flag_rate_by_kind"]
+    assert set(kinds) == {"everyday", "violation", "news"} and kinds["everyday"]["n"] == 2
+    assert 0.0 <= kinds["everyday"]["model_flag_rate"] <= 1.0
+    e = res["everyday_false_flag"]
+    assert e["negatives"] == 2 and e["goal"] == 0.002 and e["model_rate"] == e["model_flagged"] / 2
+    assert res["misses"] == [] and res["false_flags"] == []
+    dumped = json.dumps(res, ensure_ascii=False)
+    assert not any(r["text"] in dumped for r in rows)
+    # missing file: the set is skipped, not an error
+    monkeypatch.setattr(ev, "default_independent_path", lambda: tmp_path / "missing.jsonl")
+    assert "independent" not in ev.external_sets()
+    assert ev.evaluate_all(load(), {}, sets=("independent",)) == {}
+
+
+def test_model_card_shows_internal_and_outside_sets_side_by_side():
+    metrics = json.loads((MODELS / METRICS_FILE).read_text(encoding="utf-8"))
+    card = render_model_card(metrics)
+    assert "| validation (out-of-fold) |" in card and "| heldout |" in card and "| realistic |" in card
+    assert metrics["split"]["held_out_registers"] and ", ".join(metrics["split"]["held_out_registers"]) in card
+    if "independent" in metrics.get("evaluation", {}):
+        assert "| independent (never used for training or tuning) |" in card
+        assert "False-flag rate on everyday posts" in card or metrics["evaluation"]["independent"]["everyday_false_flag"] is None

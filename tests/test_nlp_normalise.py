@@ -84,3 +84,19 @@ def test_import_does_no_work():
         "assert n.blank_nlp.cache_info().currsize == 0 and s.get_extractor.cache_info().currsize == 0"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_cached_chunk_path_equals_one_spacy_pass_over_the_whole_text():
+    """normalise_tokens caches tokenisation per space-free chunk; it must give exactly the tokens (and spans)
+    of running spaCy's tokenizer over the whole text, on the training data and on awkward strings."""
+    import json
+
+    from pantau.nlp.normalise import normalise_tokens_spacy
+    from pantau.nlp.train import default_data_path
+
+    rows = [json.loads(line) for line in default_data_path().read_text(encoding="utf-8").splitlines()]
+    texts = [r["text"] for r in rows[::7]] + [r["bio"] for r in rows[::11]]
+    texts += ["a\nb  c\t#Tag2!! (coblos02) https://x.co/a?b=1 ✌️✌️ 'no.2' \"ayo\" ...", "  lead", "trail  ", "\n\n",
+              "3M 2rb (PNS) :) dll. e.g. ASN-nya", "Rp50.000,- 27/11 07.00 WIB"]
+    for t in texts:
+        assert normalise_tokens(t) == normalise_tokens_spacy(t), t

@@ -1,4 +1,4 @@
-"""Labelled data generator and training: determinism, honest family split, skops round trip."""
+"""Labelled data generator and training: determinism, honest group split, skops round trip."""
 
 import json
 from collections import Counter
@@ -9,7 +9,9 @@ import pytest
 
 from pantau.nlp.classifier import TRUSTED_TYPES, load
 from pantau.nlp.data import generate
-from pantau.nlp.train import CATEGORY_CODES, DataError, default_data_path, family_folds, model_version, train
+from pantau.nlp.train import (
+    CATEGORY_CODES, DataError, default_data_path, family_folds, group_split, held_out_groups, model_version, train,
+)
 from pantau.post import Author, Post
 
 
@@ -26,13 +28,13 @@ def test_generator_reproduces_the_committed_file_byte_for_byte(tmp_path):
 
 def test_labelled_data_shape(rows):
     assert len(rows) >= 2000
-    assert all(set(r) == {"id", "family", "platform", "text", "bio", "label", "category"} for r in rows)
+    assert all(set(r) == {"id", "family", "register", "cue", "platform", "text", "bio", "label", "category"} for r in rows)
     assert len({r["id"] for r in rows}) == len(rows)
     negatives = [r for r in rows if r["label"] == 0]
     assert len(negatives) >= len(rows) / 2
     assert all(r["category"] is None for r in negatives)
     assert {r["category"] for r in rows if r["label"] == 1} == set(CATEGORY_CODES)
-    # Campaign families hold both labels: the same kind of text from ASN and from non-ASN authors.
+    # Campaign families hold both labels: the same stance from ASN and from non-ASN authors.
     by_family = Counter((r["family"], r["label"]) for r in rows)
     mixed = {f for f, _ in by_family if (f, 0) in by_family and (f, 1) in by_family}
     assert len(mixed) >= 40
@@ -40,7 +42,41 @@ def test_labelled_data_shape(rows):
     assert len(families) >= 100
     # Hard negatives of every kind are present.
     kinds = {f.split(".")[0] for f in families}
-    assert {"neg_berita", "neg_laporan_warga", "neg_ikrar", "neg_civic", "neg_mirip", "neg_asn_kerja", "neg_kandidat"} <= kinds
+    assert {"neg_berita", "neg_laporan_warga", "neg_asn_netral", "neg_asn_kerja", "neg_asn_pribadi", "neg_asn_mirip",
+            "neg_asn_politik", "neg_kandidat", "neg_partai", "neg_mirip", "neg_politik_warga", "neg_umum"} <= kinds
+    # Registers and identity cues vary, so that whole groups can be held out.
+    assert len({r["register"] for r in rows}) >= 6
+    assert len({r["cue"] for r in rows if r["label"] == 1}) >= 6
+    # Identity in the text itself, with a bio that says nothing about the job ("sbg guru", "kami ASN", "beta PNS").
+    in_text = [r for r in rows if r["label"] == 1 and not any(w in r["bio"].lower() for w in ("guru", "asn", "pns", "bidan", "camat"))]
+    assert len(in_text) >= 100
+    assert sum(r["text"].startswith("RT @") for r in rows) >= 50
+
+
+def test_group_split_holds_out_families_registers_and_cues(rows):
+    fams = [r["family"] for r in rows]
+    regs = [r["register"] for r in rows]
+    cues = [r["cue"] for r in rows]
+    split = group_split(fams, regs, cues, seed=0, family_folds_k=5, share=0.15)
+    dev, test = set(split["dev"].tolist()), set(split["test"].tolist())
+    assert dev and test and not dev & test
+    test_fams = {fams[i] for i in test}
+    assert not {fams[i] for i in dev} & test_fams
+    assert {i for i, f in enumerate(fams) if f in test_fams} == test  # whole families
+    assert split["registers"] and split["cues"]
+    assert not {regs[i] for i in dev} & set(split["registers"])
+    assert not {cues[i] for i in dev} & set(split["cues"])
+    assert sum(r in split["registers"] for r in regs) >= 0.15 * len(rows)
+    again = group_split(fams, regs, cues, seed=0, family_folds_k=5, share=0.15)
+    assert again["test"].tolist() == split["test"].tolist() and again["dev"].tolist() == split["dev"].tolist()
+    assert (again["registers"], again["cues"]) == (split["registers"], split["cues"])
+
+
+def test_held_out_groups_are_whole_and_seeded():
+    values = ["a"] * 50 + ["b"] * 30 + ["c"] * 15 + ["none"] * 5
+    chosen = held_out_groups(values, 0.2, seed=1, exclude=("none",))
+    assert "none" not in chosen and sum(v in chosen for v in values) >= 20
+    assert chosen == held_out_groups(list(reversed(values)), 0.2, seed=1, exclude=("none",))
 
 
 def test_family_folds_keep_families_whole_and_spread_kinds():
@@ -98,20 +134,22 @@ def test_training_is_deterministic_and_round_trips(subset, tmp_path):
     assert m1["model_version"] == model_version(subset.read_bytes(), m1["config"])
     assert 0.0 < m1["threshold"] < 1.0
 
-    # skops round trip: the loaded model reproduces the held-out confusion counts computed before saving.
+    assert m1["split"]["dev_examples"] + m1["split"]["test_examples"] + m1["split"]["dropped_examples"] == len(data)
+
+    # skops round trip: the loaded model reproduces the realistic-set confusion counts computed before saving.
     import skops.io as sio
+
+    from pantau.nlp.evaluate import default_realistic_path, score_set
+    from pantau.nlp.train import load_examples
 
     model = tmp_path / "a" / "asn_campaign.skops"
     assert set(sio.get_untrusted_types(file=model)) <= set(TRUSTED_TYPES)
     clf = load(model)
     assert clf.version == m1["model_version"] and clf.threshold == m1["threshold"]
-    test_rows = [r for r in data if r["family"] in test_fams]
-    res = clf.classify([Post(platform=r["platform"], post_id=r["id"], text=r["text"], author=Author(bio=r["bio"]))
-                        for r in test_rows])
-    y = np.array([r["label"] for r in test_rows])
-    flagged = np.array([r["flagged"] for r in res])
-    assert int((flagged & (y == 1)).sum()) == m1["test"]["tp"]
-    assert int((flagged & (y == 0)).sum()) == m1["test"]["fp"]
+    again = score_set(clf, load_examples(default_realistic_path()))["model"]
+    stored = m1["evaluation"]["realistic"]["model"]
+    assert (again["tp"], again["fp"], again["fn"], again["tn"]) == (stored["tp"], stored["fp"], stored["fn"], stored["tn"])
+    assert "heldout" in m1["evaluation"] and m1["evaluation"]["heldout"]["model"]["n"] == m1["split"]["test_examples"]
 
 
 def test_bad_training_data_is_named(tmp_path):

@@ -2,25 +2,32 @@
 
 Run `python -m pantau.nlp.data.generate` to rewrite the file byte-identically.
 
-Every example is {"id", "family", "platform", "text", "bio", "label", "category"}:
+Every example is {"id", "family", "register", "cue", "platform", "text", "bio", "label", "category"}:
 label 1 = an ASN (civil servant) campaigning / taking sides, with a category code;
 label 0 = anything else (category null).
 
-Design:
-- A *family* is one text template. Evaluation holds out whole families, so a model is
-  always scored on sentence structures it never saw.
-- Campaign families (one per template, per violation category) mix both labels: the same
-  campaign text is written by an ASN (label 1: identity in the bio, or in the text itself,
-  "sebagai guru ...") or by someone who is not ASN (label 0: candidate, party cadre, relawan,
-  citizen, influencer, kepala desa, honorer, pensioner).
-- Negative families (label 0 only): ASN posting about their work, neutral civic messages,
-  neutrality pledges, news and Bawaslu/BKN posts *about* violations (quoting campaign words),
-  citizen tips to Bawaslu, KPU announcements, candidates' and parties' own posts, and
-  look-alikes (juara 2, menu nomor 2, dukung timnas, dua jari challenge, lomba coblos balon).
-- Registers: formal, slang/abbreviations, elongation, Javanese/Sundanese/Balinese phrases,
-  emoji numbers, hashtags; short and long posts.
+Composition, not whole templates. A post is built from independent fragment pools:
+  identity cue (who: an ASN profile or a non-ASN one, in the bio, in the text - "sbg guru", "kami ASN",
+      "awak/inyong/beta PNS", "rekan2 kantor dinas" - or both)
+  x stance fragment (what: one per *family*; campaign stances per SKB category, or a negative kind)
+  x target (a paslon / candidate / number / emoji / hashtag / party expression)
+  x register (formal, gaul, Javanese, Sundanese, Balinese, Minang/Malay, eastern Malay, Medan):
+      function words such as {ayo} {aku} {kita} {dulur} {jgnlupa} {pilih} come from the register
+  x platform form (plain, reply to a candidate account, RT, quote, forwarded message, TikTok caption)
+  x length (short, plain, long with unrelated padding) and style (slang, elongation, case, hashtags).
+Fields `family` (stance fragment), `register` and `cue` (identity profile group) let training hold
+out whole fragment groups along three axes (see pantau.nlp.train), so the held-out score measures
+generalisation to unseen sentence structures, unseen registers and unseen kinds of civil servant.
 
-All people, candidate pairs, parties and accounts are fictional. Regions are real place names.
+Campaign families mix both labels: the same stance written by an ASN (label 1) or by a candidate,
+cadre, relawan, kepala desa, honorer, pensioner, citizen or influencer (label 0). Negative families
+(label 0 only): ASN work posts and private life, ASN neutral civic posts and pledges, ASN talking about
+politics without taking sides, news / Bawaslu / BKN posts about violations, citizen tips, KPU
+information, candidates' and parties' own posts, look-alikes (juara 2, menu nomor 2, dukung timnas,
+dua jari challenge, OSIS elections), non-ASN political chatter taking sides, and everyday chatter.
+
+All people, candidate pairs, parties and accounts are fictional; regions are real place names.
+Everything here is written for this project (licence-clean). Same seed -> same file.
 """
 
 from __future__ import annotations
@@ -29,11 +36,11 @@ import json
 import random
 import re
 from pathlib import Path
-from typing import Callable
+
 
 DEFAULT_SEED = 20241127
 OUT_PATH = Path(__file__).with_name("labelled.jsonl")
-POSITIVE_SHARE = 0.62  # share of label-1 examples inside a campaign family
+POSITIVE_SHARE = 0.55  # share of ASN (label-1) authors inside a campaign family
 
 # --- slot pools (fictional people and parties; real region names) ------------------------------
 
@@ -113,6 +120,10 @@ ASN_PROFILES: list[dict] = [
     dict(kind="dosen", bios=["Dosen PNS {univ}", "Lektor Kepala {univ} | ASN", "Dosen ASN di {univ}"],
          self=["sebagai dosen PNS", "saya dosen ASN", "kami dosen {univ}"],
          office="kampus", group="grup WA mahasiswa bimbingan", audience="mahasiswa", third="dosen PNS {univ}"),
+    dict(kind="akun_resmi", bios=["Info Kelurahan {desa} (resmi)", "Admin IG Dinas Kominfo {kab}", "Official account SDN {sn} {kab}",
+                                 "Humas Pemkab {kab}", "Akun resmi Puskesmas {kec}", "Akun resmi Kecamatan {kec}"],
+         self=["kami admin akun resmi kelurahan", "dari akun resmi dinas"],
+         office="kantor kelurahan", group="grup WA dinas", audience="warga yang kami layani", third="admin akun resmi Kecamatan {kec}"),
     dict(kind="satpol", bios=["Satpol PP Kota {kota}", "Anggota Satpol PP {kab} | ASN", "Staf Setda {kab}", "Sekda Kab. {kab}"],
          self=["sebagai anggota satpol PP", "saya staf setda", "kami pegawai Pemkab {kab}"],
          office="kantor", group="grup WA kantor", audience="teman-teman pegawai", third="pegawai Setda {kab}"),
@@ -299,208 +310,6 @@ class Ctx:
         return re.sub(r"\{(\w+)\}", lambda m: self.slot(m.group(1)), pattern)
 
 
-# --- templates ---------------------------------------------------------------------------------
-# Campaign templates per category. "{self}" in a template puts the author's identity in the text.
-
-CAMPAIGN: dict[str, list[str]] = {
-    "kampanye_medsos": [
-        "{open}Ayo warga {region}, {date} coblos {num}! {paslon} pasti membawa perubahan{emj} {tag}",
-        "Jangan lupa ya, pilih {paslon} {num} untuk {jab} {wil}. Sudah terbukti kerjanya{emj}",
-        "{self}, saya mengajak keluarga dan tetangga untuk mendukung {cjab} {paslon}. {tag}{close}",
-        "Lanjutkan! {cand} dua periode. {wil} butuh pemimpin yang sudah terbukti {emo}{emj}",
-        "{tag} {tag} pokoknya {num} menang satu putaran{emj}",
-        "Yang lain cuma janji, {paslon} sudah bukti. Jangan pilih calon boneka, pilih {num}!{emj}",
-        "{self} cuma mau bilang: {paslon} adalah pilihan terbaik buat {region}. Semua keluarga kami all in {num}{emj}",
-        "Ojo lali nyoblos nomer {jnum} tanggal 27, dulur! {paslon} kanggo {region} luwih apik{emj}",
-        "Hayu urang milih nomer {snum}, tong hilap tanggal 27. {paslon} pikeun {region} nu leuwih maju{emj}",
-        "Rahajeng semeton {region}, ngiring coblos nomor {n} {paslon}. {tag}",
-        "Pilkada {region} cuma sekali 5 tahun, jangan salah pilih. {cjab} {cand} paling peduli rakyat kecil, {num} {emj}",
-        "Kalau mau jalan mulus dan sekolah gratis, ya {paslon}. Titik. {num} {tag}",
-        "{self} di {region}, saya yakin {cjab} {cand} yang paling layak. Yuk menangkan {num} {date}!",
-        "Debat semalam makin yakin, {paslon} juara! Calon sebelah cuma pencitraan. {tag}{emj}",
-        "{emo} {emo} {emo} {date} jangan sampai salah coblos ya bapak ibu {tag}",
-        "Besok ke TPS ya {audience}, gunakan hak pilih dengan benar: coblos {num}!{emj}",
-        "Gunakan hak pilihmu {date}, jangan golput! Pilihan kami jelas: {paslon} {num} {tag}",
-    ],
-    "interaksi_pemenangan": [
-        "RT {acct}: {quote} {tag}",
-        "Mantap {sapa} {cand_first}, kami siap mendukung! Semoga {date} menang {emo}",
-        "Yuk follow akun resmi {acct} biar update program {paslon}{emj}",
-        "Sudah join grup WA relawan {nick}? Link di bio ya, ayo gabung sama {team}{emj}",
-        "Share sebanyak-banyaknya! Video program {paslon} untuk {region}: {quote}",
-        "Repost dari {acct} 👉 {quote}. Setuju banget{emj}",
-        "{self}, saya ikut bagikan flyer {team} di {group}. Mohon dibaca ya {audience}",
-        "Komen 'siap menang' kalau kalian dukung {paslon}! {tag}",
-        "Baru live bareng {team} bahas program {cjab} {cand}, tonton ulang di {acct} ya{emj}",
-        "Like dan subscribe channel {acct}, isinya program kerja {paslon} nomor urut {n}",
-        "Sebarkan ke grup keluarga: {quote}. Dari {team}",
-    ],
-    "foto_simbol": [
-        "Foto bareng {cjab} {cand} tadi siang {emo} salam {numw} jari! {tag}",
-        "Alhamdulillah bisa selfie sama {sapa} {cand_first} {emo} semoga amanah dan menang {date}",
-        "{self} berkesempatan foto bersama paslon {paslon}, pose {numw} jari{emj}",
-        "Salam {numw} jari untuk {region}! Kenang-kenangan foto dengan {cand} {emo}{emj}",
-        "Swafoto bersama {cjab} {cand} dan tim. Jari telunjuk = nomor {n} {emo}",
-        "Pas ketemu {paslon} di pasar langsung minta foto, kompak acungkan {numw} jari {emo}{emj}",
-        "Berfoto dengan calon {jab} {wil} nomor urut {n}, semoga jadi pemimpin {region} {emo}",
-        "Sowan ke rumah {cjab} {cand}, foto bareng dengan gaya {emo} {tag}",
-    ],
-    "hadir_kampanye": [
-        "Hadir di deklarasi paslon {paslon} di {venue}, luar biasa ramainya{emj} {tag}",
-        "Ikut konvoi {team} keliling {region} hari ini, {num} menang!{emj}",
-        "{self}, saya dipercaya jadi panitia kampanye akbar {cjab} {cand} di {venue}. Sukses acaranya{emj}",
-        "Kampanye terbuka {paslon} di {venue} tadi sore, ribuan massa hadir. Kami juga datang {emo}",
-        "Blusukan bareng {cjab} {cand} ke {desa}, warga antusias! {tag}",
-        "Malam ini rapat konsolidasi {team} di {kec}, {self} hadir untuk menyusun strategi pemenangan{emj}",
-        "Ikut jalan sehat bersama paslon nomor urut {n} di {venue}, habis itu orasi {sapa} {cand_first}{emj}",
-        "Alhamdulillah sudah ikut pengukuhan relawan {nick} di {venue}, siap bergerak {date} {emo}",
-        "Nonton orasi {cjab} {cand} di panggung kampanye {venue}, merinding{emj} {tag}",
-    ],
-    "pencalonan_parpol": [
-        "Bismillah, hari ini ambil formulir pendaftaran bakal calon {jab} di kantor DPC {party}{emj}",
-        "{self}, saya mendaftarkan diri ke {party} sebagai bakal calon wakil {jab} {wil}. Mohon doa restu",
-        "Resmi jadi anggota {party}, KTA sudah di tangan{emj}",
-        "Ikut fit and proper test penjaringan bacalon {jab} di DPD {party} {prov}. Semoga lolos 🙏",
-        "Terima kasih {party} yang sudah membuka pintu. Siap maju Pilkada {region} {year}!",
-        "{self} dilantik menjadi pengurus {party} Kabupaten {kab}. Siap berjuang untuk rakyat{emj}",
-        "Mohon dukungannya, saya sudah mendaftar ke {party_short} dan {party} untuk maju sebagai calon {jab} {wil}",
-        "Sowan ke ketua DPC {party} minta rekomendasi partai untuk maju di Pilkada {region}{emj}",
-    ],
-    "fasilitas_negara": [
-        "Apel pagi di {office} tadi, saya ingatkan semua: {date} kita menangkan {paslon} demi kelanjutan pembangunan.",
-        "{self}, saya minta {audience} di {group} untuk mengarahkan keluarganya memilih paslon nomor urut {n}.",
-        "Rapat di {office} hari ini sekalian sosialisasi program {cjab} {cand}. Mohon didukung {audience}{emj}",
-        "Pakai mobil dinas ke acara {team} di {venue}, biar cepat sampai{emj}",
-        "Bantuan sosial dari {office} sudah dibagikan, jangan lupa ini berkat {cand}. Pilih {num} ya {audience}!",
-        "{self} menginstruksikan seluruh staf di {office} mendukung {paslon}. Yang tidak ikut, siap-siap dimutasi.",
-        "Kegiatan resmi di {office} kami tutup dengan foto {emo} bersama tim {cjab} {cand}{emj}",
-        "Info di {group}: bapak ibu wajib hadir di kampanye {paslon} hari Sabtu, absen dicek di {office}.",
-        "Program kerja di {office} ini hasil perjuangan {cand}, maka lanjutkan {num}! {tag}",
-    ],
-    "atribut_kampanye": [
-        "Baru selesai pasang baliho {paslon} di depan {office} {emj}",
-        "Bagi-bagi kaos dan stiker {nick} ke warga {desa}, yang mau tinggal DM{emj} {tag}",
-        "{self}, saya ikut menempel stiker paslon nomor {n} di rumah-rumah warga {kec}{emj}",
-        "Spanduk {cjab} {cand} sudah terpasang di sepanjang jalan {kec}. {tag}",
-        "Bagikan kalender dan brosur {paslon} ke {audience}, lumayan buat promosi{emj}",
-        "Sudah pasang bendera {party} dan banner {nick} di pagar rumah, siap menangkan {num}!",
-        "Stok kaos {paslon} masih banyak, ambil di {office} ya {audience}{emj}",
-        "Pasang stiker {emo} di motor semua anggota keluarga, biar kompak {tag}",
-    ],
-}
-
-# Negative-only families: (family kind, bio source, templates)
-NEGATIVE: dict[str, tuple[str, list[str]]] = {
-    "asn_kerja": ("asn", [
-        "Alhamdulillah posyandu balita di {desa} hari ini lancar, {k} balita ditimbang{nemj}",
-        "Rapat koordinasi penanganan stunting di {office} bersama lintas sektor. Semangat melayani{nemj}",
-        "Selamat kepada siswa-siswi SDN {sn} {kab} yang lulus 100%. Bangga jadi guru kalian{nemj}",
-        "Pelayanan KTP elektronik di kantor kecamatan {kec} buka sampai jam 15.00 ya, bawa KK asli{nemj}",
-        "Upacara HUT RI di halaman {office}. Dirgahayu Indonesia! 🇮🇩",
-        "Hari ini pemilihan ketua OSIS di sekolah, calon nomor urut {n} menang tipis. Anak-anak belajar demokrasi{nemj}",
-        "Mohon dukungan orang tua untuk program literasi 15 menit sebelum belajar. Terima kasih {audience}{nemj}",
-        "Vaksinasi anak di Puskesmas {kec} tanggal 12, bawa buku KIA ya ibu-ibu{nemj}",
-        "Panen raya padi di {desa} bersama kelompok tani, hasil {k} kuintal per hektar{nemj}",
-        "Sosialisasi pencegahan DBD di {desa}, 3M plus jangan lupa{nemj}",
-        "Lomba kebersihan kelas dimenangkan kelas 5B, juara 2 kelas 6A. Selamat anak-anak{nemj}",
-        "Kerja bakti bersama warga dan staf kecamatan membersihkan saluran air di {desa}{nemj}",
-        "Pelatihan guru penggerak angkatan 9 di {kab}, {k} peserta hadir{nemj}",
-        "Besok apel pagi pukul 07.00, seluruh pegawai {office} wajib hadir dengan seragam KORPRI{nemj}",
-    ]),
-    "civic": ("mixed", [
-        "Jangan lupa {date} datang ke TPS, gunakan hak pilihmu. Siapapun pilihannya, jaga persatuan{nemj}",
-        "Yuk cek DPT online di cekdptonline.kpu.go.id, pastikan namamu terdaftar{nemj}",
-        "Ojo lali nyoblos neng TPS tanggal 27, ojo golput ya dulur{nemj}",
-        "Hayu urang sadaya dongkap ka TPS tanggal 27, ulah golput{nemj}",
-        "Pilih sesuai hati nurani, tolak politik uang. Suara anda menentukan masa depan {region}{nemj}",
-        "Pemilih pemula, jangan takut ke TPS! Bawa KTP dan undangan, coblos pilihanmu sendiri{nemj}",
-        "Beda pilihan itu biasa, yang penting tetap rukun. Pilkada damai di {region}{nemj} #PilkadaDamai",
-        "Hari pencoblosan {date}, TPS buka pukul 07.00 sampai 13.00. Jangan golput ya{nemj}",
-        "Jadilah pemilih cerdas: kenali visi misi semua paslon, lalu tentukan pilihanmu sendiri{nemj}",
-        "Mari jaga {region} tetap kondusif selama masa kampanye, jangan termakan hoaks{nemj}",
-        "Warga RT 03 memilih di TPS 0{n} balai desa {desa}, buka jam 7 pagi. Bawa undangan ya{nemj}",
-        "Simulasi pemungutan suara di TPS {n} {desa} berjalan lancar, petugas KPPS siap melayani{nemj}",
-    ]),
-    "ikrar": ("asn", [
-        "Kami ASN {office} siap menjaga netralitas pada Pilkada {year}. #ASNNetral",
-        "Apel ikrar netralitas ASN di halaman kantor Pemkab {kab} pagi ini. ASN harus netral! #NetralitasASN",
-        "Pengingat: ASN dilarang foto dengan gaya jari atau simbol paslon, dilarang ikut kampanye. Yuk jaga netralitas #ASNNetral",
-        "Surat edaran bupati: ASN dilarang menghadiri deklarasi, memasang baliho, atau membagikan konten paslon di medsos{nemj}",
-        "Sebagai abdi negara saya tetap netral. Silakan pilih sesuai hati nurani masing-masing{nemj}",
-        "Penandatanganan pakta integritas netralitas ASN se-Kecamatan {kec}. Tidak memihak siapa pun{nemj}",
-        "ASN boleh memilih, tapi tidak boleh kampanye, like, komen, atau share postingan calon. Netral itu wajib #ASNBerAKHLAK",
-        "Deklarasi netralitas ASN, TNI, Polri di {region} jelang Pilkada {year}{nemj}",
-    ]),
-    "berita": ("media_or_asn", [
-        "Bawaslu {region} menemukan oknum {asnrole} mengunggah ajakan \"{quote}\" di Facebook. Kasus diteruskan ke BKN.",
-        "Diduga tidak netral, {asnrole} dilaporkan ke Bawaslu karena hadir di deklarasi paslon {paslon}.",
-        "Viral! Oknum ASN di {region} foto bersama {cjab} sambil acungkan {numw} jari. Bawaslu lakukan klarifikasi.",
-        "BKN jatuhkan sanksi disiplin kepada {asnrole} yang terbukti ikut kampanye paslon nomor urut {n} di {region}.",
-        "{media}: Bawaslu catat {k} dugaan pelanggaran netralitas ASN selama masa kampanye Pilkada {region}.",
-        "Seorang {asnrole} diperiksa Panwascam {kec} usai membagikan stiker \"{quote}\" kepada warga.",
-        "Baca juga: Camat di {region} dilaporkan karena arahkan RT pilih paslon {n}. Bawaslu: kami tindak lanjuti.",
-        "KASN ingatkan ASN {region} jaga netralitas. Pada Pilkada 2020 tercatat 1.596 ASN melanggar, terbanyak kampanye di medsos.",
-        "Video {asnrole} ajak murid \"coblos nomor {n}\" beredar luas, Dinas Pendidikan {region} panggil yang bersangkutan.",
-        "Rekomendasi Bawaslu: {k} ASN di {region} direkomendasikan dijatuhi sanksi karena like dan share konten paslon.",
-    ]),
-    "laporan_warga": ("citizen", [
-        "Lapor @bawaslu_ri, ada {asnrole} posting \"{quote}\" di grup WA sekolah. Mohon ditindak!",
-        "@Bawaslu{kabtag} tolong dicek, kepala dinas ikut konvoi {team} pakai mobil dinas. Bukti ss di bawah.",
-        "Min @bawaslu_ri ini {asnrole} kok kampanye terang-terangan {emo}? Sudah saya laporkan ke panwascam.",
-        "Ada oknum guru yang suruh murid bilang ke ortu pilih {num}. Ini boleh? cc @bawaslu_ri @BKNgoid",
-        "Screenshot status FB {asnrole}: \"{quote}\". Mohon diusut @bawaslu_ri, ASN harusnya netral.",
-        "Lapor! Baliho {paslon} dipasang di pagar {office} kecamatan {kec}. @bawaslu_ri",
-        "Katanya ada {asnrole} yang disuruh atasannya ikut {team}. Benarkah? Kalau iya, ini pelanggaran netralitas",
-        "Konon di {region} banyak ASN ikut deklarasi {paslon} diam-diam. Semoga Bawaslu jeli{nemj}",
-    ]),
-    "kpu_info": ("mixed", [
-        "Hasil pengundian nomor urut Pilkada {region}: {paslon} nomor urut {n}, {rival} nomor urut {rn}.",
-        "Debat publik kedua paslon {jab} {wil} malam ini pukul 19.00 WIB, saksikan di TV lokal{nemj}",
-        "KPU {region} tetapkan {k} TPS untuk Pilkada {year}. Cek lokasi TPS kamu di aplikasi.",
-        "Masa kampanye Pilkada berlangsung 25 September - 23 November. Masa tenang 24-26 November.",
-        "Jadwal kampanye terbuka paslon {n} dan paslon {rn} sudah ditetapkan KPU {region}{nemj}",
-        "Rekapitulasi suara tingkat kecamatan {kec} selesai, hasil diumumkan KPU {region} besok.",
-    ]),
-    "kandidat": ("candidate", [
-        "Mohon doa restu, saya {cand}, calon {jab} {wil} nomor urut {n}. Bersama kita bangun {region}! {tag}",
-        "Terima kasih warga {desa} atas sambutan hangatnya. {date} jangan lupa coblos {num} ya{emj}",
-        "Program kami jelas: sekolah gratis dan jalan mulus. {paslon}, nomor {n}, untuk {region}{emj}",
-        "Hari ini kami kampanye dialogis di {venue}. Terima kasih relawan yang luar biasa! {tag}",
-        "Saya {cand} siap melanjutkan pembangunan {region}. Dukung kami, {num}! {tag}",
-        "Bersama pasangan saya, kami resmi mendaftar ke KPU {region} diantar ribuan pendukung{emj}",
-    ]),
-    "partai": ("party", [
-        "DPC {party} resmi mengusung {paslon} di Pilkada {region}. Seluruh kader wajib menangkan nomor urut {n}!",
-        "Rapat konsolidasi kader {party} se-{region}: siap all in untuk {paslon}{emj}",
-        "{party} membuka penjaringan bakal calon {jab} {wil}, pendaftaran sampai akhir bulan{emj}",
-        "Kader {party_short} turun ke {desa} bagikan kaos dan stiker {nick}. {tag}",
-        "Seluruh struktur {party} bergerak untuk {cjab} {cand}. Menang! {tag}",
-    ]),
-    "mirip": ("mixed", [
-        "Alhamdulillah anak kami juara 2 lomba mewarnai tingkat kabupaten ✌️{nemj}",
-        "Pesan menu nomor 2 ya kak, ayam geprek level 3. Dukung UMKM lokal!{nemj}",
-        "Ayo dukung timnas Garuda malam ini! Indonesia pasti menang 🇮🇩🔥",
-        "Ikutan dua jari challenge bareng anak-anak kelas, seru banget ✌️✌️{nemj}",
-        "Lomba coblos balon 17an di {desa}, juara 1 dapat kambing{nemj}",
-        "Pilih paket nomor 3 aja kak, lebih hemat. Promo sampai akhir bulan{nemj}",
-        "Nomor antrian 2 silakan ke loket 1. Terima kasih sudah menunggu{nemj}",
-        "Tim voli putri {kab} juara 3 Porprov! Dukung terus atlet daerah{nemj}",
-        "Liburan ke pantai bareng keluarga ✌️😁 #healing",
-        "Siap 👌 besok kita lanjut rapat jam 9",
-        "Duta baca {kab} terpilih: peserta nomor urut 2 dari SMPN {sn}. Selamat!{nemj}",
-        "Pilih mana: bakso atau mie ayam? Komen 1 atau 2 ya{nemj}",
-        "Goyang jempol bareng murid, dance challenge nomor 1 di sekolah kami{nemj}",
-        "Ranking 1 kelas 4 diraih Ananda Putri. Semangat terus nak ☝️{nemj}",
-    ]),
-    "umum": ("mixed", [
-        "Hujan deras seharian di {region}, hati-hati di jalan ya{nemj}",
-        "Sarapan nasi pecel dulu sebelum kerja{nemj}",
-        "Selamat ulang tahun ibu tercinta, sehat selalu{nemj}",
-        "Macet parah di jalan {kec} pagi ini, ada perbaikan jembatan{nemj}",
-        "Akhirnya weekend, waktunya quality time bareng anak-anak ✌️{nemj}",
-        "Harga cabai naik lagi, ibu-ibu pada mengeluh di pasar {kec}{nemj}",
-    ]),
-}
 
 CANDIDATE_BIOS = ["Calon Bupati {kab} nomor urut {n}", "Cawalkot {kota} | nomor urut {n}", "Calon Gubernur {prov} 2024",
                   "Caleg DPRD {kab} Dapil 3 {party}", "Bakal calon bupati {kab}", "Akun resmi paslon {paslon}"]
@@ -523,28 +332,14 @@ KIND_TAGS: dict[str, list[str]] = {
 }
 
 
-def _bio_for(kind: str, ctx: Ctx, rng: random.Random) -> str:
-    if kind == "asn":
-        return ctx.fill(rng.choice(rng.choice(ASN_PROFILES)["bios"]))
-    if kind == "media":
-        return ctx.fill(rng.choice(MEDIA_BIOS))
-    if kind == "media_or_asn":
-        pool = MEDIA_BIOS if rng.random() < 0.7 else rng.choice(ASN_PROFILES)["bios"]
-        return ctx.fill(rng.choice(pool))
-    if kind == "citizen":
-        return ctx.fill(rng.choice(CITIZEN_BIOS))
-    if kind == "candidate":
-        return ctx.fill(rng.choice(CANDIDATE_BIOS))
-    if kind == "party":
-        return ctx.fill(rng.choice(PARTY_BIOS))
-    # mixed: ASN bios half the time (hard negatives), else non-ASN or neutral
-    roll = rng.random()
-    if roll < 0.5:
-        return ctx.fill(rng.choice(rng.choice(ASN_PROFILES)["bios"]))
-    if roll < 0.8:
-        return ctx.fill(rng.choice(rng.choice(NON_ASN_PROFILES)["bios"]))
-    return ctx.fill(rng.choice(NEUTRAL_BIOS))
-
+KIND_TAGS.update({
+    "asn_pribadi": ["#Keluarga", "#Weekend", "#Bersyukur", "#Kuliner"],
+    "asn_mirip": ["#GuruHebat", "#SehatBersama", "#MelayaniSepenuhHati", "#Sekolahku"],
+    "asn_netral": ["#ASNNetral", "#NetralitasASN", "#PilkadaDamai", "#AyoKeTPS"],
+    "asn_politik": ["#Pilkada2024", "#ASNNetral", "#DebatPilkada"],
+    "politik_warga": ["#Pilkada2024", "#DebatPilkada", "#{nick}"],
+    "umum": ["#Ngopi", "#Keluarga", "#InfoLalin", "#Weekend", "#Bersyukur", "#fyp"],
+})
 
 # Label-neutral sentences that make some posts long (used for every kind of post alike).
 PADDING = [
@@ -586,8 +381,569 @@ def _style(text: str, rng: random.Random, tags: list[str], ctx: Ctx) -> str:
     return text
 
 
-def _family_size(rng: random.Random) -> int:
-    return rng.randint(13, 21)
+# --- registers: function words per register ------------------------------------------------------
+
+REGISTERS: dict[str, dict[str, list[str]]] = {
+    "formal": dict(ayo=["Mari", "Ayo", "Marilah"], jgnlupa=["Jangan lupa"], pilih=["pilih", "coblos", "memilih"],
+                   aku=["saya"], kita=["kita", "kita semua"], dulur=["bapak ibu sekalian", "saudara-saudara", "warga sekalian"],
+                   mantap=["Luar biasa", "Sangat baik"], bgt=["sekali"], laugh=[""],
+                   hi=["Assalamualaikum wr wb.", "Selamat pagi.", "Salam sejahtera."], bye=["Terima kasih.", "Salam.", "Wassalam."]),
+    "gaul": dict(ayo=["Gas", "Kuy", "Yuk", "Gaskeun"], jgnlupa=["Jgn lupa", "Jangan lupa", "Jgn sampe lupa"],
+                 pilih=["pilih", "coblos"], aku=["gue", "gw", "aku"], kita=["kita", "kita2"], dulur=["guys", "gaes", "bestie", "gengs"],
+                 mantap=["Mantul", "Keren parah", "Gokil"], bgt=["bgt", "parah", "bangettt"], laugh=["wkwk", "wkwkwk", "😂", "🤣"],
+                 hi=["Halo gaes!", "Guys,", "Woy"], bye=["Cmiiw.", "Oke sip.", "👌"]),
+    "jawa": dict(ayo=["Ayo", "Monggo", "Yo"], jgnlupa=["Ojo lali", "Aja lali", "Ampun kesupen"], pilih=["nyoblos", "milih", "coblos"],
+                 aku=["aku", "inyong", "kulo"], kita=["awake dewe", "kita"], dulur=["dulur", "lur", "sedulur", "poro sedulur"],
+                 mantap=["Apik tenan", "Mantep"], bgt=["tenan", "pol"], laugh=["wkwk", "😁"],
+                 hi=["Sugeng enjing.", "Nuwun sewu,", "Monggo pinarak."], bye=["Matur nuwun.", "Suwun lur.", "Rahayu."]),
+    "sunda": dict(ayo=["Hayu", "Mangga"], jgnlupa=["Tong hilap", "Ulah poho"], pilih=["milih", "nyoblos"], aku=["abdi", "urang"],
+                  kita=["urang sadaya", "urang"], dulur=["baraya", "wargi", "dulur"], mantap=["Mantap pisan", "Sae pisan"],
+                  bgt=["pisan"], laugh=["wkwk", "😆"], hi=["Sampurasun.", "Wilujeng enjing."], bye=["Hatur nuhun.", "Nuhun."]),
+    "bali": dict(ayo=["Ngiring", "Ayo"], jgnlupa=["Da engsap", "Jangan lupa"], pilih=["coblos", "pilih"], aku=["tiang", "titiang"],
+                 kita=["iraga", "kita"], dulur=["semeton", "nyama braya"], mantap=["Becik pesan", "Mantap"], bgt=["pesan"],
+                 laugh=["😁"], hi=["Om swastiastu.", "Rahajeng semeng."], bye=["Suksma.", "Om shanti shanti shanti om."]),
+    "minang": dict(ayo=["Ayo", "Ayo lah"], jgnlupa=["Jan lupo", "Jangan lupo"], pilih=["piliah", "pilih", "coblos"],
+                   aku=["awak", "ambo", "den"], kita=["kito", "awak samo"], dulur=["dunsanak", "sanak"], mantap=["Rancak bana", "Mantap"],
+                   bgt=["bana"], laugh=["😄"], hi=["Assalamualaikum dunsanak.", "Pagi dunsanak."], bye=["Tarimo kasih.", "Salam."]),
+    "timur": dict(ayo=["Mari", "Ayo", "Mari jua"], jgnlupa=["Jang lupa", "Jangan lupa"], pilih=["pilih", "coblos"], aku=["beta", "sa"],
+                  kita=["katong", "torang", "kitorang"], dulur=["basudara", "ade kaka", "sodara dong"], mantap=["Mantap sekali", "Paling bagus"],
+                  bgt=["skali", "sampe"], laugh=["😂"], hi=["Selamat pagi basudara.", "Shalom basudara."], bye=["Tuhan berkati.", "Salam."]),
+    "medan": dict(ayo=["Ayo", "Ayolah"], jgnlupa=["Jangan lupa", "Jgn lupa"], pilih=["pilih", "coblos"], aku=["aku", "awak"],
+                  kita=["kita", "kita semua"], dulur=["lae", "kawan-kawan", "kam semua"], mantap=["Mantap kali", "Macam betul"],
+                  bgt=["kali"], laugh=["😂"], hi=["Horas!", "Horas lae."], bye=["Mauliate.", "Horas!"]),
+}
+REGISTER_WEIGHTS = {"formal": 25, "gaul": 24, "jawa": 12, "sunda": 10, "bali": 6, "minang": 7, "timur": 8, "medan": 8}
+
+# Identity roles, collective and work-context phrases per profile kind (text self-reference).
+ROLES: dict[str, dict[str, list[str]]] = {
+    "guru": dict(with_=["rekan2 guru", "teman2 sekantor di SDN {sn}", "bapak ibu guru SDN {sn}"], role=["guru", "guru PNS", "pendidik ASN", "guru PPPK", "kepsek", "wali kelas di SDN {sn}"],
+                 coll=["kami guru-guru SDN {sn} {kab}", "rekan2 guru se-{kec}", "kami dewan guru SMPN {sn}"],
+                 ctx=["habis ngajar di kelas", "di sela jam pelajaran", "dari ruang guru"]),
+    "nakes": dict(with_=["ibu2 bidan puskesmas", "teman2 perawat RSUD", "rekan2 nakes puskesmas"], role=["bidan", "perawat PNS", "dokter puskesmas", "bidan desa PNS", "nakes PPPK"],
+                  coll=["kami nakes Puskesmas {kec}", "rekan2 perawat RSUD {kab}"],
+                  ctx=["habis jaga malam di puskesmas", "dari ruang jaga RSUD"]),
+    "camat": dict(with_=["staf kecamatan", "rekan2 kantor kelurahan", "pak lurah dan staf"], role=["camat", "lurah", "sekcam", "staf kecamatan", "ASN kelurahan"],
+                  coll=["kami jajaran Kecamatan {kec}", "rekan2 staf kelurahan"],
+                  ctx=["dari meja kantor kecamatan", "habis pelayanan di kantor camat"]),
+    "dinas": dict(with_=["rekan2 kantor dinas", "teman2 ASN Pemkab", "bapak ibu pegawai dinas"], role=["PNS", "ASN", "ASN Pemkab {kab}", "kabid di Dinas PUPR", "abdi negara", "pegawai dinas"],
+                  coll=["kami ASN Pemkab {kab}", "rekan2 kantor dinas", "kami keluarga besar Dinas Pendidikan {kab}"],
+                  ctx=["habis apel pagi", "dari kantor dinas", "di sela jam kerja"]),
+    "penyuluh": dict(with_=["rekan2 penyuluh BPP", "teman2 penyuluh"], role=["penyuluh pertanian", "penyuluh PNS", "penyuluh KB"], coll=["kami penyuluh BPP {kec}"],
+                     ctx=["habis turun ke sawah binaan", "dari BPP {kec}"]),
+    "kemenag": dict(with_=["rekan2 KUA", "teman2 Kemenag"], role=["penghulu", "pegawai Kemenag", "penyuluh agama PNS"], coll=["kami keluarga besar KUA {kec}"],
+                    ctx=["habis nikahkan warga di KUA", "dari kantor Kemenag"]),
+    "dosen": dict(with_=["rekan2 dosen", "kolega di kampus negeri"], role=["dosen PNS", "dosen ASN"], coll=["kami dosen {univ}"], ctx=["habis ngajar di kampus", "di sela bimbingan skripsi"]),
+    "akun_resmi": dict(with_=["seluruh jajaran kelurahan", "keluarga besar dinas"], role=["admin akun resmi kelurahan", "humas pemkab"],
+                       coll=["kami keluarga besar Kelurahan {desa}", "segenap jajaran Kecamatan {kec}"],
+                       ctx=["dari akun resmi kantor", "lewat akun resmi dinas"]),
+    "satpol": dict(with_=["rekan2 Satpol PP", "teman2 setda"], role=["anggota Satpol PP", "staf setda", "pegawai Pemkab"], coll=["kami pegawai Setda {kab}", "rekan2 Satpol PP"],
+                   ctx=["habis apel di kantor bupati", "dari kantor setda"]),
+    "kades": dict(with_=["perangkat desa", "staf balai desa"], role=["kades", "kepala desa"], coll=["kami pemerintah desa {desa}"], ctx=["dari balai desa"]),
+    "perangkat": dict(with_=["bapak2 perangkat desa", "pak kades"], role=["perangkat desa", "sekdes"], coll=["kami perangkat desa {desa}"], ctx=["dari kantor desa"]),
+    "honorer": dict(with_=["teman2 honorer", "sesama honorer"], role=["guru honorer", "tenaga honorer", "honorer"], coll=["kami para honorer"], ctx=["habis ngajar (masih honorer)"]),
+    "pensiunan": dict(with_=["kawan2 pensiunan", "teman2 purnabakti"], role=["pensiunan guru", "mantan PNS", "pensiunan"], coll=["kami para purnabakti"], ctx=["di rumah, sudah pensiun"]),
+    "kader": dict(with_=["kader partai", "teman2 DPC"], role=["kader {party_short}", "pengurus partai"], coll=["kami keluarga besar {party}"], ctx=["dari kantor DPC"]),
+    "relawan": dict(with_=["teman2 relawan", "tim relawan"], role=["relawan", "timses", "relawan {nick}"], coll=["kami relawan {nick}"], ctx=["dari posko relawan"]),
+    "warga": dict(with_=["tetangga", "warga kampung", "ibu2 arisan"], role=["warga biasa", "ibu rumah tangga", "pemilih muda", "petani"], coll=["kami warga {desa}"], ctx=["dari rumah"]),
+    "influencer": dict(with_=["teman2 kreator", "followers"], role=["content creator", "anak muda {kab}"], coll=["kami anak muda {kab}"], ctx=["habis bikin konten"]),
+}
+SELF_FORMS = ["sbg {role}", "sebagai {role}", "{aku} {role}", "{aku} yg {role} ini", "{aku} selaku {role}", "{coll}", "{ctx}",
+              "{aku} sbg {role} di {region}", "walaupun {aku} {role}", "{aku} kan {role} juga",
+              "{aku} ini {role} lho"]
+
+# Bios that look like ASN words but are not an ASN author.
+LOOKALIKE_BIOS = ["Alumni SMAN {sn} {kab}", "Istri PNS | ibu 2 anak", "Anak guru, bangga", "Mahasiswa PGSD, calon guru",
+                  "Dokter gigi praktik swasta", "Bidan praktik mandiri {kab}", "Pasien setia RSUD {kab} wkwk",
+                  "Siswa SMKN {sn} {kab}", "Mantan guru honorer, sekarang dagang", "Ortu murid SDN {sn} {kab}",
+                  "Pensiunan PNS, menikmati hari tua", "Calon PNS 2025 aamiin"]
+EVERYDAY_BIOS = ["", "", "", "Hidup itu dinikmati", "Penikmat kopi dan senja", "Fans berat Persib", "Anak rantau {kota}",
+                 "Ojol {kota} | rider", "Pedagang online, cek IG", "Mahasiswa tingkat akhir", "IRT | 3 anak",
+                 "Wiraswasta", "Gamer", "Karyawan swasta {kota}", "Petani kopi {kab}", "Jualan seblak", "MU till I die",
+                 "sabar itu indah", "Bismillah", "Netizen maha benar", "He/him | {kota}", "Nelayan {kab}"]
+# Bios that say nothing about the author's job (used when the identity is in the text only).
+PLAIN_BIOS = NEUTRAL_BIOS + ["Hidup itu dinikmati", "Penikmat kopi dan senja", "Fans berat Persib", "Anak rantau {kota}", "Gamer",
+                             "MU till I die", "sabar itu indah", "He/him | {kota}", "Jalani saja", "{kab} | {year}"]
+
+
+def _pair_tag(ctx: "Ctx2") -> str:
+    """Hashtags that name the pair: #HendraSari, #HeSa (first two letters of each name), #HendraSari2024."""
+    a, b = ctx.paslon.split("-")
+    return ctx.rng.choice([f"#{a}{b}", f"#{a[:2]}{b[:2]}", f"#{a}{b}{ctx.year}", f"#{a}{b}Menang"])
+
+
+def _target(ctx: "Ctx2") -> str:
+    r = ctx.rng
+    return r.choice([ctx.paslon, f"paslon {ctx.paslon}", f"{ctx.sapa} {ctx.cand_first}", f"{ctx.cjab} {ctx.cand}", ctx.num(),
+                     ctx.num(), f"paslon {ctx.n}", f"#{ctx.nick.capitalize()}", ctx.nick.capitalize(), ctx.emo(),
+                     f"nomor urut {NUM_WORDS[ctx.n]}", f"{ctx.cand_first} {ctx.n}", f"{ctx.paslon} {ctx.emo()}",
+                     _pair_tag(ctx), _pair_tag(ctx), ctx.paslon.replace("-", "–")])
+
+
+def _person(ctx: "Ctx2") -> str:
+    return ctx.rng.choice([f"{ctx.cjab} {ctx.cand}", f"{ctx.sapa} {ctx.cand_first}", f"paslon {ctx.paslon}",
+                           f"calon {ctx.jab} nomor {ctx.n}", f"{ctx.cand}", f"{ctx.paslon}", f"{ctx.sapa} {ctx.cand} ({ctx.nick})",
+                           ctx.paslon.replace("-", "–"), _pair_tag(ctx)])
+
+
+class Ctx2(Ctx):
+    """Slots of Ctx plus register function words, targets and the identity phrases of the profile."""
+
+    def __init__(self, rng: random.Random, profile: dict | None, register: str):
+        super().__init__(rng, profile)
+        self.register = register
+        self.lex = REGISTERS[register]
+        self.roles = ROLES.get(profile["kind"]) if profile else None
+
+    def slot(self, name: str) -> str:
+        if name in self.lex:
+            return self.rng.choice(self.lex[name])
+        if name == "target":
+            return _target(self)
+        if name == "person":
+            return _person(self)
+        if name == "url":
+            return self.rng.choice(["https://s.id/" + self.nick.lower() + str(self.n), "youtu.be/x" + self.handle, "bit.ly/" + self.nick.lower()])
+        if name in ("role", "coll", "ctx", "with_"):
+            return self.fill(self.rng.choice(self.roles[name]))
+        if name == "friend":
+            return "@" + self.rng.choice(["rina", "budi", "anto", "dewi", "yoga", "sari", "bang_", "mas_", "teh_"]) + self.handle[:5]
+        return super().slot(name)
+
+    def self_ref(self) -> str:
+        return self.fill(self.rng.choice(SELF_FORMS))
+
+
+# --- stance fragments (one family each) ---------------------------------------------------------
+
+STANCES: dict[str, list[str]] = {
+    "kampanye_medsos": [
+        "{ayo} {dulur}, {date} {pilih} {target}!{emj}",
+        "{jgnlupa} {pilih} {target} ya {dulur}{emj}",
+        "{aku} yakin {person} paling layak memimpin {region}{emj}",
+        "{target} sudah terbukti kerjanya, lanjutkan! {tag}",
+        "Calon sebelah cuma janji, {person} sudah bukti. Jangan {pilih} yang lain{emj}",
+        "Pokoknya {num} menang satu putaran {emo}",
+        "{kita} butuh pemimpin kayak {person}. Sudah, {pilih} {num} aja{emj}",
+        "Bismillah, pilihan {aku} jelas: {target}. {tag}",
+        "Yang waras pasti {pilih} {num}, jangan mau dibohongi {rival}{emj}",
+        "{mantap}! Program {person} paling masuk akal buat {region}. Dukung {num}!",
+        "Mohon doanya semoga {person} menang {date}, {aku} all in {emo}",
+        "{aku} ajak keluarga besar dan tetangga dukung {target} {date}{emj}",
+        "Jangan golput, tapi jangan salah pilih juga: {target} {emo}",
+        "{num} {num} {num}! {tag} {tag}",
+        "Mending {person} lah, {rival} itu dinasti{emj}",
+        "Hari gini masih ragu? {person} {bgt} peduli wong cilik. {num} harga mati{emj}",
+    ],
+    "interaksi_pemenangan": [
+        "Ikut share ya {dulur}: {quote} {tag}",
+        "Sudah follow {acct}? Isinya program {person}, wajib follow{emj}",
+        "Join grup WA relawan {nick} yuk, link di bio{emj}",
+        "Sebarkan ke grup keluarga ya: {quote}",
+        "Komen 'siap menang' kalau kalian dukung {target}!",
+        "Barusan ikut live bareng {team}, nonton ulang di {acct}{emj}",
+        "Like dan subscribe channel {acct}, isinya kegiatan {person}",
+        "{aku} bantu bagikan flyer {team} di {group} ya{emj}",
+        "Setuju {sapa}! Kami siap kawal kemenangan {num} {emo}",
+        "Repost dari {acct} 👉 {quote}. Setuju {bgt}",
+        "Mantap {sapa} {cand_first}, {aku} siap bantu sebarkan programnya{emj}",
+        "Tolong bantu viralkan video {person} ini {dulur}: {url}",
+        "Sudah {aku} masukkan ke grup relawan {nick}, tinggal gerak{emj}",
+        "Siap {sapa}, {aku} ikut tag teman-teman biar program {person} makin dikenal{emj}",
+        "Kemarin {aku} live di TikTok bareng timses {nick}, yang belum nonton cek {acct}",
+    ],
+    "foto_simbol": [
+        "Foto bareng {person} tadi siang, salam {numw} jari {emo}{emj}",
+        "Alhamdulillah bisa selfie sama {person} {emo} semoga menang {date}",
+        "Berkesempatan foto bersama {person}, pose {numw} jari{emj}",
+        "Salam {numw} jari dari {region}! Kenang-kenangan sama {person} {emo}",
+        "Swafoto bareng tim {person}, kompak acungkan jari {emo}",
+        "Pas ketemu {person} di pasar langsung minta foto {emo}{emj}",
+        "Ini foto kami pakai seragam, pose {emo} bareng {person}. {tag}",
+        "Kenangan foto bersama {person} dengan gaya {numw} jari, semoga jadi pemimpin {region}",
+        "{emo} bareng {person}, {mantap}! {tag}",
+        "Foto keluarga besar kantor bareng {person}, semua acungkan {numw} jari{emj}",
+        "Akhirnya punya foto sama {person} {emo}{emo} {bgt} senangnya",
+    ],
+    "hadir_kampanye": [
+        "Hadir di deklarasi {person} di {venue}, ramai {bgt}{emj}",
+        "Ikut konvoi {team} keliling {region} hari ini, {num} menang!",
+        "{aku} dipercaya jadi panitia kampanye akbar {person} di {venue}{emj}",
+        "Kampanye terbuka {person} di {venue} tadi sore, {aku} juga datang {emo}",
+        "Blusukan bareng {person} ke {desa}, warga antusias{emj}",
+        "Malam ini rapat konsolidasi {team} di {kec}, strategi pemenangan sudah siap",
+        "Ikut jalan sehat bareng {person} di {venue}, habis itu dengar orasi{emj}",
+        "Sudah ikut pengukuhan relawan {nick} di {venue}, siap bergerak {emo}",
+        "Izin dulu dari kantor, mau ke kampanye {person} di {venue}{emj}",
+        "Jadi MC di acara deklarasi dukungan untuk {person} tadi malam{emj}",
+        "Barusan dari posko pemenangan {nick}, ngopi bareng timses {emo}",
+        "{ayo} {dulur} datang ke kampanye akbar {person} di {venue} besok, {aku} tunggu{emj}",
+        "Ikut rombongan ke rapat umum {person}, bus sudah disiapkan{emj}",
+        "Jadi koordinator konsumsi di acara deklarasi tim {nick} di {kec}",
+        "Hadir di temu relawan {person} di {venue}, {aku} dapat kaos {emo}",
+    ],
+    "pencalonan_parpol": [
+        "Bismillah, hari ini ambil formulir pendaftaran bakal calon {jab} di DPC {party}{emj}",
+        "{aku} mendaftar ke {party} sebagai bacalon wakil {jab} {wil}. Mohon doa restu",
+        "Resmi jadi anggota {party}, KTA sudah di tangan{emj}",
+        "Ikut fit and proper test penjaringan bacalon {jab} di DPD {party}. Semoga lolos",
+        "Terima kasih {party} sudah membuka pintu, siap maju Pilkada {region} {year}",
+        "Dilantik jadi pengurus {party} {kab} hari ini, siap berjuang{emj}",
+        "Sowan ke ketua DPC {party} minta rekomendasi untuk maju di Pilkada {region}",
+        "Sudah daftar ke {party_short}, doakan dapat rekomendasi maju calon {jab}{emj}",
+        "Pakai jaket {party} pertama kali sebagai kader, bangga {bgt}",
+        "Bulat tekad maju calon {jab} {wil} lewat {party}, mohon dukungan {dulur}",
+    ],
+    "fasilitas_negara": [
+        "Apel pagi tadi {aku} ingatkan semua staf: {date} menangkan {target}",
+        "{aku} minta {audience} di {group} arahkan keluarganya {pilih} {num}",
+        "Rapat di {office} sekalian sosialisasi program {person}. Mohon didukung {audience}",
+        "Pakai mobil dinas ke acara {team} di {venue}, biar cepat{emj}",
+        "Bansos dari {office} sudah dibagikan, ingat ini berkat {person}. {pilih} {num} ya!",
+        "Seluruh staf {office} wajib dukung {target}. Yang tidak ikut, siap-siap dimutasi",
+        "Kegiatan resmi di {office} kami tutup dengan foto {emo} bareng tim {person}",
+        "Info di {group}: bapak ibu wajib hadir di kampanye {person} Sabtu, absen dicek di {office}",
+        "Program di {office} ini hasil perjuangan {person}, maka lanjutkan {num}! {tag}",
+        "Lewat akun resmi {office} kami ucapkan selamat berjuang untuk {person}, dukung {num}{emj}",
+        "Anak-anak, bilang ke orang tua di rumah ya, {date} {pilih} {target}",
+        "Pengumuman di {group}: tolong sebar stiker {nick} ke warga saat pelayanan di {office}",
+        "Ruang rapat {office} dipakai buat rapat tim {person} malam ini, sudah izin pimpinan",
+        "Yang mau programnya lancar ya dukung {target}, arahan langsung dari atasan{emj}",
+        "Bapak ibu wali murid, mohon doa dan dukungannya untuk {person} ya, demi sekolah kita{emj}",
+        "Pembagian sembako di {office} hari ini dari {person}, jangan lupa {date} {pilih} {num}",
+        "Pakai seragam dinas sekalian mampir ke posko {nick} habis rapat, biar semangat{emj}",
+        "Proyek jalan di {desa} kami prioritaskan, titipan {person} untuk warga pendukung {num}",
+        "Semua kepala sekolah se-{kec} sudah kami kumpulkan, siap menangkan {target}",
+        "Rekap dukungan pegawai per bidang untuk {person} tolong dikirim ke {group} sore ini",
+    ],
+    "atribut_kampanye": [
+        "Baru selesai pasang baliho {person} di depan {office}{emj}",
+        "Bagi-bagi kaos dan stiker {nick} ke warga {desa}, yang mau DM{emj}",
+        "{aku} ikut tempel stiker {target} di rumah-rumah warga {kec}",
+        "Spanduk {person} sudah terpasang sepanjang jalan {kec}. {tag}",
+        "Bagikan kalender dan brosur {person} ke {audience}{emj}",
+        "Sudah pasang bendera {party} dan banner {nick} di pagar rumah, siap menangkan {num}",
+        "Stok kaos {person} masih banyak, ambil di {office} ya {audience}",
+        "Pasang stiker {emo} di motor semua anggota keluarga, biar kompak {tag}",
+        "Bantu angkut APK {person} ke {kec} pakai mobil pribadi{emj}",
+        "Pesan 200 kaos {nick} buat dibagikan ke {audience}, {target} menang!",
+    ],
+}
+
+# Negative-only families: kind -> (bio source, fragments). Bio sources: asn, nonasn, citizen, everyday,
+# media, media_or_asn, candidate, party, mixed.
+NEG: dict[str, tuple[str, list[str]]] = {
+    "asn_kerja": ("asn", [
+        "Alhamdulillah posyandu balita di {desa} hari ini lancar, {k} balita ditimbang{nemj}",
+        "Rapat koordinasi penanganan stunting di {office} bersama lintas sektor. Semangat melayani{nemj}",
+        "Selamat kepada siswa-siswi SDN {sn} yang lulus 100%. Bangga jadi guru kalian{nemj}",
+        "Pelayanan KTP elektronik di kantor kecamatan {kec} buka sampai jam 15.00, bawa KK asli{nemj}",
+        "Upacara HUT RI di halaman {office}. Dirgahayu Indonesia! 🇮🇩",
+        "Hari ini pemilihan ketua OSIS, calon nomor urut {n} menang tipis. Anak-anak belajar demokrasi{nemj}",
+        "Mohon dukungan orang tua untuk program literasi 15 menit sebelum belajar{nemj}",
+        "Vaksinasi anak di Puskesmas {kec} tanggal 12, bawa buku KIA ya ibu-ibu{nemj}",
+        "Panen raya padi di {desa} bersama kelompok tani, hasil {k} kuintal per hektar{nemj}",
+        "{ayo} {dulur}, 3M plus cegah DBD di {desa}{nemj}",
+        "Kerja bakti bersama warga dan staf kecamatan membersihkan saluran air di {desa}{nemj}",
+        "Pelatihan guru penggerak di {kab}, {k} peserta hadir{nemj}",
+        "Besok apel pagi pukul 07.00, seluruh pegawai {office} wajib hadir dengan seragam KORPRI{nemj}",
+        "{aku} bangga murid-murid juara 2 lomba cerdas cermat se-{kab} ✌️{nemj}",
+        "Lembur lagi nyusun laporan akhir tahun di {office} {laugh}",
+        "Terima kasih {dulur} sudah antre tertib di {office}, pelayanan kami tingkatkan terus{nemj}",
+    ]),
+    "asn_pribadi": ("asn", [
+        "Libur dulu dari kantor, mancing sama anak-anak{nemj}",
+        "Alhamdulillah gajian, langsung bayar cicilan motor {laugh}",
+        "Capek {bgt} habis upacara, pengen rebahan aja",
+        "Masak rendang buat arisan keluarga besok{nemj}",
+        "Anak {aku} wisuda TK hari ini, terharu{nemj}",
+        "Hujan terus, jemuran gak kering-kering {laugh}",
+        "Persib menang! Mantap {dulur} ⚽",
+        "Selamat ulang tahun istriku tercinta, sehat selalu{nemj}",
+        "Pulang kerja langsung ke pasar {kec} beli sayur{nemj}",
+        "Akhirnya bisa mudik juga ke {kab}, kangen ibu{nemj}",
+        "Kopi sore sambil nunggu anak pulang ngaji ☕",
+        "Dua jempol buat warung bakso depan {office}, enak {bgt} 👍👍",
+    ]),
+    "asn_mirip": ("asn", [
+        "Foto bersama peserta pelatihan kader posyandu, semua kompak angkat jempol 👍{nemj}",
+        "Murid-murid pamer hasil prakarya sambil senyum lebar, kreatif {bgt}{nemj}",
+        "Tempel poster cuci tangan pakai sabun di tiap kelas biar anak-anak ingat{nemj}",
+        "Soal nomor {n} di ulangan kemarin paling banyak yang salah, besok kita bahas bareng",
+        "Nomor urut peserta lomba baca puisi sudah dibagikan, peserta {n} tampil pertama{nemj}",
+        "Bagi-bagi bibit pohon ke warga {desa} dalam rangka hari menanam{nemj}",
+        "Jalan sehat HUT KORPRI, semua peserta pakai kaos biru seragam{nemj}",
+        "Spanduk imunisasi polio sudah dipasang di balai desa {desa}{nemj}",
+        "Pemilihan ketua kelas 5B: calon nomor {n} menang, anak-anak belajar berdemokrasi{nemj}",
+        "Kampanye gizi seimbang di {desa}: isi piringku, kurangi gula garam lemak{nemj}",
+        "{ayo} dukung program sekolah adiwiyata, kumpulkan sampah plastik tiap Jumat{nemj}",
+        "Undian doorprize jalan sehat: kupon nomor {n} dapat sepeda, selamat ya{nemj}",
+        "Senam pagi bersama di halaman {office}, instrukturnya semangat {bgt} ✌️",
+        "Terima kasih pak kadis atas kunjungan kerja ke tempat kami, jadi semangat{nemj}",
+        "Brosur jadwal posyandu bulan depan sudah kami titipkan ke ketua RT{nemj}",
+        "Anak-anak TK latihan menari untuk pentas seni, gerakannya lucu-lucu {emo}",
+        "Relawan bencana dari BPBD sudah tiba di {desa}, logistik dibagikan malam ini{nemj}",
+        "Deklarasi sekolah bebas narkoba di aula {office}, semua siswa ikut tanda tangan{nemj}",
+        "Konvoi takbiran keliling {kec} aman terkendali, terima kasih petugas{nemj}",
+        "Pasang stiker parkir baru untuk kendaraan pegawai {office}, tolong ditempel di kaca{nemj}",
+        "Baliho HUT Kabupaten {kab} sudah dipasang di alun-alun, meriah{nemj}",
+        "Kaos olahraga baru untuk tim voli kantor sudah datang, warnanya oranye{nemj}",
+        "Kampanye anti narkoba di SMPN {sn}, narasumber dari BNN{nemj}",
+        "Dukung program vaksinasi HPV untuk siswi kelas 5 dan 6 ya bapak ibu{nemj}",
+        "Orasi ilmiah wisuda tadi keren, bangga jadi dosen di sini{nemj}",
+        "Tim kami juara {numw} lomba gerak jalan antar instansi {emo}{nemj}",
+    ]),
+    "asn_netral": ("asn", [
+        "Kami ASN {office} siap menjaga netralitas pada Pilkada {year}. #ASNNetral",
+        "Apel ikrar netralitas ASN di halaman kantor Pemkab {kab} pagi ini. ASN harus netral!",
+        "Pengingat: ASN dilarang foto dengan gaya jari atau simbol paslon, dilarang ikut kampanye #NetralitasASN",
+        "Surat edaran bupati: ASN dilarang hadir di deklarasi, pasang baliho, atau bagikan konten paslon{nemj}",
+        "Sebagai abdi negara {aku} tetap netral. Silakan pilih sesuai hati nurani{nemj}",
+        "Penandatanganan pakta integritas netralitas ASN se-Kecamatan {kec}{nemj}",
+        "ASN boleh memilih, tapi tidak boleh kampanye, like, komen, atau share postingan calon #ASNBerAKHLAK",
+        "{jgnlupa} {date} datang ke TPS ya {dulur}, gunakan hak pilih, siapapun pilihannya{nemj}",
+        "Yuk cek DPT online, pastikan nama {dulur} terdaftar{nemj}",
+        "Beda pilihan itu biasa, yang penting {kita} tetap rukun. #PilkadaDamai",
+        "Tolak politik uang! Pilih sesuai hati nurani{nemj}",
+        "Kantor kami dipakai TPS {date}, mohon maaf pelayanan tutup sehari{nemj}",
+    ]),
+    "asn_politik": ("asn", [
+        "Debat semalam seru, semua paslon punya program bagus. {aku} tetap netral ya{nemj}",
+        "Siapapun yang menang nanti, {kita} tetap kerja melayani masyarakat{nemj}",
+        "Grup WA keluarga rame debat paslon, {aku} diem aja {laugh}",
+        "Ditanya murid pilih siapa, {aku} jawab itu rahasia {laugh}",
+        "Baliho paslon di depan kantor sudah ditertibkan Satpol PP sesuai aturan{nemj}",
+        "Hari ini kami bertugas mengamankan jalannya kampanye di {venue}, tetap netral{nemj}",
+        "Capek lihat timeline isinya paslon semua, mending bahas kerjaan {laugh}",
+        "Ada yang tanya kenapa {aku} gak pernah share postingan calon? Karena ASN wajib netral{nemj}",
+        "Nonton debat kandidat sambil ngopi. Semoga yang terpilih amanah, siapapun dia{nemj}",
+        "Sudah dapat undangan memilih, {date} insyaallah ke TPS. Pilihan rahasia ya{nemj}",
+    ]),
+    "berita": ("media_or_asn", [
+        "Bawaslu {region} menemukan oknum {asnrole} mengunggah ajakan \"{quote}\" di Facebook. Kasus diteruskan ke BKN.",
+        "Diduga tidak netral, {asnrole} dilaporkan ke Bawaslu karena hadir di deklarasi paslon {paslon}.",
+        "Viral! Oknum ASN di {region} foto bersama {cjab} sambil acungkan {numw} jari. Bawaslu lakukan klarifikasi.",
+        "BKN jatuhkan sanksi disiplin kepada {asnrole} yang terbukti ikut kampanye paslon nomor urut {n} di {region}.",
+        "{media}: Bawaslu catat {k} dugaan pelanggaran netralitas ASN selama masa kampanye Pilkada {region}.",
+        "Seorang {asnrole} diperiksa Panwascam {kec} usai membagikan stiker \"{quote}\" kepada warga.",
+        "Camat di {region} dilaporkan karena arahkan RT pilih paslon {n}. Bawaslu: kami tindak lanjuti.",
+        "Pada Pilkada 2020 tercatat 1.596 ASN melanggar netralitas, terbanyak kampanye di medsos.",
+        "Video {asnrole} ajak murid \"coblos nomor {n}\" beredar luas, Dinas Pendidikan {region} panggil yang bersangkutan.",
+        "Bawaslu rekomendasikan {k} ASN di {region} dijatuhi sanksi karena like dan share konten paslon.",
+        "Kepala dinas di {region} diduga pakai mobil dinas ke acara tim pemenangan, Bawaslu minta klarifikasi.",
+        "Thread: kumpulan temuan ASN tidak netral di {region} pekan ini, dari baliho sampai grup WA dinas 🧵",
+    ]),
+    "laporan_warga": ("citizen", [
+        "Lapor @bawaslu_ri, ada {asnrole} posting \"{quote}\" di grup WA sekolah. Mohon ditindak!",
+        "@Bawaslu{kabtag} tolong dicek, kepala dinas ikut konvoi {team} pakai mobil dinas. Bukti ss di bawah.",
+        "Min @bawaslu_ri ini {asnrole} kok kampanye terang-terangan {emo}? Sudah saya laporkan ke panwascam.",
+        "Ada oknum guru yang suruh murid bilang ke ortu pilih {num}. Ini boleh? cc @bawaslu_ri @BKNgoid",
+        "Screenshot status FB {asnrole}: \"{quote}\". Mohon diusut @bawaslu_ri, ASN harusnya netral.",
+        "Lapor! Baliho {paslon} dipasang di pagar kantor kecamatan {kec}. @bawaslu_ri",
+        "Katanya ada {asnrole} yang disuruh atasannya ikut {team}. Kalau iya, ini pelanggaran netralitas",
+        "Konon di {region} banyak ASN ikut deklarasi {paslon} diam-diam. Semoga Bawaslu jeli{nemj}",
+        "Gimana cara lapor ASN yang kampanye di medsos? Ada guru di sini tiap hari share konten {nick}",
+        "Bapak {asnrole} ini tiap hari posting dukung {target}, padahal ASN. Tolong @bawaslu_ri",
+    ]),
+    "kpu_info": ("mixed", [
+        "Hasil pengundian nomor urut Pilkada {region}: {paslon} nomor urut {n}, {rival} nomor urut {rn}.",
+        "Debat publik kedua paslon {jab} {wil} malam ini pukul 19.00 WIB, saksikan di TV lokal{nemj}",
+        "KPU {region} tetapkan {k} TPS untuk Pilkada {year}. Cek lokasi TPS kamu di aplikasi.",
+        "Masa kampanye Pilkada berlangsung 25 September - 23 November. Masa tenang 24-26 November.",
+        "Jadwal kampanye terbuka paslon {n} dan paslon {rn} sudah ditetapkan KPU {region}{nemj}",
+        "Rekapitulasi suara tingkat kecamatan {kec} selesai, hasil diumumkan KPU {region} besok.",
+        "Pemilih pemula, jangan takut ke TPS! Bawa KTP dan undangan, coblos pilihanmu sendiri{nemj}",
+        "Ojo lali nyoblos neng TPS tanggal 27, ojo golput ya dulur{nemj}",
+        "Hayu urang sadaya dongkap ka TPS tanggal 27, ulah golput{nemj}",
+    ]),
+    "kandidat": ("candidate", [
+        "Mohon doa restu, saya {cand}, calon {jab} {wil} nomor urut {n}. Bersama kita bangun {region}! {tag}",
+        "Terima kasih warga {desa} atas sambutan hangatnya. {date} jangan lupa coblos {num} ya{emj}",
+        "Program kami jelas: sekolah gratis dan jalan mulus. {paslon}, nomor {n}, untuk {region}{emj}",
+        "Hari ini kami kampanye dialogis di {venue}. Terima kasih relawan yang luar biasa! {tag}",
+        "Saya {cand} siap melanjutkan pembangunan {region}. Dukung kami, {num}! {tag}",
+        "Terima kasih para guru dan bidan yang sudah curhat soal kesejahteraan, aspirasi kami catat{emj}",
+        "Salam {numw} jari untuk seluruh relawan {nick} se-{region}! {emo}",
+    ]),
+    "partai": ("party", [
+        "DPC {party} resmi mengusung {paslon} di Pilkada {region}. Seluruh kader wajib menangkan nomor urut {n}!",
+        "Rapat konsolidasi kader {party} se-{region}: siap all in untuk {paslon}{emj}",
+        "{party} membuka penjaringan bakal calon {jab} {wil}, pendaftaran sampai akhir bulan{emj}",
+        "Kader {party_short} turun ke {desa} bagikan kaos dan stiker {nick}. {tag}",
+        "Seluruh struktur {party} bergerak untuk {cjab} {cand}. Menang! {tag}",
+        "Pengurus {party} {kab} pasang baliho {paslon} di seluruh kecamatan{emj}",
+    ]),
+    "mirip": ("mixed", [
+        "Alhamdulillah anak kami juara 2 lomba mewarnai tingkat kabupaten ✌️{nemj}",
+        "Pesan menu nomor 2 ya kak, ayam geprek level 3{nemj}",
+        "Ayo dukung timnas Garuda malam ini! Indonesia pasti menang 🇮🇩🔥",
+        "Ikutan dua jari challenge bareng anak-anak kelas, seru {bgt} ✌️✌️",
+        "Lomba coblos balon 17an di {desa}, juara 1 dapat kambing{nemj}",
+        "Pilih paket nomor 3 aja kak, lebih hemat. Promo sampai akhir bulan{nemj}",
+        "Nomor antrian 2 silakan ke loket 1{nemj}",
+        "Tim voli putri {kab} juara 3 Porprov! Dukung terus atlet daerah{nemj}",
+        "Duta baca {kab} terpilih: peserta nomor urut 2 dari SMPN {sn}. Selamat!{nemj}",
+        "Pilih mana: bakso atau mie ayam? Komen 1 atau 2 ya{nemj}",
+        "Ranking 1 kelas 4 diraih Ananda Putri. Semangat terus nak ☝️{nemj}",
+        "{ayo} {dulur} dukung UMKM {region}, beli produk lokal{nemj}",
+        "Vote kostum terbaik lomba 17an: kelompok 1 atau 3? Komen di bawah{nemj}",
+        "Foto bareng murid-murid juara 3 lomba pidato, kompak {numw} jari {emo}",
+        "Relawan dapur umum dibutuhkan untuk korban banjir {kec}, yang mau gabung DM{nemj}",
+        "Konvoi suporter setelah tim kesayangan juara, jalanan {region} macet{nemj}",
+        "Bagi-bagi takjil gratis di depan masjid {desa} sore ini{nemj}",
+        "Deklarasi kampung bebas sampah plastik di {desa}, warga kompak{nemj}",
+        "Stiker dan kaos komunitas motor sudah jadi, ambil di basecamp ya{nemj}",
+    ]),
+    "politik_warga": ("everyday", [
+        "Jujur {aku} lebih sreg sama {person}, programnya masuk akal{emj}",
+        "{rival} itu dinasti, mending {num} lah {laugh}",
+        "Debat tadi {person} kalah telak {laugh}",
+        "Kalau {person} menang, {aku} pindah dari {region} {laugh}",
+        "Dah lah, {pilih} {num} aja biar cepet beres",
+        "Warga {desa} satu suara untuk {target}!{emj}",
+        "Calon sebelah omong kosong semua, pencitraan doang",
+        "{aku} sih tim {target}, kalian? {laugh}",
+        "{jgnlupa} {pilih} {target} {dulur}, {aku} udah yakin{emj}",
+        "Baliho {person} di perempatan gede {bgt} {laugh}",
+        "Barusan ikut kampanye {person} di {venue}, dapat kaos gratis {laugh}",
+        "Foto sama {person} tadi, orangnya ramah {emo}",
+        "Politik {region} makin panas aja, capek lihat timeline{nemj}",
+        "Pemimpin yang sekarang gagal total, saatnya perubahan {tag}",
+    ]),
+    "umum": ("everyday", [
+        "Macet parah di {kec} pagi ini, ada perbaikan jembatan{nemj}",
+        "Nasi padang emang juara, gak ada lawan {laugh}",
+        "Siapa yang nonton bola semalem? Timnas menang 2-0!",
+        "{ayo} {dulur} kita pilih menu makan siang, seblak atau bakso?",
+        "Hari ini hari guru, terima kasih guru-guruku{nemj}",
+        "Antre di puskesmas lama {bgt}, dari jam 7 belum dipanggil",
+        "Anakku diterima di SMPN {sn} {kab}, alhamdulillah{nemj}",
+        "Ngurus KTP di dukcapil ternyata cepet sekarang, mantap{nemj}",
+        "Hujan deras seharian di {region}, hati-hati di jalan{nemj}",
+        "Harga cabai naik lagi, ibu-ibu pada ngeluh di pasar {kec}",
+        "Bangun kesiangan, telat ngampus lagi {laugh}",
+        "Anjir motor mogok di tengah jalan, apes {bgt}",
+        "Ada yang jual kucing anggora di {kota}? DM ya",
+        "Selamat ulang tahun ibu tercinta, sehat selalu{nemj}",
+        "Gak usah sok asik deh lo, bikin emosi aja",
+        "Kerja, pulang, tidur, ulang. Hidup gini amat {laugh}",
+        "Mantap jiwa, akhirnya lulus sidang skripsi!{nemj}",
+        "Lagi diskon 50% di toko sebelah, gas {dulur}{nemj}",
+        "Mau nanya dong, jadwal kapal ke {kota} minggu depan ada?",
+        "Kopi pagi ini rasanya pas ☕",
+        "Dua jari dulu biar kelihatan imut ✌️ {laugh}",
+        "Sumpah drakor ini bikin nangis terus",
+        "Besok libur nasional kan? Mau ke pantai sama keluarga{nemj}",
+        "Semoga bapak cepat sembuh, mohon doanya {dulur}{nemj}",
+        "Guru anakku sabar {bgt}, makasih bu{nemj}",
+        "Dukung terus Persija sampai juara! 🔥",
+        "Tolong dong siapa aja, mau tanya cara daftar CPNS tahun ini",
+        "Bangsat, HP jatuh ke selokan {laugh}",
+        "Pilih kuliah di {kota} atau kerja dulu ya? Bingung",
+        "Nonton konser semalam, pecah {bgt} ✌️",
+        "Kata dokter puskesmas anakku cuma flu biasa, alhamdulillah{nemj}",
+        "Ada yang tahu bengkel motor buka malam di {kec}?",
+        "Mending tidur daripada mikirin mantan {laugh}",
+        "Gaji UMR tapi gaya hidup sultan {laugh}",
+        "Siapa yang mau nitip gorengan? Aku lagi di depan SMAN {sn}",
+        "Kangen masakan ibu di kampung {kab}{nemj}",
+    ]),
+}
+
+
+# --- platform forms -----------------------------------------------------------------------------
+
+FORMS = ["plain", "reply", "rt", "quote", "forward", "caption"]
+FORM_WEIGHTS = [52, 14, 10, 8, 8, 8]
+SHARE_FORMS = {"rt", "quote", "forward"}  # an ASN re-sharing campaign content = interaksi_pemenangan
+AGREE = ["Setuju!", "Setuju {sapa}!", "Betul {bgt}", "Ini dia 👇", "Mantap", "👍👍", "Siap!", "Nah ini", "ini baru pemimpin",
+         "sepakat", "fakta"]
+AGREE_NEUTRAL = ["Setuju!", "Betul {bgt}", "Ini dia 👇", "Mantap", "👍👍", "Nah ini", "sepakat", "fakta", "Info penting"]
+CAPTION_TAGS = ["#fyp", "#fypシ", "#viral", "#foryou", "#pilkada2024", "#xyzbca", "#storywa"]
+
+
+def _form(text: str, form: str, ctx: Ctx2, rng: random.Random, campaign: bool) -> str:
+    if form == "reply":
+        who = ctx.acct() if campaign else ctx.slot("friend")
+        return f"{who} {text}"
+    if form == "rt":
+        return f"RT {ctx.acct() if campaign else ctx.slot('friend')}: {text}"
+    if form == "quote":
+        if rng.random() < 0.4:  # quote-RT with the comment after the quoted post
+            who = ctx.acct() if campaign else ctx.slot("friend")
+            return f"RT {who}: {text} {rng.choice(['←', '//', '👈', '-'])} {ctx.fill(rng.choice(AGREE if campaign else AGREE_NEUTRAL))}"
+        return f"{ctx.fill(rng.choice(AGREE if campaign else AGREE_NEUTRAL))} {text}"
+    if form == "forward":
+        return rng.choice(["[Diteruskan] ", "Fwd: ", "Copas dari grup sebelah: ", "Diteruskan dari grup: "]) + text
+    if form == "caption":
+        return text + " " + " ".join(rng.sample(CAPTION_TAGS, k=rng.randint(2, 4)))
+    return text
+
+
+def _bio(source: str, ctx: Ctx2, rng: random.Random) -> tuple[str, str]:
+    """(bio, cue group) for a bio source."""
+    if source == "asn":
+        return ctx.fill(rng.choice(ctx.profile["bios"])), ctx.profile["kind"]
+    if source == "media":
+        return ctx.fill(rng.choice(MEDIA_BIOS)), "media"
+    if source == "media_or_asn":
+        if rng.random() < 0.6:
+            return ctx.fill(rng.choice(MEDIA_BIOS)), "media"
+        prof = rng.choice(ASN_PROFILES)
+        return ctx.fill(rng.choice(prof["bios"])), prof["kind"]
+    if source == "candidate":
+        return ctx.fill(rng.choice(CANDIDATE_BIOS)), "kandidat"
+    if source == "party":
+        return ctx.fill(rng.choice(PARTY_BIOS)), "kader"
+    if source == "citizen":
+        return ctx.fill(rng.choice(CITIZEN_BIOS + LOOKALIKE_BIOS)), "warga"
+    if source == "everyday":
+        roll = rng.random()
+        if roll < 0.55:
+            return ctx.fill(rng.choice(EVERYDAY_BIOS)), "warga"
+        if roll < 0.75:
+            return ctx.fill(rng.choice(LOOKALIKE_BIOS)), "lookalike_bio"
+        prof = rng.choice(NON_ASN_PROFILES)
+        return ctx.fill(rng.choice(prof["bios"])), prof["kind"]
+    # mixed: ASN bios half the time (hard negatives), else non-ASN or neutral
+    roll = rng.random()
+    if roll < 0.5:
+        prof = rng.choice(ASN_PROFILES)
+        return ctx.fill(rng.choice(prof["bios"])), prof["kind"]
+    if roll < 0.8:
+        prof = rng.choice(NON_ASN_PROFILES)
+        return ctx.fill(rng.choice(prof["bios"])), prof["kind"]
+    return ctx.fill(rng.choice(NEUTRAL_BIOS)), "warga"
+
+
+def _with_self(text: str, ctx: Ctx2, rng: random.Random) -> str:
+    ref = ctx.self_ref()
+    roll = rng.random()
+    if roll < 0.2:
+        # identity embedded as company: "... bareng rekan2 kantor dinas"
+        body = text.rstrip()
+        return body + rng.choice([" bareng ", " sama ", " bersama ", " ajak "]) + ctx.slot("with_")
+    if roll < 0.7:
+        return ref[0].upper() + ref[1:] + ", " + text[0].lower() + text[1:]
+    return text + rng.choice([" — ", " ", ". Salam dari ", " (", ". "]) + ref + rng.choice(["", ")", " 🙏", "."])
+
+
+def _register(rng: random.Random) -> str:
+    names = list(REGISTER_WEIGHTS)
+    return rng.choices(names, weights=[REGISTER_WEIGHTS[n] for n in names])[0]
+
+
+# Label-neutral sentences that make some posts long (used for every kind of post alike).
+PADDING += [
+    "Tadi sempat ngobrol sama tetangga soal harga beras yang naik.",
+    "Anak-anak lagi libur, rumah jadi ramai sekali.",
+    "Semoga hujan cepat reda, jemuran numpuk.",
+    "Motor baru keluar dari bengkel, alhamdulillah lancar lagi.",
+    "Pokoknya tetap semangat apapun keadaannya.",
+]
+
+
+def _family_size(rng: random.Random, lo: int = 16, hi: int = 26) -> int:
+    return rng.randint(lo, hi)
 
 
 def generate(seed: int = DEFAULT_SEED) -> list[dict]:
@@ -596,68 +952,78 @@ def generate(seed: int = DEFAULT_SEED) -> list[dict]:
     rows: list[dict] = []
     seen: set[tuple[str, str]] = set()
 
-    def add(family: str, text: str, bio: str, label: int, category: str | None, platform: str | None = None) -> bool:
+    def add(family, register, cue, text, bio, label, category, platform=None) -> bool:
         key = (text, bio)
         if key in seen or not text:
             return False
         seen.add(key)
         rows.append({
-            "id": f"lab-{len(rows):05d}",
-            "family": family,
+            "id": f"lab-{len(rows):05d}", "family": family, "register": register, "cue": cue,
             "platform": platform or rng.choices(PLATFORMS, weights=PLATFORM_WEIGHTS)[0],
-            "text": text,
-            "bio": bio,
-            "label": label,
-            "category": category,
+            "text": text, "bio": bio, "label": label, "category": category,
         })
         return True
 
-    for category in sorted(CAMPAIGN):
-        for t_i, template in enumerate(CAMPAIGN[category]):
-            family = f"{category}.t{t_i:02d}"
+    for category in sorted(STANCES):
+        for s_i, frag in enumerate(STANCES[category]):
+            family = f"{category}.s{s_i:02d}"
             size = _family_size(rng)
             made = tries = 0
             while made < size and tries < size * 10:
                 tries += 1
                 positive = rng.random() < POSITIVE_SHARE
+                register = _register(rng)
                 profile = rng.choice(ASN_PROFILES if positive else NON_ASN_PROFILES)
-                ctx = Ctx(rng, profile)
-                text = _fill_with_self(template, ctx, profile, rng)
-                if "{self}" in template:
-                    # identity is in the text; the bio may or may not repeat it
-                    bio = ctx.fill(rng.choice(profile["bios"])) if rng.random() < 0.4 else ctx.fill(rng.choice(NEUTRAL_BIOS))
+                ctx = Ctx2(rng, profile, register)
+                text = ctx.fill(frag)
+                if positive:
+                    where = rng.choices(["bio", "text", "both"], weights=[45, 25, 30])[0]
                 else:
+                    where = rng.choices(["bio", "text", "both", "none"], weights=[35, 15, 20, 30])[0]
+                if where in ("text", "both"):
+                    text = _with_self(text, ctx, rng)
+                if where in ("bio", "both"):
                     bio = ctx.fill(rng.choice(profile["bios"]))
-                text = _style(text, rng, EXTRA_CAMPAIGN_TAGS, ctx)
-                if add(family, text, bio, int(positive), category if positive else None):
+                else:
+                    bio = ctx.fill(rng.choice(PLAIN_BIOS))
+                cue = profile["kind"] if where != "none" else "none"
+                form = rng.choices(FORMS, weights=FORM_WEIGHTS)[0]
+                if form in SHARE_FORMS and category not in ("kampanye_medsos", "interaksi_pemenangan", "foto_simbol"):
+                    form = "plain"
+                text = _form(_style(text, rng, EXTRA_CAMPAIGN_TAGS, ctx), form, ctx, rng, campaign=True)
+                cat = ("interaksi_pemenangan" if form in SHARE_FORMS else category) if positive else None
+                if positive and profile["kind"] == "akun_resmi":
+                    cat = "fasilitas_negara"  # an official account used for a candidate
+                if add(family, register, cue, text, bio, int(positive), cat):
                     made += 1
 
-    for kind in sorted(NEGATIVE):
-        bio_kind, templates = NEGATIVE[kind]
-        for t_i, template in enumerate(templates):
-            family = f"neg_{kind}.t{t_i:02d}"
-            size = _family_size(rng)
+    for kind in sorted(NEG):
+        source, frags = NEG[kind]
+        for s_i, frag in enumerate(frags):
+            family = f"neg_{kind}.s{s_i:02d}"
+            size = _family_size(rng, 14, 22) if kind not in ("umum", "politik_warga") else _family_size(rng, 18, 28)
             made = tries = 0
             while made < size and tries < size * 10:
                 tries += 1
-                profile = rng.choice(ASN_PROFILES) if bio_kind == "asn" else None
-                ctx = Ctx(rng, profile)
+                register = _register(rng)
+                profile = rng.choice(ASN_PROFILES) if source == "asn" else rng.choice(NON_ASN_PROFILES)
+                ctx = Ctx2(rng, profile, register)
                 ctx.kabtag = re.sub(r"\W", "", ctx.region)
-                text = ctx.fill(template)
-                bio = _bio_for(bio_kind, ctx, rng) if profile is None else ctx.fill(rng.choice(profile["bios"]))
-                tags = KIND_TAGS[kind]
-                text = _style(text, rng, tags, ctx)
-                platform = "news" if bio_kind == "media" and rng.random() < 0.5 else None
-                if add(family, text, bio, 0, None, platform):
+                text = ctx.fill(frag)
+                bio, cue = _bio(source, ctx, rng)
+                if source == "asn" and rng.random() < 0.35:
+                    text = _with_self(text, ctx, rng)
+                    if rng.random() < 0.4:
+                        bio = ctx.fill(rng.choice(NEUTRAL_BIOS))
+                elif source == "everyday" and rng.random() < 0.2:
+                    text = _with_self(text, ctx, rng)  # a non-ASN profile's self-reference
+                    cue = profile["kind"]
+                form = rng.choices(FORMS, weights=FORM_WEIGHTS)[0]
+                text = _form(_style(text, rng, KIND_TAGS.get(kind, ["#Pilkada2024"]), ctx), form, ctx, rng, campaign=kind in ("kandidat", "partai"))
+                platform = "news" if source in ("media", "media_or_asn") and cue == "media" and rng.random() < 0.4 else None
+                if add(family, register, cue, text, bio, 0, None, platform):
                     made += 1
     return rows
-
-
-def _fill_with_self(template: str, ctx: Ctx, profile: dict, rng: random.Random) -> str:
-    self_ref = ctx.fill(rng.choice(profile["self"]))
-    filled = ctx.fill(template.replace("{self}", "\x00"))
-    self_ref = self_ref[0].upper() + self_ref[1:] if filled.startswith("\x00") else self_ref
-    return filled.replace("\x00", self_ref)
 
 
 def write(path: Path = OUT_PATH, seed: int = DEFAULT_SEED) -> int:
