@@ -253,3 +253,130 @@ CREATE TABLE IF NOT EXISTS evidence_checks (
     error       VARCHAR,
     PRIMARY KEY (platform, post_id, checked_at)
 );
+
+-- ---- analyst views (issue 8): read-only summaries for `pantau sql`, `pantau export` and docs/sql.md ----
+-- Weeks are ISO weeks (Monday to Sunday) in WIB (Asia/Jakarta, UTC+7). "Flagged" means flagged by the post's latest
+-- classification; a post's decision is its latest decision (a supervisor's disagreement appends a decision).
+-- "Reviewed" means decided `violation` or `not_violation`; `needs_info` and undecided items are pending.
+
+-- Flagged posts per ISO week (of created_at, capture time when unknown), region, category and platform.
+CREATE OR REPLACE VIEW v_flags_weekly AS
+WITH f AS (
+    SELECT p.platform, p.region, c.category, d.decision,
+           timezone('Asia/Jakarta', coalesce(p.created_at, p.captured_at)) AS local_at
+    FROM posts p
+    JOIN latest_classification c USING (platform, post_id)
+    LEFT JOIN latest_decision d USING (platform, post_id)
+    WHERE c.flagged
+)
+SELECT
+    CAST(date_trunc('week', local_at) AS DATE) AS week_start,
+    printf('%04d-W%02d', isoyear(local_at), week(local_at)) AS iso_week,
+    region, category, platform,
+    count(*) AS flagged,
+    count(*) FILTER (WHERE decision IN ('violation', 'not_violation')) AS reviewed,
+    count(*) FILTER (WHERE decision = 'violation') AS violations,
+    count(*) FILTER (WHERE decision IS NULL OR decision = 'needs_info') AS pending
+FROM f
+GROUP BY ALL
+ORDER BY week_start, platform, region, category;
+
+-- Decisions per reviewer and ISO week (of the decision), with the time from first capture and from the first
+-- (flagging) classification to an item's first decision, counted for the reviewer who made that first decision.
+CREATE OR REPLACE VIEW v_reviewer_throughput AS
+WITH classified AS (
+    SELECT platform, post_id, coalesce(min(classified_at) FILTER (WHERE flagged), min(classified_at)) AS classified_at
+    FROM classifications GROUP BY platform, post_id
+), first_decision AS (
+    SELECT d.decision_id,
+           date_diff('second', p.captured_at, d.decided_at) / 3600.0 AS hours_from_capture,
+           date_diff('second', c.classified_at, d.decided_at) / 3600.0 AS hours_from_classification
+    FROM decisions d
+    JOIN posts p ON p.platform = d.platform AND p.post_id = d.post_id
+    LEFT JOIN classified c ON c.platform = d.platform AND c.post_id = d.post_id
+    QUALIFY row_number() OVER (PARTITION BY d.platform, d.post_id ORDER BY d.decision_id) = 1
+), dd AS (
+    SELECT d.reviewer, d.platform, d.post_id, d.decision, timezone('Asia/Jakarta', d.decided_at) AS local_at,
+           f.decision_id IS NOT NULL AS is_first, f.hours_from_capture, f.hours_from_classification
+    FROM decisions d LEFT JOIN first_decision f USING (decision_id)
+)
+SELECT
+    CAST(date_trunc('week', local_at) AS DATE) AS week_start,
+    printf('%04d-W%02d', isoyear(local_at), week(local_at)) AS iso_week,
+    reviewer,
+    count(*) AS decisions,
+    count(DISTINCT (platform, post_id)) AS items,
+    count(*) FILTER (WHERE decision = 'violation') AS violations,
+    count(*) FILTER (WHERE decision = 'not_violation') AS not_violations,
+    count(*) FILTER (WHERE decision = 'needs_info') AS needs_info,
+    count(*) FILTER (WHERE decision = 'duplicate') AS duplicates,
+    count(*) FILTER (WHERE is_first) AS first_decisions,
+    count(*) FILTER (WHERE is_first AND hours_from_capture <= 168) AS first_within_7_days,
+    median(hours_from_capture) AS median_hours_from_capture,
+    avg(hours_from_capture) AS avg_hours_from_capture,
+    max(hours_from_capture) AS max_hours_from_capture,
+    median(hours_from_classification) AS median_hours_from_classification,
+    avg(hours_from_classification) AS avg_hours_from_classification
+FROM dd
+GROUP BY ALL
+ORDER BY week_start, reviewer;
+
+-- Classifier precision as judged by reviewers: of the flagged items of each model version and category that were
+-- reviewed, the share decided `violation`.
+CREATE OR REPLACE VIEW v_classifier_precision AS
+SELECT
+    c.model_version, c.category,
+    count(*) AS flagged,
+    count(*) FILTER (WHERE d.decision IN ('violation', 'not_violation')) AS reviewed,
+    count(*) FILTER (WHERE d.decision = 'violation') AS violations,
+    count(*) FILTER (WHERE d.decision = 'not_violation') AS not_violations,
+    count(*) FILTER (WHERE d.decision = 'duplicate') AS duplicates,
+    count(*) FILTER (WHERE d.decision IS NULL OR d.decision = 'needs_info') AS pending,
+    count(*) FILTER (WHERE d.decision = 'violation' AND cf.agreed) AS confirmed_violations,
+    count(*) FILTER (WHERE d.decision = 'violation')
+        / nullif(count(*) FILTER (WHERE d.decision IN ('violation', 'not_violation')), 0) AS precision
+FROM classifications c
+LEFT JOIN latest_decision d USING (platform, post_id)
+LEFT JOIN confirmations cf ON cf.decision_id = d.decision_id
+WHERE c.flagged
+GROUP BY ALL
+ORDER BY c.model_version, c.category;
+
+-- Referral cases per status (every status listed, zero when none), with how many were sent within 7 days of capture.
+CREATE OR REPLACE VIEW v_referrals_by_status AS
+WITH statuses(status_order, status) AS (
+    VALUES (1, 'draft'), (2, 'sent'), (3, 'registered'), (4, 'forwarded_bkn'), (5, 'decided'), (6, 'sanctioned'),
+           (7, 'closed')
+), cases AS (
+    SELECT r.status, r.sent_at, r.built_at, r.status_at, p.captured_at
+    FROM referrals r LEFT JOIN posts p ON p.platform = r.platform AND p.post_id = r.post_id
+)
+SELECT
+    s.status_order, s.status,
+    count(c.status) AS cases,
+    count(c.sent_at) AS sent,
+    count(*) FILTER (WHERE c.sent_at <= c.captured_at + INTERVAL 7 DAY) AS sent_within_7_days,
+    median(date_diff('second', c.captured_at, c.sent_at) / 86400.0) AS median_days_to_send,
+    min(c.built_at) AS first_built_at,
+    max(c.status_at) AS last_status_at
+FROM statuses s LEFT JOIN cases c USING (status)
+GROUP BY s.status_order, s.status
+ORDER BY s.status_order;
+
+-- Accounts with two or more flagged posts (by author_id, by handle when the platform gives no id).
+CREATE OR REPLACE VIEW v_repeat_accounts AS
+SELECT
+    p.platform,
+    any_value(p.author_id) AS author_id,
+    arg_max(p.author_handle, p.captured_at) AS author_handle,
+    count(*) AS flagged,
+    count(*) FILTER (WHERE d.decision = 'violation') AS violations,
+    min(p.captured_at) AS first_seen,
+    max(p.captured_at) AS last_seen
+FROM posts p
+JOIN latest_classification c USING (platform, post_id)
+LEFT JOIN latest_decision d USING (platform, post_id)
+WHERE c.flagged AND coalesce(p.author_id, p.author_handle) IS NOT NULL
+GROUP BY p.platform, coalesce(p.author_id, 'handle:' || p.author_handle)
+HAVING count(*) >= 2
+ORDER BY flagged DESC, violations DESC, platform, author_id;

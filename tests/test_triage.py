@@ -206,6 +206,14 @@ def test_queue_filters_and_keyset_pagination(tmp_path, monkeypatch):
     store.ingest([make_post(99, "kepala dinas ajak coblos")])
     store.save_classifications([result(make_post(99), 0.9, True, "kampanye_medsos")])
     assert '<span id="total">1</span>' in c.get("/antrean?q=coblos").text  # stored after the index: still found
+    # stored and indexed while not flagged (the index holds queue posts only), flagged later by a new model run
+    late = make_post(77, "camat hadir deklarasi relawan")
+    store.ingest([late])
+    store.save_classifications([result(late, 0.1, False)])
+    store.build_search_index()
+    assert '<span id="total">0</span>' in c.get("/antrean?q=deklarasi").text
+    store.save_classifications([{**result(late, 0.95, True, "hadir_kampanye"), "model_version": "test-model-2"}])
+    assert '<span id="total">1</span>' in c.get("/antrean?q=deklarasi+relawan").text
 
 
 def test_login_without_the_forms_csrf_token_is_refused(client):
