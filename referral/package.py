@@ -5,6 +5,8 @@ status, when any item is not a violation confirmed by a second person. The packa
 
     laporan.html / laporan.pdf        the report (HTML printed to PDF by headless Chromium)
     bukti/payload-<sha256>.json       each raw payload stored for the post, byte for byte as captured
+    bukti/halaman-<sha>.html          page snapshots captured by `pantau evidence capture` / re-check (every version)
+    bukti/tangkapan-layar-<sha>.png   screenshots rendered by headless Chromium (every version)
     bukti/pos.json                    the post record as stored (author, times, region, classifier result)
     bukti/penilaian.json              decisions, confirmations, checklist notes and the item's audit entries
     manifest.json                     every other file with SHA-256, size and capture time (UTC and WIB)
@@ -184,12 +186,15 @@ def load_case(store, platform: str, post_id: str) -> dict[str, Any]:
     audit = store.query(
         "SELECT seq, logged_at, actor, action, target, detail, prev_sha256, sha256 FROM audit_log WHERE target = ? "
         "ORDER BY seq", [f"{platform}/{post_id}"])
+    from .evidence import evidence_dir, package_files
+
+    captured = [f for f in package_files(store, platform, post_id, evidence_dir(store.path)) if f["kind"] != "raw"]
     return {
         "post": posts[0], "decision": decision, "confirmation": confirmation, "history": history,
         "classification": classification[0] if classification else None,
         "category": (queue[0]["category"] if queue else None)
         or (classification[0]["category"] if classification else None),
-        "payloads": payloads, "notes": notes, "audit": audit,
+        "payloads": payloads, "notes": notes, "audit": audit, "captured": captured,
     }
 
 
@@ -356,6 +361,17 @@ def _draft(case: dict[str, Any], reporter: Reporter, offices: OfficeTable, now: 
                       "description": "Payload mentah dari platform" + (" (versi yang dinilai)" if current else " (versi lain)")}
     if not case["payloads"]:
         warnings.append("no raw payload stored for this post; the package has only the parsed record")
+    # Captured page snapshots and screenshots (pantau evidence capture), every version, as long as they are intact.
+    descriptions = {"html": "Cuplikan HTML halaman unggahan", "png": "Tangkapan layar halaman unggahan (Chromium)"}
+    for ev in case.get("captured", []):
+        if not ev["intact"]:
+            warnings.append(f"evidence file {ev['file']} is missing or no longer hashes to {ev['sha256']}: left out")
+            continue
+        files[ev["name"]] = ev["file"].read_bytes()
+        meta[ev["name"]] = {"kind": f"capture_{ev['kind']}", "url": ev["url"], "recorded_sha256": ev["sha256"],
+                            "captured": ev["captured_at"], "description": descriptions.get(ev["kind"], ev["kind"])}
+    if not any(ev["kind"] == "png" and ev["intact"] for ev in case.get("captured", [])):
+        warnings.append("no screenshot captured for this post (run `pantau evidence capture`)")
     post_record = {k: post[k] for k in ("platform", "post_id", "url", "text", "created_at", "author_id",
                                        "author_handle", "author_name", "author_bio", "lang", "region", "captured_at",
                                        "raw_sha256", "ingested_at")}

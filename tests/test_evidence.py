@@ -311,3 +311,35 @@ def test_flows_under_prefect(tmp_path, chromium):
     assert checked == {"checked": 2, "outcomes": {"unchanged": 1, "edited": 1}}
     assert store.scalar("SELECT count(*) FROM evidence WHERE status = 'ok'") == 8
     assert ev.evidence_summary(store, "demo", "2")["last_check"]["outcome"] == "edited"
+
+
+@pytest.mark.slow
+def test_referral_package_carries_the_captured_snapshot_and_screenshot(tmp_path, chromium):
+    import json
+    import zipfile
+
+    from pantau.demo.site import DemoSite
+    from pantau.referral.package import ReferralConfig, build_package
+    from pantau.referral.verify import verify_package
+
+    db = tmp_path / "ref.duckdb"
+    with DemoSite(site_posts(2)) as site:
+        store = stored_demo_posts(db, site, {"1": True, "2": False})
+        run_capture(db)
+    store.record_decision("demo", "1", "violation", reviewer="rina", reason="ajakan memilih")
+    decision_id = store.scalar("SELECT max(decision_id) FROM decisions")
+    store.confirm_decision(decision_id, supervisor="sari", agreed=True)
+    [pkg] = build_package(store, ["demo/1"], tmp_path / "out", ReferralConfig(audit=False))
+    recorded = {r["kind"]: r["sha256"] for r in store.query(
+        "SELECT kind, sha256 FROM evidence WHERE post_id = '1' AND status = 'ok'")}
+    with zipfile.ZipFile(pkg.path) as z:
+        manifest = json.loads(z.read("manifest.json"))
+        names = z.namelist()
+        html_name = f"bukti/halaman-{recorded['html'][:16]}.html"
+        png_name = f"bukti/tangkapan-layar-{recorded['png'][:16]}.png"
+        assert html_name in names and png_name in names
+        assert hashlib.sha256(z.read(png_name)).hexdigest() == recorded["png"]
+        assert z.read(png_name)[:8] == PNG_SIGNATURE
+    listed = {f["path"]: f for f in manifest["files"]}
+    assert listed[html_name]["sha256"] == recorded["html"] and listed[png_name]["sha256"] == recorded["png"]
+    assert verify_package(pkg.path).ok
