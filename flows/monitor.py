@@ -1,8 +1,10 @@
-"""Prefect flow `monitor`: crawl one source, store the posts, classify them, store the results.
+"""Prefect flow `monitor`: crawl one source, store the posts, classify them, store the results, and capture the
+evidence of the newly flagged posts (raw payload, HTML snapshot, Chromium screenshot; see flows/capture.py).
 
 Tasks hand each other file paths (JSON Lines), not large Python objects, so a
 run of any size keeps the Prefect state small. Only the I/O tasks (crawl, the
-two store writes) retry; classification is pure CPU and would fail the same way twice.
+store writes, the captures) retry; classification is pure CPU and would fail the same way twice. The capture reads
+the crawl output, not the database, so it works while the triage app owns the file (its rows go to the app's inbox).
 """
 
 from __future__ import annotations
@@ -57,6 +59,40 @@ def store_results(db: Path, results_path: Path) -> int:
         return Store(db).save_classifications(json.loads(line) for line in fh if line.strip())
 
 
+@task
+def flagged_targets(posts_path: Path, results_path: Path) -> list[dict]:
+    import json
+
+    from pantau.referral.evidence import targets_from_posts
+
+    with open(results_path, encoding="utf-8") as fh:
+        flagged = {(r["platform"], r["post_id"]) for r in map(json.loads, fh) if r.get("flagged")}
+    return targets_from_posts(p for p in iter_jsonl_posts(posts_path, skip_invalid=True)
+                              if (p.platform, p.post_id) in flagged)
+
+
+@task(retries=2, retry_delay_seconds=[1, 5])
+def save_raw_files(targets: list[dict], root: Path) -> list[dict]:
+    from pantau.referral.evidence import raw_from_targets
+
+    return raw_from_targets(targets, root)
+
+
+def capture_new(db: Path, posts_path: Path, results_path: Path) -> dict:
+    """Evidence of this run's flagged posts; capture failures are recorded (and retried by `capture_evidence`)."""
+    from pantau.flows.capture import fetch_snapshots, screenshots_or_failures, store_evidence
+    from pantau.referral.evidence import evidence_dir
+
+    targets = flagged_targets(posts_path, results_path)
+    if not targets:
+        return {"posts": 0, "ok": 0, "failed": 0}
+    root = evidence_dir(db)
+    rows = save_raw_files(targets, root) + fetch_snapshots(targets, root) + screenshots_or_failures(targets, root)
+    store_evidence(db, rows)
+    return {"posts": len(targets), "ok": sum(r["status"] == "ok" for r in rows),
+            "failed": sum(r["status"] != "ok" for r in rows)}
+
+
 @flow(name="monitor", log_prints=True)
 def monitor(
     db: Path,
@@ -67,10 +103,12 @@ def monitor(
     model_path: Path | None = None,
     work_dir: Path | None = None,
     watchlist: str | None = None,
+    capture: bool = True,
 ) -> dict:
     """Crawl `source`, then store, classify and store the classifier results in `db`.
 
-    `watchlist` tags the stored posts with the watchlist this crawl serves (the triage queue filters on it)."""
+    `watchlist` tags the stored posts with the watchlist this crawl serves (the triage queue filters on it);
+    `capture` takes the evidence of the newly flagged posts at ingestion."""
     work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="pantau-monitor-"))
     work.mkdir(parents=True, exist_ok=True)
     spider_args = {k: str(v) for k, v in {"base_url": base_url, "query": query, "max_pages": max_pages}.items() if v}
@@ -81,7 +119,9 @@ def monitor(
     stored = store_posts(Path(db), posts_path, watchlist)
     classified = classify(posts_path, results_path, model_path)
     saved = store_results(Path(db), results_path)
-    summary = {"source": source, "crawl": crawled, "store": stored, "classify": classified, "results_saved": saved}
+    evidence = capture_new(Path(db), posts_path, results_path) if capture else None
+    summary = {"source": source, "crawl": crawled, "store": stored, "classify": classified, "results_saved": saved,
+               "evidence": evidence}
     print(
         f"monitor {source}: crawled {crawled['items']} posts, {stored['new']} new, "
         + (f"{stored['queued']} handed to the triage app, " if stored["queued"] else "")

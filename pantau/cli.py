@@ -65,7 +65,8 @@ def demo(
     _ensure_demo_account(Store(db))  # first: a bad PANTAU_DEMO_PASSWORD fails before any crawling
     with DemoSite() as site:
         typer.echo(f"demo platform at {site.url}")
-        monitor(db=db, source="demo", base_url=site.url, watchlist=DEMO_WATCHLIST)
+        # capture=False keeps the first run quick; `pantau evidence capture --db ...` adds snapshots and screenshots
+        monitor(db=db, source="demo", base_url=site.url, watchlist=DEMO_WATCHLIST, capture=False)
     counts = Store(db).counts()
     typer.echo(
         f"stored in {db}: {counts['posts']} posts, {counts['flagged']} flagged, "
@@ -345,16 +346,21 @@ def monitor(
     query: Annotated[Optional[str], typer.Option()] = None,
     max_pages: Annotated[Optional[int], typer.Option()] = None,
     watchlist: Annotated[Optional[str], typer.Option(help="Tag the posts with this watchlist (queue filter).")] = None,
+    capture: Annotated[bool, typer.Option("--capture/--no-capture",
+                                          help="Capture evidence (snapshot, screenshot) of newly flagged posts.")] = True,
 ) -> None:
-    """Run the Prefect `monitor` flow once: crawl, store, classify, store results."""
+    """Run the Prefect `monitor` flow once: crawl, store, classify, store results, capture evidence."""
     from pantau.flows.monitor import monitor as monitor_flow
 
     summary = monitor_flow(db=db, source=source, base_url=base_url, query=query, max_pages=max_pages,
-                           watchlist=watchlist)
+                           watchlist=watchlist, capture=capture)
     stored, classified = summary["store"], summary["classify"]
     handed = f", {stored['queued']} handed to the running triage app" if stored["queued"] else ""
+    ev = summary["evidence"]
+    captured = f"; evidence of {ev['posts']} post(s): {ev['ok']} file(s), {ev['failed']} failed" if ev else ""
     typer.echo(f"monitor {source}: {summary['crawl']['items']} crawled, {stored['new']} new{handed}, "
-               f"{classified['flagged']} flagged of {classified['classified']} (model {classified['model_version']})")
+               f"{classified['flagged']} flagged of {classified['classified']} (model {classified['model_version']})"
+               f"{captured}")
 
 
 @app.command()

@@ -257,6 +257,29 @@ def raw_evidence(store, targets: Sequence[dict[str, Any]], root: Path) -> list[d
     return out
 
 
+def targets_from_posts(posts: Iterable[Any]) -> list[dict[str, Any]]:
+    """Capture targets for freshly crawled, flagged posts (pantau.post.Post objects): no database read, so the
+    monitor flow can capture at ingestion even while the triage app owns the database."""
+    return [{"platform": p.platform, "post_id": p.post_id, "url": p.url, "raw": p.raw, "captured_at": p.captured_at,
+             "kinds": [k for k in KINDS if k == "raw" or p.url]} for p in posts]
+
+
+def raw_from_targets(targets: Sequence[dict[str, Any]], root: Path) -> list[dict[str, Any]]:
+    """Raw payloads carried by the targets (see targets_from_posts) as content-addressed files (kind `raw`)."""
+    out = []
+    for t in targets:
+        if "raw" not in t["kinds"]:
+            continue
+        if not t.get("raw"):
+            out.append(_failed(t, "raw", t.get("url"), None, "no raw payload in the crawl output"))
+            continue
+        data = t["raw"].encode("utf-8")
+        sha, rel = put_file(root, data, _raw_ext(t["raw"]))
+        out.append(_row(t, "raw", t.get("url"), status="ok", sha256=sha, path=rel, size=len(data),
+                        captured_at=t.get("captured_at")))
+    return out
+
+
 def _raw_ext(raw: str) -> str:
     try:
         json.loads(raw)

@@ -29,7 +29,7 @@ def test_monitor_flow_crawls_classifies_and_stores_idempotently(prefect_server, 
     with DemoSite() as site:
         state = monitor(db=db, source="demo", base_url=site.url, work_dir=tmp_path / "w1", return_state=True)
         summary = state.result()
-        again = monitor(db=db, source="demo", base_url=site.url, work_dir=tmp_path / "w2")
+        again = monitor(db=db, source="demo", base_url=site.url, work_dir=tmp_path / "w2", capture=False)
 
     assert state.is_completed()
     assert summary["crawl"]["items"] == expected
@@ -42,6 +42,12 @@ def test_monitor_flow_crawls_classifies_and_stores_idempotently(prefect_server, 
     assert counts["classified"] == expected
     assert 0 < counts["queue"] < counts["posts"]
     assert store.scalar("SELECT count(DISTINCT model_version) FROM classifications") == 1
+    # evidence captured at ingestion for every flagged post: raw payload, HTML snapshot and screenshot
+    assert summary["evidence"]["posts"] == counts["flagged"] and summary["evidence"]["failed"] == 0
+    kinds = store.query("SELECT kind, count(DISTINCT post_id) AS n FROM evidence WHERE status = 'ok' GROUP BY kind")
+    assert {r["kind"]: r["n"] for r in kinds} == {"raw": counts["flagged"], "html": counts["flagged"],
+                                                  "png": counts["flagged"]}
+    assert again["evidence"] is None
 
     # The run is recorded by the real Prefect API, with its task runs.
     import asyncio
@@ -55,4 +61,5 @@ def test_monitor_flow_crawls_classifies_and_stores_idempotently(prefect_server, 
     runs, tasks = asyncio.run(fetch())
     assert runs[0].state.is_completed()
     names = {t.name.split("-")[0] for t in tasks if t.flow_run_id == state.state_details.flow_run_id}
-    assert {"crawl", "store_posts", "classify", "store_results"} <= names
+    assert {"crawl", "store_posts", "classify", "store_results", "flagged_targets", "save_raw_files",
+            "fetch_snapshots", "render_screenshots", "store_evidence"} <= names

@@ -48,7 +48,7 @@ def test_other_process_hands_batches_to_the_owner(tmp_path):
         assert owner.counts()["posts"] == 0
 
         done = owner.drain_inbox()
-        assert done == {"files": 4, "posts_new": 40, "classifications": 50, "failed": 0}
+        assert done == {"files": 4, "posts_new": 40, "classifications": 50, "evidence": 0, "failed": 0}
         assert owner.counts()["posts"] == 40
         assert owner.scalar("SELECT count(*) FROM classifications") == 40
         assert owner.scalar("SELECT count(*) FROM queue_items WHERE platform = 'inbox'") == 40
@@ -156,3 +156,34 @@ def test_other_jobs_fail_fast_with_a_clear_message_while_the_app_owns_the_file(t
     assert out.returncode == 3
     assert f"owned by the running triage app (process {os.getpid()})" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_evidence_rows_are_handed_over_too(tmp_path):
+    """The monitor flow records capture attempts while the app runs: they go through the inbox like posts."""
+    owner = Store(tmp_path / "owned.duckdb")
+    owner.own()
+    try:
+        run_writer(owner.path, 0, 1)
+        script = textwrap.dedent(
+            """
+            import sys
+            from datetime import datetime, timezone
+            from pantau.store.db import Store
+            rows = [{"platform": "inbox", "post_id": "0", "kind": "html", "status": "ok", "sha256": "ab" * 32,
+                     "path": "sha256/ab/x.html", "size": 10, "url": "http://127.0.0.1/p/0", "http_status": 200,
+                     "captured_at": datetime(2026, 11, 20, 5, 0, tzinfo=timezone.utc)},
+                    {"platform": "inbox", "post_id": "0", "kind": "png", "status": "failed", "url": "http://127.0.0.1/p/0",
+                     "captured_at": datetime(2026, 11, 20, 5, 0, tzinfo=timezone.utc), "error": "browser missing"}]
+            print(Store(sys.argv[1]).record_evidence(rows))
+            """
+        )
+        out = subprocess.run([sys.executable, "-c", script, str(owner.path)], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip() == "2"
+        assert owner.scalar("SELECT count(*) FROM evidence") == 0
+        assert owner.drain_inbox()["evidence"] == 2
+        rows = owner.query("SELECT kind, status, attempt, captured_at FROM evidence ORDER BY kind")
+        assert [(r["kind"], r["status"], r["attempt"]) for r in rows] == [("html", "ok", 1), ("png", "failed", 1)]
+        assert rows[0]["captured_at"].isoformat().startswith("2026-11-20T05:00:00")
+    finally:
+        owner.disown()
