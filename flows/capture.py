@@ -9,6 +9,7 @@ and the database writes.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -67,23 +68,41 @@ def screenshots_or_failures(targets: list[dict], root: Path) -> list[dict]:
 
 @flow(name="capture_evidence", log_prints=True)
 def capture_evidence(db: Path, max_attempts: int = 5, limit: int | None = None) -> dict:
-    """Capture the missing evidence of flagged posts in `db`; returns counts per kind and status."""
+    """Capture the missing evidence of flagged posts in `db`; returns counts per kind and status.
+    Publishes the run report artifact `capture-evidence`."""
     from pantau.referral.evidence import evidence_dir
 
+    started = time.perf_counter()
     db = Path(db)
     root = evidence_dir(db)
     targets = find_pending(db, max_attempts, limit)
     if not targets:
         print("capture_evidence: nothing to capture")
-        return {"posts": 0, "ok": {}, "failed": {}, "stored": 0}
+        summary = {"posts": 0, "ok": {}, "failed": {}, "stored": 0}
+        _report(summary, {}, time.perf_counter() - started)
+        return summary
     rows = save_raw(db, targets, root) + fetch_snapshots(targets, root) + screenshots_or_failures(targets, root)
     stored = store_evidence(db, rows)
     ok: dict[str, int] = {}
     failed: dict[str, int] = {}
+    errors: dict[str, dict[str, int]] = {}
     for r in rows:
         bucket = ok if r["status"] == "ok" else failed
         bucket[r["kind"]] = bucket.get(r["kind"], 0) + 1
         if r["status"] == "failed":
+            errors.setdefault(r["platform"], {}).setdefault(f"{r['kind']} failed", 0)
+            errors[r["platform"]][f"{r['kind']} failed"] += 1
             get_run_logger().warning("%s/%s %s: %s (%s)", r["platform"], r["post_id"], r["kind"], r["error"], r["url"])
     print(f"capture_evidence: {len(targets)} posts, ok {ok}, failed {failed} (retried on the next run)")
-    return {"posts": len(targets), "ok": ok, "failed": failed, "stored": stored}
+    summary = {"posts": len(targets), "ok": ok, "failed": failed, "stored": stored}
+    _report(summary, errors, time.perf_counter() - started)
+    return summary
+
+
+def _report(summary: dict, errors: dict[str, dict[str, int]], seconds: float) -> None:
+    from .report import publish
+
+    figures = {"flagged posts missing evidence": summary["posts"], "evidence ok": sum(summary["ok"].values()),
+               "evidence failed": sum(summary["failed"].values()), "ok by kind": summary["ok"],
+               "failed by kind": summary["failed"], "rows stored": summary["stored"]}
+    publish("capture-evidence", "capture_evidence", figures, errors, seconds)

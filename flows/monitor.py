@@ -10,6 +10,7 @@ the crawl output, not the database, so it works while the triage app owns the fi
 from __future__ import annotations
 
 import tempfile
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -104,14 +105,18 @@ def monitor(
     work_dir: Path | None = None,
     watchlist: str | None = None,
     capture: bool = True,
+    spider_args: dict[str, str] | None = None,
 ) -> dict:
     """Crawl `source`, then store, classify and store the classifier results in `db`.
 
     `watchlist` tags the stored posts with the watchlist this crawl serves (the triage queue filters on it);
-    `capture` takes the evidence of the newly flagged posts at ingestion."""
+    `capture` takes the evidence of the newly flagged posts at ingestion; `spider_args` are extra adapter
+    arguments (a watchlist source's `channels`, `feeds`...). Publishes the run report artifact `monitor-<source>`."""
+    started = time.perf_counter()
     work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="pantau-monitor-"))
     work.mkdir(parents=True, exist_ok=True)
-    spider_args = {k: str(v) for k, v in {"base_url": base_url, "query": query, "max_pages": max_pages}.items() if v}
+    spider_args = {**{k: str(v) for k, v in (spider_args or {}).items()},
+                   **{k: str(v) for k, v in {"base_url": base_url, "query": query, "max_pages": max_pages}.items() if v}}
     posts_path = work / f"{source}-posts.jsonl"
     results_path = work / f"{source}-classified.jsonl"
 
@@ -127,4 +132,19 @@ def monitor(
         + (f"{stored['queued']} handed to the triage app, " if stored["queued"] else "")
         + f"{classified['flagged']} flagged of {classified['classified']} (model {classified['model_version']})"
     )
+    _report(source, summary, time.perf_counter() - started)
     return summary
+
+
+def _report(source: str, summary: dict, seconds: float) -> None:
+    from .report import artifact_key, publish
+
+    crawled, stored, classified, ev = summary["crawl"], summary["store"], summary["classify"], summary["evidence"]
+    figures = {"source": source, "posts fetched": crawled["items"], "new": stored["new"],
+               "already known": stored["already_known"], "classified": classified["classified"],
+               "flagged": classified["flagged"], "model": classified["model_version"],
+               "evidence ok": ev["ok"] if ev else None, "evidence failed": ev["failed"] if ev else None}
+    errors = {source: {"crawl errors": crawled.get("errors", 0), "request failures": crawled.get("request_failures", 0),
+                       "unreadable pages": crawled.get("page_errors", 0),
+                       "invalid posts": crawled.get("invalid", 0) + stored.get("invalid", 0)}}
+    publish(artifact_key("monitor", source), f"monitor {source}", figures, errors, seconds)

@@ -9,6 +9,7 @@ deployment). Only the I/O tasks retry.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from prefect import flow, task
@@ -40,9 +41,13 @@ def store_checks(db: Path, checks: list[dict]) -> int:
 
 @flow(name="recheck", log_prints=True)
 def recheck(db: Path, limit: int | None = None) -> dict:
-    """Re-check every captured post in `db`; returns the number of posts per outcome."""
+    """Re-check every captured post in `db`; returns the number of posts per outcome.
+    Publishes the run report artifact `recheck`."""
     from pantau.referral.evidence import evidence_dir
 
+    from .report import publish
+
+    started = time.perf_counter()
     db = Path(db)
     root = evidence_dir(db)
     targets = find_captured(db, limit)
@@ -61,4 +66,13 @@ def recheck(db: Path, limit: int | None = None) -> dict:
     for c in checks:
         outcomes[c["outcome"]] = outcomes.get(c["outcome"], 0) + 1
     print(f"recheck: {len(checks)} posts checked: {outcomes}")
+    errors: dict[str, dict[str, int]] = {}
+    for c in checks:
+        if c["outcome"] == "unavailable":
+            errors.setdefault(c["platform"], {"unavailable": 0})["unavailable"] += 1
+    figures = {"posts checked": len(checks), **{o: outcomes.get(o, 0) for o in ("unchanged", "edited", "deleted",
+                                                                                   "unavailable")},
+               "evidence ok": sum(r.get("status") == "ok" for r in new_rows),
+               "evidence failed": sum(r.get("status") != "ok" for r in new_rows)}
+    publish("recheck", "recheck", figures, errors, time.perf_counter() - started)
     return {"checked": len(checks), "outcomes": outcomes}

@@ -689,6 +689,73 @@ def export_command(
                f"{out_dir / 'export.json'}; audit entry {result.audit_seq}")
 
 
+schedule_app = typer.Typer(help="Scheduled Prefect deployments (cron, Asia/Jakarta time; docs/operations.md).",
+                           no_args_is_help=True)
+app.add_typer(schedule_app, name="schedule")
+
+
+def _deployment_plans(db: Path, watchlist: Optional[Path]):  # noqa: ANN202
+    from pantau.crawlers.watchlist import WatchlistError
+    from pantau.flows.deployments import plans
+
+    try:
+        return plans(db, watchlist)
+    except (WatchlistError, ValueError) as exc:
+        raise fail(str(exc)) from None
+
+
+@schedule_app.command("list")
+def schedule_list(
+    db: Annotated[Path, typer.Option(help="DuckDB file the scheduled runs use.")] = DEFAULT_DB,
+    watchlist: Annotated[Optional[Path], typer.Option(help="Watchlist TOML: one monitor deployment per source.")] = None,
+) -> None:
+    """Print every deployment `pantau worker` would serve: name, flow, cron and time zone (starts nothing)."""
+    found = _deployment_plans(db, watchlist)
+    typer.echo(f"{'deployment':28} {'flow':20} {'cron':14} timezone")
+    for p in found:
+        source = f"  source={p.parameters['source']}" if "source" in p.parameters else ""
+        typer.echo(f"{p.name:28} {p.flow:20} {p.cron:14} {p.timezone}{source}")
+    if watchlist is None:
+        typer.echo("(no --watchlist: no monitor deployments)")
+
+
+@app.command("worker")
+def worker(
+    db: Annotated[Path, typer.Option(help="DuckDB file the scheduled runs use.")] = DEFAULT_DB,
+    watchlist: Annotated[Optional[Path], typer.Option(help="Watchlist TOML: one monitor deployment per source.")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="Most flow runs at once in this process.")] = None,
+) -> None:
+    """Register the deployments with the Prefect server (PREFECT_API_URL) and run their scheduled runs here
+    until Ctrl-C (prefect.serve). Start the server first: `prefect server start` (docs/operations.md)."""
+    from prefect import serve
+    from prefect.settings import PREFECT_API_URL
+
+    from pantau.flows.deployments import build_deployments
+
+    _deployment_plans(db, watchlist)  # a bad watchlist fails here, with its line
+    if not PREFECT_API_URL.value():
+        typer.secho("warning: PREFECT_API_URL is not set: runs go to a temporary server with no scheduler; "
+                    "start `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api",
+                    fg=typer.colors.YELLOW, err=True)
+    deployments = build_deployments(db, watchlist)
+    typer.echo(f"serving {len(deployments)} deployment(s): {', '.join(d.name for d in deployments)}")
+    sys.stdout.flush()
+    serve(*deployments, limit=limit, print_starting_message=False)
+
+
+@app.command("reminders")
+def reminders(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB) -> None:
+    """Run the `deadline_reminders` flow once: referrals due within 48 h or overdue go to the notification hook
+    (PANTAU_NOTIFY_WEBHOOK and/or PANTAU_SMTP_HOST/FROM/TO; docs/operations.md)."""
+    from pantau.flows.reminders import deadline_reminders
+
+    state = deadline_reminders(db=db, return_state=True)
+    result = state.result(raise_on_failure=False)
+    if not state.is_completed():
+        raise fail(str(result))
+    typer.echo(f"{result['due']} referral deadline(s) due within 48 h or overdue ({result['overdue']} overdue); "
+               f"sent via {', '.join(result['sent']) or 'nothing'}")
+
 def _serve(db: Path, host: str, port: int) -> None:
     import uvicorn
 

@@ -1,0 +1,139 @@
+"""Deployments: names, cron strings and time zone of what `pantau worker` serves; `pantau schedule list`; and (slow)
+the worker registering them with a temporary Prefect server and running one of them."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pantau.flows import deployments as dep
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+@pytest.fixture
+def watchlist(tmp_path) -> Path:
+    """The documented example watchlist (4 sources: x, telegram, mastodon, rss labelled `berita-lokal`)."""
+    path = tmp_path / "sleman.toml"
+    doc = (DOCS / "watchlists.md").read_text(encoding="utf-8")
+    path.write_text(re.search(r"```toml\n(.*?)```", doc, re.S).group(1), encoding="utf-8")
+    return path
+
+
+def test_deployments_have_their_cron_and_jakarta_time(tmp_path, watchlist):
+    from prefect.flows import load_flow_from_entrypoint
+
+    built = dep.build_deployments(tmp_path / "p.duckdb", watchlist)
+    by_name = {d.name: d for d in built}
+    assert list(by_name) == ["monitor-x-1", "monitor-telegram-2", "monitor-mastodon-3", "monitor-berita-lokal",
+                             "capture-evidence", "recheck", "deadline-reminders"]
+    crons = {name: [(s.schedule.cron, s.schedule.timezone) for s in d.schedules] for name, d in by_name.items()}
+    assert crons["monitor-x-1"] == [("0 */2 * * *", "Asia/Jakarta")]
+    assert crons["monitor-berita-lokal"] == [("0 */2 * * *", "Asia/Jakarta")]
+    assert crons["capture-evidence"] == [("30 * * * *", "Asia/Jakarta")]
+    assert crons["recheck"] == [("0 3 * * *", "Asia/Jakarta")]
+    assert crons["deadline-reminders"] == [("0 */6 * * *", "Asia/Jakarta")]
+    assert {d.flow_name for d in built} == {"monitor", "capture_evidence", "recheck", "deadline_reminders"}
+    tg = by_name["monitor-telegram-2"].parameters
+    assert tg["source"] == "telegram" and tg["spider_args"] == {"channels": "infopilkada_sleman,warta_sleman"}
+    assert tg["watchlist"].startswith("Tim Pemantau") and tg["db"] == str(tmp_path / "p.duckdb")
+    assert "#SlemanSatuHati" in by_name["monitor-x-1"].parameters["spider_args"]["query"]
+    assert by_name["recheck"].parameters == {"db": str(tmp_path / "p.duckdb")}
+    for d in built:  # module entrypoints: a run loads the installed package from any directory
+        assert load_flow_from_entrypoint(d.entrypoint).name == d.flow_name
+    # other crons, same zone
+    assert dep.plans(tmp_path / "p.duckdb", monitor_cron="*/30 * * * *")[0].cron == "30 * * * *"
+    other = dep.build_deployments(tmp_path / "p.duckdb", watchlist, monitor_cron="*/30 * * * *")
+    assert other[0].schedules[0].schedule.cron == "*/30 * * * *"
+
+
+def test_duplicate_labels_are_refused(tmp_path):
+    path = tmp_path / "dup.toml"
+    path.write_text('team = "t"\n[[elections]]\nname = "e"\nregion = "r"\nlevel = "kota"\ncampaign_start = 2024-09-25\n'
+                    'campaign_end = 2024-11-23\nvoting_day = 2024-11-27\n'
+                    '[[sources]]\nsource = "rss"\nlabel = "a"\nfeeds = ["http://127.0.0.1/1"]\n'
+                    '[[sources]]\nsource = "rss"\nlabel = "a"\nfeeds = ["http://127.0.0.1/2"]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="monitor-a"):
+        dep.plans(tmp_path / "p.duckdb", path)
+
+
+def test_schedule_list_prints_each_deployment(tmp_path, watchlist):
+    from pantau.cli import app
+
+    out = CliRunner().invoke(app, ["schedule", "list", "--db", str(tmp_path / "p.duckdb"), "--watchlist", str(watchlist)])
+    assert out.exit_code == 0, out.output
+    rows = {line.split()[0]: line.split()[1:] for line in out.output.splitlines()[1:]}
+    assert rows["monitor-telegram-2"] == ["monitor", "0", "*/2", "*", "*", "*", "Asia/Jakarta", "source=telegram"]
+    assert rows["deadline-reminders"] == ["deadline_reminders", "0", "*/6", "*", "*", "*", "Asia/Jakarta"]
+    assert len(rows) == 7
+    bare = CliRunner().invoke(app, ["schedule", "list", "--db", str(tmp_path / "p.duckdb")])
+    assert bare.exit_code == 0 and "no --watchlist" in bare.output and "monitor-" not in bare.output
+    bad = CliRunner().invoke(app, ["schedule", "list", "--watchlist", str(tmp_path / "missing.toml")])
+    assert bad.exit_code == 1
+
+
+@pytest.mark.slow
+def test_worker_registers_the_deployments_and_runs_one(tmp_path):
+    """`pantau worker` against a temporary Prefect server: the deployments appear with their schedules, and a run
+    of `deadline_reminders` created through the API is picked up and completed by the worker process."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    db = tmp_path / "w.duckdb"
+    with prefect_test_harness(server_startup_timeout=120):
+        env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+               "DO_NOT_TRACK": "1", "PANTAU_NOTIFY_WEBHOOK": "", "PANTAU_SMTP_HOST": ""}
+        log = open(tmp_path / "worker.log", "w")
+        proc = subprocess.Popen([sys.executable, "-m", "pantau.cli", "worker", "--db", str(db)], env=env,
+                                stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+        try:
+            async def poll():
+                async with get_client() as client:
+                    deadline = time.monotonic() + 120
+                    while time.monotonic() < deadline:
+                        found = await client.read_deployments()
+                        if len(found) == 3:
+                            break
+                        await asyncio.sleep(0.5)
+                    found = {d.name: d for d in await client.read_deployments()}
+                    run = await client.create_flow_run_from_deployment(found["deadline-reminders"].id)
+                    while time.monotonic() < deadline + 120:
+                        state = (await client.read_flow_run(run.id)).state
+                        if state.is_final():
+                            break
+                        await asyncio.sleep(0.5)
+                    return found, state
+
+            found, state = asyncio.run(poll())
+        finally:
+            proc.terminate()
+            proc.wait(timeout=60)
+            log.close()
+    output = (tmp_path / "worker.log").read_text()
+    assert set(found) == {"capture-evidence", "recheck", "deadline-reminders"}, output
+    schedules = {n: [(s.schedule.cron, s.schedule.timezone) for s in d.schedules] for n, d in found.items()}
+    assert schedules["recheck"] == [("0 3 * * *", "Asia/Jakarta")]
+    assert found["capture-evidence"].parameters == {"db": str(db)}
+    assert state.is_completed(), output
+    assert "serving 3 deployment(s)" in output
+
+
+def test_operations_doc_matches_the_deployments(tmp_path, watchlist):
+    doc = (DOCS / "operations.md").read_text(encoding="utf-8")
+    seen = set()
+    for p in dep.plans(tmp_path / "p.duckdb", watchlist):
+        name = "monitor-<label>" if p.flow == "monitor" else p.name
+        assert f"| `{name}` | `{p.flow}` | `{p.cron}` |" in doc, name
+        seen.add(name)
+    assert len(seen) == 4 and "Asia/Jakarta" in doc
+    for var in ("PANTAU_NOTIFY_WEBHOOK", "PANTAU_SMTP_HOST", "PANTAU_SMTP_PORT", "PANTAU_SMTP_FROM", "PANTAU_SMTP_TO"):
+        assert f"`{var}`" in doc

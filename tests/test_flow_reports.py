@@ -1,0 +1,102 @@
+"""Run reports: each flow run publishes a markdown artifact with its figures, read back through the Prefect API."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from pantau.flows.report import artifact_key, render
+
+
+def test_artifact_key_is_valid_for_prefect():
+    assert artifact_key("monitor", "Berita_Lokal 2") == "monitor-berita-lokal-2"
+    assert artifact_key("monitor", "x") == "monitor-x"
+    assert artifact_key("--") == "run"
+
+
+def test_render_lists_figures_errors_by_source_and_time():
+    md = render("monitor demo", {"posts fetched": 12, "new": 3, "evidence ok": None, "by kind": {"raw": 2}},
+                {"demo": {"crawl errors": 1, "request failures": 0}, "x": {"request failures": 4}}, 2.345)
+    assert "| posts fetched | 12 |" in md and "| new | 3 |" in md and "| evidence ok | - |" in md
+    assert "| by kind | raw 2 |" in md and "| time taken (s) | 2.3 |" in md
+    assert "| source | crawl errors | request failures |" in md
+    assert "| demo | 1 | 0 |" in md and "| x | 0 | 4 |" in md
+    assert "| demo | 0 |" in render("t", {}, {"demo": {"crawl errors": 0}}, 0)
+    assert "No errors." in render("t", {}, {}, 0)
+
+
+@pytest.fixture(scope="module")
+def prefect_server():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+def artifacts(key: str):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    async def fetch():
+        async with get_client() as client:
+            return await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
+
+    return asyncio.run(fetch())
+
+
+def figure(markdown: str, name: str) -> str:
+    for line in markdown.splitlines():
+        if line.startswith(f"| {name} |"):
+            return line.split("|")[2].strip()
+    raise AssertionError(f"{name} missing from\n{markdown}")
+
+
+@pytest.mark.slow
+def test_every_flow_run_publishes_its_report(prefect_server, tmp_path):
+    from test_evidence import site_posts
+
+    from pantau.demo.site import DemoSite
+    from pantau.flows.capture import capture_evidence
+    from pantau.flows.monitor import monitor
+    from pantau.flows.recheck import recheck
+
+    db = tmp_path / "r.duckdb"
+    with DemoSite(site_posts(4)) as site:
+        state = monitor(db=db, source="demo", base_url=site.url, work_dir=tmp_path / "w", capture=False,
+                        return_state=True)
+        summary = state.result()
+        captured = capture_evidence(db=db, return_state=True)
+        cap = captured.result()
+        site.delete("1")
+        checked = recheck(db=db, return_state=True)
+        rc = checked.result()
+
+    [art] = artifacts("monitor-demo")
+    assert art.type == "markdown" and art.flow_run_id == state.state_details.flow_run_id
+    md = art.data
+    assert figure(md, "posts fetched") == "4" and figure(md, "new") == "4"
+    assert figure(md, "flagged") == str(summary["classify"]["flagged"]) and summary["classify"]["flagged"] > 0
+    assert figure(md, "evidence ok") == "-"  # capture=False
+    assert "| source | crawl errors | invalid posts | request failures | unreadable pages |" in md
+    assert "| demo | 0 | 0 | 0 | 0 |" in md
+    assert float(figure(md, "time taken (s)")) > 0
+
+    [art] = artifacts("capture-evidence")
+    assert art.flow_run_id == captured.state_details.flow_run_id
+    flagged = summary["classify"]["flagged"]
+    assert cap["posts"] == flagged
+    assert figure(art.data, "flagged posts missing evidence") == str(flagged)
+    assert figure(art.data, "evidence ok") == str(sum(cap["ok"].values())) and cap["ok"]["html"] == flagged
+    assert figure(art.data, "evidence failed") == str(sum(cap["failed"].values()))
+    if cap["failed"]:  # e.g. no Chromium here: the failed screenshots are listed under the platform
+        assert f"| demo | {cap['failed']['png']} |" in art.data
+    else:
+        assert "No errors." in art.data
+
+    [art] = artifacts("recheck")
+    assert art.flow_run_id == checked.state_details.flow_run_id
+    assert figure(art.data, "posts checked") == str(flagged) == str(rc["checked"])
+    deleted = rc["outcomes"].get("deleted", 0)
+    assert figure(art.data, "deleted") == str(deleted)
+    assert figure(art.data, "unchanged") == str(flagged - deleted)
