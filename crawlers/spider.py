@@ -99,6 +99,17 @@ class PantauSpider(scrapy.Spider):
         meta = {k: v for k, v in response.meta.items() if k.startswith("pantau_") and k != "pantau_chain"}
         return self.page_request(url, callback, chain=chain, meta={**meta, **kwargs.pop("meta", {})}, **kwargs)
 
+    def fresh_since_last_seen(self, key: str, posts: list[dict]) -> list[dict]:
+        """The posts newer than the `last_seen` time saved for `key` (ISO strings compare in time order); records
+        the newest one as the next run's `last_seen` (saved when the crawl finishes)."""
+        last_seen = self.state.get(key).get("last_seen")
+        fresh = [p for p in posts if not last_seen or (p.get("created_at") or "") > last_seen]
+        if fresh:
+            newest = max(p.get("created_at") or "" for p in fresh)
+            if newest > self.state.updates.get(key, {}).get("last_seen", ""):
+                self.state.update(key, last_seen=newest)
+        return fresh
+
     # -- bookkeeping ---------------------------------------------------------------------
     def read_page(self, response: Response, fn: Any, *args: Any, json: bool = False, errors: bool = True,
                   checkpoint: bool = True, **kwargs: Any) -> Any:

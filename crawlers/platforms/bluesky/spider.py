@@ -76,12 +76,7 @@ class BlueskySpider(PantauSpider):
             return
         posts, cursor = page
         key = response.meta["pantau_key"]
-        last_seen = self.state.get(key).get("last_seen")
-        fresh = [p for p in posts if not last_seen or (p.get("created_at") or "") > last_seen]
-        if fresh:
-            newest = max(p.get("created_at") or "" for p in fresh)
-            if newest > self.state.updates.get(key, {}).get("last_seen", ""):
-                self.state.update(key, last_seen=newest)
+        fresh = self.fresh_since_last_seen(key, posts)
         yield from fresh
         if len(fresh) < len(posts):
             cursor = None  # reached what the previous run already saw

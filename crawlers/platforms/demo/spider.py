@@ -15,7 +15,7 @@ from twisted.python.failure import Failure
 
 from pantau.crawlers.platforms.demo import parse
 from pantau.crawlers.platforms.demo.profiles import ProfileJoin
-from pantau.crawlers.spider import PantauSpider
+from pantau.crawlers.spider import PantauSpider, positive_int
 
 MODES = ("api", "html")
 
@@ -40,7 +40,7 @@ class DemoSpider(PantauSpider):
         super().__init__(base_url, max_pages, *args, **kwargs)
         self.mode = mode
         self.query = query or None
-        self.limit = _positive_int(limit, "limit")
+        self.limit = positive_int(limit, "limit")
         self.profiles = ProfileJoin()
 
     async def start(self) -> AsyncIterator[Any]:
@@ -92,13 +92,3 @@ class DemoSpider(PantauSpider):
         handle = failure.request.cb_kwargs["handle"]  # type: ignore[attr-defined]
         self.logger.warning("profile of %s not fetched (%s); its posts keep no bio", handle, failure.value)
         yield from self.profiles.resolve(handle, None)
-
-
-def _positive_int(value: str | int, name: str) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a positive integer, got {value!r}") from None
-    if number < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return number

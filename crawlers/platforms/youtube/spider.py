@@ -87,7 +87,7 @@ class YoutubeSpider(PantauSpider):
         if (page := self.read_page(response, parse.parse_videos, json=True)) is None:
             return
         videos, token = page
-        fresh = self._fresh(response.meta["pantau_key"], videos)
+        fresh = self.fresh_since_last_seen(response.meta["pantau_key"], videos)
         yield from fresh
         if self.with_comments:
             for video in fresh:
@@ -111,22 +111,13 @@ class YoutubeSpider(PantauSpider):
         if (page := self.read_page(response, parse.parse_comments, json=True)) is None:
             return
         comments, token = page
-        fresh = self._fresh(response.meta["pantau_key"], comments)
+        fresh = self.fresh_since_last_seen(response.meta["pantau_key"], comments)
         yield from fresh
         url = parse.comments_url(self.base_url, response.meta["pantau_video"], token) if token and len(fresh) == len(comments) else None
         if url is None:
             self.follow_page(response, None, self.parse_comments)
         elif r := self.api("commentThreads", url, self.parse_comments, chain="", follow=response):
             yield r
-
-    def _fresh(self, key: str, posts: list[dict]) -> list[dict]:
-        last_seen = self.state.get(key).get("last_seen")
-        fresh = [p for p in posts if not last_seen or (p.get("created_at") or "") > last_seen]
-        if fresh:
-            newest = max(p.get("created_at") or "" for p in fresh)
-            if newest > self.state.updates.get(key, {}).get("last_seen", ""):
-                self.state.update(key, last_seen=newest)
-        return fresh
 
     # -- errors ----------------------------------------------------------------------------
     def limit_reason(self, response: Response) -> str | None:
