@@ -70,22 +70,15 @@ def external_sets() -> tuple[str, ...]:
 def load_labelled(path: Path, prefix: str) -> list[dict]:
     """A labelled JSONL evaluation file: needs "text" and "label" (0/1); "bio", "category", "kind", "id",
     "family" are optional (family defaults to prefix + kind). Errors name the file and line."""
-    from pantau.nlp.train import DataError
+    from pantau.nlp.train import DataError, iter_json_objects
 
     rows: list[dict] = []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{path}:{lineno}: invalid JSON: {exc.msg}") from None
-            if not isinstance(row, dict) or not isinstance(row.get("text"), str) or row.get("label") not in (0, 1):
-                raise DataError(f"{path}:{lineno}: needs a string \"text\" and a \"label\" of 0 or 1")
-            kind = str(row.get("kind") or "unknown")
-            rows.append({**row, "id": str(row.get("id", f"{prefix}{lineno}")), "kind": kind,
-                         "family": str(row.get("family") or f"{prefix}{kind}"), "bio": row.get("bio") or ""})
+    for lineno, row in iter_json_objects(path):
+        if not isinstance(row.get("text"), str) or row.get("label") not in (0, 1):
+            raise DataError(f"{path}:{lineno}: needs a string \"text\" and a \"label\" of 0 or 1")
+        kind = str(row.get("kind") or "unknown")
+        rows.append({**row, "id": str(row.get("id", f"{prefix}{lineno}")), "kind": kind,
+                     "family": str(row.get("family") or f"{prefix}{kind}"), "bio": row.get("bio") or ""})
     if not rows:
         raise DataError(f"{path}: no examples")
     return rows

@@ -39,7 +39,7 @@ import json
 import random
 import zipfile
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
@@ -90,8 +90,8 @@ def default_model_dir() -> Path:
     return Path(pantau.models.__file__).parent
 
 
-def load_examples(path: Path) -> list[dict]:
-    rows: list[dict] = []
+def iter_json_objects(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for every non-blank line of a JSON Lines file; DataError names file and line."""
     with open(path, encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, start=1):
             if not line.strip():
@@ -102,17 +102,23 @@ def load_examples(path: Path) -> list[dict]:
                 raise DataError(f"{path}:{lineno}: invalid JSON: {exc.msg}") from None
             if not isinstance(row, dict):
                 raise DataError(f"{path}:{lineno}: expected a JSON object")
-            missing = [k for k in REQUIRED if k not in row]
-            if missing:
-                raise DataError(f"{path}:{lineno}: missing field(s) {', '.join(missing)}")
-            if row["label"] not in (0, 1):
-                raise DataError(f"{path}:{lineno}: label must be 0 or 1")
-            cat = row.get("category")
-            if row["label"] == 1 and cat not in CATEGORY_CODES:
-                raise DataError(f"{path}:{lineno}: a positive needs a category code, got {cat!r}")
-            if not isinstance(row["text"], str):
-                raise DataError(f"{path}:{lineno}: text must be a string")
-            rows.append(row)
+            yield lineno, row
+
+
+def load_examples(path: Path) -> list[dict]:
+    rows: list[dict] = []
+    for lineno, row in iter_json_objects(path):
+        missing = [k for k in REQUIRED if k not in row]
+        if missing:
+            raise DataError(f"{path}:{lineno}: missing field(s) {', '.join(missing)}")
+        if row["label"] not in (0, 1):
+            raise DataError(f"{path}:{lineno}: label must be 0 or 1")
+        cat = row.get("category")
+        if row["label"] == 1 and cat not in CATEGORY_CODES:
+            raise DataError(f"{path}:{lineno}: a positive needs a category code, got {cat!r}")
+        if not isinstance(row["text"], str):
+            raise DataError(f"{path}:{lineno}: text must be a string")
+        rows.append(row)
     if not rows:
         raise DataError(f"{path}: no examples")
     if len({r["label"] for r in rows}) < 2:
