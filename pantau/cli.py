@@ -478,29 +478,20 @@ def refer(
     actor: Annotated[str, typer.Option(help="Who builds the packages (audit log).")] = "cli",
 ) -> None:
     """Build a Bawaslu referral package (report PDF+HTML, evidence, manifest.json) per confirmed violation."""
-    from pantau.referral.package import ReferralConfig, ReferralError, build_package, parse_item
+    from pantau.referral.package import ReferralConfig, ReferralError
+    from pantau.referral.register import AlreadySent, build_and_register
     from pantau.referral.reporter import ReporterError, load_reporter
     from pantau.store.db import Store, StoreError
 
     if not db.exists():
         raise fail(f"{db}: no such file")
-    store = Store(db)
     try:
         config = ReferralConfig(reporter=load_reporter(reporter), actor=actor)
-        for item in items:  # a case already sent keeps the package that was sent: refuse before building
-            case = store.referral_for(*parse_item(item))
-            if case is not None and case["status"] != "draft":
-                raise ReferralError(f"{item} is referral {case['referral_id']} with status {case['status']!r}: "
-                                    "already sent, not rebuilt")
-        packages = build_package(store, items, out_dir, config)
         # Each package becomes a draft case in the referral register (`pantau referral list`).
-        cases = [store.register_referral(
-            *parse_item(pkg.item), package=pkg.path.name, package_dir=str(pkg.path.parent.resolve()),
-            package_sha256=pkg.sha256, manifest_sha256=pkg.manifest_sha256, office=pkg.route.name, built_by=actor,
-        ) for pkg in packages]
-    except (ReferralError, ReporterError, StoreError) as exc:
+        built = build_and_register(Store(db), items, out_dir, config)
+    except (AlreadySent, ReferralError, ReporterError, StoreError) as exc:
         raise fail(str(exc)) from None
-    for pkg, case_id in zip(packages, cases):
+    for pkg, case_id in built:
         for warning in pkg.warnings:
             typer.secho(f"WARNING {pkg.item}: {warning}", fg=typer.colors.YELLOW, err=True)
         left = (f"PAST THE DEADLINE by {-pkg.seconds_left / 86400:.1f} days: will not be registered" if pkg.late

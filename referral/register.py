@@ -168,3 +168,32 @@ def to_csv(cases: Iterable[dict[str, Any]], *, reporter: bool, now: datetime | N
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
+
+class AlreadySent(RuntimeError):
+    """The item's case has left `draft`: the package that was sent is kept, never rebuilt."""
+
+    def __init__(self, item: str, case: dict[str, Any]):
+        super().__init__(f"{item} is referral {case['referral_id']} with status {case['status']!r}: already sent, "
+                         "not rebuilt")
+        self.item = item
+        self.case = case
+
+
+def build_and_register(store, items: Iterable[str], out_dir: str | Path, config) -> list[tuple[Any, int]]:
+    """Build the packages of `items` (pantau.referral.package.build_package) and record each as a `draft` case.
+
+    Refuses before building anything (AlreadySent) when an item's case has already been sent. Returns
+    (Package, referral_id) pairs. Used by `pantau refer` and the app's build button."""
+    from .package import build_package, parse_item
+
+    items = list(items)
+    for item in items:
+        case = store.referral_for(*parse_item(item))
+        if case is not None and case["status"] != "draft":
+            raise AlreadySent(item, case)
+    packages = build_package(store, items, out_dir, config)
+    return [(pkg, store.register_referral(
+        *parse_item(pkg.item), package=pkg.path.name, package_dir=str(pkg.path.parent.resolve()),
+        package_sha256=pkg.sha256, manifest_sha256=pkg.manifest_sha256, office=pkg.route.name,
+        built_by=config.actor, built_at=config.now,
+    )) for pkg in packages]

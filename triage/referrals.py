@@ -91,18 +91,17 @@ def add_referral_routes(
     @app.post("/pos/{platform}/{post_id}/rujukan", name="referral_build")
     def referral_build(request: Request, platform: str, post_id: str, csrf_token: Annotated[str, Form()] = ""):
         _, user = need_post(request, "referral_build", csrf_token)
-        from pantau.referral.package import NotConfirmed, ReferralConfig, ReferralError, build_package
+        from pantau.referral.package import NotConfirmed, ReferralConfig, ReferralError
         from pantau.referral.reporter import ReporterError
 
         with building:
-            case = store.referral_for(platform, post_id)
-            if case is not None and case["status"] != "draft":
-                raise HTTPException(status_code=409, detail=(
-                    f"Kasus ini sudah berstatus {register.status_label(case['status'])}; paket yang sudah dikirim "
-                    "tidak dibuat ulang."))
             try:
                 config = ReferralConfig(reporter=reporter(), now=now(), actor=user["username"])
-                pkg = build_package(store, [f"{platform}/{post_id}"], folder, config)[0]
+                [(pkg, _)] = register.build_and_register(store, [f"{platform}/{post_id}"], folder, config)
+            except register.AlreadySent as exc:
+                raise HTTPException(status_code=409, detail=(
+                    f"Kasus ini sudah berstatus {register.status_label(exc.case['status'])}; paket yang sudah dikirim "
+                    "tidak dibuat ulang.")) from None
             except NotConfirmed:
                 raise HTTPException(status_code=400, detail=(
                     "Paket laporan hanya dapat dibuat untuk pelanggaran yang sudah dikonfirmasi supervisor "
@@ -110,11 +109,6 @@ def add_referral_routes(
             except (ReferralError, ReporterError) as exc:
                 log.error("referral package for %s/%s failed: %s", platform, post_id, exc)
                 raise HTTPException(status_code=500, detail=f"Paket laporan gagal dibuat: {exc}") from None
-            try:
-                store.register_referral(
-                    platform, post_id, package=pkg.path.name, package_dir=str(pkg.path.parent.resolve()),
-                    package_sha256=pkg.sha256, manifest_sha256=pkg.manifest_sha256, office=pkg.route.name,
-                    built_by=user["username"], built_at=config.now)
             except StoreError as exc:
                 raise HTTPException(status_code=409, detail=f"Paket tidak terdaftar: {exc}") from None
         for w in pkg.warnings:
