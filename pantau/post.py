@@ -110,6 +110,13 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_aware(dt: datetime | None) -> datetime | None:
+    """A datetime with a time zone: naive ones (as DuckDB returns TIMESTAMP columns) are taken as UTC."""
+    if dt is None:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
 def parse_time(value: Any, name: str) -> datetime | None:
     """ISO 8601 text (or epoch seconds) to an aware UTC datetime."""
     if value is None or value == "":

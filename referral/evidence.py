@@ -28,12 +28,12 @@ import json
 import logging
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 from urllib.parse import urlsplit
 
-from pantau.post import utcnow
+from pantau.post import as_aware, utcnow
 
 from .package import utc_text, wib_text
 
@@ -418,12 +418,6 @@ def purge(store, root: str | Path, *, now: datetime | None = None, days: int | N
 # -- reading ------------------------------------------------------------------------------------------------
 
 
-def _aware(dt: datetime | None) -> datetime | None:
-    if dt is None:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
-
-
 def evidence_summary(store, platform: str, post_id: str) -> dict[str, Any]:
     """Evidence status of one item for the item page (triage/templates/_evidence.html):
 
@@ -439,7 +433,7 @@ def evidence_summary(store, platform: str, post_id: str) -> dict[str, Any]:
         """SELECT checked_at, outcome, url, http_status, old_sha256, new_sha256, error FROM evidence_checks
         WHERE post_id = ? AND platform = ? ORDER BY checked_at DESC LIMIT 50""", [post_id, platform])
     for r in rows + checks:
-        t = _aware(r.get("captured_at") or r.get("checked_at"))
+        t = as_aware(r.get("captured_at") or r.get("checked_at"))
         r["utc"], r["wib"] = utc_text(t), wib_text(t)
     files = [r for r in rows if r["status"] == "ok"]
     done = {r["kind"] for r in files}
@@ -482,7 +476,7 @@ def package_files(store, platform: str, post_id: str, root: str | Path) -> list[
         ext = path.suffix.lstrip(".")
         out.append({"name": PACKAGE_NAMES[r["kind"]].format(sha=r["sha256"][:16], ext=ext), "file": path,
                     "kind": r["kind"], "sha256": r["sha256"], "intact": file_sha256(path) == r["sha256"],
-                    "url": r["url"], "http_status": r["http_status"], "captured_at": _aware(r["captured_at"])})
+                    "url": r["url"], "http_status": r["http_status"], "captured_at": as_aware(r["captured_at"])})
     return out
 
 

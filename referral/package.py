@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from pantau.categories import CATEGORIES, DECISION_LABELS
+from pantau.post import as_aware
 
 from .reporter import Reporter
 from .routing import OfficeTable, Route, default_offices
@@ -121,12 +122,6 @@ def span_text(seconds: float) -> str:
         return f"{days} hari {hours} jam"
     minutes = int(abs(seconds) // 60) % 60
     return f"{hours} jam {minutes} menit"
-
-
-def _aware(dt: datetime | None) -> datetime | None:
-    if dt is None:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
 # -- reading a case from the store -------------------------------------------------------------------
@@ -264,7 +259,7 @@ def _json_bytes(obj: Any) -> bytes:
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
-        return utc_text(_aware(value))
+        return utc_text(as_aware(value))
     return str(value)
 
 
@@ -295,7 +290,7 @@ def build_package(store, items: Iterable[str], out_dir: str | Path, config: Refe
             refused.update(exc.refused)
     if refused:
         raise NotConfirmed(refused)
-    now = _aware(config.now) or datetime.now(timezone.utc)
+    now = as_aware(config.now) or datetime.now(timezone.utc)
     offices = config.offices or default_offices()
     drafts = [_draft(case, config.reporter, offices, now) for case in cases]
     pdfs = render_pdfs([d["html"] for d in drafts])
@@ -319,10 +314,10 @@ def _draft(case: dict[str, Any], reporter: Reporter, offices: OfficeTable, now: 
     post = case["post"]
     platform, post_id = post["platform"], post["post_id"]
     item = f"{platform}/{post_id}"
-    known = _aware(post["captured_at"])
+    known = as_aware(post["captured_at"])
     if known is None:
         raise ReferralError(f"{item}: no capture time stored; the reporting deadline cannot be computed")
-    happened = _aware(post["created_at"])
+    happened = as_aware(post["created_at"])
     deadline = known + timedelta(days=DEADLINE_DAYS)
     seconds_left = (deadline - now).total_seconds()
     late = seconds_left < 0
@@ -423,11 +418,11 @@ def _draft(case: dict[str, Any], reporter: Reporter, offices: OfficeTable, now: 
         "witnesses": reporter.witnesses, "description": description, "text": post.get("text") or "",
         "url": post.get("url"), "evidence": evidence,
         "decision": {"label": DECISION_LABELS.get(decision["decision"], decision["decision"]),
-                     "reviewer": decision["reviewer"], "when": wib_text(_aware(decision["decided_at"])),
+                     "reviewer": decision["reviewer"], "when": wib_text(as_aware(decision["decided_at"])),
                      "reason": decision["reason"]},
         "confirmation": {"label": "Setuju" if confirmation["agreed"] else "Tidak setuju",
                          "supervisor": confirmation["supervisor"],
-                         "when": wib_text(_aware(confirmation["confirmed_at"])), "reason": confirmation["reason"]},
+                         "when": wib_text(as_aware(confirmation["confirmed_at"])), "reason": confirmation["reason"]},
         "checklist": checklist, "score": classification.get("score") if classification else None,
         "model_version": classification.get("model_version") if classification else None,
         "sign_place_date": f"{(reporter.address.split(',')[-1].strip() if reporter.address else '')}"

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
+from pantau.post import as_aware
 from pantau.store.db import REFERRAL_STATUSES
 
 DEADLINE_DAYS = 7
@@ -60,16 +61,10 @@ _REPORTER_TABLE = re.compile(r"<h2>I\. Identitas Pelapor</h2>\s*<table[^>]*>(.*?
 _ROW = re.compile(r'<tr><td class="k">(.*?)</td><td class="c">:</td><td>(.*?)</td></tr>', re.S)
 
 
-def _aware(dt: datetime | None) -> datetime | None:
-    if dt is None:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
-
-
 def deadline_state(case: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
     """`state` (overdue, due_soon, ok, sent, closed), `deadline_at` and `hours_left` (negative once passed)."""
-    now = _aware(now) or datetime.now(timezone.utc)
-    captured = _aware(case.get("captured_at"))
+    now = as_aware(now) or datetime.now(timezone.utc)
+    captured = as_aware(case.get("captured_at"))
     deadline = captured + timedelta(days=DEADLINE_DAYS) if captured else None
     hours_left = (deadline - now).total_seconds() / 3600 if deadline else None
     status = case.get("status", "draft")
@@ -115,7 +110,7 @@ def annotate(cases: Iterable[dict[str, Any]], now: datetime | None = None) -> li
 def overdue(store, now: datetime | None = None) -> dict[str, list[dict[str, Any]]]:
     """What a supervisor must act on: `cases` not yet sent whose deadline has passed or passes within 48 h
     (`deadline_state` says which), and `unreferred`: confirmed violations with no case yet, in the same window."""
-    now = _aware(now) or datetime.now(timezone.utc)
+    now = as_aware(now) or datetime.now(timezone.utc)
     cases = [c for c in annotate(store.referrals(), now) if c["deadline_state"] in ("overdue", "due_soon")]
     unreferred = store.query(
         """SELECT qi.platform, qi.post_id, qi.author_handle, qi.region, qi.captured_at, qi.deadline_at
