@@ -17,6 +17,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 
 from pantau.post import JsonlError, iter_jsonl_posts, write_jsonl
+from pantau.store.lake import is_lake
 
 
 @task(retries=2, retry_delay_seconds=[2, 10], task_run_name="crawl-{source}")
@@ -30,10 +31,10 @@ def crawl(source: str, out_path: Path, spider_args: dict[str, str]) -> dict:
 
 @task(retries=2, retry_delay_seconds=[1, 5])
 def store_posts(db: Path, posts_path: Path, watchlist: str | None = None) -> dict:
-    from pantau.store.db import Store
+    from pantau.store.lake import open_store
 
     errors: list[JsonlError] = []
-    result = Store(db).ingest(iter_jsonl_posts(posts_path, skip_invalid=True, errors=errors), watchlist=watchlist)
+    result = open_store(db).ingest(iter_jsonl_posts(posts_path, skip_invalid=True, errors=errors), watchlist=watchlist)
     for err in errors:
         get_run_logger().warning("skipped bad crawl line %s", err)
     return {**asdict(result), "invalid": len(errors)}
@@ -54,10 +55,10 @@ def classify(posts_path: Path, out_path: Path, model_path: Path | None = None) -
 def store_results(db: Path, results_path: Path) -> int:
     import json
 
-    from pantau.store.db import Store
+    from pantau.store.lake import open_store
 
     with open(results_path, encoding="utf-8") as fh:
-        return Store(db).save_classifications(json.loads(line) for line in fh if line.strip())
+        return open_store(db).save_classifications(json.loads(line) for line in fh if line.strip())
 
 
 @task
@@ -124,7 +125,8 @@ def monitor(
     stored = store_posts(Path(db), posts_path, watchlist)
     classified = classify(posts_path, results_path, model_path)
     saved = store_results(Path(db), results_path)
-    evidence = capture_new(Path(db), posts_path, results_path) if capture else None
+    # evidence lives beside the triage app's DuckDB file; a DuckLake run leaves it to that file's capture flow
+    evidence = capture_new(Path(db), posts_path, results_path) if capture and not is_lake(db) else None
     summary = {"source": source, "crawl": crawled, "store": stored, "classify": classified, "results_saved": saved,
                "evidence": evidence}
     print(

@@ -317,17 +317,18 @@ def train(
 @app.command()
 def ingest(
     input: Annotated[Path, typer.Argument(help="JSON Lines file of Posts.")],
-    db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
+    db: Annotated[Path, typer.Option(help="DuckDB file, or a DuckLake: ducklake:sqlite:PATH or "
+                                     "ducklake:postgres:CONNINFO (docs/store.md#ducklake).")] = DEFAULT_DB,
     skip_invalid: Annotated[bool, typer.Option(help="Skip bad lines instead of stopping.")] = False,
     watchlist: Annotated[Optional[str], typer.Option(help="Tag the posts with this watchlist (queue filter).")] = None,
 ) -> None:
     """Store posts from a JSON Lines file (idempotent: known posts are not added again)."""
     from pantau.post import JsonlError, iter_jsonl_posts
-    from pantau.store.db import Store
+    from pantau.store.lake import open_store
 
     errors: list[JsonlError] = []
     try:
-        result = Store(db).ingest(iter_jsonl_posts(input, skip_invalid=skip_invalid, errors=errors), watchlist=watchlist)
+        result = open_store(db).ingest(iter_jsonl_posts(input, skip_invalid=skip_invalid, errors=errors), watchlist=watchlist)
     except JsonlError as exc:
         raise fail(f"{exc} (use --skip-invalid to skip bad lines); nothing from this file was stored") from None
     handed = f", {result.queued} handed to the running triage app" if result.queued else ""
@@ -340,7 +341,8 @@ DEMO_WATCHLIST = "Demo Pilkada Sleman"
 
 @app.command()
 def monitor(
-    db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
+    db: Annotated[Path, typer.Option(help="DuckDB file, or a DuckLake target (ducklake:...; no evidence "
+                                     "capture there).")] = DEFAULT_DB,
     source: Annotated[str, typer.Option(help="Adapter name.")] = "demo",
     base_url: Annotated[Optional[str], typer.Option(help="Site or API base URL.")] = None,
     query: Annotated[Optional[str], typer.Option()] = None,
@@ -643,7 +645,7 @@ def evidence_purge(
 @app.command("sql")
 def sql_command(
     query: Annotated[str, typer.Argument(help="SQL to run, e.g. \"SELECT * FROM v_flags_weekly\" (docs/sql.md).")],
-    db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
+    db: Annotated[Path, typer.Option(help="DuckDB file or DuckLake target (ducklake:...).")] = DEFAULT_DB,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """Query the database read-only (statements that write are refused); views and examples in docs/sql.md."""

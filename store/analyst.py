@@ -98,12 +98,20 @@ def run_sql(db: str | Path, sql: str, *, lock_timeout: float = 30.0) -> SqlResul
 
     Raises AnalystError for statements that would write (the connection is read-only) or touch files, and for
     SQL errors."""
-    db = Path(db)
-    if not db.is_file():
-        raise AnalystError(f"{db}: no such file")
     if not sql.strip():
         raise AnalystError("no SQL given")
-    con = _read_only_connection(db, lock_timeout)
+    from .lake import is_lake, lake_read_only_connection
+
+    if is_lake(db):
+        try:
+            con = lake_read_only_connection(str(db))
+        except StoreError as exc:
+            raise AnalystError(str(exc)) from None
+    else:
+        db = Path(db)
+        if not db.is_file():
+            raise AnalystError(f"{db}: no such file")
+        con = _read_only_connection(db, lock_timeout)
     try:
         cur = con.execute(sql)
         columns = [d[0] for d in cur.description] if cur.description else []

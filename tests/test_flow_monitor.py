@@ -63,3 +63,23 @@ def test_monitor_flow_crawls_classifies_and_stores_idempotently(prefect_server, 
     names = {t.name.split("-")[0] for t in tasks if t.flow_run_id == state.state_details.flow_run_id}
     assert {"crawl", "store_posts", "classify", "store_results", "flagged_targets", "save_raw_files",
             "fetch_snapshots", "render_screenshots", "store_evidence"} <= names
+
+
+def test_monitor_flow_writes_to_a_ducklake(prefect_server, tmp_path):
+    """The same flow with `db` a DuckLake target: posts and results in the lake, evidence capture skipped."""
+    from pantau.demo.generate import generate_posts
+    from pantau.demo.site import DemoSite
+    from pantau.flows.monitor import monitor
+    from pantau.store.lake import LakeStore
+
+    target = f"ducklake:sqlite:{tmp_path / 'lake' / 'catalog.sqlite'}"
+    expected = len(generate_posts())
+    with DemoSite() as site:
+        summary = monitor(db=target, source="demo", base_url=site.url, work_dir=tmp_path / "w", max_pages=3)
+    lake = LakeStore(target)
+    counts = lake.counts()
+    assert 0 < summary["store"]["new"] == counts["posts"] <= expected
+    assert counts["classified"] == counts["posts"] and counts["flagged"] == summary["classify"]["flagged"] > 0
+    assert summary["evidence"] is None
+    assert lake.scalar("SELECT count(*) FROM raw_payloads") == counts["posts"]
+    lake.close()
