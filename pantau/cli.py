@@ -642,6 +642,38 @@ def evidence_purge(
                                                           "deleted, one evidence_purge audit entry per post"))
 
 
+retention_app = typer.Typer(help="Retention of posts nobody needs (UU PDP 27/2022: least data kept).",
+                            no_args_is_help=True)
+app.add_typer(retention_app, name="retention")
+
+
+@retention_app.command("purge")
+def retention_purge_command(
+    db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
+    days: Annotated[Optional[int], typer.Option(help="Keep posts captured within this many days (default: "
+                                                     "PANTAU_RETENTION_DAYS or 30).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what would be deleted.")] = False,
+    actor: Annotated[str, typer.Option(help="Who purges (audit log).")] = "cli",
+) -> None:
+    """Delete old posts that no model flagged and nobody worked on, with their raw payloads and results (one
+    audit entry). Flagged, queued, decided, referred posts and posts with evidence are always kept."""
+    from pantau.flows.retention import retention_days
+    from pantau.store.db import Store, StoreError
+
+    if not db.exists():
+        raise fail(f"{db}: no such file")
+    try:
+        n = retention_days(days)
+        c = Store(db).purge_unflagged(n, dry_run=dry_run, actor=actor)
+    except (StoreError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    verb = "would delete" if dry_run else "deleted"
+    typer.echo(f"{verb} {c['posts']} post(s) captured before {c['cutoff']} (retention {n} days): "
+               f"{c['raw_payloads']} raw payloads, {c['classifications']} classifier results; "
+               f"kept {c['kept_unclassified']} old post(s) never classified"
+               + (f"; audit entry {c['audit_seq']}" if c.get("audit_seq") else ""))
+
+
 @app.command("sql")
 def sql_command(
     query: Annotated[str, typer.Argument(help="SQL to run, e.g. \"SELECT * FROM v_flags_weekly\" (docs/sql.md).")],

@@ -100,3 +100,26 @@ def test_every_flow_run_publishes_its_report(prefect_server, tmp_path):
     deleted = rc["outcomes"].get("deleted", 0)
     assert figure(art.data, "deleted") == str(deleted)
     assert figure(art.data, "unchanged") == str(flagged - deleted)
+
+
+@pytest.mark.slow
+def test_retention_flow_purges_and_reports(prefect_server, tmp_path):
+    from datetime import timedelta
+
+    from conftest import make_post, result
+
+    from pantau.flows.retention import retention_purge
+    from pantau.post import utcnow
+    from pantau.store.db import Store
+
+    store = Store(tmp_path / "ret.duckdb")
+    old = utcnow() - timedelta(days=45)
+    posts = [make_post(i, f"pos {i}", captured=old) for i in range(5)]
+    store.ingest(posts, now=old)
+    store.save_classifications([result(p, 0.1, False) for p in posts[:3]] + [result(posts[3], 0.9, True, "A")])
+    state = retention_purge(db=store.path, days=30, return_state=True)
+    assert state.result()["posts"] == 3
+    assert store.scalar("SELECT count(*) FROM posts") == 2  # the flagged one and the never-classified one
+    [art] = artifacts("retention-purge")
+    assert art.flow_run_id == state.state_details.flow_run_id
+    assert figure(art.data, "posts deleted") == "3" and figure(art.data, "old posts kept, never classified") == "1"
