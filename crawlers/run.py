@@ -19,9 +19,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 SETTINGS_MODULE = "pantau.crawlers.settings"
 PLATFORMS_PACKAGE = "pantau.crawlers.platforms"
@@ -113,6 +114,31 @@ def default_state_path(out_path: str | Path, source: str) -> Path:
     return Path(out_path).absolute().parent / "crawl-state" / f"{source}.json"
 
 
+def _wait(proc: subprocess.Popen, timeout: float | None, items: Path,
+          on_progress: Callable[[int], None] | None) -> int:
+    """proc.wait(timeout), reporting the posts written so far (counted incrementally) while it runs."""
+    if on_progress is None:
+        return proc.wait(timeout=timeout)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    seen = offset = 0
+    while True:
+        try:
+            return proc.wait(timeout=0.5 if deadline is None else max(0.0, min(0.5, deadline - time.monotonic())))
+        except subprocess.TimeoutExpired:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise
+        try:
+            with open(items, "rb") as fh:
+                fh.seek(offset)
+                chunk = fh.read()
+        except FileNotFoundError:
+            continue
+        complete = chunk.rfind(b"\n") + 1  # count only finished lines
+        seen += chunk.count(b"\n", 0, complete)
+        offset += complete
+        on_progress(seen)
+
+
 def run_crawl(
     source: str,
     out_path: str | Path,
@@ -123,6 +149,7 @@ def run_crawl(
     state_path: str | Path | None | bool = None,
     resume_dir: str | Path | None = None,
     env: dict[str, str] | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> CrawlResult:
     """Crawl `source` into the JSON Lines file `out_path` (one Post payload per line).
 
@@ -130,6 +157,7 @@ def run_crawl(
     resume_dir: a folder kept between attempts; a crawl killed mid-run and started again with the same
     resume_dir continues from its checkpoints and ends with every post exactly once.
     env: environment of the child process (default: this process's), e.g. to pass credentials.
+    on_progress: called about twice a second with the number of posts written so far (CLI progress bar).
     """
     names = [name for name, _ in list_sources()]
     if source not in names:
@@ -156,7 +184,7 @@ def run_crawl(
         with open(log_path, "ab" if keep_work else "wb") as log:
             proc = subprocess.Popen(cmd, cwd=work, env=child_env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
             try:
-                returncode = proc.wait(timeout=timeout)
+                returncode = _wait(proc, timeout, items_tmp, on_progress)
             except subprocess.TimeoutExpired:
                 proc.terminate()
                 try:

@@ -24,12 +24,16 @@ app = typer.Typer(
 )
 
 DEFAULT_DB = Path("var/pantau.duckdb")
+CLASSIFY_CHUNK = 5000  # posts per classifier call in `pantau classify` (bounded memory, steady progress)
 
 # Privacy and offline defaults, applied when the CLI starts (never at import time).
 ENV_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "PREFECT_LOGGING_LEVEL": "WARNING",
+    # Prefect's temporary server (flows run without PREFECT_API_URL) gets 20 s to start by default: too little on
+    # a busy 2-core machine, where `pantau demo` then failed with "Timed out while attempting to connect".
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     "SCRAPY_SETTINGS_MODULE": "pantau.crawlers.settings",
 }
 
@@ -139,10 +143,13 @@ def crawl(
 ) -> None:
     """Crawl one source into a JSON Lines file (runs Scrapy in a subprocess)."""
     from pantau.crawlers.run import CrawlError, run_crawl
+    from pantau.progress import progress
 
     spider_args = _spider_args({"base_url": base_url, "query": query, "max_pages": max_pages}, arg)
     try:
-        result = run_crawl(source, output, spider_args=spider_args, state_path=False if full else state, resume_dir=resume_dir)
+        with progress(f"crawl {source}") as update:
+            result = run_crawl(source, output, spider_args=spider_args, state_path=False if full else state,
+                               resume_dir=resume_dir, on_progress=update)
     except CrawlError as exc:
         raise fail(str(exc)) from None
     typer.echo(
@@ -239,26 +246,38 @@ def classify(
     model: Annotated[Optional[Path], typer.Option(help="Model file (.skops); default: the shipped model.")] = None,
 ) -> None:
     """Classify posts: one result per valid input line (score, flagged, category, signals, model_version)."""
-    from pantau.nlp.classifier import load
-    from pantau.post import JsonlError, iter_jsonl_posts, write_jsonl
+    from itertools import islice
+
+    from pantau.nlp.classifier import ModelError, load
+    from pantau.post import JsonlError, iter_jsonl_posts
+    from pantau.progress import count_lines, progress
 
     if not input.exists():
         raise fail(f"{input}: no such file")
-    errors: list[JsonlError] = []
-    try:
-        posts = list(iter_jsonl_posts(input, skip_invalid=skip_invalid, errors=errors))
-    except JsonlError as exc:
-        raise fail(f"{exc} (use --skip-invalid to skip bad lines)") from None
-    from pantau.nlp.classifier import ModelError
-
     try:
         clf = load(model)
     except (FileNotFoundError, ModelError) as exc:
         raise fail(str(exc)) from None
-    n = write_jsonl(output, clf.classify(posts))
+    errors: list[JsonlError] = []
+    posts = iter_jsonl_posts(input, skip_invalid=skip_invalid, errors=errors)
+    n = flagged = 0
+    # streamed in chunks (bounded memory); the output appears only complete (temp file renamed at the end)
+    tmp = output.with_name(f".{output.name}.tmp")
+    try:
+        with progress("classify", count_lines(input)) as update, tmp.open("w", encoding="utf-8") as out:
+            while chunk := list(islice(posts, CLASSIFY_CHUNK)):
+                for r in clf.classify(chunk):
+                    out.write(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n")
+                    flagged += bool(r["flagged"])
+                n += len(chunk)
+                update(n + len(errors))
+        os.replace(tmp, output)
+    except JsonlError as exc:
+        raise fail(f"{exc} (use --skip-invalid to skip bad lines); no output written") from None
+    finally:
+        tmp.unlink(missing_ok=True)
     for err in errors:
         typer.echo(f"skipped {err}", err=True)
-    flagged = sum(1 for line in output.open(encoding="utf-8") if json.loads(line)["flagged"])
     typer.echo(f"{n} classified, {flagged} flagged, {len(errors)} skipped -> {output} (model {clf.version})")
 
 
@@ -324,11 +343,17 @@ def ingest(
 ) -> None:
     """Store posts from a JSON Lines file (idempotent: known posts are not added again)."""
     from pantau.post import JsonlError, iter_jsonl_posts
+    from pantau.progress import count_lines, counted, progress
     from pantau.store.lake import open_store
 
+    if not input.exists():
+        raise fail(f"{input}: no such file")
     errors: list[JsonlError] = []
     try:
-        result = open_store(db).ingest(iter_jsonl_posts(input, skip_invalid=skip_invalid, errors=errors), watchlist=watchlist)
+        with progress("ingest", count_lines(input)) as update:
+            posts = counted(iter_jsonl_posts(input, skip_invalid=skip_invalid, errors=errors), update,
+                            offset=lambda: len(errors))
+            result = open_store(db).ingest(posts, watchlist=watchlist)
     except JsonlError as exc:
         raise fail(f"{exc} (use --skip-invalid to skip bad lines); nothing from this file was stored") from None
     handed = f", {result.queued} handed to the running triage app" if result.queued else ""

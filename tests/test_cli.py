@@ -29,7 +29,7 @@ POSTS = [
 ]
 
 
-@pytest.mark.parametrize("command", ["demo", "crawl", "classify", "train", "serve", "ingest", "monitor", "sources", "demo-site", "refer", "verify", "referral", "sql", "export", "schedule", "worker", "reminders"])
+@pytest.mark.parametrize("command", ["demo", "crawl", "classify", "train", "serve", "ingest", "monitor", "sources", "demo-site", "refer", "verify", "referral", "sql", "export", "schedule", "worker", "reminders", "retention"])
 def test_every_command_has_help(command):
     r = run(command, "--help", timeout=120)
     assert r.returncode == 0, r.stderr
@@ -106,3 +106,30 @@ def test_demo_rejects_a_weak_demo_password_before_crawling(tmp_path, monkeypatch
 
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM posts").fetchone()[0] == 0
+
+
+def test_long_jobs_draw_progress_bars_on_stderr_only(tmp_path):
+    """Forced on (PANTAU_PROGRESS=1, as a terminal would get them): bars on stderr, the summary on stdout as before;
+    off by default when stderr is not a terminal."""
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({**POSTS[i % 2], "post_id": str(i)}, ensure_ascii=False) + "\n"
+                           for i in range(12)), encoding="utf-8")
+    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PANTAU_PROGRESS": "1"}
+    forced = subprocess.run([*PANTAU, "classify", str(src), "-o", str(tmp_path / "a.jsonl")], capture_output=True,
+                            text=True, env=env, timeout=600)
+    assert forced.returncode == 0, forced.stderr
+    assert "classify" in forced.stderr and "12/12" in forced.stderr and "100%" in forced.stderr
+    assert forced.stdout.startswith("12 classified")
+    ingest = subprocess.run([*PANTAU, "ingest", str(src), "--db", str(tmp_path / "p.duckdb")], capture_output=True,
+                            text=True, env=env, timeout=600)
+    assert ingest.returncode == 0 and "12/12" in ingest.stderr and ingest.stdout.startswith("12 received, 12 new")
+    from pantau.demo.site import DemoSite
+
+    with DemoSite() as site:
+        crawl = subprocess.run([*PANTAU, "crawl", "--source", "demo", "--base-url", site.url, "--max-pages", "2",
+                                "-o", str(tmp_path / "c.jsonl")], capture_output=True, text=True, env=env, timeout=600)
+    assert crawl.returncode == 0, crawl.stderr
+    assert "crawl demo" in crawl.stderr and " posts -> " in crawl.stdout
+    plain = run("classify", str(src), "-o", str(tmp_path / "b.jsonl"))
+    assert plain.returncode == 0 and plain.stderr == ""
+    assert (tmp_path / "a.jsonl").read_text() == (tmp_path / "b.jsonl").read_text()
