@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from pantau.categories import CATEGORIES, DECISION_LABELS
+from pantau.deadline import reporting_deadline
 from pantau.post import as_aware
 
 from .reporter import Reporter
@@ -38,7 +39,6 @@ from .routing import OfficeTable, Route, default_offices
 log = logging.getLogger(__name__)
 
 FORMAT = "pantau-referral-package/1"
-DEADLINE_DAYS = 7
 WIB = timezone(timedelta(hours=7), "WIB")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MANIFEST = "manifest.json"
@@ -318,7 +318,7 @@ def _draft(case: dict[str, Any], reporter: Reporter, offices: OfficeTable, now: 
     if known is None:
         raise ReferralError(f"{item}: no capture time stored; the reporting deadline cannot be computed")
     happened = as_aware(post["created_at"])
-    deadline = known + timedelta(days=DEADLINE_DAYS)
+    deadline = reporting_deadline(known)
     seconds_left = (deadline - now).total_seconds()
     late = seconds_left < 0
     warnings: list[str] = []

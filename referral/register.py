@@ -28,10 +28,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
+from pantau.deadline import reporting_deadline
 from pantau.post import as_aware
 from pantau.store.db import REFERRAL_STATUSES
 
-DEADLINE_DAYS = 7
 DUE_SOON_HOURS = 48
 STATUS_LABELS = {
     "draft": "Draf",
@@ -65,7 +65,7 @@ def deadline_state(case: dict[str, Any], now: datetime | None = None) -> dict[st
     """`state` (overdue, due_soon, ok, sent, closed), `deadline_at` and `hours_left` (negative once passed)."""
     now = as_aware(now) or datetime.now(timezone.utc)
     captured = as_aware(case.get("captured_at"))
-    deadline = captured + timedelta(days=DEADLINE_DAYS) if captured else None
+    deadline = reporting_deadline(captured) if captured else None
     hours_left = (deadline - now).total_seconds() / 3600 if deadline else None
     status = case.get("status", "draft")
     if case.get("sent_at") is not None or status not in ("draft", "closed"):

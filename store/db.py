@@ -1012,7 +1012,7 @@ class Store:
                 raise
         return self.referral(referral_id)
 
-    _REFERRAL_SELECT = """SELECT r.*, p.captured_at, p.captured_at + INTERVAL 7 DAY AS deadline_at, p.author_handle,
+    _REFERRAL_SELECT = """SELECT r.*, p.captured_at, reporting_deadline(p.captured_at) AS deadline_at, p.author_handle,
                p.author_name, p.region, p.url FROM referrals r LEFT JOIN posts p USING (platform, post_id)"""
 
     def referral(self, referral_id: int) -> dict[str, Any] | None:
@@ -1214,7 +1214,7 @@ def _claim_holder(con, platform: str, post_id: str, now: datetime) -> str | None
 
 _QUEUE_ITEMS_SELECT = """
 SELECT p.platform, p.post_id, p.author_id, p.author_handle, p.author_name, p.region, left(p.text, 240),
-       p.captured_at, p.captured_at + INTERVAL 7 DAY, c.score, c.category,
+       p.captured_at, reporting_deadline(p.captured_at), c.score, c.category,
        CASE
          WHEN d.decision IS NULL THEN 'new'
          WHEN d.decision = 'needs_info' THEN 'needs_info'

@@ -63,6 +63,10 @@ CREATE TABLE IF NOT EXISTS decisions (
     decided_at   TIMESTAMPTZ NOT NULL
 );
 
+-- The reporting deadline (7 days from first capture), the one place it is written in SQL; pantau.deadline holds the
+-- same number for Python (a test compares them).
+CREATE OR REPLACE MACRO reporting_deadline(captured_at) AS captured_at + INTERVAL 7 DAY;
+
 CREATE OR REPLACE VIEW latest_classification AS
 SELECT * FROM classifications
 QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY classified_at DESC, model_version DESC) = 1;
@@ -77,8 +81,8 @@ SELECT
     p.author_handle, p.author_name, p.author_bio, p.region,
     c.score, c.category, c.signals, c.model_version,
     p.captured_at,
-    p.captured_at + INTERVAL 7 DAY AS deadline_at,
-    date_diff('second', now(), p.captured_at + INTERVAL 7 DAY) / 3600.0 AS hours_left,
+    reporting_deadline(p.captured_at) AS deadline_at,
+    date_diff('second', now(), reporting_deadline(p.captured_at)) / 3600.0 AS hours_left,
     d.decision AS last_decision
 FROM posts p
 JOIN latest_classification c USING (platform, post_id)
@@ -290,14 +294,16 @@ WITH classified AS (
 ), first_decision AS (
     SELECT d.decision_id,
            date_diff('second', p.captured_at, d.decided_at) / 3600.0 AS hours_from_capture,
-           date_diff('second', c.classified_at, d.decided_at) / 3600.0 AS hours_from_classification
+           date_diff('second', c.classified_at, d.decided_at) / 3600.0 AS hours_from_classification,
+           d.decided_at <= reporting_deadline(p.captured_at) AS within_deadline
     FROM decisions d
     JOIN posts p ON p.platform = d.platform AND p.post_id = d.post_id
     LEFT JOIN classified c ON c.platform = d.platform AND c.post_id = d.post_id
     QUALIFY row_number() OVER (PARTITION BY d.platform, d.post_id ORDER BY d.decision_id) = 1
 ), dd AS (
     SELECT d.reviewer, d.platform, d.post_id, d.decision, timezone('Asia/Jakarta', d.decided_at) AS local_at,
-           f.decision_id IS NOT NULL AS is_first, f.hours_from_capture, f.hours_from_classification
+           f.decision_id IS NOT NULL AS is_first, f.hours_from_capture, f.hours_from_classification,
+           f.within_deadline
     FROM decisions d LEFT JOIN first_decision f USING (decision_id)
 )
 SELECT
@@ -311,7 +317,7 @@ SELECT
     count(*) FILTER (WHERE decision = 'needs_info') AS needs_info,
     count(*) FILTER (WHERE decision = 'duplicate') AS duplicates,
     count(*) FILTER (WHERE is_first) AS first_decisions,
-    count(*) FILTER (WHERE is_first AND hours_from_capture <= 168) AS first_within_7_days,
+    count(*) FILTER (WHERE is_first AND within_deadline) AS first_within_7_days,
     median(hours_from_capture) AS median_hours_from_capture,
     avg(hours_from_capture) AS avg_hours_from_capture,
     max(hours_from_capture) AS max_hours_from_capture,
@@ -355,7 +361,7 @@ SELECT
     s.status_order, s.status,
     count(c.status) AS cases,
     count(c.sent_at) AS sent,
-    count(*) FILTER (WHERE c.sent_at <= c.captured_at + INTERVAL 7 DAY) AS sent_within_7_days,
+    count(*) FILTER (WHERE c.sent_at <= reporting_deadline(c.captured_at)) AS sent_within_7_days,
     median(date_diff('second', c.captured_at, c.sent_at) / 86400.0) AS median_days_to_send,
     min(c.built_at) AS first_built_at,
     max(c.status_at) AS last_status_at

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -111,3 +112,25 @@ def test_fts_extension_loads_offline_from_its_package(tmp_path):
     con.execute("PRAGMA create_fts_index('t', 'id', 'body')")
     hits = con.execute("SELECT id FROM (SELECT id, fts_main_t.match_bm25(id, 'kampanye') AS s FROM t) WHERE s IS NOT NULL").fetchall()
     assert hits == [(1,)]
+
+
+def test_the_reporting_deadline_is_written_once(tmp_path):
+    """7 days from first capture: one Python constant, one SQL macro, and they agree; no other copy in the code."""
+    import re
+
+    from conftest import NOW
+    from pantau.deadline import REPORTING_DEADLINE_DAYS, reporting_deadline
+
+    store = Store(tmp_path / "d.duckdb")
+    store.init()
+    assert store.scalar("SELECT reporting_deadline(?::TIMESTAMPTZ)", [NOW]) == reporting_deadline(NOW)
+    assert (reporting_deadline(NOW) - NOW).days == REPORTING_DEADLINE_DAYS
+    root = Path(__file__).resolve().parents[1]
+    copies = []
+    for path in root.glob("*/**/*"):
+        if path.suffix not in (".py", ".sql", ".html") or ".venv" in path.parts or "tests" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for pattern in (r"INTERVAL 7 DAY", r"timedelta\(days=7\)", r"DEADLINE_DAYS = 7", r"<= 168\b"):
+            copies += [f"{path.relative_to(root)}: {pattern}" for _ in re.finditer(pattern, text)]
+    assert copies == ["pantau/deadline.py: DEADLINE_DAYS = 7", "store/schema.sql: INTERVAL 7 DAY"]

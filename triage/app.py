@@ -388,7 +388,7 @@ def create_app(
         # Point lookups: filter on post_id alone first (an ART index scan), then on platform.
         rows = store.query(
             """WITH p AS MATERIALIZED (SELECT * FROM posts WHERE post_id = ?)
-               SELECT p.*, p.captured_at + INTERVAL 7 DAY AS deadline_at FROM p WHERE p.platform = ?""",
+               SELECT p.*, reporting_deadline(p.captured_at) AS deadline_at FROM p WHERE p.platform = ?""",
             [post_id, platform],
         )
         if not rows:
