@@ -62,6 +62,10 @@ class CrawlError(RuntimeError):
         self.log_path, self.log_tail = log_path, log_tail
 
 
+class CrawlConfigError(CrawlError):
+    """A crawl that cannot run as asked (unknown source, bad argument name): retrying cannot help."""
+
+
 def list_sources() -> list[tuple[str, str]]:
     """(name, description) of every crawler adapter: the folders of pantau/crawlers/platforms/."""
     package = importlib.import_module(PLATFORMS_PACKAGE)
@@ -87,10 +91,10 @@ def crawl_command(
     with resume checkpoints in `work_dir/checkpoint.json` and final stats in `work_dir/stats.json`."""
     for key in spider_args:
         if not _ARG_NAME.match(key):
-            raise CrawlError(f"bad spider argument name {key!r}")
+            raise CrawlConfigError(f"bad spider argument name {key!r}")
     for key in settings or {}:
         if not _SETTING_NAME.match(key):
-            raise CrawlError(f"bad Scrapy setting name {key!r}")
+            raise CrawlConfigError(f"bad Scrapy setting name {key!r}")
     work_dir = Path(work_dir).absolute()
     cmd = [sys.executable, "-m", "scrapy", "crawl", source]
     for key, value in spider_args.items():
@@ -161,7 +165,7 @@ def run_crawl(
     """
     names = [name for name, _ in list_sources()]
     if source not in names:
-        raise CrawlError(f"unknown source {source!r}; available: {', '.join(names) or 'none'}")
+        raise CrawlConfigError(f"unknown source {source!r}; available: {', '.join(names) or 'none'}")
     spider_args = dict(spider_args)
     if state_path is not False and "state_file" not in spider_args:
         spider_args["state_file"] = str(Path(state_path) if state_path else default_state_path(out_path, source))

@@ -19,12 +19,36 @@ from prefect import flow, get_run_logger, task
 from pantau.post import JsonlError, iter_jsonl_posts, write_jsonl
 from pantau.store.lake import is_lake
 
+from .notify import notify_repeated_failures
 
-@task(retries=2, retry_delay_seconds=[2, 10], task_run_name="crawl-{source}")
+
+def crawl_limit_name(source: str) -> str:
+    """The Prefect global concurrency limit that caps simultaneous crawls of one platform (`pantau worker` creates
+    one per watchlist source, PANTAU_CRAWL_CONCURRENCY slots; a missing limit does not block)."""
+    return f"crawl-{source}"
+
+
+def _worth_retrying(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's retry_condition_fn
+    """A network or site failure may pass; an unknown source or a bad argument will not."""
+    from pantau.crawlers.run import CrawlConfigError
+
+    try:
+        state.result()
+    except CrawlConfigError:
+        return False
+    except Exception:  # noqa: BLE001 - any other failure is worth another try
+        return True
+    return True
+
+
+@task(retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_worth_retrying, task_run_name="crawl-{source}")
 def crawl(source: str, out_path: Path, spider_args: dict[str, str]) -> dict:
+    from prefect.concurrency.sync import concurrency
+
     from pantau.crawlers.run import run_crawl
 
-    result = run_crawl(source, out_path, spider_args=spider_args)
+    with concurrency(crawl_limit_name(source), occupy=1, strict=False):  # waits while the platform's slots are taken
+        result = run_crawl(source, out_path, spider_args=spider_args)
     get_run_logger().info("crawl %s: %s", source, result)
     return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(result).items()}
 
@@ -95,7 +119,7 @@ def capture_new(db: Path, posts_path: Path, results_path: Path) -> dict:
             "failed": sum(r["status"] != "ok" for r in rows)}
 
 
-@flow(name="monitor", log_prints=True)
+@flow(name="monitor", log_prints=True, on_failure=[notify_repeated_failures], on_crashed=[notify_repeated_failures])
 def monitor(
     db: Path,
     source: str = "demo",
@@ -112,7 +136,8 @@ def monitor(
 
     `watchlist` tags the stored posts with the watchlist this crawl serves (the triage queue filters on it);
     `capture` takes the evidence of the newly flagged posts at ingestion; `spider_args` are extra adapter
-    arguments (a watchlist source's `channels`, `feeds`...). Publishes the run report artifact `monitor-<source>`."""
+    arguments (a watchlist source's `channels`, `feeds`...). Publishes the run report artifact `monitor-<source>`.
+    When runs of a source fail PANTAU_NOTIFY_FAILURES times in a row (default 3), the notification hook is told."""
     started = time.perf_counter()
     work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="pantau-monitor-"))
     work.mkdir(parents=True, exist_ok=True)

@@ -123,3 +123,80 @@ def notify(subject: str, body: str, payload: Mapping[str, Any], config: NotifyCo
     if errors:
         raise NotifyError("; ".join(errors) + (f" (sent via {', '.join(sent)})" if sent else ""))
     return sent
+
+
+# -- a source failing run after run ------------------------------------------------------------------------------
+
+FAILURES_ENV = "PANTAU_NOTIFY_FAILURES"
+DEFAULT_FAILURES = 3
+_FAILED = {"FAILED", "CRASHED"}
+_FINAL = _FAILED | {"COMPLETED"}  # a cancelled run neither breaks nor extends a streak
+
+
+def failure_threshold(env: Mapping[str, str] | None = None) -> int:
+    """N of "notify when a source fails N runs in a row": PANTAU_NOTIFY_FAILURES, default 3, 0 = never."""
+    raw = (os.environ if env is None else env).get(FAILURES_ENV, "").strip()
+    if not raw:
+        return DEFAULT_FAILURES
+    try:
+        n = int(raw)
+    except ValueError:
+        raise NotifyError(f"{FAILURES_ENV}={raw!r} is not a whole number") from None
+    if n < 0:
+        raise NotifyError(f"{FAILURES_ENV} must be 0 (never) or more, not {n}")
+    return n
+
+
+def failure_streak(state_types: list[str]) -> int:
+    """Failed runs in a row at the start of `state_types` (newest first); runs not finished, and cancelled runs,
+    are skipped."""
+    streak = 0
+    for state in state_types:
+        if state not in _FINAL:
+            continue
+        if state not in _FAILED:
+            break
+        streak += 1
+    return streak
+
+
+def source_failing_message(source: str, streak: int, error: str, run_name: str) -> tuple[str, str, dict]:
+    subject = f"[pantau] sumber {source} gagal {streak} kali berturut-turut"
+    body = (f"The monitor runs of source {source!r} failed {streak} times in a row.\n"
+            f"Last run: {run_name}\nLast error: {error}\n\n"
+            "Check the source (site down, blocked, changed layout, expired token) in the Prefect UI or with "
+            f"`pantau crawl {source}`; posts are not being collected until it is fixed.")
+    return subject, body, {"event": "source_failing", "source": source, "failed_runs": streak, "last_error": error,
+                           "flow_run": run_name}
+
+
+def notify_repeated_failures(flow: Any, flow_run: Any, state: Any) -> None:
+    """Prefect `on_failure`/`on_crashed` hook of `monitor`: when this run makes its source's streak of failed runs
+    reach N (then 2N, 3N...), send one message on the configured channels. Runs of the same deployment are compared
+    (same flow and `source` parameter when run by hand). Never raises: a hook error must not hide the failure."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (DeploymentFilter, DeploymentFilterId, FlowFilter, FlowFilterId)
+    from prefect.client.schemas.sorting import FlowRunSort
+    from prefect.logging.loggers import flow_run_logger
+
+    logger = flow_run_logger(flow_run, flow)
+    try:
+        n = failure_threshold()
+        if n == 0 or not NotifyConfig.from_env().channels:
+            return
+        source = str(flow_run.parameters.get("source", "demo"))
+        with get_client(sync_client=True) as client:
+            kwargs: dict[str, Any] = {"flow_filter": FlowFilter(id=FlowFilterId(any_=[flow_run.flow_id]))}
+            if flow_run.deployment_id:
+                kwargs["deployment_filter"] = DeploymentFilter(id=DeploymentFilterId(any_=[flow_run.deployment_id]))
+            runs = client.read_flow_runs(sort=FlowRunSort.EXPECTED_START_TIME_DESC, limit=200, **kwargs)
+        earlier = [r.state_type.value if r.state_type else "" for r in runs
+                   if r.id != flow_run.id and str(r.parameters.get("source", "demo")) == source]
+        streak = failure_streak(["FAILED", *earlier])
+        if streak < n or streak % n:
+            return
+        error = (state.message or state.name or "failed")[:500]
+        sent = notify(*source_failing_message(source, streak, error, flow_run.name))
+        logger.warning("source %s failed %d runs in a row: notified via %s", source, streak, ", ".join(sent))
+    except Exception as exc:  # noqa: BLE001
+        logger.error("failure notification not sent: %s", exc)

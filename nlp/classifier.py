@@ -15,6 +15,7 @@ CalibratedClassifierCV stores. Nothing else in the file is accepted.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -35,7 +36,22 @@ class ModelError(RuntimeError):
     """The model file exists but is not a usable pantau model."""
 
 
-def default_model_path() -> Path:
+MODEL_ENV = "PANTAU_MODEL"
+DEFAULT_ACTIVE_MODEL = Path("var/models") / MODEL_FILE
+
+
+def active_model_target() -> Path:
+    """Where `retrain` promotes models: PANTAU_MODEL, else var/models/asn_campaign.skops."""
+    return Path(os.environ.get(MODEL_ENV) or DEFAULT_ACTIVE_MODEL)
+
+
+def default_model_path(*, packaged: bool = False) -> Path:
+    """The model `load()` uses: the file in PANTAU_MODEL once it exists (a model promoted by `retrain`), else the
+    model packaged with pantau (`packaged=True` always gives the packaged one)."""
+    if not packaged:
+        env = os.environ.get(MODEL_ENV)
+        if env and Path(env).is_file():
+            return Path(env)
     return default_model_dir() / MODEL_FILE
 
 

@@ -390,6 +390,64 @@ def monitor(
                f"{captured}")
 
 
+@app.command("retrain")
+def retrain_command(
+    db: Annotated[Path, typer.Option(help="DuckDB file with the reviewers' decisions.")] = DEFAULT_DB,
+    model: Annotated[Optional[Path], typer.Option(help="Active model file to compare with and replace "
+                                                  "(default PANTAU_MODEL, else var/models/asn_campaign.skops).")] = None,
+    data: Annotated[Optional[Path], typer.Option(help="Labelled JSON Lines (default: the repository's).")] = None,
+    min_reviewed: Annotated[int, typer.Option(help="Train only with at least this many reviewed posts.")] = 20,
+    margin: Annotated[float, typer.Option(help="Promote only if the candidate F1 beats the active one by this "
+                                          "much.")] = 0.0,
+) -> None:
+    """Run the Prefect `retrain` flow once: train on the labelled data plus the reviewers' decisions and promote
+    the candidate only if its held-out F1 is not worse than the active model's (docs/operations.md)."""
+    from pantau.flows.retrain import retrain
+
+    state = retrain(db=db, model_path=model, data_path=data, min_reviewed=min_reviewed, margin=margin,
+                    return_state=True)
+    summary = state.result(raise_on_failure=False)
+    if not state.is_completed():
+        raise fail(f"retrain failed: {summary}")
+    scores = (f"; F1 candidate {summary['candidate_f1']} vs active {summary['active_f1']} on "
+              f"{summary['heldout_examples']} held-out examples" if "candidate_f1" in summary else "")
+    typer.echo(f"retrain: {summary['reviewed']} reviewed post(s){scores}; {summary['reason']}"
+               + (f"; model at {summary['model_path']}" if summary["promoted"] else ""))
+
+
+@app.command("bulk")
+def bulk_command(
+    posts: Annotated[Path, typer.Argument(help="JSON Lines file of posts (docs/post-format.md).")],
+    db: Annotated[Path, typer.Option(help="DuckDB file (writes one chunk at a time) or DuckLake target "
+                                     "(ducklake:...; concurrent writes).")] = DEFAULT_DB,
+    model: Annotated[Optional[Path], typer.Option(help="Model file (default: the packaged model).")] = None,
+    chunk_size: Annotated[int, typer.Option(help="Posts per Dask task.")] = 20_000,
+    workers: Annotated[int, typer.Option(help="Worker processes of the local Dask cluster.")] = 2,
+    dask_address: Annotated[Optional[str], typer.Option(
+        help="Scheduler of an existing Dask cluster (tcp://host:8786); default PANTAU_DASK_ADDRESS, else a "
+             "local cluster.")] = None,
+    watchlist: Annotated[Optional[str], typer.Option(help="Tag the posts with this watchlist (queue filter).")] = None,
+    work_dir: Annotated[Optional[Path], typer.Option(help="Folder for the chunk files (default: a temporary "
+                                                     "folder; on a remote cluster, one every worker reads).")] = None,
+) -> None:
+    """Run the Prefect `bulk` flow on Dask: store and classify a large file of posts in chunks (docs/operations.md)."""
+    from pantau.flows.bulk import run_bulk
+
+    if not posts.is_file():
+        raise fail(f"{posts}: no such file")
+    if chunk_size < 1 or workers < 1:
+        raise fail("--chunk-size and --workers must be at least 1")
+    state = run_bulk(db, posts, dask_address=dask_address, workers=workers, model_path=model,
+                     chunk_size=chunk_size, watchlist=watchlist, work_dir=work_dir, return_state=True)
+    summary = state.result(raise_on_failure=False)
+    if not state.is_completed():
+        raise fail(f"bulk run failed: {summary}")
+    typer.echo(f"bulk: {summary['posts']} posts in {summary['chunks']} chunk(s) on {summary['workers_used']} "
+               f"worker process(es): {summary['new']} new, {summary['already_known']} already known, "
+               f"{summary['flagged']} flagged (model {summary['model_version']}), {summary['invalid']} bad line(s) "
+               f"skipped; writes {summary['writes']}")
+
+
 @app.command()
 def serve(
     db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
@@ -759,14 +817,80 @@ def schedule_list(
     db: Annotated[Path, typer.Option(help="DuckDB file the scheduled runs use.")] = DEFAULT_DB,
     watchlist: Annotated[Optional[Path], typer.Option(help="Watchlist TOML: one monitor deployment per source.")] = None,
 ) -> None:
-    """Print every deployment `pantau worker` would serve: name, flow, cron and time zone (starts nothing)."""
+    """Print every deployment `pantau worker` would serve: name, flow, cron, time zone and whether it is paused
+    (the schedule file's changes included; starts nothing)."""
     found = _deployment_plans(db, watchlist)
-    typer.echo(f"{'deployment':28} {'flow':20} {'cron':14} timezone")
+    typer.echo(f"{'deployment':28} {'flow':20} {'cron':14} {'timezone':13} state")
     for p in found:
         source = f"  source={p.parameters['source']}" if "source" in p.parameters else ""
-        typer.echo(f"{p.name:28} {p.flow:20} {p.cron:14} {p.timezone}{source}")
+        typer.echo(f"{p.name:28} {p.flow:20} {p.cron:14} {p.timezone:13} {'paused' if p.paused else 'active'}{source}")
     if watchlist is None:
         typer.echo("(no --watchlist: no monitor deployments)")
+
+
+def _change_schedule(name: str, db: Path, watchlist: Optional[Path], **change: object) -> None:
+    import asyncio
+
+    from prefect.settings import PREFECT_API_URL
+
+    from pantau.flows.deployments import ScheduleError, apply_to_server, find_plan, schedules_path, write_override
+
+    try:
+        find_plan(_deployment_plans(db, watchlist), name)
+        write_override(name, **change)
+        plan = find_plan(_deployment_plans(db, watchlist), name)
+    except ScheduleError as exc:
+        raise fail(str(exc)) from None
+    state = "paused" if plan.paused else "active"
+    typer.echo(f"{plan.name}: {plan.cron} ({plan.timezone}), {state}; saved in {schedules_path()}")
+    if not PREFECT_API_URL.value():
+        typer.echo("PREFECT_API_URL is not set: the change applies when `pantau worker` starts")
+        return
+    try:
+        known = asyncio.run(apply_to_server(plan))
+    except Exception as exc:  # noqa: BLE001 - the server is down or refused: the file still holds the change
+        raise fail(f"saved, but the Prefect server did not take the change ({type(exc).__name__}: {exc}); "
+                   "it applies when `pantau worker` starts") from None
+    typer.echo("the Prefect server has the change" if known else
+               "the Prefect server does not know this deployment yet: it applies when `pantau worker` starts")
+
+
+@schedule_app.command("set")
+def schedule_set(
+    name: Annotated[str, typer.Argument(help="Deployment name, as in `pantau schedule list`.")],
+    cron: Annotated[str, typer.Option(help="Cron string in Asia/Jakarta time, e.g. \"0 */4 * * *\".")],
+    db: Annotated[Path, typer.Option(help="DuckDB file the scheduled runs use.")] = DEFAULT_DB,
+    watchlist: Annotated[Optional[Path], typer.Option(help="Watchlist TOML (for monitor deployments).")] = None,
+) -> None:
+    """Change a deployment's cron: kept in the schedule file (PANTAU_SCHEDULES, default var/schedules.json) and
+    sent to the Prefect server in PREFECT_API_URL when it is set."""
+    from pantau.flows.deployments import ScheduleError, check_cron
+
+    try:
+        check_cron(cron)
+    except ScheduleError as exc:
+        raise fail(str(exc)) from None
+    _change_schedule(name, db, watchlist, cron=cron)
+
+
+@schedule_app.command("pause")
+def schedule_pause(
+    name: Annotated[str, typer.Argument(help="Deployment name, as in `pantau schedule list`.")],
+    db: Annotated[Path, typer.Option(help="DuckDB file the scheduled runs use.")] = DEFAULT_DB,
+    watchlist: Annotated[Optional[Path], typer.Option(help="Watchlist TOML (for monitor deployments).")] = None,
+) -> None:
+    """Pause a deployment: no scheduled runs until `pantau schedule resume` (kept across worker restarts)."""
+    _change_schedule(name, db, watchlist, paused=True)
+
+
+@schedule_app.command("resume")
+def schedule_resume(
+    name: Annotated[str, typer.Argument(help="Deployment name, as in `pantau schedule list`.")],
+    db: Annotated[Path, typer.Option(help="DuckDB file the scheduled runs use.")] = DEFAULT_DB,
+    watchlist: Annotated[Optional[Path], typer.Option(help="Watchlist TOML (for monitor deployments).")] = None,
+) -> None:
+    """Resume a paused deployment."""
+    _change_schedule(name, db, watchlist, paused=False)
 
 
 @app.command("worker")
@@ -780,14 +904,21 @@ def worker(
     from prefect import serve
     from prefect.settings import PREFECT_API_URL
 
-    from pantau.flows.deployments import build_deployments
+    from pantau.flows.deployments import ScheduleError, build_deployments, crawl_limits, ensure_limits
 
-    _deployment_plans(db, watchlist)  # a bad watchlist fails here, with its line
+    found = _deployment_plans(db, watchlist)  # a bad watchlist fails here, with its line
+    try:
+        limits = crawl_limits(found)
+    except ScheduleError as exc:
+        raise fail(str(exc)) from None
     if not PREFECT_API_URL.value():
         typer.secho("warning: PREFECT_API_URL is not set: runs go to a temporary server with no scheduler; "
                     "start `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api",
                     fg=typer.colors.YELLOW, err=True)
     deployments = build_deployments(db, watchlist)
+    ensure_limits(limits)
+    if limits:
+        typer.echo("crawl concurrency limits: " + ", ".join(f"{k}={v}" for k, v in limits.items()))
     typer.echo(f"serving {len(deployments)} deployment(s): {', '.join(d.name for d in deployments)}")
     sys.stdout.flush()
     serve(*deployments, limit=limit, print_starting_message=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -160,8 +161,11 @@ def _opt_str(value: Any, name: str) -> str | None:
     return _req_str(value, name)
 
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
 def _is_sha256(value: str) -> bool:
-    return len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+    return _SHA256.fullmatch(value) is not None
 
 
 # --- JSON Lines ---------------------------------------------------------------

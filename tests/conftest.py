@@ -46,6 +46,12 @@ def result(post: Post, score: float, flagged: bool, category: str | None = None)
     }
 
 
+@pytest.fixture(autouse=True)
+def _own_schedule_file(tmp_path, monkeypatch):
+    """Each test has its own schedule file (`pantau schedule set|pause`), never the checkout's var/schedules.json."""
+    monkeypatch.setenv("PANTAU_SCHEDULES", str(tmp_path / "schedules.json"))
+
+
 @pytest.fixture
 def seeded_store(tmp_path: Path):
     """A store with 6 posts: 0-3 flagged, 4-5 not."""

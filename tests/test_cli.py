@@ -29,7 +29,7 @@ POSTS = [
 ]
 
 
-@pytest.mark.parametrize("command", ["demo", "crawl", "classify", "train", "serve", "ingest", "monitor", "sources", "demo-site", "refer", "verify", "referral", "sql", "export", "schedule", "worker", "reminders", "retention"])
+@pytest.mark.parametrize("command", ["demo", "crawl", "classify", "train", "serve", "ingest", "monitor", "sources", "demo-site", "refer", "verify", "referral", "sql", "export", "schedule", "worker", "reminders", "retention", "bulk", "retrain"])
 def test_every_command_has_help(command):
     r = run(command, "--help", timeout=120)
     assert r.returncode == 0, r.stderr

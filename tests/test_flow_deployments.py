@@ -34,14 +34,17 @@ def test_deployments_have_their_cron_and_jakarta_time(tmp_path, watchlist):
     built = dep.build_deployments(tmp_path / "p.duckdb", watchlist)
     by_name = {d.name: d for d in built}
     assert list(by_name) == ["monitor-x-1", "monitor-telegram-2", "monitor-mastodon-3", "monitor-berita-lokal",
-                             "capture-evidence", "recheck", "deadline-reminders"]
+                             "capture-evidence", "recheck", "deadline-reminders", "retention-purge", "retrain"]
     crons = {name: [(s.schedule.cron, s.schedule.timezone) for s in d.schedules] for name, d in by_name.items()}
     assert crons["monitor-x-1"] == [("0 */2 * * *", "Asia/Jakarta")]
     assert crons["monitor-berita-lokal"] == [("0 */2 * * *", "Asia/Jakarta")]
     assert crons["capture-evidence"] == [("30 * * * *", "Asia/Jakarta")]
     assert crons["recheck"] == [("0 3 * * *", "Asia/Jakarta")]
     assert crons["deadline-reminders"] == [("0 */6 * * *", "Asia/Jakarta")]
-    assert {d.flow_name for d in built} == {"monitor", "capture_evidence", "recheck", "deadline_reminders"}
+    assert crons["retention-purge"] == [("0 2 * * *", "Asia/Jakarta")]
+    assert crons["retrain"] == [("0 4 * * 1", "Asia/Jakarta")]
+    assert {d.flow_name for d in built} == {"monitor", "capture_evidence", "recheck", "deadline_reminders",
+                                            "retention_purge", "retrain"}
     tg = by_name["monitor-telegram-2"].parameters
     assert tg["source"] == "telegram" and tg["spider_args"] == {"channels": "infopilkada_sleman,warta_sleman"}
     assert tg["watchlist"].startswith("Tim Pemantau") and tg["db"] == str(tmp_path / "p.duckdb")
@@ -71,24 +74,69 @@ def test_schedule_list_prints_each_deployment(tmp_path, watchlist):
     out = CliRunner().invoke(app, ["schedule", "list", "--db", str(tmp_path / "p.duckdb"), "--watchlist", str(watchlist)])
     assert out.exit_code == 0, out.output
     rows = {line.split()[0]: line.split()[1:] for line in out.output.splitlines()[1:]}
-    assert rows["monitor-telegram-2"] == ["monitor", "0", "*/2", "*", "*", "*", "Asia/Jakarta", "source=telegram"]
-    assert rows["deadline-reminders"] == ["deadline_reminders", "0", "*/6", "*", "*", "*", "Asia/Jakarta"]
-    assert len(rows) == 7
+    assert rows["monitor-telegram-2"] == ["monitor", "0", "*/2", "*", "*", "*", "Asia/Jakarta", "active",
+                                          "source=telegram"]
+    assert rows["deadline-reminders"] == ["deadline_reminders", "0", "*/6", "*", "*", "*", "Asia/Jakarta", "active"]
+    assert len(rows) == 9
     bare = CliRunner().invoke(app, ["schedule", "list", "--db", str(tmp_path / "p.duckdb")])
     assert bare.exit_code == 0 and "no --watchlist" in bare.output and "monitor-" not in bare.output
     bad = CliRunner().invoke(app, ["schedule", "list", "--watchlist", str(tmp_path / "missing.toml")])
     assert bad.exit_code == 1
 
 
+def test_schedule_set_pause_resume_are_kept_in_the_schedule_file(tmp_path, watchlist, monkeypatch):
+    from pantau.cli import app
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    db = ["--db", str(tmp_path / "p.duckdb")]
+
+    def listed(*extra: str) -> dict[str, list[str]]:
+        out = CliRunner().invoke(app, ["schedule", "list", *db, *extra])
+        assert out.exit_code == 0, out.output
+        return {line.split()[0]: line.split()[1:] for line in out.output.splitlines()[1:]}
+
+    out = CliRunner().invoke(app, ["schedule", "set", "monitor-x-1", "--cron", "15 */4 * * *", *db,
+                                   "--watchlist", str(watchlist)])
+    assert out.exit_code == 0 and "applies when `pantau worker` starts" in out.output, out.output
+    assert CliRunner().invoke(app, ["schedule", "pause", "recheck", *db]).exit_code == 0
+    rows = listed("--watchlist", str(watchlist))
+    assert rows["monitor-x-1"][:6] == ["monitor", "15", "*/4", "*", "*", "*"]
+    assert rows["monitor-x-1"][6:8] == ["Asia/Jakarta", "active"]
+    assert rows["recheck"][-1] == "paused" and rows["monitor-telegram-2"][1:3] == ["0", "*/2"]
+    # what the worker would register: the changed cron, the paused deployment
+    built = {d.name: d for d in dep.build_deployments(tmp_path / "p.duckdb", watchlist)}
+    assert built["monitor-x-1"].schedules[0].schedule.cron == "15 */4 * * *" and built["recheck"].paused
+    assert not built["capture-evidence"].paused
+
+    assert CliRunner().invoke(app, ["schedule", "resume", "recheck", *db]).exit_code == 0
+    assert listed()["recheck"][-1] == "active"
+    assert listed()["recheck"][1:6] == ["0", "3", "*", "*", "*"]  # resuming kept its cron
+
+    # refused before anything is written: a bad cron, an unknown name, a monitor deployment without its watchlist
+    before = Path(os.environ["PANTAU_SCHEDULES"]).read_text()
+    bad = CliRunner().invoke(app, ["schedule", "set", "recheck", "--cron", "61 * * * *", *db])
+    assert bad.exit_code == 1 and "not a valid cron string" in bad.output
+    unknown = CliRunner().invoke(app, ["schedule", "pause", "recheck-typo", *db])
+    assert unknown.exit_code == 1 and "no deployment named 'recheck-typo'" in unknown.output
+    assert CliRunner().invoke(app, ["schedule", "pause", "monitor-x-1", *db]).exit_code == 1
+    assert Path(os.environ["PANTAU_SCHEDULES"]).read_text() == before
+    # a broken schedule file is a clear error, not a silent default
+    Path(os.environ["PANTAU_SCHEDULES"]).write_text('{"recheck": {"cron": "0 3 * *"}}')
+    broken = CliRunner().invoke(app, ["schedule", "list", *db])
+    assert broken.exit_code == 1 and "not a valid cron string" in broken.output
+
+
 @pytest.mark.slow
 def test_worker_registers_the_deployments_and_runs_one(tmp_path):
-    """`pantau worker` against a temporary Prefect server: the deployments appear with their schedules, and a run
-    of `deadline_reminders` created through the API is picked up and completed by the worker process."""
+    """`pantau worker` against a temporary Prefect server: the deployments appear with their schedules (a deployment
+    paused in the schedule file stays paused), a run of `deadline_reminders` created through the API is picked up
+    and completed by the worker process, and `pantau schedule set|resume` change the server's deployments."""
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
     db = tmp_path / "w.duckdb"
+    dep.write_override("recheck", paused=True)
     with prefect_test_harness(server_startup_timeout=120):
         env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
                "DO_NOT_TRACK": "1", "PANTAU_NOTIFY_WEBHOOK": "", "PANTAU_SMTP_HOST": ""}
@@ -101,7 +149,7 @@ def test_worker_registers_the_deployments_and_runs_one(tmp_path):
                     deadline = time.monotonic() + 120
                     while time.monotonic() < deadline:
                         found = await client.read_deployments()
-                        if len(found) == 3:
+                        if len(found) == 5:
                             break
                         await asyncio.sleep(0.5)
                     found = {d.name: d for d in await client.read_deployments()}
@@ -113,18 +161,33 @@ def test_worker_registers_the_deployments_and_runs_one(tmp_path):
                         await asyncio.sleep(0.5)
                     return found, state
 
+            async def read(name: str):
+                async with get_client() as client:
+                    return await client.read_deployment_by_name(name)
+
             found, state = asyncio.run(poll())
+            changes = [subprocess.run([sys.executable, "-m", "pantau.cli", "schedule", *args, "--db", str(db)],
+                                      env=env, capture_output=True, text=True, timeout=120)
+                       for args in (["set", "deadline-reminders", "--cron", "15 */3 * * *"], ["resume", "recheck"])]
+            reminders_after = asyncio.run(read("deadline_reminders/deadline-reminders"))
+            recheck_after = asyncio.run(read("recheck/recheck"))
         finally:
             proc.terminate()
             proc.wait(timeout=60)
             log.close()
     output = (tmp_path / "worker.log").read_text()
-    assert set(found) == {"capture-evidence", "recheck", "deadline-reminders"}, output
+    assert set(found) == {"capture-evidence", "recheck", "deadline-reminders", "retention-purge", "retrain"}, output
     schedules = {n: [(s.schedule.cron, s.schedule.timezone) for s in d.schedules] for n, d in found.items()}
     assert schedules["recheck"] == [("0 3 * * *", "Asia/Jakarta")]
+    assert found["recheck"].paused and not found["deadline-reminders"].paused  # the schedule file was applied
     assert found["capture-evidence"].parameters == {"db": str(db)}
     assert state.is_completed(), output
-    assert "serving 3 deployment(s)" in output
+    assert "serving 5 deployment(s)" in output
+    for r in changes:
+        assert r.returncode == 0 and "the Prefect server has the change" in r.stdout, r.stdout + r.stderr
+    assert [(s.schedule.cron, s.schedule.timezone) for s in reminders_after.schedules] == \
+        [("15 */3 * * *", "Asia/Jakarta")]
+    assert not recheck_after.paused
 
 
 def test_operations_doc_matches_the_deployments(tmp_path, watchlist):
@@ -134,6 +197,6 @@ def test_operations_doc_matches_the_deployments(tmp_path, watchlist):
         name = "monitor-<label>" if p.flow == "monitor" else p.name
         assert f"| `{name}` | `{p.flow}` | `{p.cron}` |" in doc, name
         seen.add(name)
-    assert len(seen) == 4 and "Asia/Jakarta" in doc
+    assert len(seen) == 6 and "Asia/Jakarta" in doc
     for var in ("PANTAU_NOTIFY_WEBHOOK", "PANTAU_SMTP_HOST", "PANTAU_SMTP_PORT", "PANTAU_SMTP_FROM", "PANTAU_SMTP_TO"):
         assert f"`{var}`" in doc

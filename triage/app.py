@@ -29,10 +29,12 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from pantau.categories import CATEGORIES, DECISION_LABELS
+from pantau.deadline import REPORTING_DEADLINE_DAYS
 from pantau.post import sha256_hex
 from pantau.referral.evidence import evidence_summary
 from pantau.store.db import DECISIONS, STATUSES, ClaimConflict, Store, StoreError
 
+from . import charts
 from .intake import add_intake_routes, intake_details
 from .referrals import add_referral_routes, referral_panel
 from .logic import agreement, csv_cell, decode_cursor, encode_cursor, highlight_segments
@@ -90,6 +92,7 @@ ROUTE_ROLES: dict[str, frozenset[str]] = {
     "confirm": frozenset({"supervisor"}),
     "agreement": frozenset({"supervisor", "analyst"}),
     "stats": frozenset({"supervisor", "analyst"}),
+    "analysis": frozenset({"supervisor", "analyst", "admin"}),
     "export": frozenset({"supervisor", "analyst"}),
     "monitoring": frozenset({"monitor", "admin"}),
     "users": frozenset({"admin"}),
@@ -111,6 +114,7 @@ NAV = [  # (route, path, label)
     ("referrals", "/rujukan", "Rujukan"),
     ("agreement", "/kesepakatan", "Kesepakatan"),
     ("stats", "/statistik", "Statistik"),
+    ("analysis", "/analisis", "Analisis"),
     ("monitoring", "/pemantauan", "Pemantauan"),
     ("users", "/pengguna", "Pengguna"),
     ("audit", "/audit", "Audit"),
@@ -588,6 +592,36 @@ def create_app(
         return render(request, "stats.html", _who=who, counts=store.counts(), by_status=by_status,
                       by_region=by_region, by_category=by_category)
 
+    @app.get("/analisis", response_class=HTMLResponse, name="analysis")
+    @one_connection
+    def analysis(request: Request):
+        who = need(request, "analysis")
+        flags = store.query(
+            """SELECT week_start, region, category, sum(flagged) AS flagged FROM v_flags_weekly GROUP BY ALL""")
+        weekly = charts.weekly_by_region(flags, top=ANALYSIS_TOP_REGIONS, weeks=ANALYSIS_WEEKS)
+        by_category: dict[str | None, int] = {}
+        for r in flags:
+            by_category[r["category"]] = by_category.get(r["category"], 0) + int(r["flagged"])
+        category_rows = [
+            (CATEGORIES.get(code, code) if code else "(tanpa kategori)", n)
+            for code, n in sorted(by_category.items(), key=lambda kv: (-kv[1], kv[0] or ""))
+        ]
+        found = {r["state"]: int(r["n"]) for r in store.query(_COMPLIANCE_SQL)}
+        compliance_rows = [(label, found.get(state, 0)) for state, label, _ in COMPLIANCE_STATES]
+        return render(
+            request, "analysis.html", _who=who, weekly=weekly,
+            weekly_svg=charts.stacked_bar_chart(
+                "grafik-mingguan", "Tanda per minggu per wilayah", weekly["weeks"], weekly["series"],
+                colours=weekly["colours"]),
+            category_rows=category_rows, category_total=sum(n for _, n in category_rows),
+            category_svg=charts.horizontal_bar_chart("grafik-kategori", "Komposisi kategori", category_rows),
+            compliance_rows=compliance_rows, compliance_total=sum(n for _, n in compliance_rows),
+            compliance_svg=charts.horizontal_bar_chart(
+                "grafik-tenggat", "Kepatuhan tenggat", compliance_rows,
+                colours=[c for _, _, c in COMPLIANCE_STATES], unit="kasus"),
+            weeks_shown=ANALYSIS_WEEKS, top_regions=ANALYSIS_TOP_REGIONS, deadline_days=REPORTING_DEADLINE_DAYS,
+        )
+
     @app.get("/ekspor.csv", name="export")
     @one_connection
     def export(request: Request):
@@ -646,6 +680,44 @@ def create_app(
 
     return app
 
+
+ANALYSIS_WEEKS = 12  # the weekly chart shows this many ISO weeks, ending with the latest week with flags
+ANALYSIS_TOP_REGIONS = 6  # regions shown by name; the rest are summed as "Lainnya"
+# Deadline compliance of cases (confirmed violations and referral cases), in chart order: (state, label, colour).
+COMPLIANCE_STATES = (
+    ("sent_on_time", "Dikirim ke Bawaslu dalam tenggat", "#009E73"),
+    ("sent_late", "Dikirim ke Bawaslu terlambat", "#E69F00"),
+    ("open_on_time", "Belum dikirim, masih dalam tenggat", "#0072B2"),
+    ("open_overdue", "Belum dikirim, lewat tenggat", "#D55E00"),
+    ("closed_unsent", "Ditutup tanpa dikirim", "#9E9E9E"),
+)
+# A case is a confirmed violation or a post with a referral case. Its deadline is queue_items.deadline_at, or the
+# reporting_deadline() macro over the post's first capture when it is not in queue_items; "sent" is the case's
+# sent_at (set when a case leaves draft); a case without a known deadline counts as late/overdue.
+_COMPLIANCE_SQL = """
+WITH cases AS (
+    SELECT platform, post_id FROM queue_items WHERE status = 'confirmed'
+    UNION
+    SELECT platform, post_id FROM referrals
+), refs AS (
+    SELECT platform, post_id, min(sent_at) AS sent_at, bool_and(status = 'closed') AS closed
+    FROM referrals GROUP BY platform, post_id
+), timed AS (
+    SELECT c.platform, c.post_id, r.sent_at, coalesce(r.closed, false) AS closed,
+           coalesce(qi.deadline_at, reporting_deadline(p.captured_at)) AS deadline_at
+    FROM cases c
+    LEFT JOIN refs r ON r.platform = c.platform AND r.post_id = c.post_id
+    LEFT JOIN queue_items qi ON qi.platform = c.platform AND qi.post_id = c.post_id
+    LEFT JOIN posts p ON p.platform = c.platform AND p.post_id = c.post_id
+)
+SELECT CASE WHEN sent_at IS NOT NULL AND sent_at <= deadline_at THEN 'sent_on_time'
+            WHEN sent_at IS NOT NULL THEN 'sent_late'
+            WHEN closed THEN 'closed_unsent'
+            WHEN now() < deadline_at THEN 'open_on_time'
+            ELSE 'open_overdue' END AS state,
+       count(*) AS n
+FROM timed GROUP BY ALL
+"""
 
 _CLAIM_JOIN = "LEFT JOIN claims cl ON cl.platform = qi.platform AND cl.post_id = qi.post_id AND cl.expires_at > now()"
 

@@ -1,0 +1,178 @@
+"""Prefect flow `bulk`: store and classify a large JSON Lines file of posts on a Dask cluster (prefect-dask).
+
+The file is split into chunks (streamed, never held in memory whole); each chunk is classified by a Dask task
+(CPU work spread over the cluster's worker processes, the model loaded once per worker), then stored by another
+task: its posts through the store's single write path, then its classifier results. The store decides how the
+writes may overlap:
+
+- a DuckDB file has one writer at a time, so its store tasks are chained (each waits for the one before);
+- a DuckLake target (``ducklake:sqlite:...``, ``ducklake:postgres:...``; docs/store.md) takes concurrent writers,
+  so its store tasks run as soon as their chunk is classified, on any worker, on any machine.
+
+The cluster is a local one (``workers`` processes, one thread each) unless a scheduler address is given, by
+``dask_address`` or the environment variable PANTAU_DASK_ADDRESS (``tcp://host:8786``): then the tasks run on
+that cluster, whose workers must have pantau installed and reach the store and the files. Re-running the same
+file is idempotent (posts already stored are counted, never duplicated; results of the same model replace theirs).
+Publishes the run report artifact `bulk`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+
+from pantau.post import JsonlError, iter_jsonl_posts, write_jsonl
+
+DASK_ADDRESS_ENV = "PANTAU_DASK_ADDRESS"
+DEFAULT_CHUNK_SIZE = 20_000
+DEFAULT_WORKERS = 2
+
+
+@functools.lru_cache(maxsize=2)
+def _model(path: str | None, mtime: float | None):  # noqa: ANN202 - one load per worker process and model file
+    from pantau.nlp.classifier import load
+
+    return load(Path(path) if path else None)
+
+
+def _load_model(model_path: Path | None):  # noqa: ANN202
+    from pantau.nlp.classifier import default_model_path
+
+    path = Path(model_path) if model_path else default_model_path()  # PANTAU_MODEL once `retrain` promoted one
+    return _model(str(path), path.stat().st_mtime if path.exists() else None)
+
+
+@task
+def split(posts_path: Path, work: Path, chunk_size: int) -> dict:
+    """Copy the lines of `posts_path` into chunk files of `chunk_size` lines each, byte for byte, streaming (line
+    `i` of chunk `k` is line `k * chunk_size + i` of the file). The posts are parsed and checked in the chunk
+    tasks, in parallel."""
+    chunks: list[str] = []
+    out = None
+    lines = 0
+    with open(posts_path, "rb") as fh:
+        for raw_line in fh:
+            if lines % chunk_size == 0:
+                if out is not None:
+                    out.close()
+                path = work / f"chunk-{len(chunks):05d}.jsonl"
+                out = open(path, "wb")  # noqa: SIM115 - closed when the next chunk starts or at the end
+                chunks.append(str(path))
+            out.write(raw_line if raw_line.endswith(b"\n") else raw_line + b"\n")
+            lines += 1
+    if out is not None:
+        out.close()
+    return {"chunks": chunks, "lines": lines}
+
+
+@task(task_run_name="classify-{chunk.name}")
+def classify_chunk(chunk: Path, model_path: Path | None = None) -> dict:
+    """Classify one chunk into `<chunk>.classified.jsonl` (pure CPU: no retries)."""
+    model = _load_model(model_path)
+    results = model.classify(list(iter_jsonl_posts(chunk, skip_invalid=True)))
+    out = chunk.with_suffix(".classified.jsonl")
+    write_jsonl(out, results)
+    return {"results": str(out), "classified": len(results), "flagged": sum(r["flagged"] for r in results),
+            "model_version": model.version, "worker_pid": os.getpid()}
+
+
+@task(retries=2, retry_delay_seconds=[1, 5], task_run_name="store-{chunk.name}")
+def store_chunk(db: str, chunk: Path, classified: dict, source: str, first_line: int,
+                watchlist: str | None = None) -> dict:
+    """Store one chunk's posts, then its classifier results (both idempotent, so a retry never duplicates).
+    Bad lines are skipped and reported with their line number in the `source` file."""
+    from pantau.store.lake import open_store
+
+    store = open_store(db)
+    errors: list[JsonlError] = []
+    ingested = store.ingest(iter_jsonl_posts(chunk, skip_invalid=True, errors=errors), watchlist=watchlist)
+    with open(classified["results"], encoding="utf-8") as fh:
+        saved = store.save_classifications(json.loads(line) for line in fh if line.strip())
+    return {"received": ingested.received, "new": ingested.new, "already_known": ingested.already_known,
+            "queued": ingested.queued, "results_saved": saved, "invalid": len(errors),
+            "errors": [f"{source}:{first_line + e.lineno - 1}: {e.reason}" for e in errors[:5]], "worker_pid": os.getpid()}
+
+
+def task_runner(dask_address: str | None = None, workers: int = DEFAULT_WORKERS):  # noqa: ANN201
+    """The DaskTaskRunner for `bulk`: the cluster at `dask_address` (or PANTAU_DASK_ADDRESS), else a local
+    cluster of `workers` processes with one thread each (classification is CPU-bound Python)."""
+    from prefect_dask import DaskTaskRunner
+
+    address = dask_address or os.environ.get(DASK_ADDRESS_ENV) or None
+    if address:
+        return DaskTaskRunner(address=address)
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                          "dashboard_address": None})
+
+
+@flow(name="bulk", log_prints=True)
+def bulk(
+    db: str,
+    posts_path: Path,
+    model_path: Path | None = None,
+    work_dir: Path | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    watchlist: str | None = None,
+) -> dict:
+    """Store and classify every post of `posts_path` (JSON Lines, docs/post-format.md) into `db` (a DuckDB file
+    or a DuckLake target). Run it through `run_bulk` (or `pantau bulk`) to get the Dask task runner."""
+    from pantau.store.lake import is_lake
+
+    from .report import publish
+
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
+    started = time.perf_counter()
+    work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="pantau-bulk-"))
+    work.mkdir(parents=True, exist_ok=True)
+    parts = split(Path(posts_path), work, chunk_size)
+    chunks = [Path(c) for c in parts["chunks"]]
+
+    classified = [classify_chunk.submit(c, model_path) for c in chunks]
+    chained = not is_lake(db)  # a DuckDB file: one writer at a time
+    stored, previous = [], None
+    for k, (chunk, result) in enumerate(zip(chunks, classified)):
+        future = store_chunk.submit(str(db), chunk, result, str(posts_path), k * chunk_size + 1, watchlist,
+                                    wait_for=[previous] if chained and previous is not None else None)
+        stored.append(future)
+        previous = future
+    done = [f.result() for f in stored]
+    scores = [f.result() for f in classified]
+
+    invalid = sum(d["invalid"] for d in done)
+    bad_lines = [err for d in done for err in d["errors"]][:20]
+    for err in bad_lines:
+        print(f"skipped bad line {err}")
+    summary: dict[str, Any] = {
+        "posts": sum(d["received"] for d in done), "invalid": invalid, "bad_lines": bad_lines, "chunks": len(chunks),
+        "new": sum(d["new"] for d in done), "already_known": sum(d["already_known"] for d in done),
+        "queued": sum(d["queued"] for d in done), "classified": sum(s["classified"] for s in scores),
+        "flagged": sum(s["flagged"] for s in scores), "results_saved": sum(d["results_saved"] for d in done),
+        "model_version": scores[0]["model_version"] if scores else None,
+        "worker_pids": sorted({s["worker_pid"] for s in scores} | {d["worker_pid"] for d in done}),
+        "writes": "chained (DuckDB file)" if chained else "concurrent (DuckLake)",
+    }
+    summary["workers_used"] = len(summary["worker_pids"])
+    print(f"bulk: {summary['posts']} posts in {summary['chunks']} chunk(s), {summary['new']} new, "
+          f"{summary['flagged']} flagged, {summary['invalid']} invalid line(s), "
+          f"{summary['workers_used']} worker process(es), writes {summary['writes']}")
+    publish("bulk", "bulk load", {k: v for k, v in summary.items() if k not in ("bad_lines", "worker_pids")},
+            {Path(posts_path).name: {"invalid posts": invalid}}, time.perf_counter() - started)
+    return summary
+
+
+def run_bulk(db: str | Path, posts_path: Path, *, dask_address: str | None = None, workers: int = DEFAULT_WORKERS,
+             return_state: bool = False, **kwargs: Any) -> Any:
+    """Run `bulk` on Dask: the remote scheduler at `dask_address`/PANTAU_DASK_ADDRESS, else a local cluster."""
+    runner = task_runner(dask_address, workers)
+    return bulk.with_options(task_runner=runner)(db=str(db), posts_path=Path(posts_path), return_state=return_state,
+                                                 **kwargs)
