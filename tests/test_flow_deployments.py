@@ -128,18 +128,23 @@ def test_schedule_set_pause_resume_are_kept_in_the_schedule_file(tmp_path, watch
 
 @pytest.mark.slow
 def test_worker_registers_the_deployments_and_runs_one(tmp_path):
-    """`pantau worker` against a temporary Prefect server: the deployments appear with their schedules (a deployment
-    paused in the schedule file stays paused), a run of `deadline_reminders` created through the API is picked up
-    and completed by the worker process, and `pantau schedule set|resume` change the server's deployments."""
+    """`pantau worker` against a real `prefect server start`: the deployments appear with their schedules (a
+    deployment paused in the schedule file stays paused), the server's scheduler creates their coming runs at the
+    cron times in Jakarta, a run of `deadline_reminders` is picked up and completed by the worker process with its
+    report artifact, and `pantau schedule set|resume` change the server's deployments."""
+    from zoneinfo import ZoneInfo
+
     from prefect.client.orchestration import get_client
-    from prefect.settings import PREFECT_API_URL
-    from prefect.testing.utilities import prefect_test_harness
+    from prefect.client.schemas.filters import (ArtifactFilter, ArtifactFilterKey, DeploymentFilter,
+                                                DeploymentFilterId)
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefectserver import prefect_server
 
     db = tmp_path / "w.duckdb"
     dep.write_override("recheck", paused=True)
-    with prefect_test_harness(server_startup_timeout=120):
-        env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-               "DO_NOT_TRACK": "1", "PANTAU_NOTIFY_WEBHOOK": "", "PANTAU_SMTP_HOST": ""}
+    with prefect_server(tmp_path / "prefect") as server_env, \
+            temporary_settings({PREFECT_API_URL: server_env["PREFECT_API_URL"]}):
+        env = {**server_env, "PANTAU_NOTIFY_WEBHOOK": "", "PANTAU_SMTP_HOST": ""}
         log = open(tmp_path / "worker.log", "w")
         proc = subprocess.Popen([sys.executable, "-m", "pantau.cli", "worker", "--db", str(db)], env=env,
                                 stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
@@ -159,13 +164,22 @@ def test_worker_registers_the_deployments_and_runs_one(tmp_path):
                         if state.is_final():
                             break
                         await asyncio.sleep(0.5)
-                    return found, state
+                    # the server's scheduler creates the coming runs from the cron schedules
+                    only = DeploymentFilter(id=DeploymentFilterId(any_=[found["retention-purge"].id]))
+                    upcoming = []
+                    while time.monotonic() < deadline + 240 and len(upcoming) < 3:
+                        upcoming = [r for r in await client.read_flow_runs(deployment_filter=only)
+                                    if r.state and r.state.is_scheduled()]
+                        await asyncio.sleep(1)
+                    reports = await client.read_artifacts(
+                        artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["deadline-reminders"])))
+                    return found, state, run, upcoming, reports
 
             async def read(name: str):
                 async with get_client() as client:
                     return await client.read_deployment_by_name(name)
 
-            found, state = asyncio.run(poll())
+            found, state, run, upcoming, reports = asyncio.run(poll())
             changes = [subprocess.run([sys.executable, "-m", "pantau.cli", "schedule", *args, "--db", str(db)],
                                       env=env, capture_output=True, text=True, timeout=120)
                        for args in (["set", "deadline-reminders", "--cron", "15 */3 * * *"], ["resume", "recheck"])]
@@ -182,6 +196,12 @@ def test_worker_registers_the_deployments_and_runs_one(tmp_path):
     assert found["recheck"].paused and not found["deadline-reminders"].paused  # the schedule file was applied
     assert found["capture-evidence"].parameters == {"db": str(db)}
     assert state.is_completed(), output
+    assert [a.flow_run_id for a in reports] == [run.id]  # the run's report, linked to it
+    assert "| due within 48 h or overdue | 0 |" in reports[0].data
+    # scheduled runs at 02:00 in Jakarta, one a day
+    starts = sorted(r.expected_start_time.astimezone(ZoneInfo("Asia/Jakarta")) for r in upcoming)
+    assert len(starts) >= 3 and {(t.hour, t.minute) for t in starts} == {(2, 0)}
+    assert {(b - a).days for a, b in zip(starts, starts[1:])} == {1}
     assert "serving 5 deployment(s)" in output
     for r in changes:
         assert r.returncode == 0 and "the Prefect server has the change" in r.stdout, r.stdout + r.stderr
