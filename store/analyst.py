@@ -73,12 +73,14 @@ class SqlResult:
 
 
 def _read_only_connection(db: Path, lock_timeout: float) -> duckdb.DuckDBPyConnection:
-    """The database opened read-only, without access to any other file; waits like Store while a job writes."""
+    """The database opened read-only, without access to any other file; waits like Store while a job writes.
+    While the triage app owns the file, its snapshot is read (made on request: it holds everything stored so far)."""
     deadline = time.monotonic() + lock_timeout
     delay = 0.02
     while True:
         try:
-            return duckdb.connect(str(db), read_only=True,
+            path = Store(db)._snapshot_for_reading() if live_owner(db) is not None else db
+            return duckdb.connect(str(path), read_only=True,
                                   config={"enable_external_access": False, "lock_configuration": True})
         except (duckdb.IOException, duckdb.ConnectionException) as exc:
             if not _is_lock_error(exc):

@@ -10,6 +10,13 @@ process, even readers, so a Store works in one of two ways:
   process whose Store sees a live owner does not wait for the lock: `ingest()` and `save_classifications()` write
   their batch atomically as a file into the inbox, and the owner ingests it (`drain_inbox()`), in order, through
   the same code. Both writes are idempotent, so a file ingested twice after a crash changes nothing.
+
+  Reads and the few operations that cannot be a batch go through the inbox as **requests**
+  (`<name>.<kind>.request.json`, answered by `<name>.response.json`): a read-only query of another process asks the
+  owner for a **snapshot** (`<db>.snapshot.duckdb`: the file copied after a CHECKPOINT while no owner connection is
+  in use, so it holds every batch handed over before the request) and reads that copy; a snapshot younger than
+  `SNAPSHOT_MAX_AGE` seconds is reused, unless this process handed over a batch since. `purge_unflagged` is run by
+  the owner on request (`retention`).
 """
 
 from __future__ import annotations
@@ -133,6 +140,17 @@ def inbox_dir(db: str | Path) -> Path:
     return db.with_name(db.name + ".inbox")
 
 
+def snapshot_file(db: str | Path) -> Path:
+    """`<db>.snapshot.duckdb`: the owner's latest copy of the database for other processes' reads."""
+    db = Path(db)
+    return db.with_name(db.name + ".snapshot.duckdb")
+
+
+SNAPSHOT_MAX_AGE = 30.0  # seconds a snapshot is reused by readers before they ask for a new one
+REQUEST_TIMEOUT = 300.0  # seconds a request waits for the owner's answer
+REQUEST_KINDS = ("snapshot", "retention")
+
+
 def live_owner(db: str | Path) -> int | None:
     """The pid of another live process that owns `db`, or None (no owner file, stale file, or this process)."""
     try:
@@ -193,6 +211,7 @@ class Store:
         self._initialised = False
         self._local = threading.local()
         self._owner_con: duckdb.DuckDBPyConnection | None = None
+        self._handed_over_ns = 0  # when this Store last wrote a batch into the owner's inbox
 
     # -- ownership (one long-lived process, others hand over batches through the inbox) --------------------
 
@@ -247,7 +266,7 @@ class Store:
         never deleted. A busy database leaves the file for the next call.
         """
         inbox = inbox_dir(self.path)
-        done = {"files": 0, "posts_new": 0, "classifications": 0, "evidence": 0, "failed": 0}
+        done = {"files": 0, "posts_new": 0, "classifications": 0, "evidence": 0, "failed": 0, "requests": 0}
         if not inbox.is_dir() or getattr(self._local, "draining", False):
             return done
         self._local.draining = True
@@ -258,7 +277,13 @@ class Store:
         return done
 
     def _drain(self, inbox: Path, done: dict[str, int]) -> None:
-        for f in sorted(p for p in inbox.iterdir() if p.is_file() and p.name.endswith(".jsonl") and not p.name.startswith(".")):
+        names = sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")
+                       and (p.name.endswith(".jsonl") or p.name.endswith(".request.json")))
+        for f in names:
+            if f.name.endswith(".request.json"):
+                self._answer(f)
+                done["requests"] += 1
+                continue
             try:
                 if f.name.endswith(".posts.jsonl"):
                     done["posts_new"] += self._ingest_staged(f, utcnow())
@@ -270,6 +295,10 @@ class Store:
                 elif f.name.endswith(".evidence.jsonl"):
                     with f.open(encoding="utf-8") as fh:
                         done["evidence"] += self.record_evidence([json.loads(line) for line in fh if line.strip()])
+                elif f.name.endswith(".evidence_checks.jsonl"):
+                    with f.open(encoding="utf-8") as fh:
+                        done["evidence"] += self.record_evidence_checks(
+                            [json.loads(line) for line in fh if line.strip()])
                 else:
                     raise ValueError("unknown batch kind")
             except StoreBusy:
@@ -283,6 +312,92 @@ class Store:
                 continue
             f.unlink()
             done["files"] += 1
+
+    def _hand_over(self, inbox: Path, kind: str, lines: Iterable[str]) -> Path:
+        path = _inbox_write(inbox, kind, lines)
+        self._handed_over_ns = time.time_ns()  # the next read asks for a snapshot that holds this batch
+        return path
+
+    def _answer(self, request: Path) -> None:
+        """Owner side: carry out one request file and write its response (never raises: the error is the answer)."""
+        kind = request.name[: -len(".request.json")].rsplit(".", 1)[-1]
+        try:
+            args = json.loads(request.read_text(encoding="utf-8") or "{}")
+            if kind == "snapshot":
+                result: Any = {"path": str(self.make_snapshot())}
+            elif kind == "retention":
+                result = self.purge_unflagged(int(args["days"]), dry_run=bool(args.get("dry_run")),
+                                              actor=str(args.get("actor") or "cli"))
+            else:
+                raise ValueError(f"unknown request kind {kind!r}")
+            response = {"ok": True, "result": result}
+        except Exception as exc:  # noqa: BLE001 - the caller gets the error as the answer
+            log.exception("inbox request %s failed", request.name)
+            response = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        target = request.with_name(request.name[: -len(".request.json")] + ".response.json")
+        tmp = target.with_name("." + target.name + ".tmp")
+        tmp.write_text(json.dumps(response, default=str), encoding="utf-8")
+        os.replace(tmp, target)
+        request.unlink(missing_ok=True)
+
+    def make_snapshot(self) -> Path:
+        """Owner side: copy the database file, checkpointed, while no connection of this process uses it."""
+        if self._owner_con is None:
+            raise StoreError("only the owning process makes snapshots")
+        target = snapshot_file(self.path)
+        tmp = target.with_name("." + target.name + ".tmp")
+        with _path_lock(self.path):
+            cur = self._owner_con.cursor()
+            try:
+                cur.execute("CHECKPOINT")
+            finally:
+                cur.close()
+            shutil.copyfile(self.path, tmp)
+        os.replace(tmp, target)
+        return target
+
+    def request_owner(self, kind: str, args: dict[str, Any] | None = None, *, timeout: float = REQUEST_TIMEOUT) -> Any:
+        """Ask the owning process to carry out `kind` (REQUEST_KINDS) and wait for its answer."""
+        if kind not in REQUEST_KINDS:
+            raise StoreError(f"unknown request kind {kind!r}")
+        inbox = inbox_dir(self.path)
+        name = f"{time.time_ns():020d}-{os.getpid()}-{next(_INBOX_SEQ):06d}.{kind}"
+        tmp = inbox / f".{name}.request.json.tmp"
+        tmp.write_text(json.dumps(args or {}, default=str), encoding="utf-8")
+        os.replace(tmp, inbox / f"{name}.request.json")
+        response = inbox / f"{name}.response.json"
+        deadline = time.monotonic() + timeout
+        while not response.exists():
+            if live_owner(self.path) is None and not (inbox / f"{name}.request.json").exists():
+                break  # the owner stopped after taking the request: its answer is there or never comes
+            if time.monotonic() > deadline or live_owner(self.path) is None:
+                (inbox / f"{name}.request.json").unlink(missing_ok=True)
+                raise StoreBusy(f"the triage app owning {self.path} did not answer a {kind} request within "
+                                f"{timeout:.0f}s" if live_owner(self.path) else
+                                f"the triage app owning {self.path} stopped before answering a {kind} request; "
+                                "run the job again")
+            time.sleep(0.05)
+        try:
+            answer = json.loads(response.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise StoreBusy(f"the triage app owning {self.path} stopped before answering a {kind} request; "
+                            "run the job again") from None
+        response.unlink(missing_ok=True)
+        if not answer.get("ok"):
+            raise StoreError(f"the triage app could not carry out {kind}: {answer.get('error')}")
+        return answer["result"]
+
+    def _snapshot_for_reading(self) -> Path:
+        """A snapshot that holds everything committed before now, or at least SNAPSHOT_MAX_AGE fresh and newer than
+        this Store's last hand-over."""
+        snap = snapshot_file(self.path)
+        try:
+            made_ns = snap.stat().st_mtime_ns
+        except FileNotFoundError:
+            made_ns = 0
+        if made_ns and made_ns > self._handed_over_ns and time.time_ns() - made_ns < SNAPSHOT_MAX_AGE * 1e9:
+            return snap
+        return Path(self.request_owner("snapshot")["path"])
 
     @contextmanager
     def session(self) -> Iterator[None]:
@@ -322,6 +437,14 @@ class Store:
                     yield cur
                 finally:
                     cur.close()
+            return
+        if read_only and live_owner(self.path) is not None:
+            # the triage app keeps the file open read-write, which locks out even readers: read its snapshot
+            con = duckdb.connect(str(self._snapshot_for_reading()), read_only=True)
+            try:
+                yield con
+            finally:
+                con.close()
             return
         if not self._initialised and not read_only:
             self._initialised = True
@@ -394,7 +517,7 @@ class Store:
         def flush() -> None:
             nonlocal new, queued, received
             if inbox is not None:
-                _inbox_write(inbox, "posts", (_staging_line(p, format_time(now), watchlist) for p in batch))
+                self._hand_over(inbox, "posts", (_staging_line(p, format_time(now), watchlist) for p in batch))
                 queued += len(batch)
             else:
                 new += self._ingest_batch(batch, now, watchlist)
@@ -476,7 +599,7 @@ class Store:
             return 0
         inbox = self._inbox_target()
         if inbox is not None:
-            _inbox_write(inbox, "classifications", (
+            self._hand_over(inbox, "classifications", (
                 json.dumps({"platform": r[0], "post_id": r[1], "model_version": r[2], "score": r[3], "flagged": r[4],
                             "category": r[5], "signals": json.loads(r[6])}, ensure_ascii=False)
                 for r in rows
@@ -1047,7 +1170,7 @@ class Store:
             return 0
         inbox = self._inbox_target()
         if inbox is not None:  # the triage app owns the file: hand the batch over (see drain_inbox)
-            _inbox_write(inbox, "evidence", (json.dumps(r, ensure_ascii=False, default=str) for r in rows))
+            self._hand_over(inbox, "evidence", (json.dumps(r, ensure_ascii=False, default=str) for r in rows))
             return len(rows)
         added = 0
         with self.connect() as con:
@@ -1079,9 +1202,14 @@ class Store:
         """Append re-check results to `evidence_checks` (a repeated (platform, post_id, checked_at) is ignored)."""
         cols = ("platform", "post_id", "checked_at", "outcome", "url", "http_status", "old_sha256", "new_sha256",
                 "error")
+        rows = list(rows)
         values = [[r.get(c) for c in cols] for r in rows]
         if not values:
             return 0
+        inbox = self._inbox_target()
+        if inbox is not None:  # the triage app owns the file: hand the batch over (see drain_inbox)
+            self._hand_over(inbox, "evidence_checks", (json.dumps(r, ensure_ascii=False, default=str) for r in rows))
+            return len(values)
         with self.connect() as con:
             con.execute("BEGIN")
             try:
@@ -1143,6 +1271,10 @@ class Store:
         must not lose a post; they are counted so that the operator sees them)."""
         if days < 1:
             raise StoreError("retention must be at least 1 day")
+        if self._inbox_target() is not None:  # the triage app owns the file: it runs the purge (and its audit)
+            if now is not None:
+                raise StoreError("a purge run by the owning triage app uses its own clock: leave `now` unset")
+            return self.request_owner("retention", {"days": days, "dry_run": dry_run, "actor": actor})
         now = now or utcnow()
         cutoff = now - timedelta(days=days)
         counts: dict[str, Any] = {"days": days, "cutoff": format_time(cutoff)}

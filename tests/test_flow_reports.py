@@ -123,3 +123,46 @@ def test_retention_flow_purges_and_reports(prefect_server, tmp_path):
     [art] = artifacts("retention-purge")
     assert art.flow_run_id == state.state_details.flow_run_id
     assert figure(art.data, "posts deleted") == "3" and figure(art.data, "old posts kept, never classified") == "1"
+
+
+@pytest.mark.slow
+def test_reading_flows_run_while_the_triage_app_owns_the_database(prefect_server, tmp_path):
+    """`pantau serve` (another process) owns the file: the retention flow's purge is run by the app, the reminders
+    flow reads the app's snapshot; neither fails on the lock."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from datetime import timedelta
+
+    from conftest import make_post, result
+
+    from pantau.flows.reminders import deadline_reminders
+    from pantau.flows.retention import retention_purge
+    from pantau.post import utcnow
+    from pantau.store.db import Store, live_owner
+
+    store = Store(tmp_path / "owned.duckdb")
+    old = utcnow() - timedelta(days=45)
+    posts = [make_post(i, f"pos {i}", captured=old) for i in range(4)]
+    store.ingest(posts, now=old)
+    store.save_classifications([result(p, 0.1, False) for p in posts])
+    env = {**os.environ, "PANTAU_NOTIFY_WEBHOOK": "", "PANTAU_SMTP_HOST": ""}
+    app = subprocess.Popen([sys.executable, "-m", "pantau.cli", "serve", "--db", str(store.path), "--port", "0"],
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while live_owner(store.path) != app.pid:
+            assert app.poll() is None and time.monotonic() < deadline, app.stdout.read() if app.poll() else "timeout"
+            time.sleep(0.2)
+        purged = retention_purge(db=store.path, days=30, return_state=True)
+        reminded = deadline_reminders(db=store.path, return_state=True)
+        assert purged.is_completed() and purged.result()["posts"] == 4
+        assert reminded.is_completed() and reminded.result()["due"] == 0
+        assert live_owner(store.path) == app.pid  # the app kept the file throughout
+    finally:
+        app.terminate()
+        app.wait(timeout=60)
+    assert Store(store.path).counts()["posts"] == 0
+    [entry] = Store(store.path).query("SELECT actor FROM audit_log WHERE action = 'retention_purge'")
+    assert entry["actor"] == "flow:retention_purge"

@@ -48,7 +48,7 @@ def test_other_process_hands_batches_to_the_owner(tmp_path):
         assert owner.counts()["posts"] == 0
 
         done = owner.drain_inbox()
-        assert done == {"files": 4, "posts_new": 40, "classifications": 50, "evidence": 0, "failed": 0}
+        assert done == {"files": 4, "posts_new": 40, "classifications": 50, "evidence": 0, "failed": 0, "requests": 0}
         assert owner.counts()["posts"] == 40
         assert owner.scalar("SELECT count(*) FROM classifications") == 40
         assert owner.scalar("SELECT count(*) FROM queue_items WHERE platform = 'inbox'") == 40
@@ -148,8 +148,8 @@ def test_two_owners_are_refused(tmp_path):
 def test_other_jobs_fail_fast_with_a_clear_message_while_the_app_owns_the_file(tmp_path):
     owner = Store(tmp_path / "owned.duckdb")
     owner.own()
-    try:
-        out = subprocess.run([sys.executable, "-m", "pantau.cli", "audit", "verify", "--db", str(owner.path)],
+    try:  # rebuilding the search index writes, and is not a batch the owner could take
+        out = subprocess.run([sys.executable, "-m", "pantau.cli", "reindex", "--db", str(owner.path)],
                              capture_output=True, text=True, timeout=60)
     finally:
         owner.disown()
@@ -187,3 +187,86 @@ def test_evidence_rows_are_handed_over_too(tmp_path):
         assert rows[0]["captured_at"].isoformat().startswith("2026-11-20T05:00:00")
     finally:
         owner.disown()
+
+
+READER = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, {tests!r})
+    from conftest import make_post, result
+    from pantau.store.db import Store
+
+    store = Store(sys.argv[1], lock_timeout=5)
+    before = store.counts()["posts"]
+    again = store.counts()["posts"]  # a fresh snapshot is reused
+    posts = [make_post(i, platform="reader") for i in range(5)]
+    store.ingest(posts)
+    store.save_classifications([result(p, 0.9, True, "kampanye_medsos") for p in posts])
+    after = store.counts()["posts"]  # this process handed a batch over: it reads a snapshot that holds it
+    print(before, again, after)
+    """
+)
+
+
+def test_reads_and_purges_of_other_processes_go_through_the_owner(tmp_path):
+    """While the app owns the file, other processes read a snapshot the owner makes on request (holding every
+    batch handed over before), and a retention purge is run by the owner; nothing waits for the lock."""
+    from pantau.store.db import snapshot_file
+    from pantau.triage.app import InboxDrainer
+
+    owner = Store(tmp_path / "owned.duckdb")
+    drainer = InboxDrainer(owner, interval=0.05)
+    drainer.start()
+    try:
+        assert run_writer(owner.path, 0, 30) == [30, 0, 30, 30]
+        out = subprocess.run([sys.executable, "-c", READER.format(tests=os.path.dirname(__file__)), str(owner.path)],
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        assert [int(x) for x in out.stdout.split()] == [30, 30, 35]
+        verify = subprocess.run([sys.executable, "-m", "pantau.cli", "audit", "verify", "--db", str(owner.path)],
+                                capture_output=True, text=True, timeout=120)
+        assert verify.returncode == 0 and "audit log intact" in verify.stdout, verify.stderr
+        purge = subprocess.run([sys.executable, "-m", "pantau.cli", "retention", "purge", "--db", str(owner.path),
+                                "--days", "1", "--dry-run"], capture_output=True, text=True, timeout=120)
+        assert purge.returncode == 0, purge.stderr
+        sql = subprocess.run([sys.executable, "-m", "pantau.cli", "sql", "SELECT count(*) AS n FROM posts", "--db",
+                              str(owner.path), "--format", "csv"], capture_output=True, text=True, timeout=120)
+        assert sql.returncode == 0 and sql.stdout.split() == ["n", "35"], sql.stderr
+        assert snapshot_file(owner.path).exists()
+        assert [p.name for p in inbox_dir(owner.path).iterdir() if p.is_file()] == []  # requests answered, taken
+        assert owner.counts()["posts"] == 35
+    finally:
+        drainer.stop()
+    assert not owner_file(owner.path).exists()
+
+
+def test_a_purge_is_carried_out_by_the_owner_with_its_audit_entry(tmp_path):
+    from datetime import timedelta
+
+    from pantau.post import utcnow
+    from pantau.triage.app import InboxDrainer
+
+    owner = Store(tmp_path / "owned.duckdb")
+    old = utcnow() - timedelta(days=40)
+    posts = [make_post(i, captured=old) for i in range(4)]
+    owner.ingest(posts)
+    owner.save_classifications([result(p, 0.1, False) for p in posts])
+    drainer = InboxDrainer(owner, interval=0.05)
+    drainer.start()
+    try:
+        script = textwrap.dedent(
+            """
+            import json, sys
+            from pantau.store.db import Store
+            print(json.dumps(Store(sys.argv[1]).purge_unflagged(30, actor="ops")))
+            """
+        )
+        out = subprocess.run([sys.executable, "-c", script, str(owner.path)], capture_output=True, text=True,
+                             timeout=120)
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout)["posts"] == 4
+        assert owner.counts()["posts"] == 0
+        [entry] = owner.query("SELECT actor, action FROM audit_log WHERE action = 'retention_purge'")
+        assert entry["actor"] == "ops"
+    finally:
+        drainer.stop()
