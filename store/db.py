@@ -252,6 +252,7 @@ class Store:
         with _path_lock(self.path):
             _OWNED.pop(str(self.path.resolve()), None)
             con.close()
+        self._drop_snapshot()
 
     def _inbox_target(self) -> Path | None:
         """The inbox to write to when another live process owns the database, else None."""
@@ -312,6 +313,10 @@ class Store:
                 continue
             f.unlink()
             done["files"] += 1
+
+    def _drop_snapshot(self) -> None:
+        """After a purge (and when the owner stops) the snapshot would still hold what was deleted: remove it."""
+        snapshot_file(self.path).unlink(missing_ok=True)
 
     def _hand_over(self, inbox: Path, kind: str, lines: Iterable[str]) -> Path:
         path = _inbox_write(inbox, kind, lines)
@@ -1258,6 +1263,7 @@ class Store:
             except Exception:
                 con.execute("ROLLBACK")
                 raise
+        self._drop_snapshot()
         return deleted
 
     def purge_unflagged(self, days: int, *, dry_run: bool = False, actor: str = "cli",
@@ -1303,6 +1309,7 @@ class Store:
             except Exception:
                 con.execute("ROLLBACK")
                 raise
+        self._drop_snapshot()
         return counts
 
 

@@ -237,11 +237,13 @@ def test_reads_and_purges_of_other_processes_go_through_the_owner(tmp_path):
         assert owner.counts()["posts"] == 35
     finally:
         drainer.stop()
-    assert not owner_file(owner.path).exists()
+    assert not owner_file(owner.path).exists() and not snapshot_file(owner.path).exists()
 
 
 def test_a_purge_is_carried_out_by_the_owner_with_its_audit_entry(tmp_path):
     from datetime import timedelta
+
+    from pantau.store.db import snapshot_file
 
     from pantau.post import utcnow
     from pantau.triage.app import InboxDrainer
@@ -268,5 +270,6 @@ def test_a_purge_is_carried_out_by_the_owner_with_its_audit_entry(tmp_path):
         assert owner.counts()["posts"] == 0
         [entry] = owner.query("SELECT actor, action FROM audit_log WHERE action = 'retention_purge'")
         assert entry["actor"] == "ops"
+        assert not snapshot_file(owner.path).exists()  # no copy keeps the deleted posts
     finally:
         drainer.stop()
