@@ -3,8 +3,10 @@ evidence of the newly flagged posts (raw payload, HTML snapshot, Chromium screen
 
 Tasks hand each other file paths (JSON Lines), not large Python objects, so a
 run of any size keeps the Prefect state small. Only the I/O tasks (crawl, the
-store writes, the captures) retry; classification is pure CPU and would fail the same way twice. The capture reads
-the crawl output, not the database, so it works while the triage app owns the file (its rows go to the app's inbox).
+store writes, the captures) retry; classification is pure CPU and would fail the same way twice. The crawl output
+is read twice (store, classify); the classify step writes the flagged posts' capture targets beside its results, so
+the capture reads neither the crawl output nor the database and works while the triage app owns the file (its rows
+go to the app's inbox).
 """
 
 from __future__ import annotations
@@ -66,13 +68,26 @@ def store_posts(db: Path, posts_path: Path, watchlist: str | None = None) -> dic
 
 @task
 def classify(posts_path: Path, out_path: Path, model_path: Path | None = None) -> dict:
+    """Classify the crawl output into `out_path`; the evidence targets of the flagged posts are written beside it
+    (`<out>.targets.json`), so the capture step does not read the crawl output again."""
+    import json
+
     from pantau.nlp.classifier import load
+    from pantau.post import format_time
+    from pantau.referral.evidence import targets_from_posts
 
     model = load(model_path)
     posts = list(iter_jsonl_posts(posts_path, skip_invalid=True))
     results = model.classify(posts)
     write_jsonl(out_path, results)
+    targets = [{**t, "captured_at": format_time(t["captured_at"])}
+               for t in targets_from_posts(p for p, r in zip(posts, results) if r["flagged"])]
+    _targets_path(out_path).write_text(json.dumps(targets, ensure_ascii=False), encoding="utf-8")
     return {"classified": len(results), "flagged": sum(r["flagged"] for r in results), "model_version": model.version}
+
+
+def _targets_path(results_path: Path) -> Path:
+    return Path(results_path).with_suffix(".targets.json")
 
 
 @task(retries=2, retry_delay_seconds=[1, 5])
@@ -86,15 +101,13 @@ def store_results(db: Path, results_path: Path) -> int:
 
 
 @task
-def flagged_targets(posts_path: Path, results_path: Path) -> list[dict]:
+def flagged_targets(results_path: Path) -> list[dict]:
     import json
 
-    from pantau.referral.evidence import targets_from_posts
+    from pantau.post import parse_time
 
-    with open(results_path, encoding="utf-8") as fh:
-        flagged = {(r["platform"], r["post_id"]) for r in map(json.loads, fh) if r.get("flagged")}
-    return targets_from_posts(p for p in iter_jsonl_posts(posts_path, skip_invalid=True)
-                              if (p.platform, p.post_id) in flagged)
+    return [{**t, "captured_at": parse_time(t["captured_at"], "captured_at")}
+            for t in json.loads(_targets_path(results_path).read_text(encoding="utf-8"))]
 
 
 @task(retries=2, retry_delay_seconds=[1, 5])
@@ -109,7 +122,7 @@ def capture_new(db: Path, posts_path: Path, results_path: Path) -> dict:
     from pantau.flows.capture import fetch_snapshots, screenshots_or_failures, store_evidence
     from pantau.referral.evidence import evidence_dir
 
-    targets = flagged_targets(posts_path, results_path)
+    targets = flagged_targets(results_path)
     if not targets:
         return {"posts": 0, "ok": 0, "failed": 0}
     root = evidence_dir(db)

@@ -130,8 +130,8 @@ def test_schedule_set_pause_resume_are_kept_in_the_schedule_file(tmp_path, watch
 def test_worker_registers_the_deployments_and_runs_one(tmp_path):
     """`pantau worker` against a real `prefect server start`: the deployments appear with their schedules (a
     deployment paused in the schedule file stays paused), the server's scheduler creates their coming runs at the
-    cron times in Jakarta, a run of `deadline_reminders` is picked up and completed by the worker process with its
-    report artifact, and `pantau schedule set|resume` change the server's deployments."""
+    cron times in Jakarta, a cron run of `deadline_reminders` (every minute here) is completed by the worker process
+    with its report artifact, and `pantau schedule set|resume` change the server's deployments."""
     from zoneinfo import ZoneInfo
 
     from prefect.client.orchestration import get_client
@@ -142,6 +142,7 @@ def test_worker_registers_the_deployments_and_runs_one(tmp_path):
 
     db = tmp_path / "w.duckdb"
     dep.write_override("recheck", paused=True)
+    dep.write_override("deadline-reminders", cron="* * * * *")  # every minute: a cron run within the test
     with prefect_server(tmp_path / "prefect") as server_env, \
             temporary_settings({PREFECT_API_URL: server_env["PREFECT_API_URL"]}):
         env = {**server_env, "PANTAU_NOTIFY_WEBHOOK": "", "PANTAU_SMTP_HOST": ""}
@@ -158,12 +159,16 @@ def test_worker_registers_the_deployments_and_runs_one(tmp_path):
                             break
                         await asyncio.sleep(0.5)
                     found = {d.name: d for d in await client.read_deployments()}
-                    run = await client.create_flow_run_from_deployment(found["deadline-reminders"].id)
-                    while time.monotonic() < deadline + 120:
-                        state = (await client.read_flow_run(run.id)).state
-                        if state.is_final():
+                    # the scheduler creates the every-minute runs; the worker runs the first one that is due
+                    reminders = DeploymentFilter(id=DeploymentFilterId(any_=[found["deadline-reminders"].id]))
+                    run, state = None, None
+                    while time.monotonic() < deadline + 180:
+                        done = [r for r in await client.read_flow_runs(deployment_filter=reminders)
+                                if r.state and r.state.is_final()]
+                        if done:
+                            run, state = done[0], done[0].state
                             break
-                        await asyncio.sleep(0.5)
+                        await asyncio.sleep(1)
                     # the server's scheduler creates the coming runs from the cron schedules
                     only = DeploymentFilter(id=DeploymentFilterId(any_=[found["retention-purge"].id]))
                     upcoming = []
@@ -193,10 +198,12 @@ def test_worker_registers_the_deployments_and_runs_one(tmp_path):
     assert set(found) == {"capture-evidence", "recheck", "deadline-reminders", "retention-purge", "retrain"}, output
     schedules = {n: [(s.schedule.cron, s.schedule.timezone) for s in d.schedules] for n, d in found.items()}
     assert schedules["recheck"] == [("0 3 * * *", "Asia/Jakarta")]
+    assert schedules["deadline-reminders"] == [("* * * * *", "Asia/Jakarta")]
     assert found["recheck"].paused and not found["deadline-reminders"].paused  # the schedule file was applied
     assert found["capture-evidence"].parameters == {"db": str(db)}
-    assert state.is_completed(), output
-    assert [a.flow_run_id for a in reports] == [run.id]  # the run's report, linked to it
+    assert run is not None and run.auto_scheduled and state.is_completed(), output  # a cron run, completed
+    assert run.expected_start_time.second == 0 and run.expected_start_time.microsecond == 0
+    assert run.id in [a.flow_run_id for a in reports]  # with its report, linked to it
     assert "| due within 48 h or overdue | 0 |" in reports[0].data
     # scheduled runs at 02:00 in Jakarta, one a day
     starts = sorted(r.expected_start_time.astimezone(ZoneInfo("Asia/Jakarta")) for r in upcoming)

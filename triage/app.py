@@ -406,12 +406,14 @@ def create_app(
         )
         post.update(latest[0] if latest else
                     dict.fromkeys(("score", "flagged", "category", "signals", "model_version", "classified_at")))
+        # every payload of the post, read once: the one the post was parsed from (its hash is checked below) and
+        # the manual submissions (intake_details)
         raw_rows = store.query(
             """WITH r AS MATERIALIZED (SELECT * FROM raw_payloads WHERE post_id = ?)
-               SELECT raw FROM r WHERE platform = ? AND raw_sha256 = ?""",
-            [post_id, platform, post["raw_sha256"]],
+               SELECT raw_sha256, raw FROM r WHERE platform = ?""",
+            [post_id, platform],
         )
-        raw = raw_rows[0]["raw"] if raw_rows else None
+        raw = next((r["raw"] for r in raw_rows if r["raw_sha256"] == post["raw_sha256"]), None)
         can_decide = user["role"] in ROUTE_ROLES["decide"]
         holder = store.open_item(platform, post_id, user["username"], claim=can_decide)
         signals = json.loads(post["signals"]) if post.get("signals") else []
@@ -458,7 +460,7 @@ def create_app(
             text_segments=highlight_segments(post["text"], signals, "text"),
             bio_segments=highlight_segments(post.get("author_bio") or "", signals, "bio"),
             signals=signals, evidence=evidence, other_posts=other_posts, author_decisions=author_decisions,
-            intake=intake_details(store, platform, post_id, user["role"]),
+            intake=intake_details(store, platform, post_id, user["role"], raw_rows=raw_rows),
             evidence_capture=evidence_summary(store, platform, post_id),
             referral=referral_panel(store, platform, post_id, user["role"], state[0]["status"] if state else None,
                                     ROUTE_ROLES),

@@ -95,11 +95,13 @@ def intake_classification(post: Post, submitted_by: str, model_result: dict[str,
     }
 
 
-def intake_details(store, platform: str, post_id: str, role: str) -> list[dict[str, Any]]:
+def intake_details(store, platform: str, post_id: str, role: str,
+                   raw_rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The manual submissions recorded for a post (oldest first), for the item page: who, when, URL, tip, whether
-    the page was fetched; `reporter_contact` only for CONTACT_ROLES (the key is absent for everyone else)."""
-    # post_id first: an index scan (see docs/store.md, Indexes); the item page calls this on every view
-    rows = store.query(
+    the page was fetched; `reporter_contact` only for CONTACT_ROLES (the key is absent for everyone else).
+    `raw_rows`: the post's raw payloads when the caller has read them already (the item page does)."""
+    # post_id first: an index scan (see docs/store.md, Indexes)
+    rows = raw_rows if raw_rows is not None else store.query(
         "WITH r AS MATERIALIZED (SELECT * FROM raw_payloads WHERE post_id = ?) SELECT raw FROM r WHERE platform = ?",
         [post_id, platform],
     )
