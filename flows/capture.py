@@ -66,7 +66,7 @@ def screenshots_or_failures(targets: list[dict], root: Path) -> list[dict]:
              "captured_at": utcnow(), "error": reason[:500]} for t in targets if "png" in t["kinds"]]
 
 
-@flow(name="capture_evidence", log_prints=True)
+@flow(name="capture_evidence", log_prints=True, timeout_seconds=50 * 60)  # hourly runs
 def capture_evidence(db: Path, max_attempts: int = 5, limit: int | None = None) -> dict:
     """Capture the missing evidence of flagged posts in `db`; returns counts per kind and status.
     Publishes the run report artifact `capture-evidence`."""

@@ -132,7 +132,8 @@ def capture_new(db: Path, posts_path: Path, results_path: Path) -> dict:
             "failed": sum(r["status"] != "ok" for r in rows)}
 
 
-@flow(name="monitor", log_prints=True, on_failure=[notify_repeated_failures], on_crashed=[notify_repeated_failures])
+@flow(name="monitor", log_prints=True, timeout_seconds=90 * 60,  # ends before the next run (every 2 h)
+      on_failure=[notify_repeated_failures], on_crashed=[notify_repeated_failures])
 def monitor(
     db: Path,
     source: str = "demo",

@@ -39,7 +39,7 @@ def store_checks(db: Path, checks: list[dict]) -> int:
     return Store(db).record_evidence_checks(checks)
 
 
-@flow(name="recheck", log_prints=True)
+@flow(name="recheck", log_prints=True, timeout_seconds=3 * 3600)
 def recheck(db: Path, limit: int | None = None) -> dict:
     """Re-check every captured post in `db`; returns the number of posts per outcome.
     Publishes the run report artifact `recheck`."""

@@ -79,7 +79,7 @@ def send(channel: str, subject: str, body: str, payload: dict[str, Any]) -> str:
     return channel
 
 
-@flow(name="deadline_reminders", log_prints=True)
+@flow(name="deadline_reminders", log_prints=True, timeout_seconds=15 * 60)
 def deadline_reminders(db: Path, now: datetime | None = None) -> dict:
     """Notify the configured channels of the referrals due within 48 h or overdue; returns what was due and sent."""
     from .notify import NotifyConfig

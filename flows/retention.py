@@ -36,7 +36,7 @@ def purge(db: Path, days: int) -> dict:
     return Store(db).purge_unflagged(days, actor="flow:retention_purge")
 
 
-@flow(name="retention_purge", log_prints=True)
+@flow(name="retention_purge", log_prints=True, timeout_seconds=60 * 60)
 def retention_purge(db: Path, days: int | None = None) -> dict:
     """Apply the retention period to `db`; publishes the run report artifact `retention-purge`."""
     from .report import publish

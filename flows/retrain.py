@@ -102,7 +102,7 @@ def promote(candidate_path: Path, target: Path) -> str:
     return str(target)
 
 
-@flow(name="retrain", log_prints=True)
+@flow(name="retrain", log_prints=True, timeout_seconds=3 * 3600)
 def retrain(db: Path, model_path: Path | None = None, data_path: Path | None = None, min_reviewed: int = 20,
             margin: float = 0.0, seed: int = 0, work_dir: Path | None = None) -> dict:
     """Retrain with the reviewers' decisions in `db`; promote to `model_path` (default PANTAU_MODEL) when the

@@ -58,6 +58,20 @@ def test_deployments_have_their_cron_and_jakarta_time(tmp_path, watchlist):
     assert other[0].schedules[0].schedule.cron == "*/30 * * * *"
 
 
+def test_every_deployed_flow_has_a_timeout_shorter_than_its_interval(tmp_path, watchlist):
+    """A hung run ends (fails, visibly) before the next scheduled run of its deployment starts."""
+    from datetime import datetime
+
+    from cronsim import CronSim  # Prefect's own cron implementation
+
+    flows = dep.flows_by_name()
+    for p in dep.plans(tmp_path / "p.duckdb", watchlist):
+        runs = CronSim(p.cron, datetime(2026, 12, 1))
+        first, second = next(runs), next(runs)
+        timeout = flows[p.flow].timeout_seconds
+        assert timeout and timeout < (second - first).total_seconds(), p.name
+
+
 def test_duplicate_labels_are_refused(tmp_path):
     path = tmp_path / "dup.toml"
     path.write_text('team = "t"\n[[elections]]\nname = "e"\nregion = "r"\nlevel = "kota"\ncampaign_start = 2024-09-25\n'
