@@ -46,6 +46,15 @@ def result(post: Post, score: float, flagged: bool, category: str | None = None)
     }
 
 
+@pytest.fixture(scope="module")
+def prefect_server():
+    """A real Prefect engine with a temporary API server, shared by a test module's flow runs."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _own_schedule_file(tmp_path, monkeypatch):
     """Each test has its own schedule file (`pantau schedule set|pause`), never the checkout's var/schedules.json."""

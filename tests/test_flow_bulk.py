@@ -14,14 +14,6 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def prefect_server():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-
-
-@pytest.fixture(scope="module")
 def demo_file(tmp_path_factory) -> tuple[Path, list]:
     """The demo posts as JSON Lines, with a bad line in the middle and a repeated post."""
     from pantau.demo.generate import generate_posts

@@ -172,14 +172,6 @@ def test_notify_reports_a_failing_channel_after_trying_the_others(httpserver):
     assert len(httpserver.log) == 1
 
 
-@pytest.fixture(scope="module")
-def prefect_server():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-
-
 @pytest.mark.slow
 def test_deadline_reminders_flow_notifies_both_channels(prefect_server, tmp_path, httpserver, monkeypatch, caplog):
     import asyncio

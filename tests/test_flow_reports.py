@@ -26,14 +26,6 @@ def test_render_lists_figures_errors_by_source_and_time():
     assert "No errors." in render("t", {}, {}, 0)
 
 
-@pytest.fixture(scope="module")
-def prefect_server():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-
-
 def artifacts(key: str):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
