@@ -797,6 +797,10 @@ def export_command(
                f"{out_dir / 'export.json'}; audit entry {result.audit_seq}")
 
 
+DeploymentName = Annotated[str, typer.Argument(help="Deployment name, as in `pantau schedule list`.")]
+ScheduleDb = Annotated[Path, typer.Option(help="DuckDB file the scheduled runs use.")]
+ScheduleWatchlist = Annotated[Optional[Path], typer.Option(help="Watchlist TOML (for monitor deployments).")]
+
 schedule_app = typer.Typer(help="Scheduled Prefect deployments (cron, Asia/Jakarta time; docs/operations.md).",
                            no_args_is_help=True)
 app.add_typer(schedule_app, name="schedule")
@@ -857,10 +861,10 @@ def _change_schedule(name: str, db: Path, watchlist: Optional[Path], **change: o
 
 @schedule_app.command("set")
 def schedule_set(
-    name: Annotated[str, typer.Argument(help="Deployment name, as in `pantau schedule list`.")],
+    name: DeploymentName,
     cron: Annotated[str, typer.Option(help="Cron string in Asia/Jakarta time, e.g. \"0 */4 * * *\".")],
-    db: Annotated[Path, typer.Option(help="DuckDB file the scheduled runs use.")] = DEFAULT_DB,
-    watchlist: Annotated[Optional[Path], typer.Option(help="Watchlist TOML (for monitor deployments).")] = None,
+    db: ScheduleDb = DEFAULT_DB,
+    watchlist: ScheduleWatchlist = None,
 ) -> None:
     """Change a deployment's cron: kept in the schedule file (PANTAU_SCHEDULES, default var/schedules.json) and
     sent to the Prefect server in PREFECT_API_URL when it is set."""
@@ -875,9 +879,9 @@ def schedule_set(
 
 @schedule_app.command("pause")
 def schedule_pause(
-    name: Annotated[str, typer.Argument(help="Deployment name, as in `pantau schedule list`.")],
-    db: Annotated[Path, typer.Option(help="DuckDB file the scheduled runs use.")] = DEFAULT_DB,
-    watchlist: Annotated[Optional[Path], typer.Option(help="Watchlist TOML (for monitor deployments).")] = None,
+    name: DeploymentName,
+    db: ScheduleDb = DEFAULT_DB,
+    watchlist: ScheduleWatchlist = None,
 ) -> None:
     """Pause a deployment: no scheduled runs until `pantau schedule resume` (kept across worker restarts)."""
     _change_schedule(name, db, watchlist, paused=True)
@@ -885,9 +889,9 @@ def schedule_pause(
 
 @schedule_app.command("resume")
 def schedule_resume(
-    name: Annotated[str, typer.Argument(help="Deployment name, as in `pantau schedule list`.")],
-    db: Annotated[Path, typer.Option(help="DuckDB file the scheduled runs use.")] = DEFAULT_DB,
-    watchlist: Annotated[Optional[Path], typer.Option(help="Watchlist TOML (for monitor deployments).")] = None,
+    name: DeploymentName,
+    db: ScheduleDb = DEFAULT_DB,
+    watchlist: ScheduleWatchlist = None,
 ) -> None:
     """Resume a paused deployment."""
     _change_schedule(name, db, watchlist, paused=False)
@@ -898,23 +902,51 @@ def worker(
     db: Annotated[Path, typer.Option(help="DuckDB file the scheduled runs use.")] = DEFAULT_DB,
     watchlist: Annotated[Optional[Path], typer.Option(help="Watchlist TOML: one monitor deployment per source.")] = None,
     limit: Annotated[Optional[int], typer.Option(help="Most flow runs at once in this process.")] = None,
+    server: Annotated[bool, typer.Option("--server", help="Also start a local Prefect server (state in "
+                                         "--server-home) and use it, instead of PREFECT_API_URL.")] = False,
+    server_port: Annotated[int, typer.Option(help="Port of the local Prefect server (--server).")] = 4200,
+    server_home: Annotated[Path, typer.Option(help="Folder of the local Prefect server's database and log "
+                                              "(--server).")] = Path("var/prefect"),
 ) -> None:
-    """Register the deployments with the Prefect server (PREFECT_API_URL) and run their scheduled runs here
-    until Ctrl-C (prefect.serve). Start the server first: `prefect server start` (docs/operations.md)."""
-    from prefect import serve
-    from prefect.settings import PREFECT_API_URL
+    """Register the deployments with the Prefect server and run their scheduled runs here until Ctrl-C
+    (prefect.serve). The server: PREFECT_API_URL, or with --server one started here (docs/operations.md)."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from pantau.flows.deployments import ScheduleError, build_deployments, crawl_limits, ensure_limits
+    from pantau.flows.deployments import ScheduleError, crawl_limits
 
     found = _deployment_plans(db, watchlist)  # a bad watchlist fails here, with its line
     try:
         limits = crawl_limits(found)
     except ScheduleError as exc:
         raise fail(str(exc)) from None
+    if server:
+        import signal
+
+        from pantau.flows.server import local_server
+
+        # a service manager stops the worker with SIGTERM: end like Ctrl-C, so the server is stopped too
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        try:
+            with local_server(server_home, server_port) as api:
+                typer.echo(f"Prefect server at {api.removesuffix('/api')} (state in {server_home})")
+                os.environ["PREFECT_API_URL"] = api  # the flow-run subprocesses talk to it too
+                with temporary_settings({PREFECT_API_URL: api}):
+                    _serve_deployments(db, watchlist, limits, limit)
+        except RuntimeError as exc:
+            raise fail(str(exc)) from None
+        return
     if not PREFECT_API_URL.value():
         typer.secho("warning: PREFECT_API_URL is not set: runs go to a temporary server with no scheduler; "
-                    "start `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api",
-                    fg=typer.colors.YELLOW, err=True)
+                    "use `pantau worker --server`, or start `prefect server start` and set "
+                    "PREFECT_API_URL=http://127.0.0.1:4200/api", fg=typer.colors.YELLOW, err=True)
+    _serve_deployments(db, watchlist, limits, limit)
+
+
+def _serve_deployments(db: Path, watchlist: Optional[Path], limits: dict[str, int], limit: Optional[int]) -> None:
+    from prefect import serve
+
+    from pantau.flows.deployments import build_deployments, ensure_limits
+
     deployments = build_deployments(db, watchlist)
     ensure_limits(limits)
     if limits:

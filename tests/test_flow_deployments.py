@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -152,23 +153,33 @@ def test_worker_registers_the_deployments_and_runs_one(tmp_path):
     from prefect.client.schemas.filters import (ArtifactFilter, ArtifactFilterKey, DeploymentFilter,
                                                 DeploymentFilterId)
     from prefect.settings import PREFECT_API_URL, temporary_settings
-    from prefectserver import prefect_server
+
+    from pantau.flows.server import free_port
 
     db = tmp_path / "w.duckdb"
     dep.write_override("recheck", paused=True)
     dep.write_override("deadline-reminders", cron="* * * * *")  # every minute: a cron run within the test
-    with prefect_server(tmp_path / "prefect") as server_env, \
-            temporary_settings({PREFECT_API_URL: server_env["PREFECT_API_URL"]}):
-        env = {**server_env, "PANTAU_NOTIFY_WEBHOOK": "", "PANTAU_SMTP_HOST": ""}
-        log = open(tmp_path / "worker.log", "w")
-        proc = subprocess.Popen([sys.executable, "-m", "pantau.cli", "worker", "--db", str(db)], env=env,
-                                stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {**os.environ, "PANTAU_NOTIFY_WEBHOOK": "", "PANTAU_SMTP_HOST": "", "PREFECT_UI_ENABLED": "false",
+           "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2"}
+    env.pop("PREFECT_API_URL", None)
+    log = open(tmp_path / "worker.log", "w")
+    # `pantau worker --server` starts the Prefect server itself (state in tmp_path/prefect)
+    proc = subprocess.Popen([sys.executable, "-m", "pantau.cli", "worker", "--db", str(db), "--server",
+                             "--server-port", str(port), "--server-home", str(tmp_path / "prefect")], env=env,
+                            stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+    with temporary_settings({PREFECT_API_URL: api}):
+        env = {**env, "PREFECT_API_URL": api}
         try:
             async def poll():
                 async with get_client() as client:
                     deadline = time.monotonic() + 120
                     while time.monotonic() < deadline:
-                        found = await client.read_deployments()
+                        try:
+                            found = await client.read_deployments()
+                        except Exception:  # noqa: BLE001 - the worker is still starting the server
+                            found = []
                         if len(found) == 5:
                             break
                         await asyncio.sleep(0.5)
@@ -209,6 +220,9 @@ def test_worker_registers_the_deployments_and_runs_one(tmp_path):
             proc.wait(timeout=60)
             log.close()
     output = (tmp_path / "worker.log").read_text()
+    assert f"Prefect server at http://127.0.0.1:{port}" in output
+    with pytest.raises(OSError):  # stopping the worker stopped its server
+        urllib.request.urlopen(f"{api}/health", timeout=5)
     assert set(found) == {"capture-evidence", "recheck", "deadline-reminders", "retention-purge", "retrain"}, output
     schedules = {n: [(s.schedule.cron, s.schedule.timezone) for s in d.schedules] for n, d in found.items()}
     assert schedules["recheck"] == [("0 3 * * *", "Asia/Jakarta")]
