@@ -45,11 +45,18 @@ def _worth_retrying(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's 
 
 @task(retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_worth_retrying, task_run_name="crawl-{source}")
 def crawl(source: str, out_path: Path, spider_args: dict[str, str]) -> dict:
+    from contextlib import nullcontext
+
     from prefect.concurrency.sync import concurrency
+    from prefect.settings import PREFECT_API_URL
 
     from pantau.crawlers.run import run_crawl
 
-    with concurrency(crawl_limit_name(source), occupy=1, strict=False):  # waits while the platform's slots are taken
+    # waits while the platform's slots are taken; a run on Prefect's temporary server (no PREFECT_API_URL: `pantau
+    # demo`, a one-off `pantau monitor`) has no limits to respect
+    slot = (concurrency(crawl_limit_name(source), occupy=1, strict=False) if PREFECT_API_URL.value()
+            else nullcontext())
+    with slot:
         result = run_crawl(source, out_path, spider_args=spider_args)
     get_run_logger().info("crawl %s: %s", source, result)
     return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(result).items()}
