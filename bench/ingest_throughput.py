@@ -1,4 +1,4 @@
-"""Store ingestion throughput: pantau's Store.ingest vs DuckDB's read_json and COPY of the same JSON Lines file.
+"""Store ingestion throughput: pantau's Store.ingest_file vs DuckDB's read_json and COPY of the same JSON Lines file.
 
 Each load goes into a fresh DuckDB file, all in the same run. Issue goals: >= 50,000 posts/s and >= 0.5x of COPY.
 
@@ -8,17 +8,20 @@ The input is N generated posts in the crawler's output format (docs/post-format.
 ~100-300 characters built from the demo platform's generated posts (demo/generate.py), the demo accounts as
 authors, `raw` the canonical JSON of the demo API object and `raw_sha256` its hash.
 
-Three loads of that one file, each into a fresh DuckDB file (connect, load, close - the close checkpoints):
+Four loads of that one file, each into a fresh DuckDB file (connect, load, close - the close checkpoints):
 
-* pantau: `Store(db).ingest(iter_jsonl_posts(file))`, the single write path (Post validation, staging in batches
-  of BATCH_SIZE, read_json, de-duplication, INSERT OR IGNORE into posts, raw_payloads, post_watchlists with their
-  primary keys). The schema is created first (`Store.init()`, timed separately, not counted);
+* pantau (the main figure): `Store(db).ingest_file(file)`, what `pantau ingest` runs: chunks of BATCH_SIZE lines
+  read by DuckDB's read_json as typed JSON, every field checked as Post.from_payload checks it (a chunk with a bad
+  line goes through the Python path), de-duplication, INSERT OR IGNORE into posts, raw_payloads, post_watchlists
+  with their primary keys. The schema is created first (`Store.init()`, timed separately, not counted);
+* pantau Store.ingest(iterable): `Store(db).ingest(iter_jsonl_posts(file))`, the path for posts made in Python
+  (Post validation in Python, staging files in batches of BATCH_SIZE, then the same SQL);
 * read_json: `CREATE TABLE t AS SELECT * FROM read_json(file, format='newline_delimited')`;
 * COPY: `COPY t FROM file` into a table created (untimed) with the layout read_json detects.
 
-Then the same file is ingested again into the pantau database (idempotency: new=0, already_known=N).
+Then the same file is ingested again (ingest_file) into the pantau database (idempotency: new=0, already_known=N).
 
-`--rss-check` also ingests 100k and 1M posts (one 1M file generated into a temp dir; the 100k file is its first
+`--rss-check` also ingests (ingest_file) 100k and 1M posts (one 1M file generated into a temp dir; the 100k file is its first
 100k lines), each in a fresh subprocess, and reports each one's peak RSS (the child's own VmHWM) and the
 ratio 1M/100k (flat, i.e. close to 1, means memory does not grow with the input). `--keep DIR` keeps the input
 file and the pantau database (DIR/pantau.duckdb) there. Goal misses are printed, never an error exit.
@@ -94,8 +97,9 @@ def write_posts(path: Path, n: int, seed: int = 7) -> int:
 # -- the three loads -----------------------------------------------------------------------------------------
 
 
-def pantau_ingest(src: Path, db: Path) -> dict:
-    """Ingest `src` into a fresh pantau database `db`; seconds for the schema and for ingest(), and the result."""
+def pantau_ingest(src: Path, db: Path, *, iterable: bool = False) -> dict:
+    """Ingest `src` into a fresh pantau database `db` with `Store.ingest_file` (or, with `iterable`,
+    `Store.ingest(iter_jsonl_posts(src))`); seconds for the schema and for the ingest, and the result."""
     from pantau.post import iter_jsonl_posts
     from pantau.store.db import Store
 
@@ -104,7 +108,7 @@ def pantau_ingest(src: Path, db: Path) -> dict:
     store.init()
     t_init = time.perf_counter() - t0
     t0 = time.perf_counter()
-    result = store.ingest(iter_jsonl_posts(src))
+    result = store.ingest(iter_jsonl_posts(src)) if iterable else store.ingest_file(src)
     return {"init_s": t_init, "seconds": time.perf_counter() - t0, "result": result}
 
 
@@ -271,11 +275,15 @@ def main(argv: list[str] | None = None) -> None:
               f"({size / n:.0f} bytes/post); duckdb {duckdb.__version__}; BATCH_SIZE {BATCH_SIZE}; "
               f"best of {args.repeat}", flush=True)
 
-        t_pantau = t_json = t_copy = float("inf")
+        t_pantau = t_iter = t_json = t_copy = float("inf")
         for _ in range(args.repeat):
             run = pantau_ingest(src, _fresh(work / "pantau.duckdb"))
             t_pantau = min(t_pantau, run["seconds"])
             first = run["result"]
+            run_iter = pantau_ingest(src, _fresh(work / "iterable.duckdb"), iterable=True)
+            t_iter = min(t_iter, run_iter["seconds"])
+            if run_iter["result"].new != n:
+                raise SystemExit(f"pantau Store.ingest(iterable) stored {run_iter['result'].new} posts, expected {n}")
             s, rows = duckdb_read_json(src, _fresh(work / "read_json.duckdb"))
             t_json = min(t_json, s)
             if rows != n:
@@ -289,16 +297,17 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(f"pantau stored {stored} posts (new={first.new}), expected {n}")
 
         t0 = time.perf_counter()
-        from pantau.post import iter_jsonl_posts
         from pantau.store.db import Store
 
-        again = Store(work / "pantau.duckdb").ingest(iter_jsonl_posts(src))
+        again = Store(work / "pantau.duckdb").ingest_file(src)
         t_again = time.perf_counter() - t0
         stored_after = pantau_count(work / "pantau.duckdb")
 
-        rate = {"pantau": n / t_pantau, "read_json": n / t_json, "copy": n / t_copy}
-        print(f"pantau Store.ingest:       {rate['pantau']:10.0f} posts/s  ({t_pantau:.2f} s; "
+        rate = {"pantau": n / t_pantau, "iterable": n / t_iter, "read_json": n / t_json, "copy": n / t_copy}
+        print(f"pantau Store.ingest_file:  {rate['pantau']:10.0f} posts/s  ({t_pantau:.2f} s; "
               f"schema init {run['init_s'] * 1000:.0f} ms not counted)  new={first.new}")
+        print(f"pantau Store.ingest(iterable): {rate['iterable']:6.0f} posts/s  ({t_iter:.2f} s)  "
+              f"new={run_iter['result'].new}")
         print(f"duckdb read_json CTAS:     {rate['read_json']:10.0f} posts/s  ({t_json:.2f} s)")
         print(f"duckdb COPY FROM:          {rate['copy']:10.0f} posts/s  ({t_copy:.2f} s)")
         r_json = rate["pantau"] / rate["read_json"]
@@ -314,7 +323,7 @@ def main(argv: list[str] | None = None) -> None:
         ok = "MET" if r_copy >= GOAL_COPY_RATIO else "NOT MET"
         print(f"goal >= {GOAL_COPY_RATIO}x of COPY: {ok} ({r_copy:.2f}x)", flush=True)
 
-        for name in ("read_json.duckdb", "copy.duckdb"):
+        for name in ("read_json.duckdb", "copy.duckdb", "iterable.duckdb"):
             _fresh(work / name)
         if args.keep:
             shutil.copy2(work / "pantau.duckdb", args.keep / "pantau.duckdb")

@@ -129,44 +129,52 @@ _BEFORE_LITERAL = re.compile(rb"[:,\[][ \t\r\n]*-?$")
 
 
 def _file_staging_sql() -> str:
-    """CREATE TEMP TABLE staging (the `_POST_COLUMNS` layout, one row per key: the first by captured_at) from a
-    chunk of post lines, with `valid` (the row passes Post.from_payload's checks) and `n_rows` (lines read).
-    Parameters: the default captured_at (text), the watchlist, the chunk file."""
+    """CREATE TEMP TABLE staging (the `_POST_COLUMNS` layout) from a chunk of post lines, one row per line, with
+    `valid`: the row passes Post.from_payload's checks. Each value is parsed once (its JSON type and its text).
+    Parameters: $1 the chunk file, $2 the default captured_at (text), $3 the watchlist."""
     cols = ", ".join(f"'{f}': 'JSON'" for f in _FILE_FIELDS)
+    scalars = [f for f in _FILE_FIELDS if f != "author"]
+    keys = ("id", "handle", "name", "bio")
+    struct = "{" + ", ".join(f'"{k}": "JSON"' for k in keys) + "}"
+    fields = ", ".join(f"""json_type(j."{f}") AS "{f}_type", j."{f}"->>'$' AS "{f}\"""" for f in scalars)
+    author = ", ".join(f"json_type(a.{k}) AS author_{k}_type, a.{k}->>'$' AS author_{k}" for k in keys)
 
-    def opt(expr: str) -> str:
-        return f"coalesce(json_type({expr}), 'NULL') IN {_NULL_OR_TEXTUAL}"
+    def opt(f: str) -> str:
+        return f"coalesce({f}_type, 'NULL') IN {_NULL_OR_TEXTUAL}"
 
-    def time_ok(c: str) -> str:
-        return (f"(coalesce(json_type({c}), 'NULL') = 'NULL' OR (json_type({c}) = 'VARCHAR' AND "
-                f"(({c}->>'$') = '' OR regexp_full_match({c}->>'$', '{_ISO_TIME}'))))")
+    def time_ok(f: str) -> str:
+        return (f"(coalesce({f}_type, 'NULL') = 'NULL' OR ({f}_type = 'VARCHAR' AND "
+                f"({f} = '' OR regexp_full_match({f}, '{_ISO_TIME}'))))")
 
-    def ts(c: str) -> str:
-        return f"CAST(nullif({c}->>'$', '') AS TIMESTAMPTZ)"
+    def ts(f: str) -> str:
+        return f"CAST(nullif({f}, '') AS TIMESTAMPTZ)"
 
-    author = " AND ".join(opt(f"j.author, '$.{k}'") for k in ("id", "handle", "name", "bio"))
     checks = [
-        f"json_type(j.platform) IN {_TEXTUAL} AND (j.platform->>'$') <> ''",
-        f"json_type(j.post_id) IN {_TEXTUAL} AND (j.post_id->>'$') <> ''",
-        "json_type(j.\"text\") = 'VARCHAR' AND (j.\"text\"->>'$') <> ''",
-        *(opt(f"j.{c}") for c in ("url", "lang", "region", "raw", "raw_sha256")),
-        "(j.raw_sha256 IS NULL OR regexp_full_match(j.raw_sha256->>'$', '[0-9a-f]{64}'))",
-        f"(j.author IS NULL OR (json_type(j.author) = 'OBJECT' AND {author}))",
-        time_ok("j.created_at"),
-        time_ok("j.captured_at"),
+        f"platform_type IN {_TEXTUAL} AND platform <> ''",
+        f"post_id_type IN {_TEXTUAL} AND post_id <> ''",
+        "text_type = 'VARCHAR' AND \"text\" <> ''",
+        *(opt(f) for f in ("url", "lang", "region", "raw", "raw_sha256")),
+        "(raw_sha256 IS NULL OR regexp_full_match(raw_sha256, '[0-9a-f]{64}'))",
+        # a key twice: Python keeps the last value, DuckDB the first (read_json refuses duplicates at the top level)
+        "(coalesce(author_type, 'NULL') = 'NULL' OR (author_type = 'OBJECT' AND author_keys_unique AND "
+        + " AND ".join(opt(f"author_{k}") for k in keys) + "))",
+        time_ok("created_at"),
+        time_ok("captured_at"),
     ]
     valid = " AND ".join(f"({c})" for c in checks)
-    authors = ", ".join(f"j.author->>'$.{k}' AS author_{k}" for k in ("id", "handle", "name", "bio"))
     return f"""CREATE TEMP TABLE staging AS
-        SELECT * FROM (
-            SELECT j.platform->>'$' AS platform, j.post_id->>'$' AS post_id, j.url->>'$' AS url,
-                   j."text"->>'$' AS "text", {ts("j.created_at")} AS created_at, {authors},
-                   j.lang->>'$' AS lang, j.region->>'$' AS region,
-                   coalesce({ts("j.captured_at")}, ?::TIMESTAMPTZ) AS captured_at,
-                   j.raw_sha256->>'$' AS raw_sha256, j.raw->>'$' AS raw, ?::VARCHAR AS watchlist,
-                   coalesce({valid}, false) AS valid, count(*) OVER () AS n_rows
-            FROM read_json(?, format='newline_delimited', columns={{{cols}}}) AS j)
-        QUALIFY NOT valid OR row_number() OVER (PARTITION BY platform, post_id ORDER BY captured_at) = 1"""
+        WITH f AS (
+            SELECT {fields}, json_type(j.author) AS author_type,
+                   CASE WHEN json_type(j.author) = 'OBJECT' THEN from_json(j.author, '{struct}') END AS a,
+                   CASE WHEN json_type(j.author) = 'OBJECT' THEN len(list_distinct(json_keys(j.author)))
+                        = len(json_keys(j.author)) END AS author_keys_unique
+            FROM read_json($1, format='newline_delimited', columns={{{cols}}}) AS j
+        ), g AS (SELECT *, {author} FROM f)
+        SELECT platform, post_id, url, "text", {ts("created_at")} AS created_at,
+               author_id, author_handle, author_name, author_bio, lang, region,
+               coalesce({ts("captured_at")}, $2::TIMESTAMPTZ) AS captured_at, raw_sha256, raw,
+               $3::VARCHAR AS watchlist, coalesce({valid}, false) AS valid
+        FROM g"""
 
 
 def _lenient_json(chunk: bytes) -> bool:
@@ -623,12 +631,13 @@ class Store:
         """
         now = now or utcnow()
         if self._inbox_target() is not None:
-            errs = errors if errors is not None else []
-            posts = iter_jsonl_posts(path, skip_invalid=skip_invalid, errors=errs)
+            posts = iter_jsonl_posts(path, skip_invalid=skip_invalid, errors=errors)
             if progress is not None:
                 from pantau.progress import counted
 
-                posts = counted(posts, progress, offset=lambda: len(errs))
+                errs = errors if errors is not None else []
+                posts = counted(iter_jsonl_posts(path, skip_invalid=skip_invalid, errors=errs), progress,
+                                offset=lambda: len(errs))
             return self.ingest(posts, now=now, watchlist=watchlist)
         self._drain_leftovers()
         received = new = lines_read = 0
@@ -640,15 +649,18 @@ class Store:
                 while lines := list(itertools.islice(fh, BATCH_SIZE)):
                     chunk = b"".join(lines)
                     chunk_file.write_bytes(chunk)
-                    posts = sum(1 for line in lines if line.strip())
-                    added = None if _lenient_json(chunk) else self._ingest_chunk(chunk_file, posts, now, watchlist)
+                    posts = sum(map(bool, map(bytes.strip, lines)))  # blank lines are no posts
+                    n_lines = len(lines)
+                    lenient = _lenient_json(chunk)
+                    del lines, chunk  # DuckDB reads the chunk file: no copy stays in memory meanwhile
+                    added = None if lenient else self._ingest_chunk(chunk_file, posts, now, watchlist)
                     if added is None:  # the Python path, for this chunk only
                         batch = _chunk_posts(path, chunk_file, lines_read, skip_invalid, errors)
                         posts = len(batch)
                         added = self._ingest_batch(batch, now, watchlist) if batch else 0
                     received += posts
                     new += added
-                    lines_read += len(lines)
+                    lines_read += n_lines
                     if progress is not None:
                         progress(lines_read)
         finally:
@@ -665,17 +677,21 @@ class Store:
                 con.execute("BEGIN")
                 try:
                     try:
-                        con.execute(_file_staging_sql(), [format_time(now), watchlist, str(chunk)])
-                        n_rows, invalid = con.execute(
-                            "SELECT max(n_rows), count(*) FILTER (WHERE NOT valid) FROM staging").fetchone()
+                        con.execute(_file_staging_sql(), [str(chunk), format_time(now), watchlist])
+                        n_rows, invalid, keys = con.execute(
+                            "SELECT count(*), count(*) FILTER (WHERE NOT valid), count(DISTINCT (platform, post_id)) "
+                            "FROM staging").fetchone()
                     except duckdb.Error as exc:
                         log.debug("ingest_file: DuckDB cannot read a chunk of lines (%s)", exc)
-                        n_rows = invalid = None
-                    if invalid != 0 or (n_rows or 0) != posts:
+                        n_rows = invalid = keys = None
+                    if invalid != 0 or n_rows != posts:
                         con.execute("ROLLBACK")
                         log.debug("ingest_file: a chunk of %s lines goes through the Python path (%s invalid)",
                                   posts, invalid)
                         return None
+                    if keys != n_rows:  # a post twice in the chunk: keep the first by captured_at, as _ingest_staged
+                        con.execute("""DELETE FROM staging WHERE rowid IN (SELECT rowid FROM staging
+                            QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY captured_at) > 1)""")
                     new = _insert_staging(con, now)
                     con.execute("COMMIT")
                 except Exception:

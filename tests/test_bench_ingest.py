@@ -21,11 +21,13 @@ def test_bench_ingest_small(tmp_path: Path) -> None:
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    for label in ("pantau Store.ingest:", "duckdb read_json CTAS:", "duckdb COPY FROM:"):
+    for label in ("pantau Store.ingest_file:", "pantau Store.ingest(iterable):", "duckdb read_json CTAS:",
+                  "duckdb COPY FROM:"):
         assert re.search(rf"^{re.escape(label)}\s+\d+ posts/s", out, re.M), out
     assert re.search(r"^ratio pantau/read_json:\s+\d+\.\d+x", out, re.M), out
     assert re.search(r"^ratio pantau/COPY:\s+\d+\.\d+x", out, re.M), out
-    assert re.search(rf"^pantau Store.ingest:.* new={N}$", out, re.M), out
+    assert re.search(rf"^pantau Store.ingest_file:.* new={N}$", out, re.M), out
+    assert re.search(rf"^pantau Store.ingest\(iterable\):.* new={N}$", out, re.M), out
     assert re.search(rf"^re-ingest same file:.* received={N} new=0 already_known={N}  posts in db={N}$", out, re.M), out
     assert re.search(r"^goal idempotent re-ingest .*: MET$", out, re.M), out
     assert re.search(r"^goal >= 50000 posts/s: (MET|NOT MET) \(\d+\)$", out, re.M), out
