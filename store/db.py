@@ -91,6 +91,16 @@ def _path_lock(path: Path) -> threading.RLock:
         return _PATH_LOCKS.setdefault(key, threading.RLock())
 
 # read_json column types for the staging file written by _stage_posts().
+_RESULT_COLUMNS = ", ".join(f"'{k}': '{v}'" for k, v in {
+    "n": "BIGINT", "platform": "VARCHAR", "post_id": "VARCHAR", "model_version": "VARCHAR", "score": "DOUBLE",
+    "flagged": "BOOLEAN", "category": "VARCHAR", "signals": "VARCHAR"}.items())
+# Classifier results staged by `_staged_results`, in the column order of `classifications` (parameters:
+# classified_at, the file); the last result of a (post, model version) in a batch wins, as row-by-row replaces did.
+_STAGED_RESULTS_SQL = f"""SELECT platform, post_id, model_version, score, flagged, category, signals::JSON AS signals,
+       ?::TIMESTAMPTZ AS classified_at
+FROM read_json(?, format='newline_delimited', columns={{{_RESULT_COLUMNS}}})
+QUALIFY row_number() OVER (PARTITION BY platform, post_id, model_version ORDER BY n DESC) = 1"""
+
 _POST_COLUMNS = {
     "platform": "VARCHAR",
     "post_id": "VARCHAR",
@@ -758,13 +768,15 @@ class Store:
             ))
             return len(rows)
         self._drain_leftovers()
-        with self.connect() as con:
+        with _staged_results(rows) as staged, self.connect() as con:
             con.execute("BEGIN")
             try:
-                con.executemany("INSERT OR REPLACE INTO classifications VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-                con.execute("CREATE TEMP TABLE touched (platform VARCHAR, post_id VARCHAR)")
-                con.executemany("INSERT INTO touched VALUES (?, ?)", [(r[0], r[1]) for r in rows])
+                con.execute(f"CREATE TEMP TABLE staged_results AS {_STAGED_RESULTS_SQL}", [now, str(staged)])
+                con.execute("INSERT OR REPLACE INTO classifications SELECT * FROM staged_results")
+                con.execute("CREATE TEMP TABLE touched AS SELECT DISTINCT platform, post_id FROM staged_results")
                 _refresh_queue_items(con, "touched")
+                con.execute("DROP TABLE staged_results")
+                con.execute("DROP TABLE touched")
                 con.execute("COMMIT")
             except Exception:
                 con.execute("ROLLBACK")
@@ -1642,6 +1654,22 @@ def _staging_line(p: Post, captured_default: str, watchlist: str | None = None) 
         "watchlist": watchlist,
     }
     return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+
+
+@contextmanager
+def _staged_results(rows: Sequence[tuple]) -> Iterator[Path]:
+    """Classifier result rows (platform, post_id, model_version, score, flagged, category, signals JSON text, ...)
+    as JSON Lines for one read_json INSERT (executemany stored about 400 rows/s)."""
+    fd, name = tempfile.mkstemp(prefix="pantau-results-", suffix=".jsonl")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for n, r in enumerate(rows):
+                fh.write(json.dumps({"n": n, "platform": r[0], "post_id": r[1], "model_version": r[2], "score": r[3],
+                                     "flagged": r[4], "category": r[5], "signals": r[6]}, ensure_ascii=False))
+                fh.write("\n")
+        yield Path(name)
+    finally:
+        os.unlink(name)
 
 
 @contextmanager

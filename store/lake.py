@@ -42,7 +42,8 @@ import duckdb
 
 from pantau.post import Post, utcnow
 
-from .db import _POST_COLUMNS, BATCH_SIZE, SCHEMA_VERSION, IngestResult, Store, StoreBusy, StoreError, _staged, schema_sql
+from .db import (_POST_COLUMNS, _STAGED_RESULTS_SQL, BATCH_SIZE, SCHEMA_VERSION, IngestResult, Store, StoreBusy,
+                 StoreError, _staged, _staged_results, schema_sql)
 from .extensions import load_extension
 
 PREFIX = "ducklake:"
@@ -259,23 +260,18 @@ class LakeStore:
                  r.get("category"), json.dumps(r.get("signals", []), ensure_ascii=False), now) for r in results]
         if not rows:
             return 0
-        with self.connect() as con:
+        with _staged_results(rows) as staged, self.connect() as con:
             def write() -> int:
                 con.execute("BEGIN")
                 con.execute("UPDATE lake_writes SET n = n + 1")
-                con.execute(
-                    """CREATE OR REPLACE TEMP TABLE incoming (platform VARCHAR, post_id VARCHAR, model_version VARCHAR,
-                    score DOUBLE, flagged BOOLEAN, category VARCHAR, signals JSON, classified_at TIMESTAMPTZ)"""
-                )
-                con.executemany("INSERT INTO temp.main.incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                # staged in the catalog's temp schema: one read_json for the batch (the last result of a post and
+                # model version wins)
+                con.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS {_STAGED_RESULTS_SQL}", [now, str(staged)])
                 con.execute(
                     """DELETE FROM classifications c USING temp.main.incoming i
                     WHERE c.platform = i.platform AND c.post_id = i.post_id AND c.model_version = i.model_version"""
                 )
-                con.execute(
-                    """INSERT INTO classifications SELECT * FROM temp.main.incoming
-                    QUALIFY row_number() OVER (PARTITION BY platform, post_id, model_version) = 1"""
-                )
+                con.execute("INSERT INTO classifications SELECT * FROM temp.main.incoming")
                 con.execute("COMMIT")
                 return len(rows)
 

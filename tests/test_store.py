@@ -134,3 +134,19 @@ def test_the_reporting_deadline_is_written_once(tmp_path):
         for pattern in (r"INTERVAL 7 DAY", r"timedelta\(days=7\)", r"DEADLINE_DAYS = 7", r"<= 168\b"):
             copies += [f"{path.relative_to(root)}: {pattern}" for _ in re.finditer(pattern, text)]
     assert copies == ["pantau/deadline.py: DEADLINE_DAYS = 7", "store/schema.sql: INTERVAL 7 DAY"]
+
+
+@pytest.mark.parametrize("lake", [False, True])
+def test_a_batch_of_results_is_stored_at_once_and_the_last_of_a_post_wins(tmp_path, lake):
+    """One batch may carry the same post and model twice (a re-run appended to a file): the last result is kept,
+    as row-by-row replaces did, on a DuckDB file and on a DuckLake."""
+    from pantau.store.lake import open_store
+
+    store = open_store(f"ducklake:sqlite:{tmp_path / 'l.sqlite'}" if lake else tmp_path / "r.duckdb")
+    posts = [make_post(i) for i in range(3)]
+    store.ingest(posts)
+    first = [result(p, 0.9, True, "kampanye_medsos") for p in posts]
+    assert store.save_classifications([*first, result(posts[1], 0.2, False)]) == 4
+    rows = store.query("SELECT post_id, score, flagged, category FROM classifications ORDER BY post_id")
+    assert [(r["post_id"], r["score"], r["flagged"], r["category"]) for r in rows] == [
+        ("0", 0.9, True, "kampanye_medsos"), ("1", 0.2, False, None), ("2", 0.9, True, "kampanye_medsos")]
