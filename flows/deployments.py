@@ -146,12 +146,13 @@ def crawl_limits(found: list[Plan], slots: int | None = None) -> dict[str, int]:
     (default PANTAU_CRAWL_CONCURRENCY, else 1: one crawl of a platform at a time, whatever the number of sources)."""
     from pantau.flows.monitor import crawl_limit_name
 
+    from pantau.settings import env_int
+
     if slots is None:
-        raw = os.environ.get(CRAWL_CONCURRENCY_ENV, "").strip()
         try:
-            slots = int(raw) if raw else DEFAULT_CRAWL_CONCURRENCY
-        except ValueError:
-            raise ScheduleError(f"{CRAWL_CONCURRENCY_ENV}={raw!r} is not a whole number") from None
+            slots = env_int(CRAWL_CONCURRENCY_ENV, DEFAULT_CRAWL_CONCURRENCY, minimum=1)
+        except ValueError as exc:
+            raise ScheduleError(str(exc)) from None
     if slots < 1:
         raise ScheduleError(f"{CRAWL_CONCURRENCY_ENV} must be at least 1, not {slots}")
     return {crawl_limit_name(p.parameters["source"]): slots for p in found if p.flow == "monitor"}

@@ -135,16 +135,12 @@ _FINAL = _FAILED | {"COMPLETED"}  # a cancelled run neither breaks nor extends a
 
 def failure_threshold(env: Mapping[str, str] | None = None) -> int:
     """N of "notify when a source fails N runs in a row": PANTAU_NOTIFY_FAILURES, default 3, 0 = never."""
-    raw = (os.environ if env is None else env).get(FAILURES_ENV, "").strip()
-    if not raw:
-        return DEFAULT_FAILURES
+    from pantau.settings import env_int
+
     try:
-        n = int(raw)
-    except ValueError:
-        raise NotifyError(f"{FAILURES_ENV}={raw!r} is not a whole number") from None
-    if n < 0:
-        raise NotifyError(f"{FAILURES_ENV} must be 0 (never) or more, not {n}")
-    return n
+        return env_int(FAILURES_ENV, DEFAULT_FAILURES, minimum=0, env=env)
+    except ValueError as exc:
+        raise NotifyError(str(exc)) from None
 
 
 def failure_streak(state_types: list[str]) -> int:

@@ -4,7 +4,6 @@ least data kept). The rules are in `Store.purge_unflagged`; the period comes fro
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -16,14 +15,10 @@ DEFAULT_RETENTION_DAYS = 30
 
 def retention_days(days: int | None = None) -> int:
     """`days`, else PANTAU_RETENTION_DAYS, else 30; a clear error for a value that is not a whole number >= 1."""
+    from pantau.settings import env_int
+
     if days is None:
-        raw = os.environ.get(RETENTION_ENV, "").strip()
-        if not raw:
-            return DEFAULT_RETENTION_DAYS
-        try:
-            days = int(raw)
-        except ValueError:
-            raise ValueError(f"{RETENTION_ENV}={raw!r} is not a whole number of days") from None
+        return env_int(RETENTION_ENV, DEFAULT_RETENTION_DAYS, minimum=1)
     if days < 1:
         raise ValueError(f"retention must be at least 1 day, not {days}")
     return days
