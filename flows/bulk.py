@@ -92,10 +92,7 @@ def store_chunk(db: str, chunk: Path, classified: dict, source: str, first_line:
 
     store = open_store(db)
     errors: list[JsonlError] = []
-    if hasattr(store, "ingest_file"):  # a DuckDB file: DuckDB reads the chunk itself
-        ingested = store.ingest_file(chunk, watchlist=watchlist, skip_invalid=True, errors=errors)
-    else:
-        ingested = store.ingest(iter_jsonl_posts(chunk, skip_invalid=True, errors=errors), watchlist=watchlist)
+    ingested = store.ingest_file(chunk, watchlist=watchlist, skip_invalid=True, errors=errors)
     with open(classified["results"], encoding="utf-8") as fh:
         saved = store.save_classifications(json.loads(line) for line in fh if line.strip())
     return {"received": ingested.received, "new": ingested.new, "already_known": ingested.already_known,

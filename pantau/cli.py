@@ -342,9 +342,8 @@ def ingest(
     watchlist: Annotated[Optional[str], typer.Option(help="Tag the posts with this watchlist (queue filter).")] = None,
 ) -> None:
     """Store posts from a JSON Lines file (idempotent: known posts are not added again)."""
-    from pantau.post import JsonlError, iter_jsonl_posts
-    from pantau.progress import count_lines, counted, progress
-    from pantau.store.db import Store
+    from pantau.post import JsonlError
+    from pantau.progress import count_lines, progress
     from pantau.store.lake import open_store
 
     if not input.exists():
@@ -352,14 +351,9 @@ def ingest(
     errors: list[JsonlError] = []
     try:
         with progress("ingest", count_lines(input)) as update:
-            store = open_store(db)
-            if isinstance(store, Store):  # a DuckDB file: DuckDB reads the file itself (the bar moves per chunk)
-                result = store.ingest_file(input, watchlist=watchlist, skip_invalid=skip_invalid, errors=errors,
-                                           progress=update)
-            else:
-                posts = counted(iter_jsonl_posts(input, skip_invalid=skip_invalid, errors=errors), update,
-                                offset=lambda: len(errors))
-                result = store.ingest(posts, watchlist=watchlist)
+            # a DuckDB file: DuckDB reads the file itself, the bar moves per chunk; a DuckLake: parsed in Python
+            result = open_store(db).ingest_file(input, watchlist=watchlist, skip_invalid=skip_invalid, errors=errors,
+                                                progress=update)
     except JsonlError as exc:
         raise fail(f"{exc} (use --skip-invalid to skip bad lines); nothing from this file was stored") from None
     handed = f", {result.queued} handed to the running triage app" if result.queued else ""

@@ -460,23 +460,20 @@ class Store:
         tmp = inbox / f".{name}.request.json.tmp"
         tmp.write_text(json.dumps(args or {}, default=str), encoding="utf-8")
         os.replace(tmp, inbox / f"{name}.request.json")
-        response = inbox / f"{name}.response.json"
+        request, response = inbox / f"{name}.request.json", inbox / f"{name}.response.json"
         deadline = time.monotonic() + timeout
         while not response.exists():
-            if live_owner(self.path) is None and not (inbox / f"{name}.request.json").exists():
-                break  # the owner stopped after taking the request: its answer is there or never comes
-            if time.monotonic() > deadline or live_owner(self.path) is None:
-                (inbox / f"{name}.request.json").unlink(missing_ok=True)
+            owner = live_owner(self.path)
+            if owner is None or time.monotonic() > deadline:
+                request.unlink(missing_ok=True)
+                if response.exists():  # answered just before it stopped
+                    break
                 raise StoreBusy(f"the triage app owning {self.path} did not answer a {kind} request within "
-                                f"{timeout:.0f}s" if live_owner(self.path) else
+                                f"{timeout:.0f}s" if owner else
                                 f"the triage app owning {self.path} stopped before answering a {kind} request; "
                                 "run the job again")
             time.sleep(0.05)
-        try:
-            answer = json.loads(response.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise StoreBusy(f"the triage app owning {self.path} stopped before answering a {kind} request; "
-                            "run the job again") from None
+        answer = json.loads(response.read_text(encoding="utf-8"))
         response.unlink(missing_ok=True)
         if not answer.get("ok"):
             raise StoreError(f"the triage app could not carry out {kind}: {answer.get('error')}")
@@ -641,14 +638,8 @@ class Store:
         """
         now = now or utcnow()
         if self._inbox_target() is not None:
-            posts = iter_jsonl_posts(path, skip_invalid=skip_invalid, errors=errors)
-            if progress is not None:
-                from pantau.progress import counted
-
-                errs = errors if errors is not None else []
-                posts = counted(iter_jsonl_posts(path, skip_invalid=skip_invalid, errors=errs), progress,
-                                offset=lambda: len(errs))
-            return self.ingest(posts, now=now, watchlist=watchlist)
+            return ingest_file_as_posts(self, path, watchlist=watchlist, now=now, skip_invalid=skip_invalid,
+                                        errors=errors, progress=progress)
         self._drain_leftovers()
         received = new = lines_read = 0
         fd, name = tempfile.mkstemp(prefix="pantau-ingest-file-", suffix=".jsonl")
@@ -1620,6 +1611,19 @@ def _insert_staging(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
     return after - before
 
 
+def ingest_file_as_posts(store: Any, path: str | Path, *, watchlist: str | None = None, now: datetime | None = None,
+                         skip_invalid: bool = False, errors: list[JsonlError] | None = None,
+                         progress: Callable[[int], None] | None = None) -> IngestResult:
+    """`ingest_file` through `store.ingest` of the parsed posts (the inbox and DuckLake path)."""
+    from pantau.progress import counted
+
+    errs = errors if errors is not None else []
+    posts: Iterable[Post] = iter_jsonl_posts(path, skip_invalid=skip_invalid, errors=errs)
+    if progress is not None:
+        posts = counted(posts, progress, offset=lambda: len(errs))
+    return store.ingest(posts, now=now, watchlist=watchlist)
+
+
 def _chunk_posts(path: str | Path, chunk: Path, first_line: int, skip_invalid: bool,
                  errors: list[JsonlError] | None) -> list[Post]:
     """The Python path for one chunk of `path` (its lines after `first_line`), with the line numbers of `path`."""
@@ -1657,34 +1661,31 @@ def _staging_line(p: Post, captured_default: str, watchlist: str | None = None) 
 
 
 @contextmanager
-def _staged_results(rows: Sequence[tuple]) -> Iterator[Path]:
+def _staged_lines(lines: Iterable[str], prefix: str) -> Iterator[Path]:
+    """Lines written to a temporary JSON Lines file for one DuckDB read_json, deleted afterwards."""
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".jsonl")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for line in lines:
+                fh.write(line)
+                fh.write("\n")
+        yield Path(name)
+    finally:
+        os.unlink(name)
+
+
+def _staged_results(rows: Sequence[tuple]):  # noqa: ANN202 - a context manager yielding the file's path
     """Classifier result rows (platform, post_id, model_version, score, flagged, category, signals JSON text, ...)
     as JSON Lines for one read_json INSERT (executemany stored about 400 rows/s)."""
-    fd, name = tempfile.mkstemp(prefix="pantau-results-", suffix=".jsonl")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for n, r in enumerate(rows):
-                fh.write(json.dumps({"n": n, "platform": r[0], "post_id": r[1], "model_version": r[2], "score": r[3],
-                                     "flagged": r[4], "category": r[5], "signals": r[6]}, ensure_ascii=False))
-                fh.write("\n")
-        yield Path(name)
-    finally:
-        os.unlink(name)
+    return _staged_lines((json.dumps({"n": n, "platform": r[0], "post_id": r[1], "model_version": r[2],
+                                      "score": r[3], "flagged": r[4], "category": r[5], "signals": r[6]},
+                                     ensure_ascii=False) for n, r in enumerate(rows)), "pantau-results-")
 
 
-@contextmanager
-def _staged(batch: Sequence[Post], now: datetime, watchlist: str | None = None) -> Iterator[Path]:
-    """Write a batch as flat JSON Lines for DuckDB's read_json (fast bulk path)."""
-    fd, name = tempfile.mkstemp(prefix="pantau-ingest-", suffix=".jsonl")
+def _staged(batch: Sequence[Post], now: datetime, watchlist: str | None = None):  # noqa: ANN202
+    """A batch as flat JSON Lines for DuckDB's read_json (fast bulk path)."""
     captured_default = format_time(now)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for p in batch:
-                fh.write(_staging_line(p, captured_default, watchlist))
-                fh.write("\n")
-        yield Path(name)
-    finally:
-        os.unlink(name)
+    return _staged_lines((_staging_line(p, captured_default, watchlist) for p in batch), "pantau-ingest-")
 
 
 def _inbox_write(inbox: Path, kind: str, lines: Iterable[str]) -> Path:

@@ -43,7 +43,7 @@ import duckdb
 from pantau.post import Post, utcnow
 
 from .db import (_POST_COLUMNS, _STAGED_RESULTS_SQL, BATCH_SIZE, SCHEMA_VERSION, IngestResult, Store, StoreBusy,
-                 StoreError, _staged, _staged_results, schema_sql)
+                 StoreError, _staged, _staged_results, ingest_file_as_posts, schema_sql)
 from .extensions import load_extension
 
 PREFIX = "ducklake:"
@@ -251,6 +251,10 @@ class LakeStore:
                 return int(new)
 
             return self._retry(write, con=con)
+
+    def ingest_file(self, path: str | Path, **kwargs: Any) -> IngestResult:
+        """Store the posts of a JSON Lines file (Store.ingest_file's signature; parsed in Python, then `ingest`)."""
+        return ingest_file_as_posts(self, path, **kwargs)
 
     def save_classifications(self, results: Iterable[dict[str, Any]], *, now: datetime | None = None) -> int:
         """Store classifier results; re-classifying with the same model version replaces the row."""
