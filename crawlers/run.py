@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from pantau.proc import stop
+
 SETTINGS_MODULE = "pantau.crawlers.settings"
 PLATFORMS_PACKAGE = "pantau.crawlers.platforms"
 LOG_TAIL_LINES = 40
@@ -190,12 +192,7 @@ def run_crawl(
             try:
                 returncode = _wait(proc, timeout, items_tmp, on_progress)
             except subprocess.TimeoutExpired:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+                stop(proc, grace=15)
                 if not keep_work:
                     _keep_partial(items_tmp, partial_path)
                 raise CrawlError(f"crawl {source} timed out after {timeout}s", log_path=log_path, log_tail=_tail(log_path)) from None

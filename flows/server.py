@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from pantau.proc import stop
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -54,9 +56,5 @@ def local_server(home: Path, port: int = 4200, *, timeout: float = 180,
             time.sleep(0.5)
         yield api
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, grace=30)
         log.close()
