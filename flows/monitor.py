@@ -67,7 +67,7 @@ def store_posts(db: Path, posts_path: Path, watchlist: str | None = None) -> dic
     from pantau.store.lake import open_store
 
     errors: list[JsonlError] = []
-    result = open_store(db).ingest(iter_jsonl_posts(posts_path, skip_invalid=True, errors=errors), watchlist=watchlist)
+    result = open_store(db).ingest_file(posts_path, watchlist=watchlist, skip_invalid=True, errors=errors)
     for err in errors:
         get_run_logger().warning("skipped bad crawl line %s", err)
     return {**asdict(result), "invalid": len(errors)}
