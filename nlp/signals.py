@@ -27,7 +27,7 @@ from typing import Iterable, Sequence
 
 from pantau.nlp.normalise import EMOJI_NUMBERS, NormToken, blank_nlp, join_tokens, normalise_tokens, normalise_tokens_many
 
-RULES_VERSION = "2"
+RULES_VERSION = "5"
 
 ASN_SIGNALS = ("asn_role", "asn_agency", "asn_nip")
 CAMPAIGN_SIGNALS = (
@@ -35,7 +35,8 @@ CAMPAIGN_SIGNALS = (
     "campaign_team", "attack_rival", "all_in", "party", "gesture_photo", "party_registration",
     "state_facility", "campaign_attribute", "campaign_interaction",
 )
-NEGATIVE_SIGNALS = ("non_asn_role", "news_report", "report_tip", "civic_neutral", "neutrality_pledge", "lookalike", "quotation")
+NEGATIVE_SIGNALS = ("non_asn_role", "relative_role", "news_report", "report_tip", "civic_neutral", "neutrality_pledge",
+                    "lookalike", "quotation")
 SIGNAL_NAMES: tuple[str, ...] = ASN_SIGNALS + CAMPAIGN_SIGNALS + NEGATIVE_SIGNALS
 
 
@@ -57,7 +58,10 @@ TERMS: dict[str, list[str]] = {
         satpol pp | penghulu | pegawai pemkab | pegawai pemkot | pegawai pemprov | pegawai dinas | staf dinas |
         pegawai kecamatan | staf kecamatan | pegawai kelurahan | staf kelurahan | pejabat eselon | eselon |
         kepala upt | kepala uptd | kepala kantor | kepala badan | kakanwil | pamong praja | analis kepegawaian |
-        pustakawan | pranata komputer | jabatan fungsional | tenaga kesehatan puskesmas | nakes puskesmas"""
+        pustakawan | pranata komputer | jabatan fungsional | tenaga kesehatan puskesmas | nakes puskesmas |
+        cpns | calon pns | prajabatan | latsar | seragam khaki | baju khaki | seragam korpri | kepala distrik |
+        sekretaris distrik | apel senin | tunjangan sertifikasi | civil servant | government employee |
+        pegawai pemerintah"""
     ),
     "asn_agency": _terms(
         """pemkab | pemkot | pemprov | pemda | pemerintah kabupaten | pemerintah kota | pemerintah provinsi |
@@ -215,6 +219,13 @@ LOOKALIKE_OBJECTS = frozenset(
     """timnas umkm produk tim atlet persib persija arema psm persebaya garuda sepakbola bola lokal program
     kegiatan anak siswa murid sekolah usaha karya pariwisata batik""".split()
 )
+# "bapak gue penyuluh", "suami saya PNS", "nyokap bidan": an ASN role of the author's relative, not of the author.
+KIN_WORDS = frozenset("""bapak ayah papa papi abah bapa ibu mama mami emak mamak umi suami istri anak adik kakak abang
+    kak mas mbak om tante paman bibi mertua ipar sepupu keponakan kakek nenek pakde bude pacar tunangan""".split())
+KIN_SELF = frozenset("bokap nyokap bini laki adikku kakakku abangku ibuku ayahku bapakku suamiku istriku anakku".split())
+POSSESSIVES = frozenset("gue saya aku ku ane kami".split())
+# Words before an occupation that make it about other people (recipients, audiences), not the author.
+OTHERS_MARKERS = frozenset("ke kepada untuk buat bagi para dengan bersama sama warga kalangan".split())
 NEUTRAL_FOLLOWERS = frozenset("netral netralitas damai".split())
 
 _QUOTE_RE = re.compile(r'["\u201c\u201d\u00ab\u00bb]([^"\u201c\u201d\u00ab\u00bb\n]{4,280})["\u201c\u201d\u00ab\u00bb]')
@@ -341,10 +352,16 @@ class SignalExtractor:
             if name == "asn_role":
                 if overlaps("neutrality_pledge", s, e):
                     continue
+                if _relative_before(words, s):
+                    out.append(("relative_role", s, e))
+                    continue
                 window = words[max(0, s - 2): e + 1]
                 if overlaps("non_asn_role", s, e) or NON_ASN_MODIFIERS.intersection(window):
                     out.append(("non_asn_role", s, e))
                     continue
+            elif name == "non_asn_role":
+                if OTHERS_MARKERS.intersection(words[max(0, s - 2): s]):
+                    continue  # "dibagi ke petani", "buat para pedagang": other people, not the author
             elif name == "rally":
                 if words[s] == "deklarasi" and NEUTRAL_FOLLOWERS.intersection(words[e: e + 2]):
                     continue
@@ -412,6 +429,16 @@ _RULE_TRIGGERS = (
     _CANDIDATE_SET | _VOTE_SET | _PREFERENCE_WORDS | _LOOKALIKE_SET | _SCHOOL_PREFIX
     | frozenset(["nomor", "partai", "dinas", "kementerian"])
 )
+
+
+def _relative_before(words: Sequence[str], s: int) -> bool:
+    """A kinship word with a possessive ("bapak gue", "istri saya") or a self-referring one ("bokap", "suamiku")
+    within the three words before position s."""
+    before = words[max(0, s - 3): s]
+    for i, w in enumerate(before):
+        if w in KIN_SELF or (w in KIN_WORDS and i + 1 < len(before) and before[i + 1] in POSSESSIVES):
+            return True
+    return False
 
 
 def _is_num(word: str) -> bool:

@@ -1,6 +1,7 @@
 """Evaluation sets, keyword baseline, factorised sub-labels, model card and the `evaluate`/`classify` CLI."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,8 @@ import pytest
 import pantau.models
 from pantau.nlp.classifier import load
 from pantau.nlp.evaluate import (
-    MODEL_CARD_FILE, default_realistic_path, demo_examples, keyword_baseline, render_model_card, score_set,
+    MODEL_CARD_FILE, default_independent_path, default_realistic_path, demo_examples, keyword_baseline, load_labelled,
+    render_model_card, score_set,
 )
 from pantau.nlp.train import CATEGORY_CODES, METRICS_FILE, default_data_path, load_examples, sub_labels
 
@@ -138,3 +140,36 @@ def test_model_card_shows_internal_and_outside_sets_side_by_side():
     if "independent" in metrics.get("evaluation", {}):
         assert "| independent (never used for training or tuning) |" in card
         assert "False-flag rate on everyday posts" in card or metrics["evaluation"]["independent"]["everyday_false_flag"] is None
+
+
+
+def _shingles(text: str, n: int = 4) -> set[tuple[str, ...]]:
+    words = re.sub(r"[^\w]+", " ", text.lower()).split()
+    return {tuple(words[i: i + n]) for i in range(max(1, len(words) - n + 1))}
+
+
+def test_hand_written_training_posts_are_no_near_copies_of_evaluation_posts():
+    """A near-copy leaks as surely as a copy: no hand-written training post shares 60% or more of its (or the
+    evaluation post's, if shorter) four-word runs with a post of the realistic, independent or demo set."""
+    index: dict[tuple[str, ...], list[int]] = {}
+    held: list[tuple[str, set]] = []
+    for name, rows in (("realistic", load_examples(default_realistic_path())),
+                       ("independent", load_labelled(default_independent_path(), "ind")),
+                       ("demo", demo_examples())):
+        for r in rows:
+            sh = _shingles(r["text"])
+            for s in sh:
+                index.setdefault(s, []).append(len(held))
+            held.append((name, sh))
+    hand = [r for r in load_examples(default_data_path()) if r["family"].startswith("hw_")]
+    assert len(hand) >= 500
+    near = []
+    for r in hand:
+        sh = _shingles(r["text"])
+        shared: dict[int, int] = {}
+        for s in sh:
+            for i in index.get(s, ()):
+                shared[i] = shared.get(i, 0) + 1
+        near += [(r["id"], held[i][0]) for i, k in shared.items()
+                 if min(len(sh), len(held[i][1])) >= 3 and k / min(len(sh), len(held[i][1])) >= 0.6]
+    assert not near, f"near-copies of evaluation posts: {near[:10]}"

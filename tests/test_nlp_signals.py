@@ -33,6 +33,10 @@ def test_every_signal_points_into_the_original_text():
     ("kami PPPK kabupaten", "PPPK"),
     ("sebagai abdi negara", "abdi negara"),
     ("Kepala Dinas Sosial", "Kepala Dinas"),
+    ("seragam khaki on, hati tetep nomor 3", "seragam khaki"),
+    ("abis latsar CPNS langsung kerja", "latsar"),
+    ("Kepala Distrik Abepura", "Kepala Distrik"),
+    ("civil servant | bandung", "civil servant"),
 ])
 def test_asn_roles(text, role):
     assert role in spans(text, "asn_role")
@@ -49,6 +53,30 @@ def test_kepala_desa_honorer_and_pensioners_are_not_asn(text, not_asn):
     sigs = names(text)
     assert "asn_role" not in sigs
     assert any(not_asn in t for t in spans(text, "non_asn_role"))
+
+
+@pytest.mark.parametrize("text, relative", [
+    ("Bapak gw penyuluh KB, dari kecil liat alat peraga", True),
+    ("bokap gw jd lurah 2 periode", True),
+    ("suami sy PNS, aku ibu rumah tangga", True),
+    ("adikku guru SD di Klaten", True),
+    ("Bapak ibu guru sekalian, rapat jam 9", False),     # addressing teachers
+    ("Saya guru SDN 2 Bantul", False),
+])
+def test_a_relatives_role_is_not_the_authors(text, relative):
+    assert bool(spans(text, "relative_role")) is relative
+    assert bool(spans(text, "asn_role")) is not relative
+
+
+@pytest.mark.parametrize("text, about_author", [
+    ("Sbg petani sy dukung paslon 2", True),
+    ("Saya pedagang pasar, pilih nomor 1", True),
+    ("bawa kaos paslon 02 buat dibagi ke petani", False),   # recipients, not the author
+    ("sosialisasi program untuk para pedagang pasar", False),
+    ("ngobrol sama nelayan soal solar", False),
+])
+def test_an_occupation_counts_as_the_author_only_when_it_is_not_someone_addressed(text, about_author):
+    assert bool(spans(text, "non_asn_role")) is about_author
 
 
 @pytest.mark.parametrize("text, agency", [

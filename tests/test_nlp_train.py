@@ -10,7 +10,8 @@ import pytest
 from pantau.nlp.classifier import TRUSTED_TYPES, load
 from pantau.nlp.data import generate
 from pantau.nlp.train import (
-    CATEGORY_CODES, DataError, default_data_path, family_folds, group_split, held_out_groups, model_version, train,
+    CATEGORY_CODES, DataError, default_data_path, family_folds, family_group, group_split, held_out_groups,
+    model_version, sub_labels, train,
 )
 from pantau.post import Author, Post
 
@@ -86,6 +87,40 @@ def test_family_folds_keep_families_whole_and_spread_kinds():
     for kind in ("a", "b", "c"):
         assert len({folds[f] for f in fams if f.startswith(kind)}) == 5
     assert folds == family_folds(list(reversed(fams)), 5, seed=3)
+
+
+def test_family_folds_hold_out_a_hand_written_idea_with_its_negative_twin():
+    twins = ["hw_kampanye_medsos.hw.D.repost-guru", "hw_non_asn_campaigner.hw.D.repost-guru"]
+    others = [f"hw_everyday.hw.E.e{i:03d}" for i in range(40)] + [f"neg_umum.s{i:02d}" for i in range(10)]
+    folds = family_folds(twins + others, 5, seed=0)
+    assert folds[twins[0]] == folds[twins[1]]
+    assert family_group(twins[0]) == family_group(twins[1]) == "hw.hw.D.repost-guru"
+    assert family_group("kampanye_medsos.s03") == "kampanye_medsos.s03"
+    assert len({folds[f] for f in others if f.startswith("hw_")}) == 5
+
+
+def test_hand_written_posts_join_the_labelled_data(rows):
+    hand = [r for r in rows if r["family"].startswith("hw_")]
+    assert len(hand) >= 1000 and sum(r["label"] for r in hand) >= 400
+    assert {r["register"] for r in hand} == {r["cue"] for r in hand} == {"-"}  # never dropped as a held-out group
+    assert {r["category"] for r in hand if r["label"] == 1} == set(CATEGORY_CODES)
+    kinds = {r["family"].split(".")[0] for r in hand if r["label"] == 0}
+    assert kinds == {f"hw_{k}" for k in generate.HANDWRITTEN_KINDS}
+    # Every hand-written negative kind trains at least one sub-head (see sub_labels).
+    asn, partisan = sub_labels([r["family"] for r in hand], np.array([r["label"] for r in hand]))
+    assert ((asn >= 0) | (partisan >= 0)).all()
+    assert len({r["id"] for r in hand}) == len(hand)
+
+
+def test_hand_written_lines_that_do_not_fit_are_refused(tmp_path):
+    path = tmp_path / "handwritten.jsonl"
+    good = {"id": "hw-X-0001", "family": "hw.X.a", "kind": "violation", "platform": "x", "text": "coblos 2",
+            "bio": "Guru SDN 1", "label": 1, "category": "kampanye_medsos"}
+    path.write_text(json.dumps(good) + "\n" + json.dumps({**good, "id": "hw-X-0002", "label": 0}) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"handwritten.jsonl:2: label/kind/category"):
+        generate.handwritten(path)
+    path.write_text(json.dumps(good) + "\n", encoding="utf-8")
+    assert generate.handwritten(path)[0]["family"] == "hw_kampanye_medsos.hw.X.a"
 
 
 def test_model_version_follows_the_data():

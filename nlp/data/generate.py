@@ -28,6 +28,10 @@ dua jari challenge, OSIS elections), non-ASN political chatter taking sides, and
 
 All people, candidate pairs, parties and accounts are fictional; regions are real place names.
 Everything here is written for this project (licence-clean). Same seed -> same file.
+
+The generated rows are followed by the hand-written posts of `handwritten.jsonl` (see `handwritten`):
+whole posts written by people for this project, one idea per family, with the mess composition cannot
+produce (implicit stances, subtle identity cues, regional languages, short replies, hard negatives).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from pathlib import Path
 
 DEFAULT_SEED = 20241127
 OUT_PATH = Path(__file__).with_name("labelled.jsonl")
+HANDWRITTEN_PATH = Path(__file__).with_name("handwritten.jsonl")
 POSITIVE_SHARE = 0.55  # share of ASN (label-1) authors inside a campaign family
 
 # --- slot pools (fictional people and parties; real region names) ------------------------------
@@ -1026,8 +1031,47 @@ def generate(seed: int = DEFAULT_SEED) -> list[dict]:
     return rows
 
 
+# Kinds of the hand-written file and the family-kind prefix they train under (see pantau.nlp.train.sub_labels).
+HANDWRITTEN_KINDS = (
+    "non_asn_campaigner", "neutral_asn", "news_oversight", "citizen_tip", "lookalike", "everyday",
+    "asn_personal_politics",
+)
+
+
+def handwritten(path: Path = HANDWRITTEN_PATH) -> list[dict]:
+    """The hand-written posts (nlp/data/handwritten.jsonl) in the labelled schema.
+
+    They are whole posts, not compositions: each keeps its writer's family (variants of one idea share it),
+    prefixed with `hw_` + its category (positives) or negative kind, so the group split holds them out like
+    generated families and the metrics can report them on their own. They carry no register or cue group
+    ("-"): every held-out split keeps them. A bad line raises ValueError naming the line."""
+    if not path.exists():
+        return []
+    rows: list[dict] = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        src = json.loads(line)
+        label, kind, category = src.get("label"), src.get("kind"), src.get("category")
+        if label == 1 and kind == "violation" and category:
+            prefix = category
+        elif label == 0 and category is None and kind in HANDWRITTEN_KINDS:
+            prefix = kind
+        else:
+            raise ValueError(f"{path}:{lineno}: label/kind/category do not fit ({label!r}, {kind!r}, {category!r})")
+        rows.append({
+            "id": src["id"], "family": f"hw_{prefix}.{src['family']}", "register": "-", "cue": "-",
+            "platform": src["platform"], "text": src["text"], "bio": src.get("bio") or "", "label": label,
+            "category": category,
+        })
+    return rows
+
+
 def write(path: Path = OUT_PATH, seed: int = DEFAULT_SEED) -> int:
+    """labelled.jsonl = the generated examples followed by the hand-written ones."""
     rows = generate(seed)
+    seen = {(r["text"], r["bio"]) for r in rows}
+    rows += [r for r in handwritten() if (r["text"], r["bio"]) not in seen]
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
