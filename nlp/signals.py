@@ -27,7 +27,7 @@ from typing import Iterable, Sequence
 
 from pantau.nlp.normalise import EMOJI_NUMBERS, NormToken, blank_nlp, join_tokens, normalise_tokens, normalise_tokens_many
 
-RULES_VERSION = "5"
+RULES_VERSION = "6"
 
 ASN_SIGNALS = ("asn_role", "asn_agency", "asn_nip")
 CAMPAIGN_SIGNALS = (
@@ -83,7 +83,11 @@ TERMS: dict[str, list[str]] = {
         karyawan swasta | wiraswasta | wirausaha | ibu rumah tangga | irt | mahasiswa | mahasiswi | pelajar | petani |
         pedagang | pengusaha | ojol | driver | sopir | content creator | kreator konten | influencer | selebgram |
         buruh | nelayan | peternak | freelancer | youtuber | tiktoker | warga biasa | rakyat biasa | pemuda desa |
-        ketua rt | ketua rw | kader posyandu | bumdes"""
+        ketua rt | ketua rw | kader posyandu | bumdes | purna asn | purna pns | sudah pensiun | pensiun dini |
+        berhenti dari pns | berhenti dari asn | mundur dari pns | mundur dari asn | keluar dari pns | lain asn |
+        penyuluh swadaya | outsourcing | tenaga kontrak | pegawai kontrak | guru yayasan | sekolah swasta |
+        klinik swasta | pegawai bank | karyawan bank | pegawai bumn | karyawan bumn | pegawai bumd | karyawan bumd |
+        anggota tni | prajurit | anggota polri | polisi | babinsa | bhabinkamtibmas | purnawirawan"""
     ),
     "vote_call": _terms(
         """ayo pilih | yuk pilih | mari pilih | ayo coblos | yuk coblos | mari coblos | ayo dukung | yuk dukung |
@@ -195,13 +199,17 @@ TERMS: dict[str, list[str]] = {
         nomor punggung | peringkat | ranking | rangking | dukung umkm | dukung produk lokal | produk lokal | promo |
         diskon | paket | medali | turnamen | pertandingan | kejuaraan | jogetan | dance | tantangan | kuis | giveaway |
         osis | ketua osis | pemilihan ketua osis | ketua kelas | pemilihan ketua kelas | duta baca | pilih mana |
-        mana yang lebih | tebak | voting menu"""
+        mana yang lebih | tebak | voting menu | kondangan | nikahan | pernikahan | resepsi | pengantin | mempelai |
+        calon mertua | calon mantu | calon pengantin | calon siswa | calon murid | wisuda | perpisahan sekolah |
+        ulang tahun | ultah | futsal | voli | liga | doorprize | undian | nomor undian | arisan | donor darah |
+        olimpiade | pramuka | bahasa isyarat | partai besar | harga grosir | grosir | ppdb | kampanye imunisasi |
+        kampanye gizi | kampanye anti narkoba | kampanye kesehatan | relawan bencana | posko bencana | posko banjir"""
     ),
 }
 
 # Words around a role that make it not an ASN role.
 NON_ASN_MODIFIERS = frozenset(
-    "honorer pensiunan purnabakti mantan eks ex non bukan swasta ngaji les privat bimbel magang tpa mengaji".split()
+    "honorer pensiunan purnabakti mantan eks ex non bukan swasta ngaji les privat bimbel magang tpa mengaji swadaya kontrak outsourcing yayasan".split()
 )
 CANDIDATE_WORDS = sorted(
     "paslon calon cabup cawabup cawalkot cawawalkot cagub cawagub caleg capres cawapres kandidat pasangan bacalon".split()
@@ -362,6 +370,9 @@ class SignalExtractor:
             elif name == "non_asn_role":
                 if OTHERS_MARKERS.intersection(words[max(0, s - 2): s]):
                     continue  # "dibagi ke petani", "buat para pedagang": other people, not the author
+            elif name == "party":
+                if overlaps("lookalike", s, e):
+                    continue  # "partai besar" (wholesale), not a party
             elif name == "rally":
                 if words[s] == "deklarasi" and NEUTRAL_FOLLOWERS.intersection(words[e: e + 2]):
                     continue
@@ -387,7 +398,7 @@ class SignalExtractor:
                 out.append(("number_emoji", i, i + 1))
             # "01"/"02"/"03" standing alone (not part of a date, time or RT/RW).
             elif len(w) == 1 and w.isdigit() and _ZERO_NUM_RE.match(original[t.start:t.end]) \
-                    and self._standalone_number(original, t, words, i):
+                    and self._standalone_number(original, t, words, i) and not overlaps("lookalike", i, i + 1, pad_before=1):
                 out.append(("paslon_number", i, i + 1))
         return out
 

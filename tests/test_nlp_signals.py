@@ -48,6 +48,11 @@ def test_asn_roles(text, role):
     ("Guru honorer juga ikut deklarasi paslon", "Guru honorer"),
     ("Pensiunan guru SD, dukung nomor 1", "Pensiunan guru"),
     ("Tenaga honorer Dinas Kesehatan", "honorer"),
+    ("Purna ASN Kemenag, sekarang bebas bersuara", "Purna ASN"),
+    ("Sa so resmi berhenti dari PNS, daftar partai", "berhenti dari PNS"),
+    ("Penyuluh swadaya ajak petani dukung 01", "Penyuluh"),
+    ("Pegawai bank daerah, lain ASN. Dukung nomor 2", "lain ASN"),
+    ("sa anggota TNI tapi ini di luar dinas", "anggota TNI"),
 ])
 def test_kepala_desa_honorer_and_pensioners_are_not_asn(text, not_asn):
     sigs = names(text)
@@ -142,6 +147,9 @@ def test_campaign_cues(text, expected):
     ("Lapor @bawaslu_ri ada guru kampanye", {"report_tip"}, set()),
     ("Jangan golput, gunakan hak pilih di TPS, cek DPT", {"civic_neutral"}, set()),
     ('Video guru ajak murid "coblos nomor 2" beredar luas', {"quotation", "news_report"}, set()),
+    ("Terima pesanan PARTAI BESAR kaos polos, harga grosir", {"lookalike"}, {"party"}),
+    ("Pemenang doorprize kantor: nomor undian 03 Pak Budi", {"lookalike"}, {"paslon_number"}),
+    ("Kondangan ke nikahan temen sekantor, pose ✌️ bareng mempelai", {"lookalike", "gesture_photo"}, set()),
 ])
 def test_hard_negative_cues(text, expected, absent):
     found = names(text)
