@@ -27,7 +27,7 @@ from typing import Iterable, Sequence
 
 from pantau.nlp.normalise import EMOJI_NUMBERS, NormToken, blank_nlp, join_tokens, normalise_tokens, normalise_tokens_many
 
-RULES_VERSION = "6"
+RULES_VERSION = "7"
 
 ASN_SIGNALS = ("asn_role", "asn_agency", "asn_nip")
 CAMPAIGN_SIGNALS = (
@@ -192,7 +192,9 @@ TERMS: dict[str, list[str]] = {
     "neutrality_pledge": _terms(
         """#asnnetral | asn netral | netral | ikrar netralitas | deklarasi netralitas | pakta integritas |
         tidak memihak | tidak berpihak | menjaga netralitas | jaga netralitas | surat edaran | apel netralitas |
-        komitmen netralitas | asn harus netral | tetap netral | #netralitasasn | #asnberakhlak | berakhlak"""
+        komitmen netralitas | asn harus netral | tetap netral | #netralitasasn | #asnberakhlak | berakhlak |
+        tidak boleh | dilarang | saya tolak | menolak | tolak ajakan | keluar dari grup | left grup | remove tag |
+        takut dikira | teu kenging | indak buliah | tidak ikut kampanye | tidak ikut rombongan | harus mundur"""
     ),
     "lookalike": _terms(
         """dukung timnas | timnas | dua jari challenge | challenge | juara umum | lomba | menu nomor | nomor antrian |

@@ -150,6 +150,7 @@ def test_campaign_cues(text, expected):
     ("Terima pesanan PARTAI BESAR kaos polos, harga grosir", {"lookalike"}, {"party"}),
     ("Pemenang doorprize kantor: nomor undian 03 Pak Budi", {"lookalike"}, {"paslon_number"}),
     ("Kondangan ke nikahan temen sekantor, pose ✌️ bareng mempelai", {"lookalike", "gesture_photo"}, set()),
+    ("Maaf sy ASN, gk boleh masuk grup relawan. Sy left grup ya pak", {"neutrality_pledge", "asn_role"}, set()),
 ])
 def test_hard_negative_cues(text, expected, absent):
     found = names(text)
