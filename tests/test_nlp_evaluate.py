@@ -140,6 +140,11 @@ def test_model_card_shows_internal_and_outside_sets_side_by_side():
     if "independent" in metrics.get("evaluation", {}):
         assert "| independent (never used for training or tuning) |" in card
         assert "False-flag rate on everyday posts" in card or metrics["evaluation"]["independent"]["everyday_false_flag"] is None
+    # The hand-written posts are reported on their own: every one of them scored once, in its held-out fold.
+    hand = metrics["test_all_folds"]["handwritten"]
+    assert hand["n"] == metrics["data"]["handwritten"]["examples"] and hand["positives"] == metrics["data"]["handwritten"]["positives"]
+    assert f"| heldout, hand-written posts only (all folds pooled) | {hand['n']} | {hand['positives']} |" in card
+    assert sum(k["negatives"] for k in hand["false_positive_rate_by_kind"].values()) == hand["n"] - hand["positives"]
 
 
 
