@@ -344,7 +344,7 @@ def render_model_card(metrics: dict) -> str:
             lines.append(f"| {c['threshold']} | {_f(c['precision'])} | {_f(c['recall'])} | {_f(c['f1'])} |")
         lines.append("")
     lines += ["## Limitations", "",
-              "- Trained on synthetic, composed posts plus a few hundred hand-written ones, no real posts. The held-out split",
+              f"- Trained on synthetic, composed posts plus {hw.get('examples', 0)} hand-written ones, no real posts. The held-out split",
               "  removes whole families, registers and kinds of author, but the writers of the training data also wrote the",
               "  held-out families; real posts are harder (compare the hand-written-only row with the outside sets).",
               "- TF-IDF + linear model: no world knowledge; ASN status is inferred from role words in the bio or text only",

@@ -154,7 +154,7 @@ def family_group(family: str) -> str:
     """The unit that stays on one side of a split. A generated family is its own group; the hand-written kinds
     ("hw_<kind>.<writer's family>") group by the writer's family, so a violation and its negative twin
     written as variants of one idea are held out together."""
-    return "hw." + family.split(".", 1)[1] if family.startswith("hw_") and "." in family else family
+    return "hw." + family.split(".", 1)[1] if is_handwritten(family) and "." in family else family
 
 
 def family_folds(families: Sequence[str], k: int, seed: int) -> dict[str, int]:

@@ -119,6 +119,9 @@ def test_hand_written_lines_that_do_not_fit_are_refused(tmp_path):
     path.write_text(json.dumps(good) + "\n" + json.dumps({**good, "id": "hw-X-0002", "label": 0}) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"handwritten.jsonl:2: label/kind/category"):
         generate.handwritten(path)
+    path.write_text(json.dumps(good) + "\n{not json\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"handwritten.jsonl:2: invalid JSON"):
+        generate.handwritten(path)
     path.write_text(json.dumps(good) + "\n", encoding="utf-8")
     assert generate.handwritten(path)[0]["family"] == "hw_kampanye_medsos.hw.X.a"
 

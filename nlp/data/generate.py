@@ -1044,14 +1044,13 @@ def handwritten(path: Path = HANDWRITTEN_PATH) -> list[dict]:
     They are whole posts, not compositions: each keeps its writer's family (variants of one idea share it),
     prefixed with `hw_` + its category (positives) or negative kind, so the group split holds them out like
     generated families and the metrics can report them on their own. They carry no register or cue group
-    ("-"): every held-out split keeps them. A bad line raises ValueError naming the line."""
+    ("-"): every held-out split keeps them. A bad line raises ValueError (DataError for bad JSON) naming the line."""
+    from pantau.nlp.train import iter_json_objects
+
     if not path.exists():
         return []
     rows: list[dict] = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        src = json.loads(line)
+    for lineno, src in iter_json_objects(path):
         label, kind, category = src.get("label"), src.get("kind"), src.get("category")
         if label == 1 and kind == "violation" and category:
             prefix = category
