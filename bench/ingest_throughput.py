@@ -112,16 +112,6 @@ def pantau_ingest(src: Path, db: Path, *, iterable: bool = False) -> dict:
     return {"init_s": t_init, "seconds": time.perf_counter() - t0, "result": result}
 
 
-def pantau_count(db: Path) -> int:
-    import duckdb
-
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute("SELECT count(*) FROM posts").fetchone()[0]
-    finally:
-        con.close()
-
-
 def duckdb_read_json(src: Path, db: Path) -> tuple[float, int]:
     import duckdb
 
@@ -148,12 +138,13 @@ def duckdb_copy(src: Path, db: Path) -> tuple[float, int]:
     return seconds, _count(db)
 
 
-def _count(db: Path) -> int:
+def _count(db: Path, table: str = "t") -> int:
+    """Rows of `table` (the baselines' "t", or pantau's "posts"), read-only."""
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute("SELECT count(*) FROM t").fetchone()[0]
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     finally:
         con.close()
 
@@ -292,7 +283,7 @@ def main(argv: list[str] | None = None) -> None:
             t_copy = min(t_copy, s)
             if rows != n:
                 raise SystemExit(f"COPY loaded {rows} rows, expected {n}")
-        stored = pantau_count(work / "pantau.duckdb")
+        stored = _count(work / "pantau.duckdb", "posts")
         if first.new != n or stored != n:
             raise SystemExit(f"pantau stored {stored} posts (new={first.new}), expected {n}")
 
@@ -301,7 +292,7 @@ def main(argv: list[str] | None = None) -> None:
 
         again = Store(work / "pantau.duckdb").ingest_file(src)
         t_again = time.perf_counter() - t0
-        stored_after = pantau_count(work / "pantau.duckdb")
+        stored_after = _count(work / "pantau.duckdb", "posts")
 
         rate = {"pantau": n / t_pantau, "iterable": n / t_iter, "read_json": n / t_json, "copy": n / t_copy}
         print(f"pantau Store.ingest_file:  {rate['pantau']:10.0f} posts/s  ({t_pantau:.2f} s; "
