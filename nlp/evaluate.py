@@ -9,7 +9,11 @@ Sets:
 - ``independent``: nlp/data/eval_independent.jsonl when it exists, written by an independent evaluator
   (fields of eval_realistic plus ``kind``); NEVER used for training, threshold choice or tuning. Its
   texts are never copied into metrics.json or the model card (only counts and rates), and the
-  false-flag rate on ``kind == "everyday"`` is checked against the 0.2% goal.
+  false-flag rate on ``kind == "everyday"`` is checked against the 0.2% goal;
+- ``everyday``: nlp/data/eval_everyday.jsonl when it exists: ordinary posts by people who are not civil
+  servants (all label 0), written as a stand-in for the maintainers' sample of real everyday tweets by
+  writers who saw neither training data nor models; only its false-flag rate (with a 95% upper bound) is
+  reported, never its texts; NEVER used for training, threshold choice or tuning.
 
 The ``heldout`` figures come from the *estimate* model (fitted without the test families and the
 held-out registers/cues); the shipped model is refitted on all examples, so for it ``heldout`` is
@@ -62,9 +66,35 @@ def default_independent_path() -> Path:
     return default_data_path().parent / "eval_independent.jsonl"
 
 
+def default_everyday_path() -> Path:
+    return default_data_path().parent / "eval_everyday.jsonl"
+
+
 def external_sets() -> tuple[str, ...]:
-    """Sets scored with the shipped model: realistic, demo, and independent when its file exists."""
-    return ("realistic", "demo") + (("independent",) if default_independent_path().is_file() else ())
+    """Sets scored with the shipped model: realistic, demo, and independent and everyday when their files exist."""
+    return (("realistic", "demo") + (("independent",) if default_independent_path().is_file() else ())
+            + (("everyday",) if default_everyday_path().is_file() else ()))
+
+
+def rate_upper_bound(flagged: int, n: int, confidence: float = 0.95) -> float:
+    """Exact (Clopper-Pearson) two-sided upper confidence bound of a rate seen as flagged of n."""
+    from scipy.stats import beta
+
+    if flagged >= n:
+        return 1.0
+    return float(beta.ppf(1 - (1 - confidence) / 2, flagged + 1, n - flagged))
+
+
+def everyday_false_flags(kind_counts: dict | None) -> dict | None:
+    """False flags among everyday posts against EVERYDAY_FALSE_FLAG_GOAL, with the 95% upper bound."""
+    if not kind_counts:
+        return None
+    n, k = kind_counts["negatives"], kind_counts["model_flagged"]
+    bound = rate_upper_bound(k, n)
+    return {"negatives": n, "goal": EVERYDAY_FALSE_FLAG_GOAL, "model_flagged": k, "model_rate": k / n,
+            "model_rate_upper_95": bound, "baseline_flagged": kind_counts["baseline_flagged"],
+            "baseline_rate": kind_counts["baseline_flagged"] / n, "met": k / n <= EVERYDAY_FALSE_FLAG_GOAL,
+            "met_at_upper_95": bound <= EVERYDAY_FALSE_FLAG_GOAL}
 
 
 def load_labelled(path: Path, prefix: str) -> list[dict]:
@@ -188,23 +218,17 @@ def evaluate_all(clf, metrics: dict | None = None, *, sets: Sequence[str] = ("he
             ex = load_examples(default_realistic_path())
         elif name == "demo":
             ex = demo_examples()
-        elif name == "independent":
-            path = default_independent_path()
+        elif name in ("independent", "everyday"):
+            # Blind sets: scored, never shown (no example texts), everyday false flags against the goal.
+            path = default_independent_path() if name == "independent" else default_everyday_path()
             if not path.is_file():
                 continue
-            res = score_set(clf, load_labelled(path, "independent."), max_examples=0)
-            everyday = res["negatives_by_kind"].get("everyday")  # false flags among the everyday posts
-            res["everyday_false_flag"] = None if not everyday else {
-                "negatives": everyday["negatives"], "goal": EVERYDAY_FALSE_FLAG_GOAL,
-                "model_flagged": everyday["model_flagged"], "model_rate": everyday["model_flagged"] / everyday["negatives"],
-                "baseline_flagged": everyday["baseline_flagged"],
-                "baseline_rate": everyday["baseline_flagged"] / everyday["negatives"],
-                "met": everyday["model_flagged"] / everyday["negatives"] <= EVERYDAY_FALSE_FLAG_GOAL,
-            }
+            res = score_set(clf, load_labelled(path, name + "."), max_examples=0)
+            res["everyday_false_flag"] = everyday_false_flags(res["negatives_by_kind"].get("everyday"))
             out[name] = res
             continue
         else:
-            raise ValueError(f"unknown evaluation set {name!r} (heldout, realistic, demo, independent)")
+            raise ValueError(f"unknown evaluation set {name!r} (heldout, realistic, demo, independent, everyday)")
         if ex:
             out[name] = score_set(clf, ex)
     return out
@@ -217,7 +241,9 @@ _SET_TITLES = {
     "realistic": "Hand-written realistic posts (nlp/data/eval_realistic.jsonl, never trained on)",
     "demo": "Demo platform posts (written independently of the training generator)",
     "independent": "Independent set (never used for training or tuning)",
+    "everyday": "Everyday posts by non-civil-servants (nlp/data/eval_everyday.jsonl, never used for training or tuning)",
 }
+_BLIND_SETS = ("independent", "everyday")
 
 
 def _f(x: float | None) -> str:
@@ -281,13 +307,16 @@ def render_model_card(metrics: dict) -> str:
         lines.append(f"| validation (out-of-fold) | {oof['n']} | {oof['positives']} | {_f(oof['precision'])} | {_f(oof['recall'])} | "
                      f"{_f(oof['f1'])} | {_f(fp_rate)} | - | - | - |")
     novel = metrics.get("test", {}).get("novel_register_or_cue")
-    order = ["heldout", "realistic", "demo", "independent"]
+    order = ["heldout", "realistic", "demo", "independent", "everyday"]
     ev = {name: ev[name] for name in sorted(ev, key=lambda n: (order.index(n) if n in order else len(order), n))}
     for name, s in ev.items():
         m, b = s["model"], s["baseline"]
-        label = "independent (never used for training or tuning)" if name == "independent" else name
-        lines.append(f"| {label} | {m['n']} | {m['positives']} | {_f(m['precision'])} | {_f(m['recall'])} | {_f(m['f1'])} | "
-                     f"{_f(m['false_flag_rate'])} | {_f(b['precision'])} | {_f(b['recall'])} | {_f(b['f1'])} |")
+        label = f"{name} (never used for training or tuning)" if name in _BLIND_SETS else name
+        if m["positives"]:
+            lines.append(f"| {label} | {m['n']} | {m['positives']} | {_f(m['precision'])} | {_f(m['recall'])} | {_f(m['f1'])} | "
+                         f"{_f(m['false_flag_rate'])} | {_f(b['precision'])} | {_f(b['recall'])} | {_f(b['f1'])} |")
+        else:  # negatives only: precision, recall and F1 are undefined
+            lines.append(f"| {label} | {m['n']} | 0 | - | - | - | {_f(m['false_flag_rate'])} | - | - | - |")
         allf = metrics.get("test_all_folds")
         if name == "heldout" and allf:
             fp_rate = allf["fp"] / (allf["fp"] + allf["tn"]) if allf["fp"] + allf["tn"] else 0.0
@@ -304,30 +333,53 @@ def render_model_card(metrics: dict) -> str:
             lines.append(f"| heldout, unseen register or cue only | {novel['n']} | {novel['positives']} | {_f(novel['precision'])} | "
                          f"{_f(novel['recall'])} | {_f(novel['f1'])} | {_f(fp_rate)} | - | - | - |")
     outside = {n: ev[n]["model"] for n in ("realistic", "demo", "independent") if n in ev}
+    everyday_rates = [(n, ev[n]["everyday_false_flag"]) for n in _BLIND_SETS if (ev.get(n) or {}).get("everyday_false_flag")]
     allf = metrics.get("test_all_folds")
     if allf and outside:
         lines += ["", f"Internal estimate (all folds pooled): P {_f(allf['precision'])}, R {_f(allf['recall'])}, F1 {_f(allf['f1'])}. "
                   "Outside sets: " + ", ".join(f"{n} P {_f(m['precision'])} R {_f(m['recall'])} F1 {_f(m['f1'])}"
                                                for n, m in outside.items()) + "."]
     lines += ["", "Baseline: keyword co-occurrence (an ASN word in bio or text AND a campaign word in the text).",
-              "Validation and heldout are internal (synthetic, held-out groups); realistic, demo and independent are outside sets,",
-              "scored with the shipped model and never used for fitting or threshold choice.", ""]
-    ind = ev.get("independent")
-    if ind:
-        lines += [f"### {_SET_TITLES['independent']}", ""]
-        m = ind["model"]
+              "Validation and heldout are internal (synthetic, held-out groups); realistic, demo, independent and everyday are",
+              "outside sets, scored with the shipped model and never used for fitting or threshold choice.", ""]
+    if everyday_rates:
+        lines += ["### False flags on everyday posts (goal <= 0.2%)", "",
+                  "| set | everyday posts | model flags | rate | 95% upper bound | goal met (rate / upper bound) | baseline rate |",
+                  "|---|---|---|---|---|---|---|"]
+        for n, e in everyday_rates:
+            lines.append(f"| {n} | {e['negatives']} | {e['model_flagged']} | {_pct(e['model_rate'])} | {_pct(e['model_rate_upper_95'])} | "
+                         f"{'yes' if e['met'] else 'NO'} / {'yes' if e['met_at_upper_95'] else 'no'} | {_pct(e['baseline_rate'])} |")
+        k = sum(e["model_flagged"] for _, e in everyday_rates)
+        n = sum(e["negatives"] for _, e in everyday_rates)
+        if len(everyday_rates) > 1:
+            lines.append(f"| both sets | {n} | {k} | {_pct(k / n)} | {_pct(rate_upper_bound(k, n))} | "
+                         f"{'yes' if k / n <= EVERYDAY_FALSE_FLAG_GOAL else 'NO'} / "
+                         f"{'yes' if rate_upper_bound(k, n) <= EVERYDAY_FALSE_FLAG_GOAL else 'no'} | - |")
+        internal = ((metrics.get("test_all_folds") or {}).get("handwritten") or {}).get("false_positive_rate_by_kind", {}).get("hw_everyday")
+        if internal and internal["negatives"]:
+            k, n = internal["flagged"], internal["negatives"]
+            lines.append(f"| internal: hand-written everyday training posts, held out (all folds pooled) | {n} | {k} | {_pct(k / n)} | "
+                         f"{_pct(rate_upper_bound(k, n))} | {'yes' if k / n <= EVERYDAY_FALSE_FLAG_GOAL else 'NO'} / "
+                         f"{'yes' if rate_upper_bound(k, n) <= EVERYDAY_FALSE_FLAG_GOAL else 'no'} | - |")
+        lines += ["", "These posts are written stand-ins for real everyday tweets (no real posts can be vendored), so the rate",
+                  "estimates, but does not replace, the maintainers' measurement on real traffic. The internal row is scored by",
+                  "models that never saw the post's family; its everyday posts were written to be hard (citizens who mention",
+                  "officials and state their own vote in one post), so it is the pessimistic bound of the internal estimate.", ""]
+    for name in _BLIND_SETS:
+        blind = ev.get(name)
+        if not blind:
+            continue
+        lines += [f"### {_SET_TITLES[name]}", ""]
+        m = blind["model"]
         lines.append(f"Precision {_f(m['precision'])}, recall {_f(m['recall'])}, F1 {_f(m['f1'])} "
-                     f"(TP {m['tp']}, FP {m['fp']}, FN {m['fn']}, TN {m['tn']}).")
-        e = ind.get("everyday_false_flag")
-        if e:
-            lines.append(f"False-flag rate on everyday posts: {_pct(e['model_rate'])} ({e['model_flagged']} of {e['negatives']}; "
-                         f"goal <= {_pct(e['goal'])}: {'met' if e['met'] else 'NOT met'}); baseline {_pct(e['baseline_rate'])}.")
+                     f"(TP {m['tp']}, FP {m['fp']}, FN {m['fn']}, TN {m['tn']})." if m["positives"] else
+                     f"{m['n']} posts, all negative: {m['fp']} flagged by the model, {blind['baseline']['fp']} by the baseline.")
         lines += ["", "| kind | n | positives | model flag rate | baseline flag rate |", "|---|---|---|---|---|"]
-        for kind, k in ind.get("flag_rate_by_kind", {}).items():
+        for kind, k in blind.get("flag_rate_by_kind", {}).items():
             lines.append(f"| {kind} | {k['n']} | {k['positives']} | {_pct(k['model_flag_rate'])} | {_pct(k['baseline_flag_rate'])} |")
         lines += ["", "Examples from this set are never copied into this card or metrics.json.", ""]
     for name, s in ev.items():
-        if name == "independent":
+        if name in _BLIND_SETS:
             continue
         lines += [f"### {_SET_TITLES.get(name, name)}", "",
                   f"Confusion (model): TP {s['model']['tp']}, FP {s['model']['fp']}, FN {s['model']['fn']}, TN {s['model']['tn']}.", "",
@@ -352,11 +404,15 @@ def render_model_card(metrics: dict) -> str:
               "- Candidate names are not known unless they appear with campaign context (nomor urut, vote verbs, hashtags).",
               "- The realistic set is small (a few hundred posts) and was written by one author; its confidence intervals are wide.",
               "- The independent set is not fully blind for one setting: the validation precision floor of the threshold rule",
-              "  (0.85) was chosen on internal figures after the outside figures of floors 0.85 and 0.90 had both been seen",
-              "  (docs/classifier.md). No example of it was read, trained on or used to write training data.",
+              "  (0.85 then, 0.90 now) was chosen on internal figures after the outside figures of floors 0.85 and 0.90 had",
+              "  both been seen for an earlier model (docs/classifier.md). No example of it was read, trained on or used to",
+              "  write training data.",
+              "- The everyday set is written, not sampled from real traffic: its writers (like those of the training data) are",
+              "  language models briefed on Indonesian social media, so it shares their blind spots; three training posts that",
+              "  were near-copies of its posts were removed from the training data before training.",
               "", "## Known failure cases", ""]
     for name, s in ev.items():
-        if name in ("heldout", "independent"):
+        if name == "heldout" or name in _BLIND_SETS:
             continue
         for kind, key in (("missed violation", "misses"), ("false flag", "false_flags")):
             for e in s[key]:

@@ -27,7 +27,7 @@ from typing import Iterable, Sequence
 
 from pantau.nlp.normalise import EMOJI_NUMBERS, NormToken, blank_nlp, join_tokens, normalise_tokens, normalise_tokens_many
 
-RULES_VERSION = "7"
+RULES_VERSION = "8"
 
 ASN_SIGNALS = ("asn_role", "asn_agency", "asn_nip")
 CAMPAIGN_SIGNALS = (
@@ -35,7 +35,7 @@ CAMPAIGN_SIGNALS = (
     "campaign_team", "attack_rival", "all_in", "party", "gesture_photo", "party_registration",
     "state_facility", "campaign_attribute", "campaign_interaction",
 )
-NEGATIVE_SIGNALS = ("non_asn_role", "relative_role", "news_report", "report_tip", "civic_neutral", "neutrality_pledge",
+NEGATIVE_SIGNALS = ("non_asn_role", "relative_role", "other_role", "news_report", "report_tip", "civic_neutral", "neutrality_pledge",
                     "lookalike", "quotation")
 SIGNAL_NAMES: tuple[str, ...] = ASN_SIGNALS + CAMPAIGN_SIGNALS + NEGATIVE_SIGNALS
 
@@ -234,6 +234,25 @@ KIN_WORDS = frozenset("""bapak ayah papa papi abah bapa ibu mama mami emak mamak
     kak mas mbak om tante paman bibi mertua ipar sepupu keponakan kakek nenek pakde bude pacar tunangan""".split())
 KIN_SELF = frozenset("bokap nyokap bini laki adikku kakakku abangku ibuku ayahku bapakku suamiku istriku anakku".split())
 POSSESSIVES = frozenset("gue saya aku ku ane kami".split())
+# Kinship words that, directly before a role, name a relative even without a possessive ("Istri PNS", "anak guru").
+# Honorifics used for the person themself (bapak/ibu/pak/bu/mas/mbak/kak/om/tante/mama/bapa guru) are not here.
+KIN_DIRECT = frozenset("""ayah papa papi abah emak suami istri anak adik kakak paman bibi mertua ipar sepupu keponakan
+    kakek nenek pakde bude pacar tunangan cucu""".split())
+# Words just before an agency that make it a place the author uses or passes, not their employer:
+# "Siswa SMKN 7", "alumni SMAN 8", "ortu murid SDN 2", "pasien RSUD", "antri di dukcapil", "di depan SMAN 10".
+CLIENT_MARKERS = frozenset("""siswa siswi murid pelajar alumni alumnus lulusan pasien berobat periksa kontrol opname
+    dirawat lahiran melahirkan antri antre ngantri ngurus urus mengurus bikin depan dekat samping sebelah seberang
+    belakang""".split())
+# In a post's text, a role after an honorific or a word for other people is someone the author talks about or
+# to ("pak camat ikut joget", "Bu guru anak sy baik", "kancaku sing PNS", "temen gw yg guru"), not the author;
+# unless the author names themself just before ("saya ibu guru", "sebagai bu bidan"). Bios keep honorifics as
+# self-descriptions ("Bu Guru kelas 3").
+HONORIFICS = frozenset("pak bu bapak ibu pk bpk bp mas mbak mba kak bang om tante tuan".split())
+SELF_MARKERS = frozenset("saya aku gue gua ane kami sebagai selaku".split())
+THIRD_PARTY = frozenset("teman temen kawan konco kanca kancaku tetangga sahabat".split())
+# A role the author hopes for or tried for is not theirs: "pengen jadi PNS", "tes CPNS", "Calon PNS 2025 aamiin".
+ASPIRATION_BEFORE = frozenset("pengen pingin pengin ingin mau cita impian daftar tes ujian gagal".split())
+ASPIRATION_AFTER = frozenset("aamiin amin amiin aamiin semoga".split())
 # Words before an occupation that make it about other people (recipients, audiences), not the author.
 OTHERS_MARKERS = frozenset("ke kepada untuk buat bagi para dengan bersama sama warga kalangan".split())
 NEUTRAL_FOLLOWERS = frozenset("netral netralitas damai".split())
@@ -338,7 +357,7 @@ class SignalExtractor:
             words = [t.text for t in toks]
             found = self.phrases(words)
             found.extend(_token_rules(toks))
-            found = self._apply_context(found, toks, words, original)
+            found = self._apply_context(found, toks, words, original, source)
         spans = {(name, toks[s].start, toks[e - 1].end) for name, s, e in found}
         spans.update(("asn_nip", s, e) for s, e in find_nips(original))
         # Quoted speech ("...") is typical of reports about a post rather than the post itself.
@@ -349,7 +368,7 @@ class SignalExtractor:
             for name, s, e in sorted(spans, key=lambda x: (x[1], x[2], x[0]))
         ]
 
-    def _apply_context(self, found, toks, words, original):
+    def _apply_context(self, found, toks, words, original, source="text"):
         by_name: dict[str, list[tuple[int, int]]] = {}
         for name, s, e in found:
             by_name.setdefault(name, []).append((s, e))
@@ -362,13 +381,25 @@ class SignalExtractor:
             if name == "asn_role":
                 if overlaps("neutrality_pledge", s, e):
                     continue
-                if _relative_before(words, s):
+                if _relative_before(words, s) or (s > 0 and words[s - 1] in KIN_DIRECT):
                     out.append(("relative_role", s, e))
                     continue
+                if source == "text" and (
+                        (s > 0 and words[s - 1] in HONORIFICS and not SELF_MARKERS.intersection(words[max(0, s - 3): s - 1]))
+                        or THIRD_PARTY.intersection(words[max(0, s - 3): s]) or OTHERS_MARKERS.intersection(words[max(0, s - 2): s])):
+                    out.append(("other_role", s, e))
+                    continue
                 window = words[max(0, s - 2): e + 1]
-                if overlaps("non_asn_role", s, e) or NON_ASN_MODIFIERS.intersection(window):
+                if overlaps("non_asn_role", s, e) or NON_ASN_MODIFIERS.intersection(window) \
+                        or ASPIRATION_BEFORE.intersection(words[max(0, s - 2): s]) \
+                        or ASPIRATION_AFTER.intersection(words[e: e + 3]):
                     out.append(("non_asn_role", s, e))
                     continue
+            elif name == "asn_agency":
+                if CLIENT_MARKERS.intersection(words[max(0, s - 3): s]) or "ke" in words[max(0, s - 2): s]:
+                    continue  # the author's school, hospital or office visit, not their employer
+                if overlaps("non_asn_role", s, e, pad_before=3):
+                    continue  # "Honorer di kantor kecamatan", "Tenaga honorer Puskesmas": a non-ASN worker there
             elif name == "non_asn_role":
                 if OTHERS_MARKERS.intersection(words[max(0, s - 2): s]):
                     continue  # "dibagi ke petani", "buat para pedagang": other people, not the author

@@ -285,7 +285,8 @@ def classify(
 def evaluate(
     model: Annotated[Optional[Path], typer.Option(help="Model file (.skops); default: the shipped model.")] = None,
     sets: Annotated[str, typer.Option(help="Comma-separated sets: heldout, realistic, demo, independent "
-                                           "(nlp/data/eval_independent.jsonl).")] = "heldout,realistic,demo,independent",
+                                           "(nlp/data/eval_independent.jsonl), everyday (nlp/data/eval_everyday.jsonl)."
+                                      )] = "heldout,realistic,demo,independent,everyday",
     as_json: Annotated[bool, typer.Option("--json", help="Print the full evaluation as JSON.")] = False,
 ) -> None:
     """Evaluate the model and a keyword baseline: P/R/F1, per category, confusion matrix, threshold curve."""
@@ -314,6 +315,10 @@ def evaluate(
                    f"TP={m['tp']} FP={m['fp']} FN={m['fn']} TN={m['tn']} false-flag rate={m['false_flag_rate']:.4f}")
         typer.echo(f"  baseline P={b['precision']:.3f} R={b['recall']:.3f} F1={b['f1']:.3f} "
                    f"TP={b['tp']} FP={b['fp']} FN={b['fn']} TN={b['tn']}")
+        e = s.get("everyday_false_flag")
+        if e:
+            typer.echo(f"  everyday false flags: {e['model_flagged']} of {e['negatives']} = {100 * e['model_rate']:.2f}% "
+                       f"(95% upper bound {100 * e['model_rate_upper_95']:.2f}%; goal <= {100 * e['goal']:.1f}%)")
         for code, c in s["per_category"].items():
             typer.echo(f"  {code:22s} n={c['positives']:3d} recall model={c['model_recall']:.2f} baseline={c['baseline_recall']:.2f}")
         typer.echo("  threshold curve: " + "  ".join(

@@ -12,8 +12,8 @@ import pytest
 import pantau.models
 from pantau.nlp.classifier import load
 from pantau.nlp.evaluate import (
-    MODEL_CARD_FILE, default_independent_path, default_realistic_path, demo_examples, keyword_baseline, load_labelled,
-    render_model_card, score_set,
+    MODEL_CARD_FILE, default_everyday_path, default_independent_path, default_realistic_path, demo_examples,
+    keyword_baseline, load_labelled, rate_upper_bound, render_model_card, score_set,
 )
 from pantau.nlp.train import CATEGORY_CODES, METRICS_FILE, default_data_path, load_examples, sub_labels
 
@@ -30,6 +30,25 @@ def test_realistic_set_is_independent_balanced_and_covers_all_categories():
     assert len({r["text"] for r in rows}) == len(rows)
     train_texts = {r["text"] for r in load_examples(default_data_path())}
     assert not train_texts & {r["text"] for r in rows}, "the realistic set must never overlap the training data"
+
+
+def test_everyday_set_is_all_negative_everyday_posts_large_enough_to_test_the_goal():
+    """The everyday stand-in only measures false flags: every post is label 0, kind everyday, distinct; and it is
+    large enough that zero flags would put the 95% upper bound near the 0.2% goal."""
+    rows = load_labelled(default_everyday_path(), "everyday.")
+    assert len(rows) >= 1500
+    assert {(r["label"], r["kind"], r["category"]) for r in rows} == {(0, "everyday", None)}
+    assert len({(r["text"], r["bio"]) for r in rows}) == len(rows)
+    assert rate_upper_bound(0, len(rows)) < 0.0025
+    train_texts = {r["text"] for r in load_examples(default_data_path())}
+    assert not train_texts & {r["text"] for r in rows}, "the everyday set must never overlap the training data"
+
+
+def test_rate_upper_bound_is_the_exact_clopper_pearson_bound():
+    assert rate_upper_bound(0, 1000) == pytest.approx(1 - 0.025 ** (1 / 1000))   # closed form when nothing is flagged
+    assert rate_upper_bound(5, 5) == 1.0
+    assert rate_upper_bound(1, 424) > rate_upper_bound(0, 424) > 0 and rate_upper_bound(1, 424) > 1 / 424
+    assert rate_upper_bound(0, 1843) < 0.002 < rate_upper_bound(0, 1842)    # 0 flags need >= 1,843 posts to show <= 0.2%
 
 
 def test_demo_examples_take_the_label_from_truth():
@@ -132,6 +151,31 @@ def test_independent_set_reports_rates_per_kind_and_never_copies_texts(tmp_path,
     assert ev.evaluate_all(load(), {}, sets=("independent",)) == {}
 
 
+def test_everyday_set_reports_false_flags_with_an_upper_bound_and_never_copies_texts(tmp_path, monkeypatch):
+    import pantau.nlp.evaluate as ev
+
+    texts = ["Macet parah di Jalan Kaliurang pagi ini", "Nasi goreng depan kampus enak banget",
+             "gw pilih 02 lah, debat semalem dia paling jelas", "Siapa yg ke kondangan Mbak Rini besok? nebeng dong"]
+    path = tmp_path / "eval_everyday.jsonl"
+    path.write_text("".join(json.dumps({"id": f"e{i}", "family": f"e.{i}", "kind": "everyday", "text": t, "bio": "",
+                                        "label": 0, "category": None}, ensure_ascii=False) + "\n"
+                            for i, t in enumerate(texts)), encoding="utf-8")
+    monkeypatch.setattr(ev, "default_everyday_path", lambda: path)
+    assert ev.external_sets()[-1] == "everyday"
+    res = ev.evaluate_all(load(), {}, sets=("everyday",))["everyday"]
+    e = res["everyday_false_flag"]
+    assert e["negatives"] == 4 and e["model_rate"] == e["model_flagged"] / 4
+    assert e["model_rate_upper_95"] == pytest.approx(rate_upper_bound(e["model_flagged"], 4)) and e["model_rate_upper_95"] > 0.5
+    assert e["met_at_upper_95"] is False      # four posts can never show a rate below 0.2%
+    assert not any(t in json.dumps(res, ensure_ascii=False) for t in texts)
+    card = render_model_card({**json.loads((MODELS / METRICS_FILE).read_text(encoding="utf-8")),
+                              "evaluation": {"everyday": res}})
+    assert "| everyday (never used for training or tuning) | 4 | 0 | - | - | - |" in card
+    assert "### False flags on everyday posts (goal <= 0.2%)" in card and "| everyday | 4 |" in card
+    monkeypatch.setattr(ev, "default_everyday_path", lambda: tmp_path / "missing.jsonl")
+    assert "everyday" not in ev.external_sets()
+
+
 def test_model_card_shows_internal_and_outside_sets_side_by_side():
     metrics = json.loads((MODELS / METRICS_FILE).read_text(encoding="utf-8"))
     card = render_model_card(metrics)
@@ -139,7 +183,13 @@ def test_model_card_shows_internal_and_outside_sets_side_by_side():
     assert metrics["split"]["held_out_registers"] and ", ".join(metrics["split"]["held_out_registers"]) in card
     if "independent" in metrics.get("evaluation", {}):
         assert "| independent (never used for training or tuning) |" in card
-        assert "False-flag rate on everyday posts" in card or metrics["evaluation"]["independent"]["everyday_false_flag"] is None
+        e = metrics["evaluation"]["independent"]["everyday_false_flag"]
+        assert e is None or f"| independent | {e['negatives']} | {e['model_flagged']} |" in card
+    if "everyday" in metrics.get("evaluation", {}):
+        e = metrics["evaluation"]["everyday"]["everyday_false_flag"]
+        assert f"| everyday | {e['negatives']} | {e['model_flagged']} |" in card
+        hw_everyday = metrics["test_all_folds"]["handwritten"]["false_positive_rate_by_kind"]["hw_everyday"]
+        assert f"held out (all folds pooled) | {hw_everyday['negatives']} | {hw_everyday['flagged']} |" in card
     # The hand-written posts are reported on their own: every one of them scored once, in its held-out fold.
     hand = metrics["test_all_folds"]["handwritten"]
     assert hand["n"] == metrics["data"]["handwritten"]["examples"] and hand["positives"] == metrics["data"]["handwritten"]["positives"]
@@ -155,11 +205,12 @@ def _shingles(text: str, n: int = 4) -> set[tuple[str, ...]]:
 
 def test_hand_written_training_posts_are_no_near_copies_of_evaluation_posts():
     """A near-copy leaks as surely as a copy: no hand-written training post shares 60% or more of its (or the
-    evaluation post's, if shorter) four-word runs with a post of the realistic, independent or demo set."""
+    evaluation post's, if shorter) four-word runs with a post of the realistic, independent, everyday or demo set."""
     index: dict[tuple[str, ...], list[int]] = {}
     held: list[tuple[str, set]] = []
     for name, rows in (("realistic", load_examples(default_realistic_path())),
                        ("independent", load_labelled(default_independent_path(), "ind")),
+                       ("everyday", load_labelled(default_everyday_path(), "everyday")),
                        ("demo", demo_examples())):
         for r in rows:
             sh = _shingles(r["text"])

@@ -65,12 +65,36 @@ def test_kepala_desa_honorer_and_pensioners_are_not_asn(text, not_asn):
     ("bokap gw jd lurah 2 periode", True),
     ("suami sy PNS, aku ibu rumah tangga", True),
     ("adikku guru SD di Klaten", True),
-    ("Bapak ibu guru sekalian, rapat jam 9", False),     # addressing teachers
+    ("Istri PNS | ibu 2 anak", True),                   # a bio: the kin word alone, no possessive
+    ("Anak guru, bangga", True),
+    ("Bu guru SDN 2 Wates", False),                      # an honorific, the author herself
+    ("mama guru di SD Inpres Kupang", False),
+    ("Bapak ibu guru sekalian, rapat jam 9", False),     # addressing teachers: other_role, below
     ("Saya guru SDN 2 Bantul", False),
 ])
 def test_a_relatives_role_is_not_the_authors(text, relative):
     assert bool(spans(text, "relative_role")) is relative
-    assert bool(spans(text, "asn_role")) is not relative
+    assert bool(spans(text, "asn_role") or spans(text, "other_role")) is not relative
+
+
+@pytest.mark.parametrize("text, source, other", [
+    ("tadi pagi senam di kecamatan, pak camat ikut joget", "text", "camat"),   # someone the author talks about
+    ("Bu guru anak sy baik bgt, suka kasih les gratis", "text", "guru"),
+    ("kancaku sing PNS mumet ngurusi laporan terus", "text", "PNS"),
+    ("temen gw yg guru SD skrg sibuk akreditasi", "text", "guru"),
+    ("Bapak ibu guru sekalian, rapat jam 9", "text", "guru"),              # addressing teachers
+    ("bawa kaos buat para guru", "text", "guru"),
+    ("saya ibu guru SDN 2, ayo coblos 2", "text", None),                   # the author names themself first
+    ("Sbg guru sy ajak dukung paslon", "text", None),
+    ("Bu Guru kelas 3 SDN 1 | mama 2 anak", "bio", None),                  # in a bio an honorific is self-description
+])
+def test_a_role_of_someone_talked_about_or_addressed_is_not_the_authors(text, source, other):
+    sigs = extract_signals(text, source)
+    found = [s["text"] for s in sigs if s["name"] == "other_role"]
+    if other:
+        assert other in found and not [s for s in sigs if s["name"] == "asn_role"]
+    else:
+        assert not found and any(s["name"] == "asn_role" for s in sigs)
 
 
 @pytest.mark.parametrize("text, about_author", [
@@ -93,6 +117,35 @@ def test_an_occupation_counts_as_the_author_only_when_it_is_not_someone_addresse
 ])
 def test_agencies(text, agency):
     assert agency in spans(text, "asn_agency")
+
+
+@pytest.mark.parametrize("text", [
+    "Siswa SMKN 7 Majalengka",                  # a pupil's school, not an employer
+    "Alumni SMAN 3 angkatan 98",
+    "Ortu murid SDN 8 Kediri",
+    "Pasien setia RSUD Bantul wkwk",
+    "ngurus ktp di dukcapil ternyata cepet",
+    "aku lagi di depan SMAN 10, siapa mau nitip",
+    "kalo ke kantor dinas mending pagi",
+    "Honorer di kantor kecamatan Mlati",         # a non-ASN worker at an ASN workplace
+    "Tenaga honorer Puskesmas Pakam",
+])
+def test_an_agency_the_author_visits_or_studies_at_is_not_their_employer(text):
+    assert "asn_agency" not in names(text)
+
+
+@pytest.mark.parametrize("text, hoped_for", [
+    ("Calon PNS 2025 aamiin", "Calon PNS"),
+    ("pengen jadi PNS biar hidup tenang", "PNS"),
+    ("besok tes CPNS doain ya", "CPNS"),
+])
+def test_a_role_the_author_hopes_for_is_not_theirs(text, hoped_for):
+    assert "asn_role" not in names(text)
+    assert hoped_for in spans(text, "non_asn_role")
+
+
+def test_a_role_already_held_is_still_asn():
+    assert "CPNS" in spans("lolos CPNS 2024 alhamdulillah, latsar bulan depan", "asn_role")
 
 
 @pytest.mark.parametrize("digits, ok", [
