@@ -43,6 +43,13 @@ def apply_env_defaults() -> None:
         os.environ.setdefault(key, value)
 
 
+def store_failure(exc: Exception) -> typer.Exit:
+    """Exit 3 when the triage app owns the database (StoreBusy: try again once it is stopped), else 1."""
+    from pantau.store.db import StoreBusy
+
+    return fail(str(exc), 3 if isinstance(exc, StoreBusy) else 1)
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     return typer.Exit(code)
@@ -580,7 +587,7 @@ def refer(
         # Each package becomes a draft case in the referral register (`pantau referral list`).
         built = build_and_register(Store(db), items, out_dir, config)
     except (AlreadySent, ReferralError, ReporterError, StoreError) as exc:
-        raise fail(str(exc)) from None
+        raise store_failure(exc) from None
     for pkg, case_id in built:
         for warning in pkg.warnings:
             typer.secho(f"WARNING {pkg.item}: {warning}", fg=typer.colors.YELLOW, err=True)
@@ -667,7 +674,7 @@ def referral_set_status(
     try:
         case = Store(db).set_referral_status(referral_id, status, actor=actor, reference=reference, note=note)
     except StoreError as exc:
-        raise fail(str(exc)) from None
+        raise store_failure(exc) from None
     typer.echo(f"referral {referral_id} ({case['platform']}/{case['post_id']}): {case['status']}")
 
 

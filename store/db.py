@@ -15,8 +15,9 @@ process, even readers, so a Store works in one of two ways:
   (`<name>.<kind>.request.json`, answered by `<name>.response.json`): a read-only query of another process asks the
   owner for a **snapshot** (`<db>.snapshot.duckdb`: the file copied after a CHECKPOINT while no owner connection is
   in use, so it holds every batch handed over before the request) and reads that copy; a snapshot younger than
-  `SNAPSHOT_MAX_AGE` seconds is reused, unless this process handed over a batch since. `purge_unflagged` is run by
-  the owner on request (`retention`).
+  `SNAPSHOT_MAX_AGE` seconds is reused, unless this process handed over a batch since. `purge_unflagged`
+  (`retention`), account changes (`user_add`, `user_remove`, `user_password`: the caller sends the argon2 hash,
+  never the password) and `build_search_index` (`reindex`) are run by the owner on request.
 """
 
 from __future__ import annotations
@@ -238,7 +239,7 @@ def snapshot_file(db: str | Path) -> Path:
 
 SNAPSHOT_MAX_AGE = 30.0  # seconds a snapshot is reused by readers before they ask for a new one
 REQUEST_TIMEOUT = 300.0  # seconds a request waits for the owner's answer
-REQUEST_KINDS = ("snapshot", "retention")
+REQUEST_KINDS = ("snapshot", "retention", "user_add", "user_remove", "user_password", "reindex")
 
 
 def live_owner(db: str | Path) -> int | None:
@@ -423,6 +424,16 @@ class Store:
             elif kind == "retention":
                 result = self.purge_unflagged(int(args["days"]), dry_run=bool(args.get("dry_run")),
                                               actor=str(args.get("actor") or "cli"))
+            elif kind == "user_add":  # the caller hashed the password: no password ever crosses the inbox
+                result = self._insert_user(passwords.check_username(args["username"]), str(args["password_hash"]),
+                                           passwords.check_role(args["role"]), str(args.get("actor") or "cli"))
+            elif kind == "user_remove":
+                result = self.remove_user(str(args["username"]), actor=str(args.get("actor") or "cli"))
+            elif kind == "user_password":
+                result = self._store_password_hash(str(args["username"]), str(args["password_hash"]),
+                                                   str(args.get("actor") or "cli"))
+            elif kind == "reindex":
+                result = self.build_search_index()
             else:
                 raise ValueError(f"unknown request kind {kind!r}")
             response = {"ok": True, "result": result}
@@ -966,10 +977,19 @@ class Store:
 
     # -- accounts ----------------------------------------------------------------------
 
+    # Account changes while the triage app owns the file are carried out by the app (request kinds user_add,
+    # user_remove, user_password): the password is hashed here, so only its argon2 hash crosses the inbox.
+
     def add_user(self, username: str, password: str, role: str, *, actor: str = "cli") -> str:
         username = passwords.check_username(username)
         passwords.check_role(role)
         hashed = passwords.hash_password(password)
+        if self._inbox_target() is not None:
+            return self.request_owner("user_add", {"username": username, "password_hash": hashed, "role": role,
+                                                   "actor": actor})
+        return self._insert_user(username, hashed, role, actor)
+
+    def _insert_user(self, username: str, hashed: str, role: str, actor: str) -> str:
         now = utcnow()
         with self.connect() as con:
             con.execute("BEGIN")
@@ -986,6 +1006,9 @@ class Store:
 
     def remove_user(self, username: str, *, actor: str = "cli") -> None:
         username = (username or "").strip().lower()
+        if self._inbox_target() is not None:
+            self.request_owner("user_remove", {"username": username, "actor": actor})
+            return
         with self.connect() as con:
             con.execute("BEGIN")
             try:
@@ -1002,6 +1025,12 @@ class Store:
     def set_password(self, username: str, password: str, *, actor: str = "cli") -> None:
         username = (username or "").strip().lower()
         hashed = passwords.hash_password(password)
+        if self._inbox_target() is not None:
+            self.request_owner("user_password", {"username": username, "password_hash": hashed, "actor": actor})
+            return
+        self._store_password_hash(username, hashed, actor)
+
+    def _store_password_hash(self, username: str, hashed: str, actor: str) -> None:
         now = utcnow()
         with self.connect() as con:
             con.execute("BEGIN")
@@ -1064,8 +1093,12 @@ class Store:
         """(Re)build the DuckDB full-text index over the triage queue's posts; returns the number of documents.
 
         Only flagged posts (queue_items) are indexed: the search serves the queue, and an index over every post is
-        ten times larger and slower to query (at 1M posts, 17M term rows against 1.7M)."""
+        ten times larger and slower to query (at 1M posts, 17M term rows against 1.7M). While the triage app owns
+        the file, the app rebuilds it (request kind `reindex`)."""
         from .extensions import load_extension
+
+        if self._inbox_target() is not None:
+            return int(self.request_owner("reindex"))
 
         with self.connect() as con:
             load_extension(con, "fts")

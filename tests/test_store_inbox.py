@@ -148,9 +148,9 @@ def test_two_owners_are_refused(tmp_path):
 def test_other_jobs_fail_fast_with_a_clear_message_while_the_app_owns_the_file(tmp_path):
     owner = Store(tmp_path / "owned.duckdb")
     owner.own()
-    try:  # rebuilding the search index writes, and is not a batch the owner could take
-        out = subprocess.run([sys.executable, "-m", "pantau.cli", "reindex", "--db", str(owner.path)],
-                             capture_output=True, text=True, timeout=60)
+    try:  # a referral status change writes, and is not a batch or request the owner could take
+        out = subprocess.run([sys.executable, "-m", "pantau.cli", "referral", "set-status", "1", "sent",
+                              "--db", str(owner.path)], capture_output=True, text=True, timeout=60)
     finally:
         owner.disown()
     assert out.returncode == 3
@@ -273,3 +273,56 @@ def test_a_purge_is_carried_out_by_the_owner_with_its_audit_entry(tmp_path):
         assert not snapshot_file(owner.path).exists()  # no copy keeps the deleted posts
     finally:
         drainer.stop()
+
+
+def test_account_changes_and_reindex_are_carried_out_by_the_owner_without_the_password(tmp_path):
+    """`pantau user add/passwd/remove` and `pantau reindex` work while the app owns the file: the app carries them
+    out (with their audit entries); the request file holds the argon2 hash, never the password."""
+    import time
+
+    from pantau.triage.app import InboxDrainer
+
+    owner = Store(tmp_path / "owned.duckdb")
+    posts = [make_post(i) for i in range(3)]
+    owner.ingest(posts)
+    owner.save_classifications([result(p, 0.9, True, "kampanye_medsos") for p in posts])
+    owner.own()
+    env = {**os.environ, "PANTAU_PASSWORD": "kata-sandi-rahasia-42"}
+    cli = [sys.executable, "-m", "pantau.cli"]
+    add = subprocess.Popen([*cli, "user", "add", "rina", "--role", "reviewer", "--db", str(owner.path)], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    drainer = InboxDrainer(owner, interval=0.05)
+    try:
+        deadline = time.monotonic() + 60
+        requests = []
+        while not requests and time.monotonic() < deadline and add.poll() is None:
+            requests = list(inbox_dir(owner.path).glob("*.user_add.request.json"))
+            time.sleep(0.02)
+        assert requests, add.communicate()
+        body = requests[0].read_text(encoding="utf-8")
+        assert "kata-sandi-rahasia-42" not in body and json.loads(body)["password_hash"].startswith("$argon2id$")
+        drainer.start()  # the app answers only now
+        out, err = add.communicate(timeout=120)
+        assert add.returncode == 0, err
+        assert owner.authenticate("rina", "kata-sandi-rahasia-42")["role"] == "reviewer"
+        again = subprocess.run([*cli, "user", "add", "rina", "--role", "admin", "--db", str(owner.path)], env=env,
+                               capture_output=True, text=True, timeout=120)
+        assert again.returncode != 0 and "exists already" in again.stderr and "Traceback" not in again.stderr
+        passwd = subprocess.run([*cli, "user", "passwd", "rina", "--db", str(owner.path)],
+                                env={**env, "PANTAU_PASSWORD": "sandi-baru-yang-panjang"}, capture_output=True,
+                                text=True, timeout=120)
+        assert passwd.returncode == 0, passwd.stderr
+        assert owner.authenticate("rina", "sandi-baru-yang-panjang") and not owner.authenticate("rina", "kata-sandi-rahasia-42")
+        reindex = subprocess.run([*cli, "reindex", "--db", str(owner.path)], capture_output=True, text=True, timeout=120)
+        assert reindex.returncode == 0 and reindex.stdout.startswith("3 posts indexed"), reindex.stderr
+        remove = subprocess.run([*cli, "user", "remove", "rina", "--db", str(owner.path)], capture_output=True,
+                                text=True, timeout=120)
+        assert remove.returncode == 0, remove.stderr
+        assert owner.user("rina") is None
+        actions = [r["action"] for r in owner.query("SELECT action FROM audit_log WHERE target = 'rina' ORDER BY seq")]
+        assert actions == ["user_add", "user_password", "user_remove"]
+    finally:
+        if add.poll() is None:
+            add.kill()
+        drainer.stop()
+        owner.disown()
