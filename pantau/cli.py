@@ -576,7 +576,7 @@ def refer(
 ) -> None:
     """Build a Bawaslu referral package (report PDF+HTML, evidence, manifest.json) per confirmed violation."""
     from pantau.referral.package import ReferralConfig, ReferralError
-    from pantau.referral.register import AlreadySent, build_and_register
+    from pantau.referral.register import AlreadySent, refer as build_referrals
     from pantau.referral.reporter import ReporterError, load_reporter
     from pantau.store.db import Store, StoreError
 
@@ -584,17 +584,18 @@ def refer(
         raise fail(f"{db}: no such file")
     try:
         config = ReferralConfig(reporter=load_reporter(reporter), actor=actor)
-        # Each package becomes a draft case in the referral register (`pantau referral list`).
-        built = build_and_register(Store(db), items, out_dir, config)
+        # Each package becomes a draft case in the referral register (`pantau referral list`); while the triage
+        # app runs, the app builds and registers them.
+        built = build_referrals(Store(db), items, out_dir, config)
     except (AlreadySent, ReferralError, ReporterError, StoreError) as exc:
         raise store_failure(exc) from None
-    for pkg, case_id in built:
-        for warning in pkg.warnings:
-            typer.secho(f"WARNING {pkg.item}: {warning}", fg=typer.colors.YELLOW, err=True)
-        left = (f"PAST THE DEADLINE by {-pkg.seconds_left / 86400:.1f} days: will not be registered" if pkg.late
-                else f"{pkg.days_left} days {int(pkg.seconds_left % 86400 // 3600)} h left")
-        typer.echo(f"{pkg.item} -> {pkg.path}  to {pkg.route.name}; {left}; "
-                   f"sha256 {pkg.sha256}; manifest sha256 {pkg.manifest_sha256}; referral {case_id} (draft)")
+    for pkg in built:
+        for warning in pkg["warnings"]:
+            typer.secho(f"WARNING {pkg['item']}: {warning}", fg=typer.colors.YELLOW, err=True)
+        left = (f"PAST THE DEADLINE by {-pkg['seconds_left'] / 86400:.1f} days: will not be registered" if pkg["late"]
+                else f"{pkg['days_left']} days {int(pkg['seconds_left'] % 86400 // 3600)} h left")
+        typer.echo(f"{pkg['item']} -> {pkg['path']}  to {pkg['office']}; {left}; "
+                   f"sha256 {pkg['sha256']}; manifest sha256 {pkg['manifest_sha256']}; referral {pkg['referral_id']} (draft)")
 
 
 @app.command()

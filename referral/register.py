@@ -174,6 +174,38 @@ class AlreadySent(RuntimeError):
         self.case = case
 
 
+def package_summary(pkg, referral_id: int) -> dict[str, Any]:
+    """What `pantau refer` reports of one built package (JSON-safe: it may come back from the triage app)."""
+    return {"item": pkg.item, "path": str(pkg.path), "office": pkg.route.name, "sha256": pkg.sha256,
+            "manifest_sha256": pkg.manifest_sha256, "late": pkg.late, "seconds_left": pkg.seconds_left,
+            "days_left": pkg.days_left, "warnings": list(pkg.warnings), "referral_id": referral_id}
+
+
+def refer(store, items: Iterable[str], out_dir: str | Path, config) -> list[dict[str, Any]]:
+    """build_and_register, as summaries; while the triage app owns the database the app builds and registers the
+    packages (request `refer`: items, the absolute output folder, the reporter's fields and the actor; the packages
+    are written by the app's process, so the folder must be writable by it)."""
+    from dataclasses import asdict
+
+    items = list(items)
+    if store.owned_elsewhere():
+        return store.request_owner("refer", {"items": items, "out_dir": str(Path(out_dir).resolve()),
+                                             "reporter": asdict(config.reporter), "actor": config.actor})
+    return [package_summary(pkg, case_id) for pkg, case_id in build_and_register(store, items, out_dir, config)]
+
+
+def answer_refer_request(store, args: dict[str, Any]) -> list[dict[str, Any]]:
+    """Owner side of `refer`: build and register with the caller's reporter and actor."""
+    from .package import ReferralConfig
+    from .reporter import Reporter
+
+    reporter = dict(args.get("reporter") or {})
+    reporter["witnesses"] = tuple(reporter.get("witnesses") or ())
+    config = ReferralConfig(reporter=Reporter(**reporter), actor=str(args.get("actor") or "cli"))
+    return [package_summary(pkg, case_id)
+            for pkg, case_id in build_and_register(store, list(args["items"]), Path(args["out_dir"]), config)]
+
+
 def build_and_register(store, items: Iterable[str], out_dir: str | Path, config) -> list[tuple[Any, int]]:
     """Build the packages of `items` (pantau.referral.package.build_package) and record each as a `draft` case.
 

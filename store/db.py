@@ -17,7 +17,8 @@ process, even readers, so a Store works in one of two ways:
   in use, so it holds every batch handed over before the request) and reads that copy; a snapshot younger than
   `SNAPSHOT_MAX_AGE` seconds is reused, unless this process handed over a batch since. `purge_unflagged`
   (`retention`), account changes (`user_add`, `user_remove`, `user_password`: the caller sends the argon2 hash,
-  never the password) and `build_search_index` (`reindex`) are run by the owner on request.
+  never the password), `build_search_index` (`reindex`), referral status changes (`referral_status`) and
+  referral packages (`refer`, built by `pantau.referral.register`) are run by the owner on request.
 """
 
 from __future__ import annotations
@@ -239,7 +240,8 @@ def snapshot_file(db: str | Path) -> Path:
 
 SNAPSHOT_MAX_AGE = 30.0  # seconds a snapshot is reused by readers before they ask for a new one
 REQUEST_TIMEOUT = 300.0  # seconds a request waits for the owner's answer
-REQUEST_KINDS = ("snapshot", "retention", "user_add", "user_remove", "user_password", "reindex")
+REQUEST_KINDS = ("snapshot", "retention", "user_add", "user_remove", "user_password", "reindex", "referral_status",
+                 "refer")
 
 
 def live_owner(db: str | Path) -> int | None:
@@ -345,6 +347,10 @@ class Store:
             con.close()
         self._drop_snapshot()
 
+    def owned_elsewhere(self) -> bool:
+        """True when another live process (the triage app) owns the file: writes go to it as batches or requests."""
+        return self._inbox_target() is not None
+
     def _inbox_target(self) -> Path | None:
         """The inbox to write to when another live process owns the database, else None."""
         if self._owner_con is not None or getattr(self._local, "con", None) is not None:
@@ -434,6 +440,13 @@ class Store:
                                                    str(args.get("actor") or "cli"))
             elif kind == "reindex":
                 result = self.build_search_index()
+            elif kind == "referral_status":
+                result = self.set_referral_status(int(args["referral_id"]), str(args["status"]), actor=str(args["actor"]),
+                                                  reference=args.get("reference"), note=args.get("note"))
+            elif kind == "refer":  # building packages is the referral module's job; the owner only runs it
+                from pantau.referral.register import answer_refer_request
+
+                result = answer_refer_request(self, args)
             else:
                 raise ValueError(f"unknown request kind {kind!r}")
             response = {"ok": True, "result": result}
@@ -1290,10 +1303,14 @@ class Store:
 
         Refuses (StoreError) unknown statuses, going back, staying put and leaving `closed`. The reference goes to
         the status's column (REFERRAL_REFERENCE_COLUMNS) and to the event; event + audit entry in one transaction.
-        Returns the updated case."""
-        now = now or utcnow()
+        Returns the updated case. While the triage app owns the file, the app makes the change (request
+        `referral_status`)."""
         if not actor or not actor.strip():
             raise StoreError("a status change needs an actor")
+        if now is None and self.owned_elsewhere():
+            return self.request_owner("referral_status", {"referral_id": referral_id, "status": status, "actor": actor,
+                                                          "reference": reference, "note": note})
+        now = now or utcnow()
         reference = (reference or "").strip() or None
         note = (note or "").strip() or None
         with self.connect() as con:

@@ -443,3 +443,36 @@ def test_cli_refer_registers_a_draft_and_referral_commands_move_it(store, tmp_pa
     r = cli("referral", "list", "--db", db, "--csv", str(out), "--no-reporter")
     assert r.returncode == 0, r.stderr
     assert "reporter_" not in out.read_text(encoding="utf-8") and "TT-77" in out.read_text(encoding="utf-8")
+
+
+def test_cli_refer_and_status_changes_are_carried_out_by_the_running_triage_app(store, tmp_path):
+    """While the app owns the database, `pantau refer` and `pantau referral set-status` do not fail: the app
+    builds, registers and records them (same package, case, events and audit entries as without it)."""
+    from pantau.triage.app import InboxDrainer
+
+    d = store.record_decision("demo", "1", "violation", reviewer="rina")
+    store.confirm_decision(d, supervisor="sari", agreed=True)
+    db = str(store.path)
+    store.own()
+    drainer = InboxDrainer(store, interval=0.05)
+    drainer.start()
+    try:
+        r = cli("refer", "demo/1", "--db", db, "-o", str(tmp_path / "out"), "--actor", "sari")
+        assert r.returncode == 0, r.stderr
+        assert "referral 1 (draft)" in r.stdout
+        case = store.referral_for("demo", "1")
+        assert case["status"] == "draft" and case["built_by"] == "sari"
+        assert hashlib.sha256((tmp_path / "out" / case["package"]).read_bytes()).hexdigest() == case["package_sha256"]
+        r = cli("referral", "set-status", "1", "sent", "--reference", "TT-78", "--actor", "sari", "--db", db)
+        assert r.returncode == 0, r.stderr
+        assert "referral 1 (demo/1): sent" in r.stdout
+        r = cli("refer", "demo/1", "--db", db, "-o", str(tmp_path / "again"))
+        assert r.returncode == 1 and "already sent" in r.stderr and "Traceback" not in r.stderr
+        assert not (tmp_path / "again").exists()
+        assert store.referral_for("demo", "1")["sent_ref"] == "TT-78"
+        actions = [a["action"] for a in store.query("SELECT action FROM audit_log WHERE actor = 'sari' ORDER BY seq")]
+        assert actions[-3:] == ["refer", "referral_status", "referral_status"]
+    finally:
+        drainer.stop()
+        store.disown()
+    assert store.verify_audit()[1] == []

@@ -148,14 +148,27 @@ def test_two_owners_are_refused(tmp_path):
 def test_other_jobs_fail_fast_with_a_clear_message_while_the_app_owns_the_file(tmp_path):
     owner = Store(tmp_path / "owned.duckdb")
     owner.own()
-    try:  # a referral status change writes, and is not a batch or request the owner could take
-        out = subprocess.run([sys.executable, "-m", "pantau.cli", "referral", "set-status", "1", "sent",
-                              "--db", str(owner.path)], capture_output=True, text=True, timeout=60)
+    script = textwrap.dedent(
+        """
+        import sys
+        from pantau.store.db import Store, StoreBusy
+        try:  # an audit entry written directly is neither a batch nor a request the owner could take
+            Store(sys.argv[1]).audit("ops", "note", "x")
+        except StoreBusy as exc:
+            sys.exit(f"busy: {exc}")
+        """
+    )
+    try:
+        out = subprocess.run([sys.executable, "-c", script, str(owner.path)], capture_output=True, text=True, timeout=60)
+        export = subprocess.run([sys.executable, "-m", "pantau.cli", "export", "--db", str(owner.path), "--format", "csv",
+                                 "-o", str(tmp_path / "x")], capture_output=True, text=True, timeout=60)
     finally:
         owner.disown()
-    assert out.returncode == 3
-    assert f"owned by the running triage app (process {os.getpid()})" in out.stderr
+    assert out.returncode == 1
+    assert f"busy: {owner.path} is owned by the running triage app (process {os.getpid()})" in out.stderr
     assert "Traceback" not in out.stderr
+    assert export.returncode == 3 and "owned by the running triage app" in export.stderr  # 3: try again later
+    assert "Traceback" not in export.stderr and not (tmp_path / "x" / "export.json").exists()
 
 
 def test_evidence_rows_are_handed_over_too(tmp_path):
