@@ -248,11 +248,14 @@ CLIENT_MARKERS = frozenset("""siswa siswi murid pelajar alumni alumnus lulusan p
 # unless the author names themself just before ("saya ibu guru", "sebagai bu bidan"). Bios keep honorifics as
 # self-descriptions ("Bu Guru kelas 3").
 HONORIFICS = frozenset("pak bu bapak ibu pk bpk bp mas mbak mba kak bang om tante tuan".split())
-SELF_MARKERS = frozenset("saya aku gue gua ane kami sebagai selaku".split())
+SELF_MARKERS = frozenset("saya aku gue gua ane kami kita sebagai selaku mengajar ngajar".split())
 THIRD_PARTY = frozenset("teman temen kawan konco kanca kancaku tetangga sahabat".split())
 # A role the author hopes for or tried for is not theirs: "pengen jadi PNS", "tes CPNS", "Calon PNS 2025 aamiin".
 ASPIRATION_BEFORE = frozenset("pengen pingin pengin ingin mau cita impian daftar tes ujian gagal".split())
-ASPIRATION_AFTER = frozenset("aamiin amin amiin aamiin semoga".split())
+ASPIRATION_AFTER = frozenset("aamiin amin amiin".split())  # right after the role, no separator between
+# Verbs of working at a place: "mengajar murid SDN 3", "dimutasi ke Disdik", "berangkat ke SDN 3" keep the agency.
+WORK_VERBS = frozenset("""mengajar ngajar mutasi dimutasi ditugaskan ditempatkan pindah tugas bertugas berangkat ngantor
+    kerja bekerja""".split())
 # Words before an occupation that make it about other people (recipients, audiences), not the author.
 OTHERS_MARKERS = frozenset("ke kepada untuk buat bagi para dengan bersama sama warga kalangan".split())
 NEUTRAL_FOLLOWERS = frozenset("netral netralitas damai".split())
@@ -381,22 +384,24 @@ class SignalExtractor:
             if name == "asn_role":
                 if overlaps("neutrality_pledge", s, e):
                     continue
-                if _relative_before(words, s) or (s > 0 and words[s - 1] in KIN_DIRECT):
+                if _relative_before(words, s) or self._kin_right_before(toks, words, s, original):
                     out.append(("relative_role", s, e))
                     continue
-                if source == "text" and (
-                        (s > 0 and words[s - 1] in HONORIFICS and not SELF_MARKERS.intersection(words[max(0, s - 3): s - 1]))
+                if source == "text" and not _author_named_before(words, s) and (
+                        (s > 0 and words[s - 1] in HONORIFICS)
                         or THIRD_PARTY.intersection(words[max(0, s - 3): s]) or OTHERS_MARKERS.intersection(words[max(0, s - 2): s])):
                     out.append(("other_role", s, e))
                     continue
                 window = words[max(0, s - 2): e + 1]
                 if overlaps("non_asn_role", s, e) or NON_ASN_MODIFIERS.intersection(window) \
                         or ASPIRATION_BEFORE.intersection(words[max(0, s - 2): s]) \
-                        or ASPIRATION_AFTER.intersection(words[e: e + 3]):
+                        or self._aspiration_after(toks, words, e, original):
                     out.append(("non_asn_role", s, e))
                     continue
             elif name == "asn_agency":
-                if CLIENT_MARKERS.intersection(words[max(0, s - 3): s]) or "ke" in words[max(0, s - 2): s]:
+                before = words[max(0, s - 3): s]
+                if not WORK_VERBS.intersection(words[max(0, s - 4): s]) \
+                        and (CLIENT_MARKERS.intersection(before) or "ke" in words[max(0, s - 2): s]):
                     continue  # the author's school, hospital or office visit, not their employer
                 if overlaps("non_asn_role", s, e, pad_before=3):
                     continue  # "Honorer di kantor kecamatan", "Tenaga honorer Puskesmas": a non-ASN worker there
@@ -434,6 +439,22 @@ class SignalExtractor:
                     and self._standalone_number(original, t, words, i) and not overlaps("lookalike", i, i + 1, pad_before=1):
                 out.append(("paslon_number", i, i + 1))
         return out
+
+    @staticmethod
+    def _kin_right_before(toks: Sequence[NormToken], words: list[str], s: int, original: str) -> bool:
+        """ "Istri PNS", "anak guru": a kinship word right before the role, only whitespace between them, and not a
+        count of the author's own children ("Bapak 2 anak | Camat", "ibu dari 2 anak, PNS")."""
+        if s == 0 or words[s - 1] not in KIN_DIRECT or original[toks[s - 1].end:toks[s].start].strip():
+            return False
+        return not (s >= 2 and (words[s - 2].isdigit() or words[s - 2] in ("dari", "beberapa", "banyak")))
+
+    @staticmethod
+    def _aspiration_after(toks: Sequence[NormToken], words: list[str], e: int, original: str) -> bool:
+        """ "Calon PNS 2025 aamiin": an amen within two words after the role, with no punctuation between."""
+        for j in range(e, min(e + 2, len(words))):
+            if words[j] in ASPIRATION_AFTER:
+                return not any(ch in ",.;:|/!?\n" for ch in original[toks[e - 1].end:toks[j].start])
+        return False
 
     @staticmethod
     def _from_emoji(toks: Sequence[NormToken], i: int, original: str) -> bool:
@@ -481,6 +502,15 @@ def _relative_before(words: Sequence[str], s: int) -> bool:
     before = words[max(0, s - 3): s]
     for i, w in enumerate(before):
         if w in KIN_SELF or (w in KIN_WORDS and i + 1 < len(before) and before[i + 1] in POSSESSIVES):
+            return True
+    return False
+
+
+def _author_named_before(words: Sequence[str], s: int) -> bool:
+    """The author names themself within four words before position s ("saya", "kami para", "sebagai"), not as a
+    possessive ("temen gw", "anak saya")."""
+    for j in range(max(0, s - 4), s):
+        if words[j] in SELF_MARKERS and not (j > 0 and (words[j - 1] in THIRD_PARTY or words[j - 1] in KIN_WORDS)):
             return True
     return False
 

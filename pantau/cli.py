@@ -325,7 +325,7 @@ def evaluate(
         e = s.get("everyday_false_flag")
         if e:
             typer.echo(f"  everyday false flags: {e['model_flagged']} of {e['negatives']} = {100 * e['model_rate']:.2f}% "
-                       f"(95% upper bound {100 * e['model_rate_upper_95']:.2f}%; goal <= {100 * e['goal']:.1f}%)")
+                       f"(one-sided 95% upper bound {100 * e['model_rate_upper_95']:.2f}%; goal <= {100 * e['goal']:.1f}%)")
         for code, c in s["per_category"].items():
             typer.echo(f"  {code:22s} n={c['positives']:3d} recall model={c['model_recall']:.2f} baseline={c['baseline_recall']:.2f}")
         typer.echo("  threshold curve: " + "  ".join(
@@ -498,7 +498,7 @@ def user_add(
     try:
         name = Store(db).add_user(username, password, role)
     except (ValueError, StoreError) as exc:
-        raise fail(str(exc)) from None
+        raise store_failure(exc) from None
     typer.echo(f"user {name} added with role {role}")
 
 
@@ -513,7 +513,7 @@ def user_remove(
     try:
         Store(db).remove_user(username)
     except StoreError as exc:
-        raise fail(str(exc)) from None
+        raise store_failure(exc) from None
     typer.echo(f"user {username} removed")
 
 
@@ -529,7 +529,7 @@ def user_passwd(
     try:
         Store(db).set_password(username, password)
     except (ValueError, StoreError) as exc:
-        raise fail(str(exc)) from None
+        raise store_failure(exc) from None
     typer.echo(f"password of {username} changed")
 
 
@@ -560,9 +560,13 @@ def audit_verify(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAUL
 @app.command()
 def reindex(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB) -> None:
     """Rebuild the full-text search index over all posts (the triage queue's search)."""
-    from pantau.store.db import Store
+    from pantau.store.db import Store, StoreError
 
-    typer.echo(f"{Store(db).build_search_index()} posts indexed")
+    try:
+        indexed = Store(db).build_search_index()
+    except StoreError as exc:
+        raise store_failure(exc) from None
+    typer.echo(f"{indexed} posts indexed")
 
 
 @app.command()

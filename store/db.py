@@ -425,18 +425,22 @@ class Store:
         kind = request.name[: -len(".request.json")].rsplit(".", 1)[-1]
         try:
             args = json.loads(request.read_text(encoding="utf-8") or "{}")
+            made_ns = int(request.name.split("-", 1)[0]) if request.name.split("-", 1)[0].isdigit() else 0
+            if time.time_ns() - made_ns > REQUEST_TIMEOUT * 1e9:  # its caller gave up long ago: never run it late
+                raise StoreError(f"request {request.name} expired unanswered; nothing was done")
             if kind == "snapshot":
                 result: Any = {"path": str(self.make_snapshot())}
             elif kind == "retention":
                 result = self.purge_unflagged(int(args["days"]), dry_run=bool(args.get("dry_run")),
                                               actor=str(args.get("actor") or "cli"))
             elif kind == "user_add":  # the caller hashed the password: no password ever crosses the inbox
-                result = self._insert_user(passwords.check_username(args["username"]), str(args["password_hash"]),
+                result = self._insert_user(passwords.check_username(args["username"]),
+                                           passwords.check_hash(str(args["password_hash"])),
                                            passwords.check_role(args["role"]), str(args.get("actor") or "cli"))
             elif kind == "user_remove":
                 result = self.remove_user(str(args["username"]), actor=str(args.get("actor") or "cli"))
             elif kind == "user_password":
-                result = self._store_password_hash(str(args["username"]), str(args["password_hash"]),
+                result = self._store_password_hash(str(args["username"]), passwords.check_hash(str(args["password_hash"])),
                                                    str(args.get("actor") or "cli"))
             elif kind == "reindex":
                 result = self.build_search_index()
@@ -450,6 +454,9 @@ class Store:
             else:
                 raise ValueError(f"unknown request kind {kind!r}")
             response = {"ok": True, "result": result}
+        except StoreError as exc:  # a refusal (no such user, already sent...): the caller reports it
+            log.warning("inbox request %s refused: %s", request.name, exc)
+            response = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
         except Exception as exc:  # noqa: BLE001 - the caller gets the error as the answer
             log.exception("inbox request %s failed", request.name)
             response = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
@@ -482,21 +489,30 @@ class Store:
         inbox = inbox_dir(self.path)
         name = f"{time.time_ns():020d}-{os.getpid()}-{next(_INBOX_SEQ):06d}.{kind}"
         tmp = inbox / f".{name}.request.json.tmp"
-        tmp.write_text(json.dumps(args or {}, default=str), encoding="utf-8")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # it may hold a password hash
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(args or {}, default=str))
         os.replace(tmp, inbox / f"{name}.request.json")
         request, response = inbox / f"{name}.request.json", inbox / f"{name}.response.json"
         deadline = time.monotonic() + timeout
-        while not response.exists():
-            owner = live_owner(self.path)
-            if owner is None or time.monotonic() > deadline:
-                request.unlink(missing_ok=True)
-                if response.exists():  # answered just before it stopped
-                    break
-                raise StoreBusy(f"the triage app owning {self.path} did not answer a {kind} request within "
-                                f"{timeout:.0f}s" if owner else
-                                f"the triage app owning {self.path} stopped before answering a {kind} request; "
-                                "run the job again")
-            time.sleep(0.05)
+        try:
+            while not response.exists():
+                owner = live_owner(self.path)
+                if owner is None or time.monotonic() > deadline:
+                    request.unlink(missing_ok=True)
+                    if response.exists():  # answered just before it stopped
+                        break
+                    raise StoreBusy(f"the triage app owning {self.path} did not answer a {kind} request within "
+                                    f"{timeout:.0f}s" if owner else
+                                    f"the triage app owning {self.path} stopped before answering a {kind} request; "
+                                    "run the job again")
+                time.sleep(0.05)
+        except BaseException:  # Ctrl-C or the errors above: withdraw the request, leave no answer behind
+            request.unlink(missing_ok=True)
+            if not response.exists():
+                raise
+            response.unlink(missing_ok=True)
+            raise
         answer = json.loads(response.read_text(encoding="utf-8"))
         response.unlink(missing_ok=True)
         if not answer.get("ok"):

@@ -22,11 +22,26 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def verify_password(password_hash: str | None, password: str) -> bool:
+def check_hash(password_hash: str) -> str:
+    """An argon2id hash made by hash_password (what the triage app accepts from another process), else ValueError."""
+    from argon2 import extract_parameters
+
+    if not password_hash.startswith("$argon2id$"):
+        raise ValueError("not an argon2id password hash")
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        extract_parameters(password_hash)
+    except InvalidHashError:
+        raise ValueError("not an argon2id password hash") from None
+    return password_hash
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """True only for a stored hash that matches. No user (None) or an empty hash costs the same and never matches."""
+    try:
+        ok = _hasher.verify(password_hash or _DUMMY_HASH, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+    return ok and bool(password_hash)
 
 
 def needs_rehash(password_hash: str) -> bool:

@@ -12,7 +12,7 @@ import pytest
 import pantau.models
 from pantau.nlp.classifier import load
 from pantau.nlp.evaluate import (
-    MODEL_CARD_FILE, default_everyday_path, default_independent_path, default_realistic_path, demo_examples,
+    EVERYDAY_FALSE_FLAG_GOAL, MODEL_CARD_FILE, default_everyday_path, default_independent_path, default_realistic_path, demo_examples,
     keyword_baseline, load_labelled, rate_upper_bound, render_model_card, score_set,
 )
 from pantau.nlp.train import CATEGORY_CODES, METRICS_FILE, default_data_path, load_examples, sub_labels
@@ -34,21 +34,21 @@ def test_realistic_set_is_independent_balanced_and_covers_all_categories():
 
 def test_everyday_set_is_all_negative_everyday_posts_large_enough_to_test_the_goal():
     """The everyday stand-in only measures false flags: every post is label 0, kind everyday, distinct; and it is
-    large enough that zero flags would put the 95% upper bound near the 0.2% goal."""
+    large enough that zero flags would show the 0.2% goal at the one-sided 95% upper bound."""
     rows = load_labelled(default_everyday_path(), "everyday.")
     assert len(rows) >= 1500
     assert {(r["label"], r["kind"], r["category"]) for r in rows} == {(0, "everyday", None)}
     assert len({(r["text"], r["bio"]) for r in rows}) == len(rows)
-    assert rate_upper_bound(0, len(rows)) < 0.0025
+    assert rate_upper_bound(0, len(rows)) <= EVERYDAY_FALSE_FLAG_GOAL
     train_texts = {r["text"] for r in load_examples(default_data_path())}
     assert not train_texts & {r["text"] for r in rows}, "the everyday set must never overlap the training data"
 
 
 def test_rate_upper_bound_is_the_exact_clopper_pearson_bound():
-    assert rate_upper_bound(0, 1000) == pytest.approx(1 - 0.025 ** (1 / 1000))   # closed form when nothing is flagged
+    assert rate_upper_bound(0, 1000) == pytest.approx(1 - 0.05 ** (1 / 1000))   # closed form when nothing is flagged
     assert rate_upper_bound(5, 5) == 1.0
     assert rate_upper_bound(1, 424) > rate_upper_bound(0, 424) > 0 and rate_upper_bound(1, 424) > 1 / 424
-    assert rate_upper_bound(0, 1843) < 0.002 < rate_upper_bound(0, 1842)    # 0 flags need >= 1,843 posts to show <= 0.2%
+    assert rate_upper_bound(0, 1497) < 0.002 < rate_upper_bound(0, 1496)    # 0 flags need >= 1,497 posts to show <= 0.2%
 
 
 def test_demo_examples_take_the_label_from_truth():
@@ -166,7 +166,7 @@ def test_everyday_set_reports_false_flags_with_an_upper_bound_and_never_copies_t
     e = res["everyday_false_flag"]
     assert e["negatives"] == 4 and e["model_rate"] == e["model_flagged"] / 4
     assert e["model_rate_upper_95"] == pytest.approx(rate_upper_bound(e["model_flagged"], 4)) and e["model_rate_upper_95"] > 0.5
-    assert e["met_at_upper_95"] is False      # four posts can never show a rate below 0.2%
+    assert e["met_at_upper_95"] is (e["model_rate_upper_95"] <= 0.002)
     assert not any(t in json.dumps(res, ensure_ascii=False) for t in texts)
     card = render_model_card({**json.loads((MODELS / METRICS_FILE).read_text(encoding="utf-8")),
                               "evaluation": {"everyday": res}})
@@ -174,6 +174,19 @@ def test_everyday_set_reports_false_flags_with_an_upper_bound_and_never_copies_t
     assert "### False flags on everyday posts (goal <= 0.2%)" in card and "| everyday | 4 |" in card
     monkeypatch.setattr(ev, "default_everyday_path", lambda: tmp_path / "missing.jsonl")
     assert "everyday" not in ev.external_sets()
+
+
+def test_model_card_renders_metrics_written_before_the_upper_bound_existed():
+    """Older metrics.json files have no upper bound in everyday_false_flag: the card computes it."""
+    metrics = json.loads((MODELS / METRICS_FILE).read_text(encoding="utf-8"))
+    for res in metrics["evaluation"].values():
+        if res.get("everyday_false_flag"):
+            for key in ("model_rate_upper_95", "met_at_upper_95"):
+                res["everyday_false_flag"].pop(key)
+    card = render_model_card(metrics)
+    e = metrics["evaluation"]["independent"]["everyday_false_flag"]
+    bound = rate_upper_bound(e["model_flagged"], e["negatives"])
+    assert f"| independent | {e['negatives']} | {e['model_flagged']} | {100 * e['model_rate']:.2f}% | {100 * bound:.2f}% |" in card
 
 
 def test_model_card_shows_internal_and_outside_sets_side_by_side():

@@ -67,14 +67,42 @@ def test_kepala_desa_honorer_and_pensioners_are_not_asn(text, not_asn):
     ("adikku guru SD di Klaten", True),
     ("Istri PNS | ibu 2 anak", True),                   # a bio: the kin word alone, no possessive
     ("Anak guru, bangga", True),
-    ("Bu guru SDN 2 Wates", False),                      # an honorific, the author herself
     ("mama guru di SD Inpres Kupang", False),
     ("Bapak ibu guru sekalian, rapat jam 9", False),     # addressing teachers: other_role, below
     ("Saya guru SDN 2 Bantul", False),
 ])
 def test_a_relatives_role_is_not_the_authors(text, relative):
     assert bool(spans(text, "relative_role")) is relative
-    assert bool(spans(text, "asn_role") or spans(text, "other_role")) is not relative
+    if relative:
+        assert not spans(text, "asn_role")
+    elif text.startswith("Bapak ibu guru"):
+        assert spans(text, "other_role") and not spans(text, "asn_role")
+    else:
+        assert spans(text, "asn_role") and not spans(text, "other_role")
+
+
+@pytest.mark.parametrize("bio, role", [
+    ("Bapak 2 anak | Camat Sukajaya", "Camat"),      # the author's own children, then the author's job
+    ("Mama 2 anak. Bidan", "Bidan"),
+    ("Ayah | Guru", "Guru"),                          # a separator: two facts about the author
+    ("Suami, ayah, PNS Kemenag", "PNS"),
+    ("ibu dari 2 anak, PNS Dinkes", "PNS"),
+    ("ASN | semoga berkah", "ASN"),                   # a wish after a separator is not a hoped-for role
+])
+def test_family_words_and_wishes_in_a_bio_do_not_hide_the_authors_own_role(bio, role):
+    sigs = extract_signals(bio, "bio")
+    assert role in [s["text"] for s in sigs if s["name"] == "asn_role"]
+    assert not [s for s in sigs if s["name"] in ("relative_role", "non_asn_role")]
+
+
+@pytest.mark.parametrize("text, role", [
+    ("Saya PNS, semoga paslon 2 menang, ayo coblos 02", "PNS"),
+    ("Kami para guru SDN 3 siap memenangkan paslon 01", "guru"),   # "para" with the author among them
+    ("kita para ASN harus all in 02", "ASN"),
+    ("saya ibu guru SDN 2, ayo coblos 2", "guru"),
+])
+def test_the_author_among_or_before_the_role_keeps_it(text, role):
+    assert role in spans(text, "asn_role") and not spans(text, "other_role")
 
 
 @pytest.mark.parametrize("text, source, other", [
@@ -132,6 +160,15 @@ def test_agencies(text, agency):
 ])
 def test_an_agency_the_author_visits_or_studies_at_is_not_their_employer(text):
     assert "asn_agency" not in names(text)
+
+
+@pytest.mark.parametrize("text, agency", [
+    ("Saya mengajar murid SDN 3 Wates", "SDN 3"),      # a teacher's pupils at the teacher's school
+    ("berangkat ke SDN 3 pagi2, upacara", "SDN 3"),
+    ("dimutasi ke Disdik sejak Januari", "Disdik"),
+])
+def test_an_agency_the_author_works_at_stays_an_agency(text, agency):
+    assert agency in spans(text, "asn_agency")
 
 
 @pytest.mark.parametrize("text, hoped_for", [

@@ -339,3 +339,36 @@ def test_account_changes_and_reindex_are_carried_out_by_the_owner_without_the_pa
             add.kill()
         drainer.stop()
         owner.disown()
+
+
+def test_the_owner_refuses_account_requests_without_a_real_hash_and_requests_that_expired(tmp_path):
+    """A request file is only as trusted as the inbox folder: the owner takes argon2id hashes only (an empty or
+    plain-text hash would make a login with a known or any password), and never runs a request its caller gave
+    up on (older than REQUEST_TIMEOUT)."""
+    import time
+
+    from pantau.store.db import REQUEST_TIMEOUT
+
+    owner = Store(tmp_path / "owned.duckdb")
+    owner.own()
+    try:
+        inbox = inbox_dir(owner.path)
+        now = time.time_ns()
+        for i, bad in enumerate(["", "plaintext-password", "$argon2id$garbage"]):
+            (inbox / f"{now:020d}-1-{i:06d}.user_add.request.json").write_text(
+                json.dumps({"username": f"mallory{i}", "password_hash": bad, "role": "admin"}), encoding="utf-8")
+        from pantau.store.passwords import hash_password
+        old = now - int((REQUEST_TIMEOUT + 5) * 1e9)
+        (inbox / f"{old:020d}-1-000009.user_add.request.json").write_text(
+            json.dumps({"username": "late", "password_hash": hash_password("kata-sandi-lama-1"), "role": "admin"}),
+            encoding="utf-8")
+        owner.drain_inbox()
+        answers = sorted(inbox.glob("*.response.json"))
+        assert len(answers) == 4
+        errors = [json.loads(a.read_text(encoding="utf-8")) for a in answers]
+        assert all(not e["ok"] for e in errors)
+        assert "expired" in errors[0]["error"] and all("argon2id" in e["error"] for e in errors[1:])
+        assert owner.query("SELECT username FROM users") == []
+        assert not owner.authenticate("mallory0", "pantau-dummy-password")
+    finally:
+        owner.disown()
