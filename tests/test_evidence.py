@@ -187,6 +187,63 @@ def test_recheck_detects_an_edit_and_a_deletion(tmp_path, chromium):
     assert all(f["intact"] for f in ev.package_files(store, "demo", "1", root))
 
 
+@pytest.mark.slow
+def test_capture_and_recheck_run_while_the_triage_app_owns_the_database(tmp_path, chromium):
+    """Another process runs the capture and recheck steps while the app owns the file: targets are read from the
+    app's snapshot, evidence rows and checks are handed to its inbox; nothing waits for the lock."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import textwrap
+    import time
+
+    from pantau.demo.site import DemoSite
+    from pantau.store.db import snapshot_file
+    from pantau.triage.app import InboxDrainer
+
+    db = tmp_path / "owned.duckdb"
+    script = textwrap.dedent(
+        """
+        import json, sys
+        sys.path.insert(0, {tests!r})
+        from test_evidence import run_capture, run_recheck
+        from pathlib import Path
+        step, db = sys.argv[1], Path(sys.argv[2])
+        out = run_capture(db) if step == "capture" else list(run_recheck(db).values())
+        print(json.dumps(sorted((r["post_id"], r.get("kind") or r.get("outcome")) for r in out)))
+        """
+    ).format(tests=os.path.dirname(__file__))
+
+    def step(name: str) -> list:
+        out = subprocess.run([sys.executable, "-c", script, name, str(db)], capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    with DemoSite(site_posts(2)) as site:
+        store = stored_demo_posts(db, site, {"1": True, "2": False})
+        store.own()
+        drainer = InboxDrainer(store, interval=0.05)
+        drainer.start()
+        try:
+            assert step("capture") == [["1", "html"], ["1", "png"], ["1", "raw"]]
+            deadline = time.monotonic() + 30
+            while store.scalar("SELECT count(*) FROM evidence") < 3 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            rows = store.query("SELECT post_id, kind, status FROM evidence ORDER BY kind")
+            assert [(r["post_id"], r["kind"], r["status"]) for r in rows] == [
+                ("1", "html", "ok"), ("1", "png", "ok"), ("1", "raw", "ok")]
+            # A reader reuses a snapshot for up to SNAPSHOT_MAX_AGE s; drop it so the recheck sees the new rows now.
+            snapshot_file(db).unlink(missing_ok=True)
+            assert step("recheck") == [["1", "unchanged"]]
+            while store.scalar("SELECT count(*) FROM evidence_checks") < 1 and time.monotonic() < deadline + 30:
+                time.sleep(0.05)
+            assert store.query("SELECT post_id, outcome FROM evidence_checks") == [{"post_id": "1", "outcome": "unchanged"}]
+        finally:
+            drainer.stop()
+            store.disown()
+
+
 def test_purge_keeps_flagged_evidence_and_removes_the_rest(seeded_store, tmp_path):
     store, posts = seeded_store  # posts 0-3 flagged, 4-5 not
     root = ev.evidence_dir(store.path)
