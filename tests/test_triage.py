@@ -104,6 +104,27 @@ def test_post_text_is_escaped(tmp_path):
     assert '<mark class="signal" title="x">&lt;script&gt;</mark>alert(1)&lt;/script&gt;' in html
 
 
+def test_item_page_names_signals_in_indonesian_by_group(tmp_path):
+    from pantau.store.db import Store
+
+    store = Store(tmp_path / "s.duckdb")
+    post = make_post(1, "Ayo coblos nomor 2, kata pak camat")
+    store.ingest([post])
+    res = result(post, 0.95, True, "kampanye_medsos")
+    res["signals"] = [{"name": "vote_call", "source": "text", "start": 0, "end": 10, "text": "Ayo coblos"},
+                      {"name": "other_role", "source": "text", "start": 29, "end": 34, "text": "camat"}]
+    store.save_classifications([res])
+    add_users(store, ("rina", "reviewer"))
+    c = TestClient(create_app(store.path, secret=b"s"))
+    login(c, "rina")
+    html = c.get("/pos/demo/1").text
+    assert html.index("Keberpihakan / kampanye") < html.index("Penanda bukan pelanggaran")
+    assert "Ajakan memilih <code>vote_call</code> (teks): &ldquo;Ayo coblos&rdquo;" in html
+    assert "Peran orang lain (disebut/disapa) <code>other_role</code>" in html
+    assert '<mark class="signal" title="Ajakan memilih">Ayo coblos</mark>' in html
+    assert "signal-group signal-asn" not in html  # no ASN signal: no empty group
+
+
 def test_unknown_post_is_404_and_bad_decision_400(client):
     c, _ = client
     login(c, "rina")

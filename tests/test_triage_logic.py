@@ -49,3 +49,22 @@ def test_csv_cells_never_start_a_formula():
 def test_search_terms_match_the_index_tokeniser():
     assert search_terms("Coblos NOMOR-2, Pak Lurah! café") == ["coblos", "nomor", "2", "pak", "lurah", "cafe"]
     assert search_terms("  ...  ") == []
+
+
+def test_every_classifier_signal_has_a_reviewer_label_in_a_group():
+    """The item page names each signal in Bahasa Indonesia; a new signal in nlp/signals.py needs its label here."""
+    from pantau.nlp.signals import ASN_SIGNALS, CAMPAIGN_SIGNALS, NEGATIVE_SIGNALS, SIGNAL_NAMES
+    from pantau.triage.intake import SIGNAL_NAME as INTAKE_SIGNAL
+    from pantau.triage.logic import SIGNAL_GROUPS, SIGNAL_LABELS, group_signals, signal_label
+
+    assert set(SIGNAL_NAMES) | {INTAKE_SIGNAL} == set(SIGNAL_LABELS)
+    by_group = {key: set(names) for key, _, names in SIGNAL_GROUPS}
+    assert by_group["asn"] == set(ASN_SIGNALS) and by_group["kampanye"] == set(CAMPAIGN_SIGNALS)
+    assert by_group["penyangkal"] == set(NEGATIVE_SIGNALS)
+    groups = group_signals([
+        {"name": "vote_call", "source": "text", "text": "ayo coblos"}, {"name": "asn_role", "source": "bio", "text": "Guru"},
+        {"name": "other_role", "source": "text", "text": "camat"}, {"name": "from_a_newer_model", "source": "text", "text": "x"},
+    ])
+    assert [g["key"] for g in groups] == ["asn", "kampanye", "penyangkal", "lain"]  # fixed order, empty groups left out
+    assert groups[0]["items"] == [{"name": "asn_role", "label": "Peran/jabatan ASN", "source": "bio", "text": "Guru"}]
+    assert groups[3]["items"][0]["label"] == "from_a_newer_model" == signal_label("from_a_newer_model")

@@ -37,7 +37,7 @@ from pantau.store.db import DECISIONS, STATUSES, ClaimConflict, Store, StoreErro
 from . import charts
 from .intake import add_intake_routes, intake_details
 from .referrals import add_referral_routes, referral_panel
-from .logic import agreement, csv_cell, decode_cursor, encode_cursor, highlight_segments
+from .logic import agreement, csv_cell, decode_cursor, encode_cursor, group_signals, highlight_segments, signal_label
 from .security import (
     SECURITY_HEADERS,
     LOGIN_COOKIE,
@@ -179,7 +179,7 @@ def create_app(
         categories=CATEGORIES, decision_labels=DECISION_LABELS, status_labels=STATUS_LABELS, role_labels=ROLE_LABELS,
         decision_keys=DECISION_KEYS, checklist=CHECKLIST,
     )
-    templates.env.filters.update(time_left=time_left, wib=to_wib)
+    templates.env.filters.update(time_left=time_left, wib=to_wib, signal_label=signal_label)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -459,7 +459,7 @@ def create_app(
             request, "item.html", _who=who, post=post, decisions=decisions, decision_codes=DECISIONS,
             text_segments=highlight_segments(post["text"], signals, "text"),
             bio_segments=highlight_segments(post.get("author_bio") or "", signals, "bio"),
-            signals=signals, evidence=evidence, other_posts=other_posts, author_decisions=author_decisions,
+            signal_groups=group_signals(signals), evidence=evidence, other_posts=other_posts, author_decisions=author_decisions,
             intake=intake_details(store, platform, post_id, user["role"], raw_rows=raw_rows),
             evidence_capture=evidence_summary(store, platform, post_id),
             referral=referral_panel(store, platform, post_id, user["role"], state[0]["status"] if state else None,

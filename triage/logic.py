@@ -9,6 +9,50 @@ from datetime import datetime
 from typing import Any, Iterable, Sequence
 
 
+# What each classifier signal means, for reviewers (UI in Bahasa Indonesia), by group. Every signal the
+# classifier can emit has a label (tests/test_triage_logic.py checks this against pantau.nlp.signals.SIGNAL_NAMES).
+SIGNAL_GROUPS: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("asn", "Identitas ASN", {
+        "asn_role": "Peran/jabatan ASN", "asn_agency": "Instansi pemerintah", "asn_nip": "NIP (18 digit)",
+    }),
+    ("kampanye", "Keberpihakan / kampanye", {
+        "vote_call": "Ajakan memilih", "paslon_number": "Nomor urut paslon", "number_emoji": "Emoji angka (nomor paslon)",
+        "number_ref": "Sebutan nomor", "slogan": "Slogan kampanye", "candidate_ref": "Sebutan calon/paslon",
+        "rally": "Kampanye/deklarasi", "campaign_team": "Tim pemenangan/relawan", "attack_rival": "Menyerang lawan",
+        "all_in": "Dukungan total", "party": "Partai politik", "gesture_photo": "Pose/gestur simbol",
+        "party_registration": "Mendaftar ke partai", "state_facility": "Fasilitas negara",
+        "campaign_attribute": "Atribut kampanye", "campaign_interaction": "Interaksi dengan konten kampanye",
+    }),
+    ("penyangkal", "Penanda bukan pelanggaran", {
+        "non_asn_role": "Peran bukan ASN", "relative_role": "Peran kerabat penulis", "other_role": "Peran orang lain (disebut/disapa)",
+        "news_report": "Pemberitaan", "report_tip": "Laporan/aduan", "civic_neutral": "Ajakan netral (pemilu)",
+        "neutrality_pledge": "Ikrar/pernyataan netral", "lookalike": "Mirip tapi bukan kampanye", "quotation": "Kutipan",
+    }),
+    ("lain", "Lainnya", {"manual_intake": "Laporan masuk manual"}),
+)
+SIGNAL_LABELS: dict[str, str] = {name: label for _, _, names in SIGNAL_GROUPS for name, label in names.items()}
+SOURCE_LABELS = {"text": "teks", "bio": "bio"}
+
+
+def signal_label(name: str) -> str:
+    """The reviewer-facing label of a signal name (the name itself when unknown, e.g. from a newer model)."""
+    return SIGNAL_LABELS.get(name, name)
+
+
+def group_signals(signals: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Signals grouped for the item page: [{"key", "title", "items": [{"name", "label", "source", "text"}]}], in
+    group order, unknown names under "Lainnya"; empty groups left out."""
+    groups = {key: {"key": key, "title": title, "items": []} for key, title, _ in SIGNAL_GROUPS}
+    where = {name: key for key, _, names in SIGNAL_GROUPS for name in names}
+    for s in signals:
+        name = str(s.get("name", ""))
+        source = str(s.get("source", "text"))
+        groups[where.get(name, "lain")]["items"].append(
+            {"name": name, "label": signal_label(name), "source": SOURCE_LABELS.get(source, source),
+             "text": str(s.get("text", ""))})
+    return [g for g in groups.values() if g["items"]]
+
+
 def highlight_segments(text: str, signals: Iterable[dict[str, Any]], source: str = "text") -> list[dict[str, Any]]:
     """Split `text` into segments, marking the spans of the signals found in `source`.
 
