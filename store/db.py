@@ -375,8 +375,12 @@ class Store:
         return done
 
     def _drain(self, inbox: Path, done: dict[str, int]) -> None:
-        names = sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")
-                       and (p.name.endswith(".jsonl") or p.name.endswith(".request.json")))
+        files = [p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")]
+        names = sorted(p for p in files if p.name.endswith(".jsonl") or p.name.endswith(".request.json"))
+        stale = time.time() - 2 * REQUEST_TIMEOUT
+        for f in files:  # answers whose caller gave up (timeout, Ctrl-C) are never read: remove them
+            if f.name.endswith(".response.json") and f.stat().st_mtime < stale:
+                f.unlink(missing_ok=True)
         for f in names:
             if f.name.endswith(".request.json"):
                 self._answer(f)
