@@ -420,16 +420,21 @@ def cli(*args: str) -> subprocess.CompletedProcess:
                           timeout=300)
 
 
-def test_cli_refer_registers_a_draft_and_referral_commands_move_it(store, tmp_path):
-    d = store.record_decision("demo", "1", "violation", reviewer="rina")
-    store.confirm_decision(d, supervisor="sari", agreed=True)
-    db = str(store.path)
-    r = cli("refer", "demo/1", "--db", db, "-o", str(tmp_path / "out"), "--actor", "sari")
+def refer_demo_1_as_sari(store, out) -> None:
+    """`pantau refer demo/1` by sari: a draft case whose package on disk hashes to what the register holds."""
+    r = cli("refer", "demo/1", "--db", str(store.path), "-o", str(out), "--actor", "sari")
     assert r.returncode == 0, r.stderr
     assert "referral 1 (draft)" in r.stdout
     case = store.referral_for("demo", "1")
     assert case["status"] == "draft" and case["built_by"] == "sari"
-    assert hashlib.sha256((tmp_path / "out" / case["package"]).read_bytes()).hexdigest() == case["package_sha256"]
+    assert hashlib.sha256((out / case["package"]).read_bytes()).hexdigest() == case["package_sha256"]
+
+
+def test_cli_refer_registers_a_draft_and_referral_commands_move_it(store, tmp_path):
+    d = store.record_decision("demo", "1", "violation", reviewer="rina")
+    store.confirm_decision(d, supervisor="sari", agreed=True)
+    db = str(store.path)
+    refer_demo_1_as_sari(store, tmp_path / "out")
 
     r = cli("referral", "set-status", "1", "sent", "--reference", "TT-77", "--actor", "sari", "--db", db)
     assert r.returncode == 0, r.stderr
@@ -457,12 +462,7 @@ def test_cli_refer_and_status_changes_are_carried_out_by_the_running_triage_app(
     drainer = InboxDrainer(store, interval=0.05)
     drainer.start()
     try:
-        r = cli("refer", "demo/1", "--db", db, "-o", str(tmp_path / "out"), "--actor", "sari")
-        assert r.returncode == 0, r.stderr
-        assert "referral 1 (draft)" in r.stdout
-        case = store.referral_for("demo", "1")
-        assert case["status"] == "draft" and case["built_by"] == "sari"
-        assert hashlib.sha256((tmp_path / "out" / case["package"]).read_bytes()).hexdigest() == case["package_sha256"]
+        refer_demo_1_as_sari(store, tmp_path / "out")
         r = cli("referral", "set-status", "1", "sent", "--reference", "TT-78", "--actor", "sari", "--db", db)
         assert r.returncode == 0, r.stderr
         assert "referral 1 (demo/1): sent" in r.stdout
