@@ -318,18 +318,27 @@ def evaluate(
     for name, s in result.items():
         m, b = s["model"], s["baseline"]
         typer.echo(f"\n[{name}] n={m['n']} positives={m['positives']}")
+        e = s.get("everyday_false_flag")
+        if not m["positives"]:  # negatives only: precision, recall and the curve say nothing
+            typer.echo(f"  model flags {m['fp']} of {m['n']}, baseline flags {b['fp']}")
+            if e:
+                typer.echo(_everyday_line(e))
+            continue
         typer.echo(f"  model    P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f} "
                    f"TP={m['tp']} FP={m['fp']} FN={m['fn']} TN={m['tn']} false-flag rate={m['false_flag_rate']:.4f}")
         typer.echo(f"  baseline P={b['precision']:.3f} R={b['recall']:.3f} F1={b['f1']:.3f} "
                    f"TP={b['tp']} FP={b['fp']} FN={b['fn']} TN={b['tn']}")
-        e = s.get("everyday_false_flag")
         if e:
-            typer.echo(f"  everyday false flags: {e['model_flagged']} of {e['negatives']} = {100 * e['model_rate']:.2f}% "
-                       f"(one-sided 95% upper bound {100 * e['model_rate_upper_95']:.2f}%; goal <= {100 * e['goal']:.1f}%)")
+            typer.echo(_everyday_line(e))
         for code, c in s["per_category"].items():
             typer.echo(f"  {code:22s} n={c['positives']:3d} recall model={c['model_recall']:.2f} baseline={c['baseline_recall']:.2f}")
         typer.echo("  threshold curve: " + "  ".join(
             f"{c['threshold']}:P{c['precision']:.2f}/R{c['recall']:.2f}" for c in s["threshold_curve"]))
+
+
+def _everyday_line(e: dict) -> str:
+    return (f"  everyday false flags: {e['model_flagged']} of {e['negatives']} = {100 * e['model_rate']:.2f}% "
+            f"(one-sided 95% upper bound {100 * e['model_rate_upper_95']:.2f}%; goal <= {100 * e['goal']:.1f}%)")
 
 
 @app.command()

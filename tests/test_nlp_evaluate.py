@@ -101,6 +101,11 @@ def test_evaluate_cli_prints_model_and_baseline(tmp_path):
     proc = subprocess.run([*PANTAU, "evaluate", "--sets", "realistic"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "[realistic]" in proc.stdout and "baseline P=" in proc.stdout and "threshold curve" in proc.stdout
+    every = subprocess.run([*PANTAU, "evaluate", "--sets", "everyday"], capture_output=True, text=True, timeout=300)
+    assert every.returncode == 0, every.stderr
+    stored = json.loads((MODELS / METRICS_FILE).read_text(encoding="utf-8"))["evaluation"]["everyday"]["everyday_false_flag"]
+    assert f"everyday false flags: {stored['model_flagged']} of {stored['negatives']} = " in every.stdout
+    assert "P=" not in every.stdout and "threshold curve" not in every.stdout  # meaningless without positives
     bad = subprocess.run([*PANTAU, "evaluate", "--sets", "nope"], capture_output=True, text=True, timeout=300)
     assert bad.returncode != 0 and "unknown evaluation set" in bad.stderr and "Traceback" not in bad.stderr
 
