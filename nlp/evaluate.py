@@ -255,6 +255,13 @@ def _pct(x: float) -> str:
     return f"{100 * x:.2f}%"
 
 
+def _everyday_row(label: str, flagged: int, n: int, baseline: str = "-") -> str:
+    """A row of the card's everyday false-flag table: rate, one-sided 95% upper bound, goal met by each."""
+    rate, bound = flagged / n, rate_upper_bound(flagged, n)
+    return (f"| {label} | {n} | {flagged} | {_pct(rate)} | {_pct(bound)} | {'yes' if rate <= EVERYDAY_FALSE_FLAG_GOAL else 'NO'} / "
+            f"{'yes' if bound <= EVERYDAY_FALSE_FLAG_GOAL else 'no'} | {baseline} |")
+
+
 def render_model_card(metrics: dict) -> str:
     """The model card (Markdown) generated from metrics.json; no other input."""
     d = metrics["data"]
@@ -347,23 +354,15 @@ def render_model_card(metrics: dict) -> str:
         lines += ["### False flags on everyday posts (goal <= 0.2%)", "",
                   "| set | everyday posts | model flags | rate | one-sided 95% upper bound | goal met (rate / upper bound) | baseline rate |",
                   "|---|---|---|---|---|---|---|"]
-        for n, e in everyday_rates:
-            bound = rate_upper_bound(e["model_flagged"], e["negatives"])  # also for metrics written before the bound
-            e = {**e, "model_rate_upper_95": bound, "met_at_upper_95": bound <= e["goal"]}
-            lines.append(f"| {n} | {e['negatives']} | {e['model_flagged']} | {_pct(e['model_rate'])} | {_pct(e['model_rate_upper_95'])} | "
-                         f"{'yes' if e['met'] else 'NO'} / {'yes' if e['met_at_upper_95'] else 'no'} | {_pct(e['baseline_rate'])} |")
-        k = sum(e["model_flagged"] for _, e in everyday_rates)
-        n = sum(e["negatives"] for _, e in everyday_rates)
+        for n, e in everyday_rates:  # the bound is computed here, so metrics written before it existed render too
+            lines.append(_everyday_row(n, e["model_flagged"], e["negatives"], _pct(e["baseline_rate"])))
         if len(everyday_rates) > 1:
-            lines.append(f"| both sets | {n} | {k} | {_pct(k / n)} | {_pct(rate_upper_bound(k, n))} | "
-                         f"{'yes' if k / n <= EVERYDAY_FALSE_FLAG_GOAL else 'NO'} / "
-                         f"{'yes' if rate_upper_bound(k, n) <= EVERYDAY_FALSE_FLAG_GOAL else 'no'} | - |")
+            lines.append(_everyday_row("both sets", sum(e["model_flagged"] for _, e in everyday_rates),
+                                       sum(e["negatives"] for _, e in everyday_rates)))
         internal = ((metrics.get("test_all_folds") or {}).get("handwritten") or {}).get("false_positive_rate_by_kind", {}).get("hw_everyday")
         if internal and internal["negatives"]:
-            k, n = internal["flagged"], internal["negatives"]
-            lines.append(f"| internal: hand-written everyday training posts, held out (all folds pooled) | {n} | {k} | {_pct(k / n)} | "
-                         f"{_pct(rate_upper_bound(k, n))} | {'yes' if k / n <= EVERYDAY_FALSE_FLAG_GOAL else 'NO'} / "
-                         f"{'yes' if rate_upper_bound(k, n) <= EVERYDAY_FALSE_FLAG_GOAL else 'no'} | - |")
+            lines.append(_everyday_row("internal: hand-written everyday training posts, held out (all folds pooled)",
+                                       internal["flagged"], internal["negatives"]))
         lines += ["", "These posts are written stand-ins for real everyday tweets (no real posts can be vendored), so the rate",
                   "estimates, but does not replace, the maintainers' measurement on real traffic. The internal row is scored by",
                   "models that never saw the post's family; its everyday posts were written to be hard (citizens who mention",

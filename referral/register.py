@@ -202,8 +202,7 @@ def answer_refer_request(store, args: dict[str, Any]) -> list[dict[str, Any]]:
     reporter = dict(args.get("reporter") or {})
     reporter["witnesses"] = tuple(reporter.get("witnesses") or ())
     config = ReferralConfig(reporter=Reporter(**reporter), actor=str(args.get("actor") or "cli"))
-    return [package_summary(pkg, case_id)
-            for pkg, case_id in build_and_register(store, list(args["items"]), Path(args["out_dir"]), config)]
+    return refer(store, args["items"], Path(args["out_dir"]), config)  # the owner itself: built here
 
 
 def build_and_register(store, items: Iterable[str], out_dir: str | Path, config) -> list[tuple[Any, int]]:

@@ -429,7 +429,8 @@ class Store:
         kind = request.name[: -len(".request.json")].rsplit(".", 1)[-1]
         try:
             args = json.loads(request.read_text(encoding="utf-8") or "{}")
-            made_ns = int(request.name.split("-", 1)[0]) if request.name.split("-", 1)[0].isdigit() else 0
+            stamp = request.name.split("-", 1)[0]  # time_ns of the request (request_owner names it so)
+            made_ns = int(stamp) if stamp.isdigit() else 0
             if time.time_ns() - made_ns > REQUEST_TIMEOUT * 1e9:  # its caller gave up long ago: never run it late
                 raise StoreError(f"request {request.name} expired unanswered; nothing was done")
             if kind == "snapshot":
@@ -1017,7 +1018,7 @@ class Store:
         username = passwords.check_username(username)
         passwords.check_role(role)
         hashed = passwords.hash_password(password)
-        if self._inbox_target() is not None:
+        if self.owned_elsewhere():
             return self.request_owner("user_add", {"username": username, "password_hash": hashed, "role": role,
                                                    "actor": actor})
         return self._insert_user(username, hashed, role, actor)
@@ -1039,7 +1040,7 @@ class Store:
 
     def remove_user(self, username: str, *, actor: str = "cli") -> None:
         username = (username or "").strip().lower()
-        if self._inbox_target() is not None:
+        if self.owned_elsewhere():
             self.request_owner("user_remove", {"username": username, "actor": actor})
             return
         with self.connect() as con:
@@ -1058,7 +1059,7 @@ class Store:
     def set_password(self, username: str, password: str, *, actor: str = "cli") -> None:
         username = (username or "").strip().lower()
         hashed = passwords.hash_password(password)
-        if self._inbox_target() is not None:
+        if self.owned_elsewhere():
             self.request_owner("user_password", {"username": username, "password_hash": hashed, "actor": actor})
             return
         self._store_password_hash(username, hashed, actor)
@@ -1130,7 +1131,7 @@ class Store:
         the file, the app rebuilds it (request kind `reindex`)."""
         from .extensions import load_extension
 
-        if self._inbox_target() is not None:
+        if self.owned_elsewhere():
             return int(self.request_owner("reindex"))
 
         with self.connect() as con:

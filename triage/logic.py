@@ -31,6 +31,7 @@ SIGNAL_GROUPS: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("lain", "Lainnya", {"manual_intake": "Laporan masuk manual"}),
 )
 SIGNAL_LABELS: dict[str, str] = {name: label for _, _, names in SIGNAL_GROUPS for name, label in names.items()}
+_SIGNAL_GROUP: dict[str, str] = {name: key for key, _, names in SIGNAL_GROUPS for name in names}
 SOURCE_LABELS = {"text": "teks", "bio": "bio"}
 
 
@@ -43,11 +44,10 @@ def group_signals(signals: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Signals grouped for the item page: [{"key", "title", "items": [{"name", "label", "source", "text"}]}], in
     group order, unknown names under "Lainnya"; empty groups left out."""
     groups = {key: {"key": key, "title": title, "items": []} for key, title, _ in SIGNAL_GROUPS}
-    where = {name: key for key, _, names in SIGNAL_GROUPS for name in names}
     for s in signals:
         name = str(s.get("name", ""))
         source = str(s.get("source", "text"))
-        groups[where.get(name, "lain")]["items"].append(
+        groups[_SIGNAL_GROUP.get(name, "lain")]["items"].append(
             {"name": name, "label": signal_label(name), "source": SOURCE_LABELS.get(source, source),
              "text": str(s.get("text", ""))})
     return [g for g in groups.values() if g["items"]]
