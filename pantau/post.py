@@ -16,6 +16,11 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 REQUIRED_FIELDS = ("platform", "post_id", "text")
+# What a post is: its own post, a share of another (repost: retweet, reblog, forward), a share with the sharer's
+# own words (quote), or an answer (reply on the same platform feed, comment under a video or article).
+POST_KINDS = ("post", "repost", "quote", "reply", "comment")
+SHARE_KINDS = ("repost", "quote")
+MEDIA_TYPES = ("image", "video", "gif", "audio", "document", "poll", "location", "sticker", "other")
 
 
 class PostError(ValueError):
@@ -28,14 +33,69 @@ class Author:
     handle: str | None = None
     name: str | None = None
     bio: str | None = None
+    verified: bool | None = None
+    location: str | None = None  # what the account says (profile location), never the watchlist's region
 
     @classmethod
-    def from_payload(cls, payload: Any) -> "Author":
+    def from_payload(cls, payload: Any, name: str = "author") -> "Author":
         if payload is None:
             return cls()
         if not isinstance(payload, dict):
-            raise PostError("author must be an object with id, handle, name, bio")
-        return cls(**{k: _opt_str(payload.get(k), f"author.{k}") for k in ("id", "handle", "name", "bio")})
+            raise PostError(f"{name} must be an object with id, handle, name, bio")
+        verified = payload.get("verified")
+        if verified is not None and not isinstance(verified, bool):
+            raise PostError(f"{name}.verified must be true, false or null")
+        return cls(**{k: _opt_str(payload.get(k), f"{name}.{k}") for k in ("id", "handle", "name", "bio", "location")},
+                   verified=verified)
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A photo, video, poll... attached to a post: `alt` is its description (alt text, caption, poll question)."""
+
+    type: str
+    url: str | None = None
+    alt: str | None = None
+
+    @classmethod
+    def list_from_payload(cls, payload: Any) -> tuple["Media", ...]:
+        if payload is None:
+            return ()
+        if not isinstance(payload, list):
+            raise PostError("media must be a list of {type, url, alt}")
+        out = []
+        for i, m in enumerate(payload):
+            if not isinstance(m, dict):
+                raise PostError(f"media[{i}] must be an object with type, url, alt")
+            kind = m.get("type")
+            if kind not in MEDIA_TYPES:
+                raise PostError(f"media[{i}].type must be one of {', '.join(MEDIA_TYPES)}, got {kind!r}")
+            out.append(cls(kind, _opt_str(m.get("url"), f"media[{i}].url"), _opt_str(m.get("alt"), f"media[{i}].alt")))
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class SharedFrom:
+    """The original of a repost or quote: who published it and what it said (the Post itself is the sharer's)."""
+
+    platform: str | None = None
+    post_id: str | None = None
+    url: str | None = None
+    created_at: datetime | None = None
+    author: Author = field(default_factory=Author)
+    text: str | None = None
+
+    @classmethod
+    def from_payload(cls, payload: Any) -> "SharedFrom | None":
+        if payload is None:
+            return None
+        if not isinstance(payload, dict):
+            raise PostError("shared_from must be an object with platform, post_id, url, created_at, author, text")
+        return cls(
+            **{k: _opt_str(payload.get(k), f"shared_from.{k}") for k in ("platform", "post_id", "url", "text")},
+            created_at=parse_time(payload.get("created_at"), "shared_from.created_at"),
+            author=Author.from_payload(payload.get("author"), "shared_from.author"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +115,11 @@ class Post:
     raw_sha256: str | None = None
     # The raw payload itself (JSON text or HTML fragment) as captured.
     raw: str | None = None
+    # Issue 16: a share is a Post by the sharer (author, created_at = share time, its own post_id) whose text is
+    # the sharer's words plus the shared text; the original is kept in shared_from.
+    kind: str = "post"
+    shared_from: SharedFrom | None = None
+    media: tuple[Media, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -71,6 +136,9 @@ class Post:
         raw_sha = _opt_str(payload.get("raw_sha256"), "raw_sha256")
         if raw_sha is not None and not _is_sha256(raw_sha):
             raise PostError("raw_sha256 must be 64 lowercase hex characters")
+        kind = payload.get("kind")
+        if kind is not None and kind not in POST_KINDS:
+            raise PostError(f"kind must be one of {', '.join(POST_KINDS)}, got {kind!r}")
         return cls(
             platform=_req_str(payload["platform"], "platform"),
             post_id=_req_str(payload["post_id"], "post_id"),
@@ -83,12 +151,18 @@ class Post:
             captured_at=parse_time(payload.get("captured_at"), "captured_at"),
             raw_sha256=raw_sha,
             raw=_opt_str(payload.get("raw"), "raw"),
+            kind=kind or "post",
+            shared_from=SharedFrom.from_payload(payload.get("shared_from")),
+            media=Media.list_from_payload(payload.get("media")),
         )
 
     def to_payload(self, *, include_raw: bool = True) -> dict[str, Any]:
         d = asdict(self)
         d["created_at"] = format_time(self.created_at)
         d["captured_at"] = format_time(self.captured_at)
+        if self.shared_from is not None:
+            d["shared_from"]["created_at"] = format_time(self.shared_from.created_at)
+        d["media"] = list(d["media"])
         if not include_raw:
             d.pop("raw")
         return d

@@ -37,7 +37,8 @@ MIN_SALT_LENGTH = 16
 FORMATS = ("parquet", "csv")
 # Columns replaced by their HMAC when pseudonymising, and columns left out.
 PSEUDONYMISED_COLUMNS = frozenset({"author_id", "author_handle", "author_name", "reviewer"})
-DROPPED_COLUMNS = frozenset({"author_bio", "url", "reason"})
+# shared_from holds the original author's identity and bio; media URLs and a profile location often identify too.
+DROPPED_COLUMNS = frozenset({"author_bio", "url", "reason", "author_location", "shared_from", "media"})
 
 
 class AnalystError(StoreError):

@@ -29,11 +29,12 @@ import logging
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -41,12 +42,12 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import duckdb
 
-from pantau.post import JsonlError, Post, format_time, iter_jsonl_posts, utcnow
+from pantau.post import POST_KINDS, JsonlError, Post, format_time, iter_jsonl_posts, utcnow
 
 from . import audit as audit_chain
 from . import passwords
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: posts.kind, author_verified, author_location, shared_from, media
 STORAGE_VERSION = "v1.2.0"  # DuckDB storage format of new database files (readable by DuckDB >= 1.2)
 DECISIONS = ("violation", "not_violation", "needs_info", "duplicate")
 FINAL_DECISIONS = ("violation", "not_violation", "duplicate")
@@ -119,13 +120,24 @@ _POST_COLUMNS = {
     "raw_sha256": "VARCHAR",
     "raw": "VARCHAR",
     "watchlist": "VARCHAR",
+    "kind": "VARCHAR",
+    "author_verified": "BOOLEAN",
+    "author_location": "VARCHAR",
+    "shared_from": "JSON",
+    "media": "JSON",
 }
+# The posts columns filled from staging (every one but ingested_at), named in the INSERTs: the columns added by
+# ALTER TABLE (schema.sql) come after ingested_at in every database.
+_STORED_COLUMNS = tuple(c for c in _POST_COLUMNS if c not in ("raw", "watchlist"))
 
 
 # Store.ingest_file: the fields of a post line read by DuckDB (typed JSON, so their types can be checked the way
 # Post.from_payload checks them) and the checks. Scalars Post.from_payload turns into text: strings and integers.
-_FILE_FIELDS = ("platform", "post_id", "text", "url", "created_at", "author", "lang", "region", "captured_at",
-                "raw_sha256", "raw")
+_FILE_FIELDS = tuple(f.name for f in fields(Post))
+# Nested fields the DuckDB path only takes empty (null, absent, or an empty media list): a line with a share or
+# media sends its chunk to the Python path, which checks and normalises them with Post.from_payload.
+_NESTED_FIELDS = ("author", "shared_from", "media")
+_AUTHOR_KEYS = tuple(f.name for f in fields(Post.__dataclass_fields__["author"].default_factory()))
 _TEXTUAL = "('VARCHAR', 'BIGINT', 'UBIGINT')"
 _NULL_OR_TEXTUAL = "('NULL', 'VARCHAR', 'BIGINT', 'UBIGINT')"
 # ISO 8601 times DuckDB's cast (with TimeZone UTC) reads exactly as parse_time does: naive = UTC, Z or an offset.
@@ -145,8 +157,8 @@ def _file_staging_sql() -> str:
     `valid`: the row passes Post.from_payload's checks. Each value is parsed once (its JSON type and its text).
     Parameters: $1 the chunk file, $2 the default captured_at (text), $3 the watchlist."""
     cols = ", ".join(f"'{f}': 'JSON'" for f in _FILE_FIELDS)
-    scalars = [f for f in _FILE_FIELDS if f != "author"]
-    keys = ("id", "handle", "name", "bio")
+    scalars = [f for f in _FILE_FIELDS if f not in _NESTED_FIELDS]
+    keys = _AUTHOR_KEYS
     struct = "{" + ", ".join(f'"{k}": "JSON"' for k in keys) + "}"
     fields = ", ".join(f"""json_type(j."{f}") AS "{f}_type", j."{f}"->>'$' AS "{f}\"""" for f in scalars)
     author = ", ".join(f"json_type(a.{k}) AS author_{k}_type, a.{k}->>'$' AS author_{k}" for k in keys)
@@ -169,14 +181,20 @@ def _file_staging_sql() -> str:
         "(raw_sha256 IS NULL OR regexp_full_match(raw_sha256, '[0-9a-f]{64}'))",
         # a key twice: Python keeps the last value, DuckDB the first (read_json refuses duplicates at the top level)
         "(coalesce(author_type, 'NULL') = 'NULL' OR (author_type = 'OBJECT' AND author_keys_unique AND "
-        + " AND ".join(opt(f"author_{k}") for k in keys) + "))",
+        + " AND ".join(opt(f"author_{k}") for k in keys if k != "verified")
+        + " AND coalesce(author_verified_type, 'NULL') IN ('NULL', 'BOOLEAN')))",
+        "(coalesce(kind_type, 'NULL') = 'NULL' OR (kind_type = 'VARCHAR' AND kind IN ("
+        + ", ".join(f"'{k}'" for k in POST_KINDS) + ")))",
+        "coalesce(shared_from_type, 'NULL') = 'NULL'",
+        "(coalesce(media_type, 'NULL') = 'NULL' OR (media_type = 'ARRAY' AND media_length = 0))",
         time_ok("created_at"),
         time_ok("captured_at"),
     ]
     valid = " AND ".join(f"({c})" for c in checks)
     return f"""CREATE TEMP TABLE staging AS
         WITH f AS (
-            SELECT {fields}, json_type(j.author) AS author_type,
+            SELECT {fields}, json_type(j.author) AS author_type, json_type(j.shared_from) AS shared_from_type,
+                   json_type(j.media) AS media_type, json_array_length(j.media) AS media_length,
                    CASE WHEN json_type(j.author) = 'OBJECT' THEN from_json(j.author, '{struct}') END AS a,
                    CASE WHEN json_type(j.author) = 'OBJECT' THEN len(list_distinct(json_keys(j.author)))
                         = len(json_keys(j.author)) END AS author_keys_unique
@@ -185,7 +203,8 @@ def _file_staging_sql() -> str:
         SELECT platform, post_id, url, "text", {ts("created_at")} AS created_at,
                author_id, author_handle, author_name, author_bio, lang, region,
                coalesce({ts("captured_at")}, $2::TIMESTAMPTZ) AS captured_at, raw_sha256, raw,
-               $3::VARCHAR AS watchlist, coalesce({valid}, false) AS valid
+               $3::VARCHAR AS watchlist, coalesce(kind, 'post') AS kind, author_verified::BOOLEAN AS author_verified,
+               author_location, NULL::JSON AS shared_from, NULL::JSON AS media, coalesce({valid}, false) AS valid
         FROM g"""
 
 
@@ -477,13 +496,23 @@ class Store:
             raise StoreError("only the owning process makes snapshots")
         target = snapshot_file(self.path)
         tmp = target.with_name("." + target.name + ".tmp")
+        # The copy holds everything the database does (password hashes, reporters' contacts): private from birth.
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        os.chmod(tmp, 0o600)  # an older leftover kept its mode through O_CREAT
         with _path_lock(self.path):
             cur = self._owner_con.cursor()
             try:
                 cur.execute("CHECKPOINT")
             finally:
                 cur.close()
-            shutil.copyfile(self.path, tmp)
+            # Copied by a child process, never here: on POSIX, closing *any* descriptor of a file drops every fcntl
+            # lock this process holds on it, so opening the database file in the owner (shutil.copyfile did)
+            # silently released DuckDB's lock and let a second process open it read-write (issue 21: reproduced,
+            # then the file was corrupted by two writers). `cp` onto the existing 0600 file keeps its mode.
+            done = subprocess.run(["cp", "--", str(self.path), str(tmp)], capture_output=True, text=True)
+            if done.returncode != 0:
+                tmp.unlink(missing_ok=True)
+                raise StoreError(f"could not copy {self.path} for readers: {done.stderr.strip()}")
         os.replace(tmp, target)
         return target
 
@@ -583,6 +612,13 @@ class Store:
             finally:
                 con.close()
             return
+        if not read_only:
+            owner = live_owner(self.path)
+            if owner is not None:  # never write behind the owner's back, even if the file's lock were lost
+                raise StoreBusy(
+                    f"{self.path} is owned by the running triage app (process {owner}); posts and classifier "
+                    "results are handed to it, other jobs need it stopped first"
+                )
         if not self._initialised and not read_only:
             self._initialised = True
             self.init()
@@ -1662,10 +1698,8 @@ def _insert_staging(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
     Returns the number of posts added."""
     before = con.execute("SELECT count(*) FROM posts").fetchone()[0]
     con.execute(
-        """INSERT OR IGNORE INTO posts
-        SELECT platform, post_id, url, text, created_at, author_id, author_handle, author_name,
-               author_bio, lang, region, captured_at, raw_sha256, ?::TIMESTAMPTZ
-        FROM staging""",
+        f"""INSERT OR IGNORE INTO posts ({", ".join(_STORED_COLUMNS)}, ingested_at)
+        SELECT {", ".join(_STORED_COLUMNS)}, ?::TIMESTAMPTZ FROM staging""",
         [now],
     )
     con.execute(
@@ -1727,6 +1761,11 @@ def _staging_line(p: Post, captured_default: str, watchlist: str | None = None) 
         "raw_sha256": p.raw_sha256,
         "raw": p.raw,
         "watchlist": watchlist,
+        "kind": p.kind,
+        "author_verified": a.verified,
+        "author_location": a.location,
+        "shared_from": p.to_payload(include_raw=False)["shared_from"] if p.shared_from is not None else None,
+        "media": [{"type": m.type, "url": m.url, "alt": m.alt} for m in p.media] or None,
     }
     return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
 

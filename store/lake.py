@@ -42,8 +42,8 @@ import duckdb
 
 from pantau.post import Post, utcnow
 
-from .db import (_POST_COLUMNS, _STAGED_RESULTS_SQL, BATCH_SIZE, SCHEMA_VERSION, IngestResult, Store, StoreBusy,
-                 StoreError, _staged, _staged_results, ingest_file_as_posts, schema_sql)
+from .db import (_POST_COLUMNS, _STAGED_RESULTS_SQL, _STORED_COLUMNS, BATCH_SIZE, SCHEMA_VERSION, IngestResult,
+                 Store, StoreBusy, StoreError, _staged, _staged_results, ingest_file_as_posts, schema_sql)
 from .extensions import load_extension
 
 PREFIX = "ducklake:"
@@ -229,9 +229,8 @@ class LakeStore:
                     [str(staging)],
                 )
                 new = con.execute(
-                    """INSERT INTO posts
-                    SELECT s.platform, s.post_id, s.url, s.text, s.created_at, s.author_id, s.author_handle,
-                           s.author_name, s.author_bio, s.lang, s.region, s.captured_at, s.raw_sha256, ?::TIMESTAMPTZ
+                    f"""INSERT INTO posts ({", ".join(_STORED_COLUMNS)}, ingested_at)
+                    SELECT {", ".join("s." + c for c in _STORED_COLUMNS)}, ?::TIMESTAMPTZ
                     FROM temp.main.staging s ANTI JOIN posts p USING (platform, post_id)""",
                     [now],
                 ).fetchone()[0]

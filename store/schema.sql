@@ -25,6 +25,14 @@ CREATE TABLE IF NOT EXISTS posts (
     PRIMARY KEY (platform, post_id)
 );
 
+-- Shares, identity and media (issue 16), added with ALTER so that databases made before still open (their rows are
+-- kind 'post'). shared_from and media hold the Post's `shared_from` object and `media` list (docs/post-format.md).
+ALTER TABLE posts ADD COLUMN IF NOT EXISTS kind VARCHAR DEFAULT 'post';
+ALTER TABLE posts ADD COLUMN IF NOT EXISTS author_verified BOOLEAN;
+ALTER TABLE posts ADD COLUMN IF NOT EXISTS author_location VARCHAR;
+ALTER TABLE posts ADD COLUMN IF NOT EXISTS shared_from JSON;
+ALTER TABLE posts ADD COLUMN IF NOT EXISTS media JSON;
+
 -- Raw payloads live apart from posts so that scans of posts stay narrow. raw is compressed with ZSTD, forced: left
 -- to itself DuckDB sometimes stores a segment of API payloads uncompressed and never compresses strings over ~4 KB
 -- (article pages). ZSTD needs a file of storage version >= v1.2.0, which Store.init() gives every new file (forced

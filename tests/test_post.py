@@ -48,3 +48,40 @@ def test_sha256_hex_matches_hashlib():
     import hashlib
 
     assert sha256_hex("ü") == hashlib.sha256("ü".encode()).hexdigest()
+
+
+def test_a_share_keeps_the_sharer_and_its_original():
+    p = Post.from_payload({
+        "platform": "x", "post_id": "2", "text": "Mantap! Coblos 02", "kind": "quote",
+        "author": {"handle": "guru_ani", "bio": "Guru SDN 1", "verified": True, "location": "Sleman"},
+        "shared_from": {"platform": "x", "post_id": "1", "created_at": "2026-11-18T10:00:00+07:00",
+                        "author": {"handle": "tim02", "bio": "Tim pemenangan"}, "text": "Coblos 02"},
+        "media": [{"type": "image", "url": "https://m/1.jpg", "alt": "foto dua jari"}],
+    })
+    assert (p.kind, p.author.handle, p.author.verified, p.author.location) == ("quote", "guru_ani", True, "Sleman")
+    assert p.shared_from.author.handle == "tim02" and p.shared_from.created_at.hour == 3
+    assert [(m.type, m.alt) for m in p.media] == [("image", "foto dua jari")]
+    again = Post.from_payload(json.loads(p.to_json()))
+    assert again == p
+    assert json.loads(p.to_json())["shared_from"]["created_at"] == "2026-11-18T03:00:00Z"
+
+
+def test_an_older_line_without_the_new_fields_still_loads():
+    p = Post.from_payload({"platform": "demo", "post_id": "1", "text": "x", "author": {"handle": "a", "bio": "b"}})
+    assert (p.kind, p.shared_from, p.media, p.author.verified, p.author.location) == ("post", None, (), None, None)
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"kind": "retweet"}, "kind must be one of post, repost, quote, reply, comment"),
+    ({"author": {"verified": "ya"}}, "author.verified must be true, false or null"),
+    ({"shared_from": "@tim02"}, "shared_from must be an object"),
+    ({"shared_from": {"created_at": "kemarin"}}, "shared_from.created_at is not an ISO 8601"),
+    ({"shared_from": {"author": {"bio": 5.5}}}, "shared_from.author.bio must be a string"),
+    ({"media": {"type": "image"}}, "media must be a list"),
+    ({"media": [{"type": "hologram"}]}, "media[0].type must be one of"),
+    ({"media": [{"type": "image", "alt": ["x"]}]}, "media[0].alt must be a string"),
+])
+def test_bad_share_and_media_fields_are_named(fields, message):
+    with pytest.raises(PostError) as exc:
+        Post.from_payload({"platform": "x", "post_id": "1", "text": "x", **fields})
+    assert message in str(exc.value)

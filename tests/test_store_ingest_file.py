@@ -21,7 +21,8 @@ from bench.ingest_throughput import iter_post_lines  # noqa: E402
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 POST_COLUMNS = ("platform, post_id, url, text, created_at, author_id, author_handle, author_name, author_bio, lang, "
-                "region, captured_at, raw_sha256")  # every column but ingested_at
+                "region, captured_at, raw_sha256, kind, author_verified, author_location, shared_from::VARCHAR, "
+                "media::VARCHAR")  # every column but ingested_at
 PYTHON_PATH_LOG = "goes through the Python path"
 
 
@@ -265,3 +266,65 @@ def test_naive_times_are_utc_whatever_the_connection_time_zone(tmp_path):
     got = {row["post_id"]: row["created_at"] for row in store.query("SELECT post_id, created_at FROM posts")}
     assert got == {"n1": datetime(2024, 5, 1, 10, 0, tzinfo=timezone.utc),
                    "n2": datetime(2024, 5, 1, 3, 0, tzinfo=timezone.utc)}
+
+
+SHARE = {"platform": "x", "post_id": "900", "url": "https://x.com/asli/status/900", "created_at": "2026-02-01T08:00:00+07:00",
+         "author": {"id": "7", "handle": "asli", "name": "Akun Asli", "bio": "Tim pemenangan"}, "text": "Coblos 02!"}
+
+
+@pytest.mark.parametrize("fields", [
+    {"kind": "reply", "author": {"handle": "guru", "verified": True, "location": "Sleman, DIY"}},
+    {"kind": "repost", "shared_from": SHARE},
+    {"kind": "post", "media": [{"type": "image", "url": "https://m/1.jpg", "alt": "foto dua jari"}]},
+    {"kind": "post", "media": []},
+    {"kind": "status"},
+    {"author": {"verified": "yes"}},
+    {"media": [{"type": "hologram"}]},
+    {"shared_from": "asli"},
+])
+def test_shares_identity_and_media_same_rows_as_python_path(tmp_path, fields):
+    """Issue 16's fields: the DuckDB path takes kind/verified/location itself; a share or media goes through the
+    Python path for its chunk; either way the rows (and errors) equal Store.ingest's."""
+    src = write_lines(tmp_path / "posts.jsonl", [line(1), line(2, **fields), line(3)])
+    (r_py, e_py, s_py), (r_file, e_file, s_file) = both(tmp_path, src, skip_invalid=True)
+    assert (r_file, e_file) == (r_py, e_py)
+    assert stored(s_file) == stored(s_py)
+
+
+def test_a_share_is_stored_with_its_original(tmp_path):
+    src = write_lines(tmp_path / "posts.jsonl", [
+        line(1),
+        line(2, kind="repost", text="Coblos 02!", author={"handle": "guru_ani", "bio": "Guru SDN 1", "verified": False,
+                                                           "location": "Depok"},
+             shared_from=SHARE, media=[{"type": "video", "url": "https://v/1.mp4", "alt": None}]),
+    ])
+    store = Store(tmp_path / "s.duckdb")
+    assert store.ingest_file(src, now=NOW).new == 2
+    rows = {r["post_id"]: r for r in store.query(
+        "SELECT post_id, kind, author_handle, author_verified, author_location, shared_from->>'$.author.handle' AS orig, "
+        "shared_from->>'$.created_at' AS orig_at, media->>'$[0].type' AS media0 FROM posts")}
+    assert rows["1"] == {"post_id": "1", "kind": "post", "author_handle": None, "author_verified": None,
+                         "author_location": None, "orig": None, "orig_at": None, "media0": None}
+    assert rows["2"] == {"post_id": "2", "kind": "repost", "author_handle": "guru_ani", "author_verified": False,
+                         "author_location": "Depok", "orig": "asli", "orig_at": "2026-02-01T01:00:00Z",
+                         "media0": "video"}
+
+
+def test_a_database_made_before_issue_16_opens_and_takes_shares(tmp_path):
+    """An older posts table (no kind, shared_from, media...) gets the columns; its rows read as kind 'post'."""
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("""CREATE TABLE posts (platform VARCHAR NOT NULL, post_id VARCHAR NOT NULL, url VARCHAR,
+        text VARCHAR NOT NULL, created_at TIMESTAMPTZ, author_id VARCHAR, author_handle VARCHAR, author_name VARCHAR,
+        author_bio VARCHAR, lang VARCHAR, region VARCHAR, captured_at TIMESTAMPTZ NOT NULL, raw_sha256 VARCHAR,
+        ingested_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (platform, post_id))""")
+    con.execute("INSERT INTO posts (platform, post_id, text, captured_at, ingested_at) VALUES ('x', 'old', 'lama', now(), now())")
+    con.close()
+    store = Store(path)
+    src = write_lines(tmp_path / "posts.jsonl", [line("new", kind="quote", shared_from=SHARE)])
+    assert store.ingest(iter_jsonl_posts(src), now=NOW).new == 1
+    got = dict((r["post_id"], (r["kind"], r["orig"])) for r in store.query(
+        "SELECT post_id, kind, shared_from->>'$.post_id' AS orig FROM posts"))
+    assert got == {"old": ("post", None), "new": ("quote", "900")}
