@@ -11,6 +11,7 @@ item (a plain dict, or a new dict built from a CheckedPost to change it) is vali
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -90,6 +91,30 @@ def html_to_text(fragment: str | None) -> str:
         if line or (out and out[-1]):
             out.append(line)
     return "\n".join(out).strip()
+
+
+def unescape(text: Any) -> Any:
+    """HTML character references (`&amp;`, `&#39;`, `&quot;`) in plain-text API fields to characters; non-text as is."""
+    return html.unescape(text) if isinstance(text, str) and "&" in text else text
+
+
+# What a media-only post's text says, so that it is kept and the classifier reads something: `[foto] alt text`.
+MEDIA_LABELS = {"image": "foto", "video": "video", "gif": "gif", "audio": "audio", "document": "dokumen",
+                "poll": "polling", "location": "lokasi", "sticker": "stiker", "other": "media"}
+
+
+def media_text(media: list[dict]) -> str:
+    """`[foto] alt text [video]`: the text of a post that has only media (alt texts and captions included)."""
+    parts = []
+    for m in media:
+        label = f"[{MEDIA_LABELS.get(m.get('type'), 'media')}]"
+        parts.append(f"{label} {m['alt']}" if m.get("alt") else label)
+    return " ".join(parts)
+
+
+def with_shared(own: str | None, shared: str | None) -> str:
+    """The text of a share: the sharer's own words, then the shared text (each may be empty)."""
+    return "\n\n".join(t.strip() for t in (own, shared) if t and t.strip())
 
 
 def parse_link_header(value: str | bytes | None) -> dict[str, str]:

@@ -12,7 +12,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from pantau.crawlers.common import CheckedPost
-from pantau.post import Post, PostError, format_time, sha256_hex
+from pantau.post import Post, PostError, sha256_hex
 
 logger = logging.getLogger(__name__)
 
@@ -66,17 +66,11 @@ def _now() -> str:
 
 
 def _payload(post: Post, captured_at: str | None = None) -> dict:
-    """Post.to_payload() without dataclasses.asdict's deep copy (the hot path of every crawl); same result.
-    `captured_at` (formatted) stands in for a post that has none."""
-    a = post.author
-    return {
-        "platform": post.platform, "post_id": post.post_id, "text": post.text, "url": post.url,
-        "created_at": format_time(post.created_at) if post.created_at is not None else None,
-        "author": {"id": a.id, "handle": a.handle, "name": a.name, "bio": a.bio},
-        "lang": post.lang, "region": post.region,
-        "captured_at": format_time(post.captured_at) if post.captured_at is not None else captured_at,
-        "raw_sha256": post.raw_sha256, "raw": post.raw,
-    }
+    """Post.to_payload(); `captured_at` (formatted) stands in for a post that has none."""
+    d = post.to_payload()
+    if d["captured_at"] is None:
+        d["captured_at"] = captured_at
+    return d
 
 
 # One encoder for every line (json.dumps with options builds a new JSONEncoder per call).

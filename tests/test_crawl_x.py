@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from pantau.crawlers.fakeserver import FakeRequest, FakeServer, platform_fake
 from pantau.crawlers.platforms.x import parse
 from pantau.crawlers.run import run_crawl
+from pantau.post import iter_jsonl_posts
 
 X = platform_fake("x")
 ASKED = ["guru_sari", "Bidan_Rina", "tidak_ada_akun", "akun_ditangguhkan"]
@@ -76,3 +78,69 @@ def test_crawl_by_handles_resolves_then_reads_timelines(tmp_path):
     stats = json.loads(result.stats_path.read_text())
     assert stats["pantau/x/unknown_handles"] == 2 and stats["pantau/x/resolved_handles"] == 2
     assert result.finish_reason == "finished" and again.items == 0, "since_id per resolved user: the next run finds nothing new"
+
+
+FIX = Path(__file__).parent / "fixtures" / "x"
+
+
+def real(name: str) -> list[dict]:
+    """Posts of a real recorded X API v2 response (tests/fixtures/SOURCES.md)."""
+    posts, _ = parse.parse_page((FIX / name).read_bytes())
+    return posts
+
+
+def test_a_real_retweet_is_the_retweeters_post_with_the_full_original():
+    [p] = real("real_retweet.json")
+    assert (p["post_id"], p["kind"], p["author"]["handle"]) == ("1394735776701816833", "repost", "LachiVeronica")
+    assert p["created_at"] == "2021-05-18T19:24:56.000Z"  # the retweet's time, not the original's
+    assert p["text"] == "#POIUYTREWQ" and not p["text"].startswith("RT @")
+    shared = p["shared_from"]
+    assert (shared["post_id"], shared["author"]["handle"], shared["created_at"]) == (
+        "1391677057810288641", "bibaigna96", "2021-05-10T08:50:41.000Z")
+
+
+def test_a_real_quote_reply_keeps_both_texts_without_links():
+    [p] = real("real_quote_reply.json")
+    assert p["kind"] == "quote" and p["author"]["handle"] == "dappdavid99"
+    assert p["text"] == "@wongmjane Test\n\ni miss y\u2019all so much haha,,,"  # own words, then the quoted text
+    assert "t.co/" not in p["text"] and "twitter.com" not in p["text"]
+    assert p["shared_from"]["author"]["handle"] == "wongmjane" and p["shared_from"]["author"]["verified"] is True
+    assert p["shared_from"]["author"]["bio"].startswith("the real hidden features")
+
+
+def test_a_real_media_tweet_keeps_the_media_and_the_profile_location_apart_from_region():
+    [p] = real("real_media.json")
+    assert p["media"] == [{"type": "video", "alt": None,
+                           "url": "https://pbs.twimg.com/ext_tw_video_thumb/1558552952549277696/pu/img/7VaQu-AvReI8RHkv.jpg"}]
+    assert p["text"] == "She\'s GOING with it! \U0001f40d"
+    assert p["author"]["location"] == "Ireland" and p.get("region") is None
+    assert p["author"]["bio"].startswith("CTO @recsyslabs")
+
+
+def test_requests_ask_for_shares_media_and_profiles():
+    query = parse_qs(urlsplit(parse.search_url("http://h", "pilkada")).query)
+    assert set(query["expansions"][0].split(",")) >= {"author_id", "referenced_tweets.id",
+                                                       "referenced_tweets.id.author_id", "attachments.media_keys"}
+    assert set(query["tweet.fields"][0].split(",")) >= {"referenced_tweets", "entities", "attachments"}
+    assert set(query["user.fields"][0].split(",")) >= {"description", "verified", "location"}
+    assert "alt_text" in query["media.fields"][0]
+
+
+@pytest.mark.slow
+def test_crawl_attributes_shares_to_the_sharer_and_keeps_media_only_tweets(tmp_path):
+    env = {**os.environ, **X.ENV}
+    with FakeServer(X.app) as server:
+        run_crawl("x", tmp_path / "x.jsonl", spider_args=X.spider_args(server.url), state_path=False, env=env, timeout=90)
+    posts = {p.post_id: p for p in iter_jsonl_posts(tmp_path / "x.jsonl")}
+    rt, quote, photo = posts[X.RETWEET_ID], posts[X.QUOTE_ID], posts[X.PHOTO_ID]
+    assert (rt.kind, rt.author.handle, rt.shared_from.author.handle) == ("repost", "guru_ahmad", "relawan_tiga")
+    assert rt.text == "Dukung terus paslon nomor urut 3, ikut kampanye akbar Minggu besok"  # not the cut "RT @..." text
+    assert rt.shared_from.author.bio == "Relawan pemenangan"
+    assert quote.kind == "quote" and quote.text == "Setuju & siap!\n\n" + posts[X.tweet_id({"n": 1})].text
+    assert photo.kind == "post" and [m.alt for m in photo.media] == ["Foto bersama paslon nomor 1, salam satu jari"]
+    assert photo.text == "[foto] Foto bersama paslon nomor 1, salam satu jari"
+    markup = next(p for p in posts.values() if p.author.handle == "penguji")
+    assert markup.text == 'Tes <b>markup</b> & "kutip" dalam teks \U0001f605'  # &amp; &lt; unescaped
+    assert all(p.region is None for p in posts.values())  # a profile location is not the watchlist's region
+    assert posts[X.tweet_id({"n": 1})].author.location == "Kab. Sleman"
+    assert len(posts) == len(X.expected_ids())
