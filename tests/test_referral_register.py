@@ -112,9 +112,9 @@ def test_supervisor_builds_downloads_and_the_package_verifies(app_env, tmp_path)
 
         page = sari.get("/pos/demo/1?rujukan=dibuat")
         assert 'id="referral-built"' in page.text and 'id="referral-status">Draf<' in page.text
-        assert 'href="/pos/demo/1/paket.zip"' in page.text
+        assert 'href="/paket/demo/1"' in page.text
 
-        r = sari.get("/pos/demo/1/paket.zip")
+        r = sari.get("/paket/demo/1")
         assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
         assert 'filename="laporan-demo-1.zip"' in r.headers["content-disposition"]
         downloaded = tmp_path / "unduhan.zip"
@@ -139,7 +139,7 @@ def test_supervisor_builds_downloads_and_the_package_verifies(app_env, tmp_path)
         page = rina.get("/pos/demo/1")
         assert 'id="referral-status">Draf<' in page.text
         assert 'id="referral-build"' not in page.text and "paket.zip" not in page.text
-        assert rina.get("/pos/demo/1/paket.zip").status_code == 403
+        assert rina.get("/paket/demo/1").status_code == 403
 
         # The register lists the case; the CSV export with and without the reporter columns.
         reg = sari.get("/rujukan")
@@ -164,7 +164,7 @@ def test_a_sent_case_is_not_rebuilt_and_a_changed_file_is_not_served(app_env):
     assert sari.post("/pos/demo/1/rujukan", data={"csrf_token": token}, follow_redirects=False).status_code == 303
     zip_path = out / "laporan-demo-1.zip"
     zip_path.write_bytes(zip_path.read_bytes() + b"x")  # changed after registration
-    r = sari.get("/pos/demo/1/paket.zip")
+    r = sari.get("/paket/demo/1")
     assert r.status_code == 409 and "berubah" in r.text
     case = store.referral_for("demo", "1")
     store.set_referral_status(case["referral_id"], "sent", actor="sari", reference="TT-1")

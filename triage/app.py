@@ -37,7 +37,20 @@ from pantau.store.db import DECISIONS, STATUSES, ClaimConflict, Store, StoreErro
 from . import charts
 from .intake import add_intake_routes, intake_details
 from .referrals import add_referral_routes, referral_panel
-from .logic import agreement, csv_cell, decode_cursor, encode_cursor, group_signals, highlight_segments, signal_label
+from .logic import (
+    agreement,
+    csv_cell,
+    decode_cursor,
+    encode_cursor,
+    group_signals,
+    highlight_segments,
+    http_url,
+    item_path,
+    package_path,
+    signal_label,
+    time_left,
+    to_wib,
+)
 from .security import (
     SECURITY_HEADERS,
     LOGIN_COOKIE,
@@ -52,7 +65,6 @@ from .security import (
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
-WIB_OFFSET_HOURS = 7
 
 ROLE_LABELS = {
     "monitor": "Pemantau",
@@ -177,9 +189,9 @@ def create_app(
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(
         categories=CATEGORIES, decision_labels=DECISION_LABELS, status_labels=STATUS_LABELS, role_labels=ROLE_LABELS,
-        decision_keys=DECISION_KEYS, checklist=CHECKLIST,
+        decision_keys=DECISION_KEYS, checklist=CHECKLIST, item_url=item_path, package_url=package_path,
     )
-    templates.env.filters.update(time_left=time_left, wib=to_wib, signal_label=signal_label)
+    templates.env.filters.update(time_left=time_left, wib=to_wib, signal_label=signal_label, http_url=http_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -335,11 +347,11 @@ def create_app(
         cursor = decode_cursor(after) if after else None
         cursor_cond, cursor_params = "TRUE", []
         if cursor:
-            cursor_cond = ("(qi.deadline_at > ? OR (qi.deadline_at = ? AND (qi.score < ? OR (qi.score = ? AND "
-                           "(qi.platform > ? OR (qi.platform = ? AND qi.post_id > ?))))))")
+            cursor_cond = ("(qi.deadline_at > CAST(? AS TIMESTAMPTZ) OR (qi.deadline_at = CAST(? AS TIMESTAMPTZ) AND "
+                           "(qi.score < ? OR (qi.score = ? AND (qi.platform > ? OR (qi.platform = ? AND qi.post_id > ?))))))")
             d, s, p, i = cursor
             cursor_params = [d, d, s, s, p, p, i]
-        cond = " AND ".join(where)
+        cond = " AND ".join(where) or "TRUE"  # status=all and no filter: no condition at all
         order = "qi.deadline_at ASC, qi.score DESC, qi.platform, qi.post_id"
         claimed = ("SELECT page.*, cl.username AS claimed_by FROM page LEFT JOIN claims cl ON cl.platform = page.platform"
                    " AND cl.post_id = page.post_id AND cl.expires_at > now() ORDER BY page.deadline_at ASC,"
@@ -384,7 +396,7 @@ def create_app(
 
     # -- item --------------------------------------------------------------------------
 
-    @app.get("/pos/{platform}/{post_id}", response_class=HTMLResponse, name="item")
+    @app.get("/pos/{platform}/{post_id:path}", response_class=HTMLResponse, name="item")
     @one_connection
     def item(request: Request, platform: str, post_id: str, back: str = ""):
         who = need(request, "item")
@@ -392,7 +404,8 @@ def create_app(
         # Point lookups: filter on post_id alone first (an ART index scan), then on platform.
         rows = store.query(
             """WITH p AS MATERIALIZED (SELECT * FROM posts WHERE post_id = ?)
-               SELECT p.*, reporting_deadline(p.captured_at) AS deadline_at FROM p WHERE p.platform = ?""",
+               SELECT p.*, reporting_deadline(p.captured_at) AS deadline_at,
+                      epoch_us(reporting_deadline(p.captured_at)) AS deadline_us FROM p WHERE p.platform = ?""",
             [post_id, platform],
         )
         if not rows:
@@ -454,7 +467,7 @@ def create_app(
         )
         for n in notes:
             n["checklist"] = json.loads(n["checklist"]) if n["checklist"] else None
-        neighbours = _neighbours(store, platform, post_id, post["deadline_at"], post.get("score"))
+        neighbours = _neighbours(store, platform, post_id, post["deadline_us"], post.get("score"))
         return render(
             request, "item.html", _who=who, post=post, decisions=decisions, decision_codes=DECISIONS,
             text_segments=highlight_segments(post["text"], signals, "text"),
@@ -471,7 +484,7 @@ def create_app(
             next_item=neighbours["next"], prev_item=neighbours["prev"],
         )
 
-    @app.post("/pos/{platform}/{post_id}/keputusan", name="decide")
+    @app.post("/pos/{platform}/{post_id:path}/keputusan", name="decide")
     @one_connection
     def decide(
         request: Request,
@@ -499,14 +512,14 @@ def create_app(
             raise HTTPException(status_code=400, detail=f"Keputusan tidak tersimpan: {exc}") from None
         return RedirectResponse(_next_open_item(store, platform, post_id, user["username"]), status_code=303)
 
-    @app.post("/pos/{platform}/{post_id}/lepas", name="release")
+    @app.post("/pos/{platform}/{post_id:path}/lepas", name="release")
     @one_connection
     def release(request: Request, platform: str, post_id: str, csrf_token: Annotated[str, Form()] = ""):
         _, user = need_post(request, "release", csrf_token)
         store.release(platform, post_id, user["username"])
         return RedirectResponse("/antrean", status_code=303)
 
-    @app.post("/pos/{platform}/{post_id}/catatan", name="note")
+    @app.post("/pos/{platform}/{post_id:path}/catatan", name="note")
     @one_connection
     def note(
         request: Request,
@@ -520,7 +533,7 @@ def create_app(
             store.add_note(platform, post_id, user["username"], body)
         except StoreError as exc:
             raise HTTPException(status_code=400, detail=f"Catatan tidak tersimpan: {exc}") from None
-        return RedirectResponse(f"/pos/{quote(platform)}/{quote(post_id)}#catatan", status_code=303)
+        return RedirectResponse(item_path(platform, post_id) + "#catatan", status_code=303)
 
     # -- four-eyes ---------------------------------------------------------------------
 
@@ -776,31 +789,28 @@ def _queue_filters(store: Store, status: str, region: str, platform: str, catego
     return where, params
 
 
-def _neighbours(store: Store, platform: str, post_id: str, deadline: datetime, score: float | None) -> dict:
+def _neighbours(store: Store, platform: str, post_id: str, deadline_us: int, score: float | None) -> dict:
     """The open items just before and after this one in queue order (for j/k on the item page).
 
     Queue order is (deadline_at, -score, platform, post_id). The neighbours have this item's deadline (ties) or the
-    nearest earlier/later one, so two cheap scans do instead of two top-N sorts over the queue: one aggregate for
-    those two deadlines, one filter for the few items due exactly then; the order among them is settled here."""
-    if score is None:
+    nearest earlier/later one, so one scan finds those two deadlines and the few items due exactly then; the order
+    among them is settled here. Deadlines are compared as epoch microseconds: DuckDB returns a deadline after year
+    9999 as text, which Python cannot order against datetimes."""
+    if score is None or deadline_us is None:
         return {"next": None, "prev": None}
-    near = store.query(
-        """SELECT min(deadline_at) FILTER (WHERE deadline_at > $d) AS later,
-                  max(deadline_at) FILTER (WHERE deadline_at < $d) AS earlier
-           FROM queue_items WHERE status IN ('new', 'needs_info')""",
-        {"d": deadline},
-    )[0]
-    deadlines = [d for d in (near["earlier"], deadline, near["later"]) if d is not None]
     rows = store.query(
-        """SELECT platform, post_id, deadline_at, score FROM queue_items
-           WHERE status IN ('new', 'needs_info') AND list_contains($deadlines, deadline_at)""",
-        {"deadlines": deadlines},
+        """WITH open AS (SELECT platform, post_id, epoch_us(deadline_at) AS d, score FROM queue_items
+                         WHERE status IN ('new', 'needs_info')),
+                near AS (SELECT min(d) FILTER (WHERE d > $d) AS later, max(d) FILTER (WHERE d < $d) AS earlier
+                         FROM open)
+           SELECT open.* FROM open, near WHERE open.d = $d OR open.d = near.later OR open.d = near.earlier""",
+        {"d": deadline_us},
     )
-    key = lambda r: (r["deadline_at"], -r["score"], r["platform"], r["post_id"])  # noqa: E731
-    me = (deadline, -score, platform, post_id)
+    key = lambda r: (r["d"], -r["score"], r["platform"], r["post_id"])  # noqa: E731
+    me = (deadline_us, -score, platform, post_id)
     after = min((r for r in rows if key(r) > me), key=key, default=None)
     before = max((r for r in rows if key(r) < me), key=key, default=None)
-    link = lambda r: f"/pos/{quote(r['platform'])}/{quote(r['post_id'])}" if r else None  # noqa: E731
+    link = lambda r: item_path(r["platform"], r["post_id"]) if r else None  # noqa: E731
     return {"next": link(after), "prev": link(before)}
 
 
@@ -813,7 +823,7 @@ def _next_open_item(store: Store, platform: str, post_id: str, username: str) ->
             ORDER BY qi.deadline_at ASC, qi.score DESC, qi.platform, qi.post_id LIMIT 1""",
         [platform, post_id, username],
     )
-    return f"/pos/{quote(rows[0]['platform'])}/{quote(rows[0]['post_id'])}" if rows else "/antrean"
+    return item_path(rows[0]["platform"], rows[0]["post_id"]) if rows else "/antrean"
 
 
 def _version(user: dict[str, Any]) -> str:
@@ -823,21 +833,3 @@ def _version(user: dict[str, Any]) -> str:
 def _safe_next(target: str) -> str:
     """Only same-site relative paths are allowed as a post-login redirect."""
     return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
-
-
-def time_left(deadline: datetime | None, now: datetime | None = None) -> dict[str, Any]:
-    """Label and severity for the time left to the 7-day reporting deadline."""
-    if deadline is None:
-        return {"label": "-", "level": "unknown"}
-    now = now or datetime.now(timezone.utc)
-    hours = (deadline - now).total_seconds() / 3600
-    if hours <= 0:
-        return {"label": "Kedaluwarsa", "level": "expired"}
-    label = f"{int(hours // 24)} hari {int(hours % 24)} jam" if hours >= 24 else f"{int(hours)} jam"
-    return {"label": label, "level": "urgent" if hours < 48 else "ok"}
-
-
-def to_wib(dt: datetime | None) -> str:
-    if dt is None:
-        return "-"
-    return (dt.astimezone(timezone(timedelta(hours=WIB_OFFSET_HOURS)))).strftime("%d-%m-%Y %H:%M WIB")

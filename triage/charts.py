@@ -195,6 +195,8 @@ def weekly_by_region(rows: Iterable[dict[str, Any]], *, top: int = 6, weeks: int
     `colours` (one per series, grey for "Lainnya") and `totals` per week."""
     counts: dict[tuple[date, str | None], int] = {}
     for r in rows:
+        if not isinstance(r["week_start"], date):  # DuckDB returns a date Python cannot hold (BC, > 9999) as text
+            continue
         key = (r["week_start"], r["region"])
         counts[key] = counts.get(key, 0) + int(r["flagged"] or 0)
     if not counts:

@@ -29,12 +29,14 @@ import tempfile
 import threading
 from pathlib import Path
 from typing import Annotated, Any, Callable, Mapping
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from pantau.post import Post, PostError, format_time, iter_jsonl_posts, parse_time, utcnow
+
+from .logic import item_path
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +183,7 @@ def add_intake_routes(
     def item_link(role: str, platform: str, post_id: str) -> str | None:
         if role not in route_roles["item"]:
             return None
-        return f"/pos/{quote(platform, safe='')}/{quote(post_id, safe='')}"
+        return item_path(platform, post_id)
 
     def form_page(request: Request, found, status: int = 200, **ctx: Any) -> HTMLResponse:
         values = {"url": "", "tip": "", "reporter_contact": "", "no_fetch": False, **ctx.pop("values", {})}

@@ -1,12 +1,16 @@
-"""Pure helpers of the triage app: signal highlighting, agreement statistics, queue cursors, CSV cells."""
+"""Pure helpers of the triage app: signal highlighting, agreement statistics, queue cursors, CSV cells, item URLs,
+safe links and time labels."""
 
 from __future__ import annotations
 
 import base64
 import json
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Sequence
+from urllib.parse import quote, urlsplit
+
+WIB = timezone(timedelta(hours=7))
 
 
 # What each classifier signal means, for reviewers (UI in Bahasa Indonesia), by group. Every signal the
@@ -101,17 +105,78 @@ def agreement(pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
 
 
 def encode_cursor(row: dict[str, Any]) -> str:
-    data = [row["deadline_at"].isoformat(), row["score"], row["platform"], row["post_id"]]
+    """The keyset cursor after `row`. The deadline is kept as text that DuckDB casts back (`CAST(? AS TIMESTAMPTZ)`):
+    DuckDB returns a time Python cannot hold (after year 9999) as a string, and such a row must still page."""
+    deadline = row["deadline_at"]
+    data = [deadline.isoformat() if isinstance(deadline, datetime) else str(deadline), row["score"], row["platform"],
+            row["post_id"]]
     return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, float, str, str] | None:
+def decode_cursor(cursor: str) -> tuple[str, float, str, str] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         deadline, score, platform, post_id = json.loads(raw)
-        return datetime.fromisoformat(deadline), float(score), str(platform), str(post_id)
+        return str(deadline), float(score), str(platform), str(post_id)
     except (ValueError, TypeError):
         return None
+
+
+def item_path(platform: str, post_id: str, action: str = "") -> str:
+    """The item page's path (plus `/action`), each id percent-encoded whole: a `/` in a post id (every Telegram post,
+    `channel/1008`) becomes `%2F`, so `../../ekspor.csv` stays one path segment and never climbs out of `/pos/`.
+    The routes take the id as `{post_id:path}`, so the decoded id may hold `/`."""
+    return f"/pos/{quote(str(platform), safe='')}/{quote(str(post_id), safe='')}" + (f"/{action}" if action else "")
+
+
+def package_path(platform: str, post_id: str) -> str:
+    """The path of an item's referral package download (its own prefix: no post id can turn an item URL into it)."""
+    return f"/paket/{quote(str(platform), safe='')}/{quote(str(post_id), safe='')}"
+
+
+def http_url(url: Any) -> str | None:
+    """`url` when it is an absolute http(s) URL with a host, else None: a post's URL is untrusted input and is only
+    ever rendered as a link through this (never `javascript:`, `data:` or a relative path)."""
+    if not isinstance(url, str):
+        return None
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c in text for c in "\x00\r\n\t"):
+        return None
+    return text
+
+
+def time_left(deadline: Any, now: datetime | None = None) -> dict[str, Any]:
+    """Label and severity for the time left to the 7-day reporting deadline. Any stored value is shown: DuckDB
+    returns a time after year 9999 as text, which gets the label "di luar jangkauan"."""
+    if deadline is None:
+        return {"label": "-", "level": "unknown"}
+    if not isinstance(deadline, datetime):
+        return {"label": "di luar jangkauan", "level": "unknown"}
+    now = now or datetime.now(timezone.utc)
+    try:
+        hours = (deadline - now).total_seconds() / 3600
+    except (OverflowError, TypeError):
+        return {"label": "di luar jangkauan", "level": "unknown"}
+    if hours <= 0:
+        return {"label": "Kedaluwarsa", "level": "expired"}
+    label = f"{int(hours // 24)} hari {int(hours % 24)} jam" if hours >= 24 else f"{int(hours)} jam"
+    return {"label": label, "level": "urgent" if hours < 48 else "ok"}
+
+
+def to_wib(dt: Any) -> str:
+    """A time in WIB (UTC+7); a value Python cannot shift (near year 9999, or text from DuckDB) is shown as stored."""
+    if dt is None:
+        return "-"
+    if not isinstance(dt, datetime):
+        return f"{dt} (UTC)"
+    try:
+        return dt.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB")
+    except (OverflowError, ValueError):
+        return f"{dt.isoformat()} (UTC)"
 
 
 def csv_cell(value: Any) -> str:

@@ -5,11 +5,15 @@ Routes (roles in ROUTE_ROLES of pantau.triage.app):
 * `POST /pos/{platform}/{post_id}/rujukan` (`referral_build`): builds the package of a confirmed violation
   in-process (`build_package` with the app's Store: the app owns the DuckDB file while it runs) into the referral
   folder and registers it as a `draft` case;
-* `GET /pos/{platform}/{post_id}/paket.zip` (`referral_download`): the package, re-hashed against the register
+* `GET /paket/{platform}/{post_id}` (`referral_download`): the package, re-hashed against the register
   first; audited as `export`;
 * `GET /rujukan` (`referrals`): the register, with deadline badges, the overdue list and a status form;
 * `POST /pos/{platform}/{post_id}/rujukan/status` (`referral_status`): move a case to a later status;
 * `GET /rujukan.csv` (`referrals_export`): the register as CSV, `?tanpa_pelapor=1` without reporter columns.
+
+Post ids may hold `/` (Telegram: `channel/1008`): the routes take them as `{post_id:path}`, links are built by
+`item_path` (percent-encoded), and the one GET route sits under its own prefix (`/paket/`), so no post id can make an
+item page URL reach it.
 
 The package holds the reporter's identity and contact, so only supervisors and admins may download it; the
 register itself stores none. Registered from `create_app` with `add_referral_routes(app, store, need=...,
@@ -25,13 +29,14 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any, Callable, Mapping
-from urllib.parse import quote
 
 from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pantau.referral import register
 from pantau.store.db import REFERRAL_STATUSES, StoreError
+
+from .logic import item_path
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +90,7 @@ def add_referral_routes(
     building = threading.Lock()  # one build at a time: packages of one item share a file name
     app.state.referral_dir = folder
 
-    def item_path(platform: str, post_id: str) -> str:
-        return f"/pos/{quote(platform, safe='')}/{quote(post_id, safe='')}"
-
-    @app.post("/pos/{platform}/{post_id}/rujukan", name="referral_build")
+    @app.post("/pos/{platform}/{post_id:path}/rujukan", name="referral_build")
     def referral_build(request: Request, platform: str, post_id: str, csrf_token: Annotated[str, Form()] = ""):
         _, user = need_post(request, "referral_build", csrf_token)
         from pantau.referral.package import NotConfirmed, ReferralConfig, ReferralError
@@ -115,7 +117,7 @@ def add_referral_routes(
             log.info("%s: %s", pkg.item, w)
         return RedirectResponse(item_path(platform, post_id) + "?rujukan=dibuat#rujukan", status_code=303)
 
-    @app.get("/pos/{platform}/{post_id}/paket.zip", name="referral_download")
+    @app.get("/paket/{platform}/{post_id:path}", name="referral_download")
     def referral_download(request: Request, platform: str, post_id: str):
         _, user = need(request, "referral_download")
         case = store.referral_for(platform, post_id)
@@ -146,7 +148,7 @@ def add_referral_routes(
                       referral_labels=register.STATUS_LABELS, reference_labels=register.REFERENCE_LABELS,
                       saved=tersimpan, due_soon_hours=register.DUE_SOON_HOURS)
 
-    @app.post("/pos/{platform}/{post_id}/rujukan/status", name="referral_status")
+    @app.post("/pos/{platform}/{post_id:path}/rujukan/status", name="referral_status")
     def referral_status(
         request: Request,
         platform: str,
