@@ -999,7 +999,7 @@ def _serve(db: Path, host: str, port: int) -> None:
     import uvicorn
 
     from pantau.triage.app import create_app
-    from pantau.triage.server import listening_socket
+    from pantau.triage.server import listening_socket, uvicorn_config
 
     try:
         sock = listening_socket(host, port)
@@ -1008,8 +1008,7 @@ def _serve(db: Path, host: str, port: int) -> None:
     actual = sock.getsockname()[1]
     typer.echo(f"triage app at http://{host}:{actual}/  (Ctrl-C to stop)")
     sys.stdout.flush()
-    config = uvicorn.Config(create_app(db), log_level="warning")
-    uvicorn.Server(config).run(sockets=[sock])
+    uvicorn.Server(uvicorn_config(create_app(db))).run(sockets=[sock])  # proxy headers: PANTAU_TRUSTED_PROXIES
 
 
 def main() -> None:

@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
+from typing import Any, Mapping
 
 import uvicorn
+
+TRUSTED_PROXIES_ENV = "PANTAU_TRUSTED_PROXIES"
+
+
+def trusted_proxies(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The addresses (IPs or CIDR networks, comma-separated in $PANTAU_TRUSTED_PROXIES) whose X-Forwarded-For and
+    X-Forwarded-Proto headers are believed; none by default."""
+    value = (os.environ if environ is None else environ).get(TRUSTED_PROXIES_ENV, "")
+    return [a.strip() for a in value.split(",") if a.strip()]
+
+
+def uvicorn_config(app, environ: Mapping[str, str] | None = None, **kwargs: Any) -> uvicorn.Config:
+    """uvicorn's Config for the triage app. uvicorn itself believes X-Forwarded-For from 127.0.0.1 by default (or from
+    $FORWARDED_ALLOW_IPS), which let any local client pick its address and so reset the login rate limit; here
+    proxy headers are read only from $PANTAU_TRUSTED_PROXIES (e.g. the reverse proxy's address), else never."""
+    proxies = trusted_proxies(environ)
+    kwargs.setdefault("log_level", "warning")
+    return uvicorn.Config(app, proxy_headers=bool(proxies), forwarded_allow_ips=proxies or "", **kwargs)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -38,7 +58,7 @@ class ThreadServer:
     def __enter__(self) -> str:
         sock = listening_socket(self.host, 0)
         port = sock.getsockname()[1]
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="on")
+        config = uvicorn_config(self.app, lifespan="on")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
         self._thread.start()
