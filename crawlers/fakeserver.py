@@ -38,6 +38,11 @@ class FakeRequest:
     headers: dict[str, str]
     body: bytes
     base: str
+    multi: dict[str, list[str]] = field(default_factory=dict)  # every value of a repeated parameter
+
+    def query_list(self, name: str) -> list[str]:
+        """All values of `name` (`?actors=a&actors=b`), or the single one of `query`."""
+        return self.multi.get(name) or ([self.query[name]] if name in self.query else [])
 
     @property
     def target(self) -> str:
@@ -128,11 +133,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self, method: str) -> None:
         fake: FakeServer = self.server.fake  # type: ignore[attr-defined]
         parts = urlsplit(self.path)
-        query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        multi = parse_qs(parts.query, keep_blank_values=True)
+        query = {k: v[0] for k, v in multi.items()}
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         host, port = self.server.server_address[:2]
-        req = FakeRequest(method, parts.path, query, {k.lower(): v for k, v in self.headers.items()}, body, f"http://{host}:{port}")
+        req = FakeRequest(method, parts.path, query, {k.lower(): v for k, v in self.headers.items()}, body, f"http://{host}:{port}",
+                          multi)
         target = parts.path + (f"?{parts.query}" if parts.query else "")
         if parts.path.startswith("/__loop/"):
             n = int(parts.path.rsplit("/", 1)[1] or 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -68,3 +69,39 @@ def test_second_expiry_after_a_refresh_is_a_credentials_error(tmp_path):
     assert "credentials rejected by bluesky: access token expired again after a refresh (HTTP 400 ExpiredToken)" in log
     assert stats["pantau/bluesky/auth_failed"] == 1 and stats["pantau/bluesky/session_refreshed"] == 1
     assert result.request_failures == 1
+
+
+def test_author_feed_keeps_reposts_by_the_reposter_media_only_posts_and_bios(tmp_path):
+    """Issue 16: a repost is the reposter's post (shared_from = the original); an image post without text is kept
+    with its alt text; bios come from app.bsky.actor.getProfiles (25 per call, each account once per crawl)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PANTAU_BSKY")}
+    with FakeServer(BSKY.app) as server:
+        run_crawl("bluesky", tmp_path / "b.jsonl", spider_args={"base_url": server.url, "actors": f"{ACTOR},relawan-tiga.bsky.social"},
+                  state_path=tmp_path / "state.json", timeout=90, env=env)
+        requests = list(server.requests)
+    posts = {p["post_id"]: p for p in map(json.loads, (tmp_path / "b.jsonl").read_text().splitlines())}
+    repost = posts[BSKY.REPOST["reason"]["uri"]]
+    assert (repost["kind"], repost["author"]["handle"], repost["created_at"]) == ("repost", ACTOR, "2024-11-20T09:50:00Z")
+    assert repost["shared_from"]["author"]["handle"] == "relawan-tiga.bsky.social"
+    assert repost["shared_from"]["author"]["bio"] == "Relawan pemenangan" and repost["author"]["bio"] == "Guru SDN 3 Depok, Sleman"
+    assert repost["text"] == repost["shared_from"]["text"] == BSKY._BY_N[9]["record"]["text"]
+    assert BSKY._BY_N[9]["uri"] in posts, "the original (in relawan-tiga's feed) is kept too, under its own id"
+    image = posts[BSKY.IMAGE["uri"]]
+    assert image["text"] == "[foto] Foto bersama paslon nomor 2, salam dua jari" and image["media"][0]["type"] == "image"
+    quote = posts[BSKY.QUOTE["uri"]]
+    assert quote["kind"] == "quote" and quote["text"].startswith("Setuju, ayo semua!\n\nDukung terus paslon")
+    assert all(p["author"]["bio"] for p in posts.values()), "every author's bio filled from getProfiles"
+    lookups = [t for _, t, _ in requests if "getProfiles" in t]
+    asked = [a for t in lookups for a in parse_qs(urlsplit(t).query)["actors"]]
+    assert asked and len(asked) == len(set(asked)) and all(len(parse_qs(urlsplit(t).query)["actors"]) <= 25 for t in lookups)
+    state = json.loads((tmp_path / "state.json").read_text())["entries"]
+    assert state[f"actor:{ACTOR}"]["last_seen"] == "2024-11-20T09:50:00.000Z", "feed time of the newest item: the repost"
+
+
+def test_parse_link_card_and_profiles_url():
+    [link] = parse.parse_page({"posts": [BSKY.LINK]})[0]
+    assert link["text"] == "Cek di sini\n\nJadwal Pilkada Sleman 2024\nTahapan & jadwal lengkap"
+    assert parse.profiles_url("http://h", ["did:plc:a", "did:plc:b"]) == (
+        "http://h/xrpc/app.bsky.actor.getProfiles?actors=did%3Aplc%3Aa&actors=did%3Aplc%3Ab")
+    with pytest.raises(ValueError):
+        parse.profiles_url("http://h", [f"d{i}" for i in range(26)])

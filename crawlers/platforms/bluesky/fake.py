@@ -1,4 +1,9 @@
-"""Fake Bluesky AppView + PDS (XRPC shapes from docs.bsky.app) over pantau.crawlers.samples, 5 posts per page."""
+"""Fake Bluesky AppView + PDS (XRPC shapes from docs.bsky.app) over pantau.crawlers.samples, 5 posts per page.
+
+Besides the samples: an image post without text (alt text only), a quote (embed record#view) and a post with a
+link card (embed external#view), in search and in their authors' feeds; guru_sari's feed also holds a repost
+(reason app.bsky.feed.defs#reasonRepost) of relawan_tiga's post. Post views carry no bio, as the real AppView:
+app.bsky.actor.getProfiles gives them (at most 25 actors per call)."""
 
 from __future__ import annotations
 
@@ -58,7 +63,28 @@ def view(s: dict) -> dict:
             "replyCount": 0, "repostCount": 0, "likeCount": s["n"], "indexedAt": s["at"].replace("Z", ".100Z")}
 
 
-VIEWS = [view(s) for s in SAMPLES]
+def _extra(n: int, handle: str, text: str, at: str, embed: dict) -> dict:
+    s = next(x for x in SAMPLES if x["handle"] == handle)
+    return {**view({**s, "n": n, "text": text, "at": at}), "embed": embed}
+
+
+_BY_N = {s["n"]: view(s) for s in SAMPLES}
+IMAGE = _extra(101, "guru_sari", "", "2024-11-20T09:40:00Z", {"$type": "app.bsky.embed.images#view", "images": [
+    {"thumb": "https://cdn.bsky.app/img/feed_thumbnail/plain/x/101@jpeg", "fullsize": "https://cdn.bsky.app/img/feed_fullsize/plain/x/101@jpeg",
+     "alt": "Foto bersama paslon nomor 2, salam dua jari", "aspectRatio": {"width": 4, "height": 3}}]})
+QUOTE = _extra(102, "guru_sari", "Setuju, ayo semua!", "2024-11-20T09:35:00Z", {"$type": "app.bsky.embed.record#view", "record": {
+    "$type": "app.bsky.embed.record#viewRecord", "uri": _BY_N[9]["uri"], "cid": _BY_N[9]["cid"], "author": _BY_N[9]["author"],
+    "value": _BY_N[9]["record"], "indexedAt": _BY_N[9]["indexedAt"]}})
+LINK = _extra(103, "kpu_sleman_info", "Cek di sini", "2024-11-20T09:30:00Z", {"$type": "app.bsky.embed.external#view", "external": {
+    "uri": "https://example.org/jadwal", "title": "Jadwal Pilkada Sleman 2024", "description": "Tahapan &amp; jadwal lengkap"}})
+VIEWS = [IMAGE, QUOTE, LINK] + [view(s) for s in SAMPLES]
+REPOSTER = "guru_sari"
+REPOST = {"post": _BY_N[9], "reason": {"$type": "app.bsky.feed.defs#reasonRepost", "by": view(SAMPLES[0])["author"],
+                                       "uri": f"at://{did(REPOSTER)}/app.bsky.feed.repost/3lr009abc", "cid": "bafyreirepost9",
+                                       "indexedAt": "2024-11-20T09:50:00.000Z"}}
+PROFILES = {did(s["handle"]): {"did": did(s["handle"]), "handle": f"{s['handle'].replace('_', '-')}.bsky.social",
+                               "displayName": s["name"], **({"description": s["bio"]} if s["bio"] else {}),
+                               "followersCount": 10, "postsCount": 5} for s in SAMPLES}
 
 
 def expected_ids(args: dict | None = None) -> set[str]:
@@ -92,14 +118,21 @@ def app(req: FakeRequest) -> Reply:
             views = [v for v in views if v["record"]["createdAt"] >= req.query["since"]]
     elif req.path == "/xrpc/app.bsky.feed.getAuthorFeed":
         actor = req.query.get("actor", "")
-        views = [v for v in VIEWS if actor in (v["author"]["handle"], v["author"]["did"])]
+        views = [{"post": v} for v in VIEWS if actor in (v["author"]["handle"], v["author"]["did"])]
+        if actor in (REPOST["reason"]["by"]["handle"], REPOST["reason"]["by"]["did"]):
+            views.insert(0, REPOST)  # the newest item of the feed (by the time it was reposted)
         wrap = True
+    elif req.path == "/xrpc/app.bsky.actor.getProfiles":
+        actors = req.query_list("actors")
+        if not 1 <= len(actors) <= 25:
+            return json_reply({"error": "InvalidRequest", "message": "actors must have 1-25 items"}, 400)
+        return json_reply({"profiles": [PROFILES[a] for a in actors if a in PROFILES]})
     else:
         return json_reply({"error": "MethodNotImplemented", "message": "Method Not Implemented"}, 501)
     start = int(req.query.get("cursor") or 0)
     chunk, nxt = page_of(views, start)
     headers = {"ratelimit-limit": "3000", "ratelimit-remaining": "2999", "ratelimit-reset": "4102444800"}
-    doc: dict = {"feed": [{"post": v} for v in chunk]} if wrap else {"posts": chunk, "hitsTotal": len(views)}
+    doc: dict = {"feed": chunk} if wrap else {"posts": chunk, "hitsTotal": len(views)}
     if nxt is not None:
         doc["cursor"] = str(nxt)
     return json_reply(doc, **headers)

@@ -12,6 +12,12 @@ com.atproto.server.refreshSession (`Authorization: Bearer <refreshJwt>`) and the
 token (stat `pantau/bluesky/session_refreshed`). A refresh that fails, or the same request expiring again after
 a refresh, is logged as rejected credentials naming the environment variables (stat `pantau/bluesky/auth_failed`).
 Tokens go only to `auth_url`, never to the public AppView.
+
+Post views carry no bio: the accounts of each page whose profile this crawl has not fetched yet are looked up
+with app.bsky.actor.getProfiles on the public AppView (25 per call, cached for the crawl; stat
+`pantau/bluesky/profiles`), then the page's posts are yielded with their bios (without them if the lookup fails).
+Paging follows feed time: a repost counts at the time it was reposted, and the cursor is only dropped once a page
+holds nothing newer than the previous run saw.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from twisted.python.failure import Failure
 
 from pantau.crawlers.common import PageError
 from pantau.crawlers.platforms.bluesky import parse
-from pantau.crawlers.spider import PantauSpider, split_list
+from pantau.crawlers.spider import PantauSpider, split_list, with_doc
 
 HANDLE_ENV, PASSWORD_ENV = "PANTAU_BSKY_HANDLE", "PANTAU_BSKY_APP_PASSWORD"
 
@@ -46,6 +52,9 @@ class BlueskySpider(PantauSpider):
         self.jwt: str | None = None
         self.refresh_jwt: str | None = None
         self.waiting: list[Request] = []  # requests that met ExpiredToken, sent again once the session is refreshed
+        self.profiles: dict[str, dict] = {}  # did -> getProfiles profile ({} when the AppView gave none), per crawl
+        self.asked: set[str] = set()  # dids whose getProfiles call is sent
+        self.parked: list[tuple[Response, Any]] = []  # pages waiting for profiles another call is fetching
         if self.query:
             self.identifier = self.env_secret(HANDLE_ENV, "Bluesky handle for searchPosts")
             self.password = self.env_secret(PASSWORD_ENV, "Bluesky app password for searchPosts")
@@ -72,14 +81,58 @@ class BlueskySpider(PantauSpider):
             yield r
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        if (page := self.read_page(response, parse.parse_page, json=True)) is None:
+        if (page := self.read_page(response, with_doc(parse.parse_page), json=True, profiles=self.profiles)) is None:
             return
-        posts, cursor = page
+        doc, (posts, cursor) = page
+        yield from self._with_profiles(response, doc, posts, cursor)
+
+    def _with_profiles(self, response: Response, doc: Any, posts: list[dict], cursor: str | None) -> Iterator[Any]:
+        """The page's posts once every account on it has its profile fetched: the accounts nobody asked for yet
+        are looked up (25 per call); a page that only waits for a call already sent is parked until it answers."""
+        missing = [d for d in parse.profile_dids(posts) if d not in self.profiles]
+        unasked = [d for d in missing if d not in self.asked]
+        if unasked:
+            batch = unasked[:parse.PROFILES_MAX]
+            self.asked.update(batch)
+            yield self.request(parse.profiles_url(self.base_url, batch), self.parse_profiles, self.profiles_failed,
+                               cb_kwargs={"page": (response, doc, batch)}, dont_filter=True)
+        elif missing:
+            self.parked.append((response, doc))
+        else:
+            yield from self._emit(response, posts, cursor)  # parsed with every profile known by now
+
+    def _profiles_known(self, page: tuple, found: dict[str, dict]) -> Iterator[Any]:
+        """Record a getProfiles answer, then go on with its page and with the parked pages."""
+        page_response, doc, batch = page
+        for did in batch:
+            self.profiles[did] = found.get(did, {})
+        pages, self.parked = [(page_response, doc), *self.parked], []
+        for response, page_doc in pages:
+            posts, cursor = parse.parse_page(page_doc, profiles=self.profiles)
+            yield from self._with_profiles(response, page_doc, posts, cursor)
+
+    def parse_profiles(self, response: Response, page: tuple) -> Iterator[Any]:
+        try:
+            found = parse.parse_profiles(self.json_body(response))
+        except PageError as exc:
+            self.logger.warning("bluesky profiles unreadable (%s): posts kept without bios", exc)
+            found = {}
+        self.crawler.stats.inc_value("pantau/bluesky/profiles", len(found))
+        yield from self._profiles_known(page, found)
+
+    def profiles_failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        self.crawler.stats.inc_value("pantau/bluesky/profile_failures")
+        self.logger.warning("bluesky getProfiles failed for %s (%s): posts kept without bios", request.url,
+                            failure.getErrorMessage())
+        yield from self._profiles_known(request.cb_kwargs["page"], {})
+
+    def _emit(self, response: Response, posts: list[dict], cursor: str | None) -> Iterator[Any]:
         key = response.meta["pantau_key"]
         fresh = self.fresh_since_last_seen(key, posts)
         yield from fresh
-        if len(fresh) < len(posts):
-            cursor = None  # reached what the previous run already saw
+        if posts and not fresh:
+            cursor = None  # a whole page the previous run already saw
         url = None
         if cursor:
             url = (parse.author_feed_url(self.base_url, key.split(":", 1)[1], cursor=cursor) if key.startswith("actor:")
