@@ -2,7 +2,8 @@
 
     scrapy crawl telegram -a channels=infopemilu,humaspemkab [-a base_url=https://t.me] [-a max_pages=N]
 
-The highest message number per channel is kept in the crawl state; paging back (?before=) stops at it.
+The highest message number per channel is kept in the crawl state; paging back (?before=) goes on until a page
+reaches it (a page of service messages or media only does not stop it).
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ class TelegramSpider(PantauSpider):
         if numbers and max(numbers) > int(self.state.updates.get(key, {}).get("last_id") or 0):
             self.state.update(key, last_id=str(max(numbers)))
         yield from fresh
-        if len(fresh) < len(posts) or not posts:
-            older = None
+        before = parse.before_number(older)
+        if len(fresh) < len(posts) or (last and before is not None and before <= last):
+            older = None  # this page reached messages the previous run saw
         if r := self.follow_page(response, older, self.parse_page):
             yield r
