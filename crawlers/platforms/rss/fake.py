@@ -1,9 +1,13 @@
-"""Fake news site: an RSS 2.0 feed (/rss.xml), an Atom feed (/atom.xml) and article pages, from the samples."""
+"""Fake news site: an RSS 2.0 feed (/rss.xml), an Atom feed (/atom.xml) and article pages, from the samples.
+
+As Indonesian news feeds publish them: RSS pubDate in WIB with Indonesian day and month names ("Rabu, 20 Nov 2024
+16:00:00 WIB"), one entry with a date nobody can read ("kemarin sore"), descriptions in HTML (<p>, <img alt>,
+&amp;); article pages give article:published_time, one of them in WIB words instead of ISO 8601."""
 
 from __future__ import annotations
 
 import html
-from email.utils import format_datetime
+from datetime import timedelta
 
 from pantau.crawlers.fakeserver import FakeRequest, Reply, html_reply
 from pantau.post import parse_time
@@ -12,6 +16,24 @@ from pantau.crawlers.samples import SAMPLES
 ENV: dict[str, str] = {}
 ARTICLES = SAMPLES[:6]
 ETAG = '"feed-v1"'
+DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+ODD_DATE_N = 6  # the entry whose pubDate cannot be read
+
+
+def wib(at: str) -> str:
+    """`Rabu, 20 Nov 2024 16:00:00 WIB` for a UTC time."""
+    t = parse_time(at, "at") + timedelta(hours=7)
+    return f"{DAYS[t.weekday()]}, {t.day:02d} {MONTHS[t.month - 1]} {t.year} {t:%H:%M:%S} WIB"
+
+
+def pub_date(s: dict) -> str:
+    return "kemarin sore" if s["n"] == ODD_DATE_N else wib(s["at"])
+
+
+def description(s: dict) -> str:
+    """The HTML summary (escaped into the XML): a picture with alt text, then the text."""
+    return html.escape(f'<p><img src="/img/{s["n"]}.jpg" alt="Foto berita {s["n"]}" /></p><p>{html.escape(s["text"])} &amp; lainnya</p>')
 
 
 def expected_ids(args: dict | None = None) -> set[str]:
@@ -28,8 +50,8 @@ def app(req: FakeRequest) -> Reply:
         if req.headers.get("if-none-match") == ETAG:
             return Reply(304, b"", "application/rss+xml", {"ETag": ETAG})
         items = "".join(f"""<item><title>{html.escape(s['text'][:40])}</title><link>{b}/berita/{s['n']}</link>
-<guid isPermaLink="true">{b}/berita/{s['n']}</guid><pubDate>{format_datetime(parse_time(s['at'], 'at'))}</pubDate>
-<dc:creator>{html.escape(s['name'])}</dc:creator><description>{html.escape(s['text'])}</description></item>""" for s in ARTICLES)
+<guid isPermaLink="true">{b}/berita/{s['n']}</guid><pubDate>{pub_date(s)}</pubDate>
+<dc:creator>{html.escape(s['name'])}</dc:creator><description>{description(s)}</description></item>""" for s in ARTICLES)
         body = f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
 <title>Warta Pilkada (contoh)</title><link>{b}/</link><description>Berita contoh</description>{items}</channel></rss>"""
         return Reply(200, body, "application/rss+xml; charset=utf-8", {"ETag": ETAG})
@@ -46,7 +68,7 @@ def app(req: FakeRequest) -> Reply:
             return html_reply("<h1>404</h1>", 404)
         return html_reply(f"""<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>Warta | berita {n}</title>
 <meta property="og:title" content="Berita {n}: {html.escape(s['text'][:30])}"><meta name="author" content="{html.escape(s['name'])}">
-<meta property="article:published_time" content="{s['at']}"></head><body><nav>Beranda</nav>
+<meta property="article:published_time" content="{wib(s['at']) if n == 2 else s['at']}"></head><body><nav>Beranda</nav>
 <article><h1>Berita {n}</h1><div itemprop="articleBody"><p>{html.escape(s['text'])}</p><p>Wilayah: {html.escape(s['region'] or '-')}.</p></div></article>
 <footer>© contoh</footer></body></html>""")
     return html_reply("<h1>404</h1>", 404)

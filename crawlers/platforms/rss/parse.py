@@ -4,18 +4,26 @@ RSS 2.0: channel/item{title, link, guid, pubDate (RFC 822), author | dc:creator,
 Atom (RFC 4287): feed/entry{id, title, link[@rel=alternate]/@href, published | updated, author/name, summary | content}.
 Article page: title from og:title / h1 / <title>; body from [itemprop=articleBody] / article / main paragraphs;
 date from article:published_time / time[datetime]; author from meta[name=author] / [rel=author] / .author.
+
+Indonesian feeds are read as published: summaries are HTML (tags stripped, entities unescaped, `<img alt>` kept as
+media); dates may be in WIB (+07:00), WITA (+08:00) or WIT (+09:00), with Indonesian day and month names
+("Rabu, 20 Nov 2024 16:00:00 WIB", "20 Desember 2024 08:15 WITA", "20/11/2024 16:00 WIB"). A date that still
+cannot be read never loses the entry: `published` is None (the pipeline's capture time stands in) and the text
+is kept in `published_raw`, which the spider counts as `pantau/rss/odd_dates`.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
 from parsel import Selector
 
-from pantau.crawlers.common import PageError, ParseError, decode_html, post_payload
-from pantau.post import format_time
+from pantau.crawlers.common import PageError, ParseError, decode_html, html_to_text, post_payload, unescape
+from pantau.post import PostError, format_time, parse_time
 
 PLATFORM = "rss"
 
@@ -38,15 +46,24 @@ def parse_feed(page: str | bytes, *, base_url: str = "", errors: list[ParseError
     for index, node in enumerate(nodes):
         if atom:
             link = node.xpath("link[@rel='alternate']/@href | link[not(@rel)]/@href").get()
+            date = node.xpath("published/text()").get() or node.xpath("updated/text()").get()
             entry = {"guid": node.xpath("id/text()").get(), "title": node.xpath("title/text()").get(),
-                     "summary": node.xpath("summary/text() | content/text()").get(),
-                     "published": _time(node.xpath("published/text()").get() or node.xpath("updated/text()").get()),
+                     "summary": node.xpath("summary/text()").get() or node.xpath("content/text()").get(),
                      "author": node.xpath("author/name/text()").get()}
         else:
             link = node.xpath("link/text()").get()
+            date = node.xpath("pubDate/text()").get() or node.xpath("date/text()").get()  # dc:date
             entry = {"guid": node.xpath("guid/text()").get(), "title": node.xpath("title/text()").get(),
-                     "summary": node.xpath("description/text()").get(), "published": _time(node.xpath("pubDate/text()").get()),
+                     "summary": node.xpath("description/text()").get() or node.xpath("encoded/text()").get(),
                      "author": node.xpath("creator/text()").get() or node.xpath("author/text()").get()}
+        entry["published"] = _time(date)
+        if date and date.strip() and entry["published"] is None:
+            entry["published_raw"] = date.strip()
+        summary_html = entry["summary"] or ""
+        entry["summary"] = html_to_text(summary_html) if "<" in summary_html or "&" in summary_html else summary_html
+        entry["media"] = _images(summary_html, base_url)
+        entry["title"] = html_to_text(entry["title"]) if entry["title"] and ("<" in entry["title"] or "&" in entry["title"]) else entry["title"]
+        entry["author"] = unescape(entry["author"])
         entry["link"] = urljoin(base_url, link.strip()) if link and link.strip() else None
         entry["guid"] = (entry["guid"] or entry["link"] or "").strip() or None
         entry = {k: (v.strip() if isinstance(v, str) else v) for k, v in entry.items()}
@@ -58,14 +75,70 @@ def parse_feed(page: str | bytes, *, base_url: str = "", errors: list[ParseError
     return entries, None
 
 
-def _time(value: str | None) -> str | None:
+_ZONES = {"WIB": 7, "WITA": 8, "WIT": 9, "UTC": 0, "GMT": 0, "Z": 0}
+_MONTHS = {"januari": 1, "jan": 1, "februari": 2, "pebruari": 2, "feb": 2, "peb": 2, "maret": 3, "mar": 3,
+           "april": 4, "apr": 4, "mei": 5, "may": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "agustus": 8,
+           "agu": 8, "ags": 8, "agt": 8, "aug": 8, "august": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10,
+           "okt": 10, "oct": 10, "october": 10, "november": 11, "nov": 11, "nopember": 11, "desember": 12,
+           "des": 12, "dec": 12, "december": 12, "january": 1, "february": 2, "march": 3, "june": 6, "july": 7}
+_DAYS = r"(?:sen|sel|rab|kam|jum|sab|min|ahad|mon|tue|wed|thu|fri|sat|sun)[a-z']*"
+_LOCAL = re.compile(
+    rf"^(?:{_DAYS}\s*,?\s*)?(\d{{1,2}})(?:\s+([a-z]+)\.?\s+|[/.-](\d{{1,2}})[/.-])(\d{{4}})"
+    r"(?:\s*(?:,|-|\||pukul|jam)?\s*(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?"
+    r"\s*(?:(wib|wita|wit|utc|gmt|z)|([+-])(\d{2}):?(\d{2}))?$", re.I)
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """An RFC 822, ISO 8601 or Indonesian date ("Rabu, 20 Nov 2024 16:00:00 WIB") as an aware datetime; None when
+    it cannot be read. WIB/WITA/WIT are +07:00/+08:00/+09:00; a time without a zone is UTC (as Post reads it)."""
     if not value or not value.strip():
         return None
-    value = value.strip()
+    text = " ".join(value.strip().split())
     try:
-        return format_time(parsedate_to_datetime(value))
+        return parse_time(text, "date")  # ISO 8601 (Atom, article:published_time)
+    except PostError:
+        pass
+    m = _LOCAL.match(text)
+    if m:
+        day, month_name, month_num, year, hh, mm, ss, zone, sign, zh, zm = m.groups()
+        month = _MONTHS.get(month_name.lower()) if month_name else int(month_num)
+        if month:
+            if zone:
+                offset = timedelta(hours=_ZONES[zone.upper()])
+            elif sign:
+                offset = (1 if sign == "+" else -1) * timedelta(hours=int(zh), minutes=int(zm))
+            else:
+                offset = timedelta(0)
+            try:
+                return datetime(int(year), month, int(day), int(hh or 0), int(mm or 0), int(ss or 0),
+                                tzinfo=timezone(offset))
+            except ValueError:
+                return None
+    try:
+        dt = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
-        return value  # ISO 8601 (Atom) is passed through; Post validation rejects anything else
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def _time(value: str | None) -> str | None:
+    """A feed or page date as pantau's UTC text, or None when it cannot be read or lies outside Post's range."""
+    dt = parse_date(value)
+    if dt is None:
+        return None
+    try:
+        return format_time(parse_time(dt, "date"))
+    except PostError:
+        return None
+
+
+def _images(fragment: str, base_url: str) -> list[dict]:
+    """The images of an HTML summary (`<img src alt>`), as Post media."""
+    if "<img" not in fragment.lower():
+        return []
+    sel = Selector(text=f"<div>{fragment}</div>")
+    return [{"type": "image", "url": urljoin(base_url, img.attrib["src"]) if img.attrib.get("src") else None,
+             "alt": " ".join((img.attrib.get("alt") or "").split()) or None} for img in sel.css("img")]
 
 
 def parse_article(page: str | bytes, entry: dict, *, url: str, content_type: str | None = None) -> dict:
@@ -82,9 +155,10 @@ def parse_article(page: str | bytes, entry: dict, *, url: str, content_type: str
     published = (sel.css('meta[property="article:published_time"]::attr(content)').get()
                  or sel.css("time::attr(datetime)").get() or entry.get("published"))
     text = "\n\n".join(t for t in (title, body) if t)
-    return post_payload(PLATFORM, entry["guid"], text, html, url=url, created_at=_time(published) if published else None,
-                        author={"id": None, "handle": None, "name": author or None, "bio": None},
-                        lang=(sel.xpath("//html/@lang").get() or None))
+    return post_payload(PLATFORM, entry["guid"], text, html, url=url,
+                        created_at=(_time(published) if published else None) or entry.get("published"),
+                        author={"id": None, "handle": None, "name": unescape(author) or None, "bio": None},
+                        lang=(sel.xpath("//html/@lang").get() or None), media=entry.get("media") or [])
 
 
 def entry_post(entry: dict) -> dict:
@@ -94,7 +168,8 @@ def entry_post(entry: dict) -> dict:
     raw = json.dumps(entry, ensure_ascii=False, sort_keys=True)
     text = "\n\n".join(t for t in (entry.get("title"), entry.get("summary")) if t)
     return post_payload(PLATFORM, entry["guid"], text, raw, url=entry.get("link"), created_at=entry.get("published"),
-                        author={"id": None, "handle": None, "name": entry.get("author"), "bio": None})
+                        author={"id": None, "handle": None, "name": entry.get("author"), "bio": None},
+                        media=entry.get("media") or [])
 
 
 def parse_page(page: str | bytes, **kwargs: Any) -> tuple[list[dict], None]:
