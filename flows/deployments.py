@@ -6,6 +6,7 @@
     deadline-reminders     referral deadlines within 48 h -> notify       every 6 hours   (REMINDERS_CRON)
     retention-purge        old never-flagged posts deleted (UU PDP)       daily 02:00     (RETENTION_CRON)
     retrain                reviewers' decisions -> candidate model        Mondays 04:00   (RETRAIN_CRON)
+    audit-anchor           audit chain head timestamped by the TSA        daily 00:15     (ANCHOR_CRON)
 
 `build_deployments` only builds the `RunnerDeployment` objects (nothing is started or sent to a server);
 `pantau schedule list` prints them and `pantau worker` serves them (`prefect.serve`), which registers them with the
@@ -31,6 +32,7 @@ RECHECK_CRON = "0 3 * * *"
 REMINDERS_CRON = "0 */6 * * *"
 RETENTION_CRON = "0 2 * * *"
 RETRAIN_CRON = "0 4 * * 1"
+ANCHOR_CRON = "15 0 * * *"
 SCHEDULES_ENV = "PANTAU_SCHEDULES"
 DEFAULT_SCHEDULES = Path("var/schedules.json")
 
@@ -106,7 +108,7 @@ def write_override(name: str, path: Path | None = None, **change: Any) -> dict[s
 def plans(db: Path, watchlist: Path | None = None, *, monitor_cron: str = MONITOR_CRON,
           capture_cron: str = CAPTURE_CRON, recheck_cron: str = RECHECK_CRON,
           reminders_cron: str = REMINDERS_CRON, retention_cron: str = RETENTION_CRON,
-          retrain_cron: str = RETRAIN_CRON, timezone: str = TIMEZONE,
+          retrain_cron: str = RETRAIN_CRON, anchor_cron: str = ANCHOR_CRON, timezone: str = TIMEZONE,
           overrides: dict[str, dict[str, Any]] | None = None) -> list[Plan]:
     """The deployments for the store `db` and (optionally) a watchlist file, as plain data, with the schedule
     file's changes applied (`overrides`; default: read from `schedules_path()`)."""
@@ -128,6 +130,7 @@ def plans(db: Path, watchlist: Path | None = None, *, monitor_cron: str = MONITO
         Plan("deadline-reminders", "deadline_reminders", reminders_cron, timezone, {"db": db_param}),
         Plan("retention-purge", "retention_purge", retention_cron, timezone, {"db": db_param}),
         Plan("retrain", "retrain", retrain_cron, timezone, {"db": db_param}),
+        Plan("audit-anchor", "audit_anchor", anchor_cron, timezone, {"db": db_param}),
     ]
     names = [p.name for p in out]
     if len(set(names)) != len(names):
@@ -200,6 +203,7 @@ async def apply_to_server(plan: Plan) -> bool:
 
 
 def flows_by_name() -> dict[str, Any]:
+    from pantau.flows.anchor import audit_anchor
     from pantau.flows.capture import capture_evidence
     from pantau.flows.monitor import monitor
     from pantau.flows.recheck import recheck
@@ -207,7 +211,8 @@ def flows_by_name() -> dict[str, Any]:
     from pantau.flows.retention import retention_purge
     from pantau.flows.retrain import retrain
 
-    return {f.name: f for f in (monitor, capture_evidence, recheck, deadline_reminders, retention_purge, retrain)}
+    return {f.name: f for f in (monitor, capture_evidence, recheck, deadline_reminders, retention_purge, retrain,
+                                audit_anchor)}
 
 
 def build_deployments(db: Path, watchlist: Path | None = None, **schedule: str) -> list[Any]:

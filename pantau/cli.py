@@ -553,17 +553,42 @@ def user_list(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_D
 
 @audit_app.command("verify")
 def audit_verify(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB) -> None:
-    """Recompute the audit log's hash chain; exit 1 and name the entries if any was edited or deleted."""
+    """Recompute the audit log's hash chain and check it against its trusted timestamps (PANTAU_TSA_CA: the TSA's
+    root certificate); exit 1 and name the entries if any was edited, deleted or re-hashed."""
     from pantau.store.db import Store
 
     if not db.exists():
         raise fail(f"{db}: no such file")
-    checked, problems = Store(db).verify_audit()
+    from pantau.timestamp import TimestampError
+
+    try:
+        checked, problems, notes = Store(db).audit_report()
+    except TimestampError as exc:
+        raise fail(str(exc)) from None
     if problems:
         for problem in problems:
             typer.echo(f"TAMPERED: {problem}", err=True)
         raise fail(f"audit log of {db} is broken ({checked} entries checked)")
     typer.echo(f"audit log intact: {checked} entries")
+    for note in notes:
+        typer.echo(f"  {note}")
+
+
+@audit_app.command("anchor")
+def audit_anchor(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
+                 tsa: Annotated[Optional[str], typer.Option(help="TSA URL (default: PANTAU_TSA_URL).")] = None) -> None:
+    """Timestamp the audit chain's head at an RFC 3161 TSA, so an edited and re-hashed chain fails `audit verify`;
+    run at least daily (the `audit-anchor` deployment does)."""
+    from pantau.store.db import Store, StoreError
+
+    if not db.exists():
+        raise fail(f"{db}: no such file")
+    try:
+        done = Store(db).anchor_audit(tsa)
+    except StoreError as exc:
+        raise store_failure(exc) from None
+    state = "anchored" if done["new"] else "already anchored"
+    typer.echo(f"{state}: entry {done['seq']} ({done['sha256'][:12]}) at {done['tsa_time']} by {done['tsa_url']}")
 
 
 @app.command()
@@ -627,6 +652,12 @@ def verify(
         raise fail(f"{package}: {len(result.problems)} problem(s), {result.checked} file(s) intact")
     typer.echo(f"ok: {package}: {result.checked} files match manifest.json (item {result.item}, "
                f"manifest sha256 {result.manifest_sha256})")
+    if result.timestamped_at is not None:
+        signer = "TSA signature verified" if result.timestamp_chain_verified else \
+            "TSA signature not verified: set PANTAU_TSA_CA"
+        typer.echo(f"manifest.json timestamped by a TSA at {result.timestamped_at.isoformat()} ({signer})")
+    else:
+        typer.echo("no trusted timestamp in the package (set PANTAU_TSA_URL when building)")
 
 
 referral_app = typer.Typer(help="The referral register: cases sent to Bawaslu and where they stand.",

@@ -29,6 +29,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from pantau import timestamp
 from pantau.categories import CATEGORIES, DECISION_LABELS
 from pantau.deadline import reporting_deadline
 from pantau.post import as_aware
@@ -42,6 +43,7 @@ FORMAT = "pantau-referral-package/1"
 WIB = timezone(timedelta(hours=7), "WIB")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MANIFEST = "manifest.json"
+MANIFEST_TOKEN = "manifest.json.tsr"  # RFC 3161 token over manifest.json, when a TSA is configured
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember")
 CHECKLIST_LABELS = {
@@ -525,9 +527,15 @@ def _write(draft: dict[str, Any], pdf: bytes, out: Path, now: datetime) -> Packa
         "files": entries,
     }
     manifest_bytes = _json_bytes(manifest)
+    extra = [(MANIFEST, manifest_bytes)]
+    if timestamp.tsa_url():  # the TSA's word that this manifest, and so every file it hashes, existed by now
+        try:
+            extra.append((MANIFEST_TOKEN, timestamp.stamp(manifest_bytes).token))
+        except timestamp.TimestampError as exc:  # the report still goes out; the missing proof is said
+            draft["warnings"].append(f"no trusted timestamp for manifest.json: {exc}")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        for path, data in [(MANIFEST, manifest_bytes)] + sorted(files.items()):
+        for path, data in extra + sorted(files.items()):
             info = zipfile.ZipInfo(path, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3

@@ -2,7 +2,9 @@
 
 Problems are named one per file: `altered` (SHA-256 or size differs), `missing` (in the manifest, not in the zip),
 `unexpected` (in the zip, not in the manifest), `duplicate` (the same name twice in the zip: a reader would see
-only one of them), plus `manifest` for a missing or unreadable manifest. The manifest itself can only be checked
+only one of them), plus `manifest` for a missing or unreadable manifest and `timestamp` for a `manifest.json.tsr`
+(RFC 3161 token, added when PANTAU_TSA_URL is set) that does not prove the manifest or whose signer does not chain
+to PANTAU_TSA_CA. The manifest itself can only be checked
 against a hash known from elsewhere: `pantau refer` prints it and writes it to the audit log, and
 `verify_package(..., manifest_sha256=...)` compares it.
 """
@@ -14,14 +16,17 @@ import json
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
-from .package import FORMAT, MANIFEST
+from pantau import timestamp
+
+from .package import FORMAT, MANIFEST, MANIFEST_TOKEN
 
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # altered, missing, unexpected, duplicate, manifest
+    kind: str  # altered, missing, unexpected, duplicate, manifest, timestamp
     path: str
     detail: str
 
@@ -36,6 +41,8 @@ class Verification:
     problems: list[Problem] = field(default_factory=list)
     item: str | None = None
     manifest_sha256: str | None = None
+    timestamped_at: datetime | None = None  # the TSA's time in manifest.json.tsr, when the package has one
+    timestamp_chain_verified: bool = False  # its signer chains to PANTAU_TSA_CA (else only the imprint matched)
 
     @property
     def ok(self) -> bool:
@@ -105,6 +112,12 @@ def verify_package(path: str | Path, *, manifest_sha256: str | None = None) -> V
                                   f"size {entry['size']}"))
             else:
                 result.checked += 1
-        for p in sorted(present - set(listed) - {MANIFEST}):
+        if MANIFEST_TOKEN in present:
+            try:
+                checked = timestamp.check(zf.read(MANIFEST_TOKEN), raw_manifest, timestamp.roots_from_env())
+                result.timestamped_at, result.timestamp_chain_verified = checked.gen_time, checked.chain_verified
+            except timestamp.TimestampError as exc:
+                result.problems.append(Problem("timestamp", MANIFEST_TOKEN, str(exc)))
+        for p in sorted(present - set(listed) - {MANIFEST, MANIFEST_TOKEN}):
             result.problems.append(Problem("unexpected", p, "in the package but not listed in manifest.json"))
     return result

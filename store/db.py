@@ -44,6 +44,9 @@ import duckdb
 
 from pantau.post import POST_KINDS, JsonlError, Post, format_time, iter_jsonl_posts, utcnow
 
+from pantau import timestamp
+
+from . import anchors
 from . import audit as audit_chain
 from . import passwords
 
@@ -259,8 +262,8 @@ def snapshot_file(db: str | Path) -> Path:
 
 SNAPSHOT_MAX_AGE = 30.0  # seconds a snapshot is reused by readers before they ask for a new one
 REQUEST_TIMEOUT = 300.0  # seconds a request waits for the owner's answer
-REQUEST_KINDS = ("snapshot", "retention", "user_add", "user_remove", "user_password", "reindex", "referral_status",
-                 "refer")
+REQUEST_KINDS = ("snapshot", "retention", "user_add", "user_remove", "user_password", "reindex", "audit_anchor",
+                 "referral_status", "refer")
 
 
 def live_owner(db: str | Path) -> int | None:
@@ -468,6 +471,8 @@ class Store:
                                                    str(args.get("actor") or "cli"))
             elif kind == "reindex":
                 result = self.build_search_index()
+            elif kind == "audit_anchor":
+                result = self.anchor_audit(args.get("url"))
             elif kind == "referral_status":
                 result = self.set_referral_status(int(args["referral_id"]), str(args["status"]), actor=str(args["actor"]),
                                                   reference=args.get("reference"), note=args.get("note"))
@@ -1150,12 +1155,46 @@ class Store:
         return seq
 
     def verify_audit(self) -> tuple[int, list[str]]:
-        """(entries checked, problems); no problems means the chain is intact."""
+        """(entries checked, problems); no problems means the chain is intact and matches every trusted timestamp
+        anchoring it (a chain edited and re-hashed after an anchor fails here, see store/anchors.py)."""
+        checked, problems, _ = self.audit_report()
+        return checked, problems
+
+    def audit_report(self) -> tuple[int, list[str], list[str]]:
+        """(entries checked, problems, notes on the anchors: how many, how many entries after the last)."""
         entries = self.query("SELECT * FROM audit_log ORDER BY seq")
         head_rows = self.query("SELECT key, value FROM schema_info WHERE key IN ('audit_head_seq', 'audit_head_sha256')")
         head_map = {r["key"]: r["value"] for r in head_rows}
         head = (int(head_map.get("audit_head_seq", 0)), head_map.get("audit_head_sha256", audit_chain.GENESIS))
-        return len(entries), audit_chain.verify_chain(entries, head)
+        rows = self.query("SELECT seq, sha256, token FROM audit_anchors ORDER BY seq")
+        n_anchors, anchor_problems, notes = anchors.verify(self.path, entries, rows)
+        if n_anchors:
+            notes.insert(0, f"{n_anchors} trusted timestamp anchor(s) checked")
+        return len(entries), audit_chain.verify_chain(entries, head) + anchor_problems, notes
+
+    def anchor_audit(self, url: str | None = None) -> dict[str, Any]:
+        """Timestamp the audit chain's head at the TSA (`PANTAU_TSA_URL` or `url`) and keep the token twice (row and
+        file). Nothing new since the last anchor: that anchor is returned. While the app owns the file, it does it."""
+        if self.owned_elsewhere():
+            return self.request_owner("audit_anchor", {"url": url})
+        last = self.query("SELECT seq, sha256 FROM audit_log ORDER BY seq DESC LIMIT 1")
+        if not last:
+            raise StoreError("the audit log is empty: nothing to anchor")
+        seq, sha = int(last[0]["seq"]), str(last[0]["sha256"])
+        done = self.query("SELECT seq, sha256, tsa_url, tsa_time FROM audit_anchors WHERE seq = ? AND sha256 = ?",
+                          [seq, sha])
+        if done:
+            return {**done[0], "tsa_time": format_time(done[0]["tsa_time"]), "new": False}
+        try:
+            stamp = timestamp.stamp(anchors.message(seq, sha), url)
+        except timestamp.TimestampError as exc:
+            raise StoreError(str(exc)) from exc
+        anchors.save_file(self.path, seq, sha, stamp.token)  # first the file: a row never lacks its copy
+        with self.connect() as con:
+            con.execute("INSERT OR IGNORE INTO audit_anchors VALUES (?, ?, ?, ?, ?, ?)",
+                        [seq, sha, stamp.token, stamp.tsa_url, stamp.gen_time, utcnow()])
+        return {"seq": seq, "sha256": sha, "tsa_url": stamp.tsa_url, "tsa_time": format_time(stamp.gen_time),
+                "new": True}
 
     # -- search ------------------------------------------------------------------------
 

@@ -121,6 +121,18 @@ CREATE TABLE IF NOT EXISTS audit_log (
     sha256      VARCHAR NOT NULL
 );
 
+-- Trusted timestamps of the chain's head (store/anchors.py): an RFC 3161 token over "pantau audit head", seq and
+-- sha256. The token is also kept as a file in <db>.anchors/, so deleting rows here alone is detected.
+CREATE TABLE IF NOT EXISTS audit_anchors (
+    seq         BIGINT NOT NULL,
+    sha256      VARCHAR NOT NULL,
+    token       BLOB NOT NULL,          -- DER TimeStampResp as the TSA sent it
+    tsa_url     VARCHAR NOT NULL,
+    tsa_time    TIMESTAMPTZ NOT NULL,   -- the TSA's clock in the token
+    anchored_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (seq, sha256)
+);
+
 -- One reviewer at a time per item; a claim expires by itself.
 CREATE TABLE IF NOT EXISTS claims (
     platform   VARCHAR NOT NULL,

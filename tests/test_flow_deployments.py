@@ -35,7 +35,8 @@ def test_deployments_have_their_cron_and_jakarta_time(tmp_path, watchlist):
     built = dep.build_deployments(tmp_path / "p.duckdb", watchlist)
     by_name = {d.name: d for d in built}
     assert list(by_name) == ["monitor-x-1", "monitor-telegram-2", "monitor-mastodon-3", "monitor-berita-lokal",
-                             "capture-evidence", "recheck", "deadline-reminders", "retention-purge", "retrain"]
+                             "capture-evidence", "recheck", "deadline-reminders", "retention-purge", "retrain",
+                             "audit-anchor"]
     crons = {name: [(s.schedule.cron, s.schedule.timezone) for s in d.schedules] for name, d in by_name.items()}
     assert crons["monitor-x-1"] == [("0 */2 * * *", "Asia/Jakarta")]
     assert crons["monitor-berita-lokal"] == [("0 */2 * * *", "Asia/Jakarta")]
@@ -44,8 +45,9 @@ def test_deployments_have_their_cron_and_jakarta_time(tmp_path, watchlist):
     assert crons["deadline-reminders"] == [("0 */6 * * *", "Asia/Jakarta")]
     assert crons["retention-purge"] == [("0 2 * * *", "Asia/Jakarta")]
     assert crons["retrain"] == [("0 4 * * 1", "Asia/Jakarta")]
+    assert crons["audit-anchor"] == [("15 0 * * *", "Asia/Jakarta")]
     assert {d.flow_name for d in built} == {"monitor", "capture_evidence", "recheck", "deadline_reminders",
-                                            "retention_purge", "retrain"}
+                                            "retention_purge", "retrain", "audit_anchor"}
     tg = by_name["monitor-telegram-2"].parameters
     assert tg["source"] == "telegram" and tg["spider_args"] == {"channels": "infopilkada_sleman,warta_sleman"}
     assert tg["watchlist"].startswith("Tim Pemantau") and tg["db"] == str(tmp_path / "p.duckdb")
@@ -92,7 +94,7 @@ def test_schedule_list_prints_each_deployment(tmp_path, watchlist):
     assert rows["monitor-telegram-2"] == ["monitor", "0", "*/2", "*", "*", "*", "Asia/Jakarta", "active",
                                           "source=telegram"]
     assert rows["deadline-reminders"] == ["deadline_reminders", "0", "*/6", "*", "*", "*", "Asia/Jakarta", "active"]
-    assert len(rows) == 9
+    assert len(rows) == 10
     bare = CliRunner().invoke(app, ["schedule", "list", "--db", str(tmp_path / "p.duckdb")])
     assert bare.exit_code == 0 and "no --watchlist" in bare.output and "monitor-" not in bare.output
     bad = CliRunner().invoke(app, ["schedule", "list", "--watchlist", str(tmp_path / "missing.toml")])
@@ -223,7 +225,8 @@ def test_worker_registers_the_deployments_and_runs_one(tmp_path):
     assert f"Prefect server at http://127.0.0.1:{port}" in output
     with pytest.raises(OSError):  # stopping the worker stopped its server
         urllib.request.urlopen(f"{api}/health", timeout=5)
-    assert set(found) == {"capture-evidence", "recheck", "deadline-reminders", "retention-purge", "retrain"}, output
+    assert set(found) == {"capture-evidence", "recheck", "deadline-reminders", "retention-purge", "retrain",
+                          "audit-anchor"}, output
     schedules = {n: [(s.schedule.cron, s.schedule.timezone) for s in d.schedules] for n, d in found.items()}
     assert schedules["recheck"] == [("0 3 * * *", "Asia/Jakarta")]
     assert schedules["deadline-reminders"] == [("* * * * *", "Asia/Jakarta")]
@@ -237,7 +240,7 @@ def test_worker_registers_the_deployments_and_runs_one(tmp_path):
     starts = sorted(r.expected_start_time.astimezone(ZoneInfo("Asia/Jakarta")) for r in upcoming)
     assert len(starts) >= 3 and {(t.hour, t.minute) for t in starts} == {(2, 0)}
     assert {(b - a).days for a, b in zip(starts, starts[1:])} == {1}
-    assert "serving 5 deployment(s)" in output
+    assert "serving 6 deployment(s)" in output
     for r in changes:
         assert r.returncode == 0 and "the Prefect server has the change" in r.stdout, r.stdout + r.stderr
     assert [(s.schedule.cron, s.schedule.timezone) for s in reminders_after.schedules] == \

@@ -243,6 +243,47 @@ def test_verify_names_an_unexpected_file_and_a_changed_manifest(case, tmp_path):
     assert [(p.kind, p.path) for p in v.problems] == [("altered", "manifest.json")]
 
 
+def test_a_tsa_timestamps_the_manifest_and_verify_checks_it(case, tmp_path, monkeypatch):
+    """With PANTAU_TSA_URL set, the package carries an RFC 3161 token over manifest.json (a real OpenSSL TSA on
+    127.0.0.1): verify proves it; a manifest forged to match a changed file no longer matches the token."""
+    from pantau import timestamp
+    from tsa import LocalTsa
+
+    with LocalTsa(tmp_path / "tsa") as tsa:
+        monkeypatch.setenv(timestamp.URL_ENV, tsa.url)
+        monkeypatch.setenv(timestamp.CA_ENV, str(tsa.ca_pem))
+        config = ReferralConfig(reporter=case["reporter"], now=BUILT_AT, audit=False)
+        [pkg] = build_package(case["store"], ["demo/1"], tmp_path / "ts", config)
+    with zipfile.ZipFile(pkg.path) as zf:
+        assert "manifest.json.tsr" in zf.namelist()
+        assert "manifest.json.tsr" not in [e["path"] for e in json.loads(zf.read("manifest.json"))["files"]]
+    v = verify_package(pkg.path, manifest_sha256=pkg.manifest_sha256)
+    assert v.ok and v.timestamped_at is not None and v.timestamp_chain_verified
+    r = cli("verify", str(pkg.path))
+    assert r.returncode == 0 and "timestamped by a TSA" in r.stdout and "TSA signature verified" in r.stdout
+
+    forged = tmp_path / "forged.zip"
+    with zipfile.ZipFile(pkg.path) as zin, zipfile.ZipFile(forged, "w") as zout:
+        manifest = json.loads(zin.read("manifest.json"))
+        data = zin.read("bukti/pos.json").replace(b"akun_1", b"akun_9")
+        for e in manifest["files"]:
+            if e["path"] == "bukti/pos.json":
+                e["sha256"], e["size"] = hashlib.sha256(data).hexdigest(), len(data)
+        zout.writestr("manifest.json", json.dumps(manifest))
+        for n in zin.namelist():
+            if n != "manifest.json":
+                zout.writestr(n, data if n == "bukti/pos.json" else zin.read(n))
+    v = verify_package(forged)  # without the hash from the audit log, the token still catches it
+    assert [(p.kind, p.path) for p in v.problems] == [("timestamp", "manifest.json.tsr")]
+    r = cli("verify", str(forged))
+    assert r.returncode == 1 and "TIMESTAMP: manifest.json.tsr" in r.stderr
+
+    monkeypatch.setenv(timestamp.URL_ENV, "http://127.0.0.1:9/tsr")  # TSA down: the report still goes out, said so
+    [late] = build_package(case["store"], ["demo/1"], tmp_path / "down", config)
+    assert any("no trusted timestamp for manifest.json" in w for w in late.warnings)
+    assert verify_package(late.path).ok and verify_package(late.path).timestamped_at is None
+
+
 # -- refusals, deadline, routing ---------------------------------------------------------------------------
 
 
