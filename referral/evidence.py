@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 from urllib.parse import urlsplit
 
+from pantau.browser import CHROMIUM, CHROMIUM_ARGS
 from pantau.post import as_aware, utcnow
-
-from .package import utc_text, wib_text
+from pantau.times import utc_text, wib_text
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,6 @@ def _screenshots(targets: list[dict[str, Any]], root: Path) -> list[dict[str, An
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    from pantau.triage.server import CHROMIUM, CHROMIUM_ARGS
 
     if not Path(CHROMIUM).exists():
         raise EvidenceError(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")

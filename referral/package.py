@@ -25,14 +25,16 @@ import os
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from pantau import timestamp
+from pantau.browser import CHROMIUM, CHROMIUM_ARGS
 from pantau.categories import CATEGORIES, DECISION_LABELS
 from pantau.deadline import reporting_deadline
 from pantau.post import as_aware
+from pantau.times import MONTHS, WIB, utc_text, wib_iso, wib_text
 
 from .reporter import Reporter
 from .routing import OfficeTable, Route, default_offices
@@ -40,12 +42,9 @@ from .routing import OfficeTable, Route, default_offices
 log = logging.getLogger(__name__)
 
 FORMAT = "pantau-referral-package/1"
-WIB = timezone(timedelta(hours=7), "WIB")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MANIFEST = "manifest.json"
 MANIFEST_TOKEN = "manifest.json.tsr"  # RFC 3161 token over manifest.json, when a TSA is configured
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember")
 CHECKLIST_LABELS = {
     "asn_identity": "Terlapor adalah ASN",
     "partisan_act": "Perbuatan berpihak/kampanye",
@@ -99,21 +98,6 @@ class Package:
 
 
 # -- times -----------------------------------------------------------------------------------------
-
-
-def utc_text(dt: datetime | None) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if dt else ""
-
-
-def wib_text(dt: datetime | None) -> str:
-    if dt is None:
-        return ""
-    w = dt.astimezone(WIB)
-    return f"{w.day} {MONTHS[w.month - 1]} {w.year}, {w:%H.%M} WIB"
-
-
-def wib_iso(dt: datetime | None) -> str:
-    return dt.astimezone(WIB).isoformat(timespec="seconds") if dt else ""
 
 
 def span_text(seconds: float) -> str:
@@ -449,7 +433,6 @@ def render_pdfs(htmls: Sequence[str]) -> list[bytes]:
     The documents are self-contained; every network request is refused, so printing never leaves the machine."""
     from playwright.sync_api import sync_playwright
 
-    from pantau.triage.server import CHROMIUM, CHROMIUM_ARGS
 
     if not htmls:
         return []

@@ -30,7 +30,8 @@ from typing import Any, Iterable
 
 from pantau.deadline import reporting_deadline
 from pantau.post import as_aware
-from pantau.store.db import REFERRAL_STATUSES
+from pantau.spreadsheet import csv_cell
+from pantau.store.db import REFERRAL_STATUSES, register_request_handler
 
 DUE_SOON_HOURS = 48
 STATUS_LABELS = {
@@ -146,8 +147,6 @@ def package_reporter(path: str | Path) -> dict[str, str]:
 def to_csv(cases: Iterable[dict[str, Any]], *, reporter: bool, now: datetime | None = None) -> str:
     """The register as CSV (one row per case). `reporter=True` adds REPORTER_COLUMNS read from each package file;
     `reporter=False` leaves every reporter column out. Cells starting with = + - @ are neutralised."""
-    from pantau.triage.logic import csv_cell
-
     out = io.StringIO()
     writer = csv.writer(out)
     header = CSV_COLUMNS + (REPORTER_COLUMNS if reporter else [])
@@ -203,6 +202,9 @@ def answer_refer_request(store, args: dict[str, Any]) -> list[dict[str, Any]]:
     reporter["witnesses"] = tuple(reporter.get("witnesses") or ())
     config = ReferralConfig(reporter=Reporter(**reporter), actor=str(args.get("actor") or "cli"))
     return refer(store, args["items"], Path(args["out_dir"]), config)  # the owner itself: built here
+
+
+register_request_handler("refer", answer_refer_request)
 
 
 def build_and_register(store, items: Iterable[str], out_dir: str | Path, config) -> list[tuple[Any, int]]:

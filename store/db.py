@@ -17,8 +17,9 @@ process, even readers, so a Store works in one of two ways:
   in use, so it holds every batch handed over before the request) and reads that copy; a snapshot younger than
   `SNAPSHOT_MAX_AGE` seconds is reused, unless this process handed over a batch since. `purge_unflagged`
   (`retention`), account changes (`user_add`, `user_remove`, `user_password`: the caller sends the argon2 hash,
-  never the password), `build_search_index` (`reindex`), referral status changes (`referral_status`) and
-  referral packages (`refer`, built by `pantau.referral.register`) are run by the owner on request.
+  never the password), `build_search_index` (`reindex`), audit anchors (`audit_anchor`), referral status changes
+  (`referral_status`) and referral packages (`refer`: `pantau.referral.register` registers its handler with
+  `register_request_handler`, the store never imports it) are run by the owner on request.
 """
 
 from __future__ import annotations
@@ -266,6 +267,18 @@ REQUEST_KINDS = ("snapshot", "retention", "user_add", "user_remove", "user_passw
                  "referral_status", "refer")
 
 
+# Requests carried out in the owner by a use case above the store, which registers its handler when imported (the
+# triage app imports them all), so the store never imports a higher layer.
+_REQUEST_HANDLERS: dict[str, Callable[[Any, dict[str, Any]], Any]] = {}
+
+
+def register_request_handler(kind: str, handler: Callable[[Any, dict[str, Any]], Any]) -> None:
+    """Let the owner answer `kind` requests with `handler(store, args)`; `kind` must be one of REQUEST_KINDS."""
+    if kind not in REQUEST_KINDS:
+        raise ValueError(f"unknown request kind {kind!r}")
+    _REQUEST_HANDLERS[kind] = handler
+
+
 def live_owner(db: str | Path) -> int | None:
     """The pid of another live process that owns `db`, or None (no owner file, stale file, or this process)."""
     try:
@@ -476,10 +489,8 @@ class Store:
             elif kind == "referral_status":
                 result = self.set_referral_status(int(args["referral_id"]), str(args["status"]), actor=str(args["actor"]),
                                                   reference=args.get("reference"), note=args.get("note"))
-            elif kind == "refer":  # building packages is the referral module's job; the owner only runs it
-                from pantau.referral.register import answer_refer_request
-
-                result = answer_refer_request(self, args)
+            elif kind in _REQUEST_HANDLERS:  # a use case above the store (refer: pantau.referral.register)
+                result = _REQUEST_HANDLERS[kind](self, args)
             else:
                 raise ValueError(f"unknown request kind {kind!r}")
             response = {"ok": True, "result": result}

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Sequence
 from urllib.parse import quote, urlsplit
 
+from pantau.spreadsheet import csv_cell  # noqa: F401 - the triage exports' cells
+
 WIB = timezone(timedelta(hours=7))
 
 
@@ -177,9 +179,3 @@ def to_wib(dt: Any) -> str:
         return dt.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB")
     except (OverflowError, ValueError):
         return f"{dt.isoformat()} (UTC)"
-
-
-def csv_cell(value: Any) -> str:
-    """A CSV cell that spreadsheets will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -10,6 +10,8 @@ from typing import Any, Mapping
 
 import uvicorn
 
+from pantau.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - re-exported for tests and docs scripts
+
 TRUSTED_PROXIES_ENV = "PANTAU_TRUSTED_PROXIES"
 
 
@@ -74,8 +76,3 @@ class ThreadServer:
         assert self._server is not None and self._thread is not None
         self._server.should_exit = True
         self._thread.join(timeout=10)
-
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]

@@ -1,0 +1,85 @@
+"""Imports go one way: domain (pantau/*) -> store, nlp, crawlers, demo -> evidence -> referral -> flows, triage -> CLI.
+
+A lower layer never imports a higher one, not even inside a function: a use case registers a handler instead (the
+store's owner answers `refer` requests through `register_request_handler`). This test reads every module's imports
+with `ast` and fails naming the module, the line and the layers.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FOLDERS = {"pantau": "pantau", "store": "pantau.store", "nlp": "pantau.nlp", "crawlers": "pantau.crawlers",
+           "demo": "pantau.demo", "referral": "pantau.referral", "flows": "pantau.flows", "triage": "pantau.triage"}
+# Higher number = higher layer. The most specific prefix wins (pantau.referral.evidence sits below pantau.referral).
+LAYERS = {
+    "pantau": 0,  # the domain: Post spec, statuses, deadlines, labels, times, timestamps, the browser settings
+    "pantau.store": 1, "pantau.nlp": 1, "pantau.crawlers": 1, "pantau.demo": 1,
+    "pantau.referral.evidence": 2,
+    "pantau.referral": 3,
+    "pantau.flows": 4, "pantau.triage": 4,
+    "pantau.cli": 5,
+}
+
+
+def layer_of(module: str) -> str:
+    return max((k for k in LAYERS if module == k or module.startswith(k + ".")), key=len)
+
+
+def module_name(path: Path, folder: str) -> str:
+    parts = path.relative_to(ROOT / folder).with_suffix("").parts
+    name = ".".join((FOLDERS[folder], *parts))
+    return name[: -len(".__init__")] if name.endswith(".__init__") else name
+
+
+def imports(path: Path, module: str):
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            yield node.lineno, target
+            for alias in node.names:  # `from pantau import cli` imports the module pantau.cli
+                yield node.lineno, f"{target}.{alias.name}"
+
+
+def modules():
+    for folder in FOLDERS:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if "data" in path.relative_to(ROOT / folder).parts[:-1] and folder == "nlp":
+                continue  # nlp/data/generate.py writes training data; it is a script, not a layer
+            yield path, module_name(path, folder)
+
+
+def test_no_module_imports_a_higher_layer():
+    wrong = []
+    for path, module in modules():
+        own = layer_of(module)
+        for line, target in imports(path, module):
+            if target != "pantau" and not target.startswith("pantau."):
+                continue
+            if target not in LAYERS and not any(target.startswith(k + ".") for k in LAYERS):
+                continue
+            other = layer_of(target)
+            if LAYERS[other] > LAYERS[own]:
+                wrong.append(f"{path.relative_to(ROOT)}:{line}: {module} ({own}) imports {target} ({other})")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_the_layer_test_sees_a_violation(tmp_path):
+    """The check itself works: a store module importing the triage app is named."""
+    bad = tmp_path / "bad.py"
+    bad.write_text("def f():\n    from pantau.triage.app import create_app\n", encoding="utf-8")
+    found = [(line, t) for line, t in imports(bad, "pantau.store.bad")]
+    assert (2, "pantau.triage.app") in found
+    assert LAYERS[layer_of("pantau.triage.app")] > LAYERS[layer_of("pantau.store.bad")]
+    assert layer_of("pantau.referral.evidence") == "pantau.referral.evidence"
+    assert layer_of("pantau.referral.package") == "pantau.referral"
