@@ -121,3 +121,52 @@ def test_crawl_with_a_forbidden_key_names_the_variable(tmp_path):
         run_crawl("youtube", tmp_path / "yt.jsonl", spider_args=yt.spider_args(server.url), state_path=False, timeout=90, env=env)
     assert "credentials rejected by youtube (HTTP 403)" in str(err.value) and "PANTAU_YOUTUBE_API_KEY" in str(err.value)
     assert "key-forbidden" not in str(err.value)
+
+
+@pytest.mark.slow
+def test_crawl_gets_replies_commenters_bios_and_unescaped_titles(tmp_path):
+    """Issue 16: channel descriptions of commenters (channels.list, 50 ids per call, counted in the quota), replies
+    (inline and comments.list?parentId=), titles without HTML entities."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from pantau.post import iter_jsonl_posts
+
+    env = {**os.environ, **yt.ENV}
+    with FakeServer(yt.app) as server:
+        result = run_crawl("youtube", tmp_path / "yt.jsonl", spider_args=yt.spider_args(server.url), state_path=False,
+                           timeout=90, env=env)
+        requests = [t for _, t, _ in server.requests]
+    posts = [p for p in iter_jsonl_posts(tmp_path / "yt.jsonl")]
+    ids = [p.post_id for p in posts]
+    assert sorted(ids) == sorted(yt.expected_ids()) and len(ids) == len(set(ids)), "every video, comment and reply once"
+    by_id = {p.post_id: p for p in posts}
+    replies = [p for p in posts if p.kind == "reply"]
+    assert len(replies) == len(yt.REPLIES) and all(p.author.bio == "Guru SMPN 1 Makassar | PNS" for p in replies)
+    assert replies[0].text.startswith("Setuju & dukung")
+    video = by_id["video:vid00000000"]
+    assert video.text.startswith("Debat Pilkada sesi 0 & tanya jawab") and video.author.bio == yt.CHANNEL_SNIPPET["description"]
+    assert video.author.location == "ID" and video.kind == "post"
+    comments = [p for p in posts if p.kind == "comment"]
+    bios = {s["handle"]: s["bio"] for s in yt.SAMPLES}
+    assert all(p.author.bio == bios[p.author.handle.lstrip("@")] for p in comments), "commenters' channel descriptions"
+    lookups = [parse_qs(urlsplit(t).query) for t in requests if t.startswith("/youtube/v3/channels") and "contentDetails" not in t]
+    asked = [i for q in lookups for i in q["id"][0].split(",")]
+    assert lookups and len(asked) == len(set(asked)) and all(len(q["id"][0].split(",")) <= 50 for q in lookups)
+    stats = json.loads(result.stats_path.read_text())
+    assert stats["pantau/youtube/quota_units"] == len(requests), "every call counted, lookups included (1 unit each)"
+
+
+@pytest.mark.slow
+def test_search_keeps_published_after_on_every_page(tmp_path):
+    from urllib.parse import parse_qs, urlsplit
+
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"version": 1, "source": "youtube", "entries": {
+        "search:debat": {"last_seen": "2024-11-15T00:00:00Z"}}}))
+    env = {**os.environ, **yt.ENV}
+    with FakeServer(yt.app) as server:
+        run_crawl("youtube", tmp_path / "yt.jsonl", spider_args={"base_url": server.url, "query": "debat", "comments": "0"},
+                  state_path=state, timeout=90, env=env)
+        searches = [parse_qs(urlsplit(t).query) for _, t, _ in server.requests if t.startswith("/youtube/v3/search")]
+    assert len(searches) == 2 and all(q["publishedAfter"] == ["2024-11-15T00:00:00Z"] for q in searches)
+    assert searches[1]["pageToken"] == ["T2"] and searches[1]["regionCode"] == ["ID"] and searches[1]["order"] == ["date"]

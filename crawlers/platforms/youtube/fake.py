@@ -1,4 +1,9 @@
-"""Fake YouTube Data API v3 (shapes from the v3 reference) : one channel, 4 videos, comments from the samples."""
+"""Fake YouTube Data API v3 (shapes from the v3 reference) : one channel, 4 videos, comments from the samples.
+
+Titles carry HTML entities as the API sends them (`&amp;`, `&#39;`). One thread has 7 replies: 5 inline
+(part=replies), all of them through comments.list?parentId=. channels.list answers part=snippet (title,
+description, customUrl, country) for the watched channel and every commenter, at most 50 ids per call. search.list
+honours publishedAfter on every page."""
 
 from __future__ import annotations
 
@@ -11,15 +16,34 @@ KEY = "test-youtube-key"
 ENV = {"PANTAU_YOUTUBE_API_KEY": KEY}
 CHANNEL = "UCpantauDemoChannel0000a"
 UPLOADS = "UU" + CHANNEL[2:]
-VIDEOS = [{"id": f"vid{i:08d}", "title": f"Debat Pilkada sesi {i}", "description": "Siaran ulang debat publik paslon.",
+VIDEOS = [{"id": f"vid{i:08d}", "title": f"Debat Pilkada sesi {i} &amp; tanya jawab", "description": "Siaran ulang debat publik paslon.",
            "at": f"2024-11-1{9 - i}T12:00:00Z"} for i in range(4)]
+CHANNEL_SNIPPET = {"title": "Kanal Debat (contoh)", "description": "Kanal resmi debat Pilkada (contoh)", "customUrl": "@kanaldebat",
+                   "country": "ID", "publishedAt": "2020-01-01T00:00:00Z"}
+REPLY_THREAD = "Ugzvid0000000004"  # the thread (sample 4's comment on video 0) that has replies
+REPLIES = [{"kind": "youtube#comment", "id": f"{REPLY_THREAD}.r{k}", "snippet": {
+    "channelId": "UCpantauDemoChannel0000a", "videoId": "vid00000000", "parentId": REPLY_THREAD,
+    "textDisplay": f"Setuju &amp; dukung no {k}", "textOriginal": f"Setuju & dukung no {k}",
+    "authorDisplayName": "Ahmad Guru SMP", "authorChannelUrl": "http://www.youtube.com/@guru_ahmad",
+    "authorChannelId": {"value": "UCguru_ahmad"}, "likeCount": 0,
+    "publishedAt": f"2024-11-20T10:0{k}:00Z", "updatedAt": f"2024-11-20T10:0{k}:00Z"}} for k in range(7)]
+
+
+def channel_snippet(channel_id: str) -> dict | None:
+    if channel_id == CHANNEL:
+        return CHANNEL_SNIPPET
+    s = next((x for x in SAMPLES if f"UC{x['handle']}" == channel_id), None)
+    return None if s is None else {"title": s["name"], "description": s["bio"] or "", "customUrl": f"@{s['handle']}",
+                                   "publishedAt": "2020-01-01T00:00:00Z"}
 
 
 def _comments(video_id: str) -> list[dict]:
     i = int(video_id[3:])
     picked = [s for s in SAMPLES if s["n"] % 4 == i]
     return [{"kind": "youtube#commentThread", "id": f"Ugz{video_id}{s['n']:02d}",
-             "snippet": {"channelId": CHANNEL, "videoId": video_id, "canReply": True, "totalReplyCount": 0, "isPublic": True,
+             **({"replies": {"comments": REPLIES[:5]}} if f"Ugz{video_id}{s['n']:02d}" == REPLY_THREAD else {}),
+             "snippet": {"channelId": CHANNEL, "videoId": video_id, "canReply": True, "isPublic": True,
+                         "totalReplyCount": len(REPLIES) if f"Ugz{video_id}{s['n']:02d}" == REPLY_THREAD else 0,
                          "topLevelComment": {"kind": "youtube#comment", "id": f"Ugz{video_id}{s['n']:02d}",
                                              "snippet": {"channelId": CHANNEL, "videoId": video_id, "textDisplay": s["text"],
                                                          "textOriginal": s["text"], "authorDisplayName": s["name"],
@@ -29,7 +53,8 @@ def _comments(video_id: str) -> list[dict]:
 
 
 def expected_ids(args: dict | None = None) -> set[str]:
-    return {f"video:{v['id']}" for v in VIDEOS} | {f"comment:{c['id']}" for v in VIDEOS for c in _comments(v["id"])}
+    return ({f"video:{v['id']}" for v in VIDEOS} | {f"comment:{c['id']}" for v in VIDEOS for c in _comments(v["id"])}
+            | {f"comment:{r['id']}" for r in REPLIES})
 
 
 def spider_args(base_url: str) -> dict[str, str]:
@@ -84,8 +109,25 @@ def app(req: FakeRequest) -> Reply:
                                            "domain": "googleapis.com", "metadata": {"service": "youtube.googleapis.com"}}]
         return reply
     if req.path == "/youtube/v3/channels":
-        items = [{"kind": "youtube#channel", "id": CHANNEL, "contentDetails": {"relatedPlaylists": {"likes": "", "uploads": UPLOADS}}}]
-        return json_reply({"kind": "youtube#channelListResponse", "items": items if req.query.get("id") == CHANNEL else []})
+        ids = [i for i in req.query.get("id", "").split(",") if i]
+        if len(ids) > 50:
+            return google_error(400, "invalidParameter", "Too many ids", "youtube.parameter", "INVALID_ARGUMENT")
+        parts = set(req.query.get("part", "").split(","))
+        items = []
+        for cid in ids:
+            snippet = channel_snippet(cid)
+            if snippet is None:
+                continue
+            item: dict = {"kind": "youtube#channel", "id": cid}
+            if "snippet" in parts:
+                item["snippet"] = snippet
+            if "contentDetails" in parts and cid == CHANNEL:
+                item["contentDetails"] = {"relatedPlaylists": {"likes": "", "uploads": UPLOADS}}
+            items.append(item)
+        return json_reply({"kind": "youtube#channelListResponse", "items": items})
+    if req.path == "/youtube/v3/comments":
+        replies = REPLIES if req.query.get("parentId") == REPLY_THREAD else []
+        return json_reply(_page(replies, req, 3))
     if req.path == "/youtube/v3/playlistItems":
         items = [{"kind": "youtube#playlistItem", "id": f"pl{v['id']}",
                   "snippet": {"publishedAt": v["at"], "channelId": CHANNEL, "title": v["title"], "description": v["description"],
@@ -99,7 +141,8 @@ def app(req: FakeRequest) -> Reply:
     if req.path == "/youtube/v3/search":
         items = [{"kind": "youtube#searchResult", "id": {"kind": "youtube#video", "videoId": v["id"]},
                   "snippet": {"publishedAt": v["at"], "channelId": CHANNEL, "title": v["title"], "description": v["description"],
-                              "channelTitle": "Kanal Debat (contoh)"}} for v in VIDEOS]
+                              "channelTitle": "Kanal Debat (contoh)"}} for v in VIDEOS
+                 if not req.query.get("publishedAfter") or v["at"] > req.query["publishedAfter"]]
         return json_reply(_page(items, req, 2))
     return json_reply({"error": {"code": 404, "message": "Not Found", "errors": [{"message": "Not Found", "domain": "global", "reason": "notFound"}],
                                  "status": "NOT_FOUND"}}, 404)

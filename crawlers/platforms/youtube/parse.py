@@ -6,7 +6,13 @@ playlistItems.list?part=snippet&playlistId= -> items[].snippet{publishedAt, titl
 search.list?part=snippet&type=video&q=  -> items[]{id{videoId}, snippet{...}}, nextPageToken (100 units)
 commentThreads.list?part=snippet&videoId= -> items[]{id, snippet{videoId, topLevelComment{id, snippet{
     textOriginal, textDisplay, authorDisplayName, authorChannelId{value}, authorChannelUrl, publishedAt}}}}   (1 unit)
-Posts: one per video (title + description, id `video:<videoId>`) and one per top-level comment (`comment:<id>`).
+comments.list?part=snippet&parentId=<thread id> -> items[]{id, snippet{parentId, textOriginal, ...}} (1 unit): the
+    replies of a thread (commentThreads with part=replies gives at most 5 of them inline).
+channels.list?part=snippet&id=a,b,... (at most 50) -> items[]{id, snippet{title, description, customUrl, country}}
+    (1 unit): the channel descriptions (bios) of video owners and commenters.
+Posts: one per video (title + description, id `video:<videoId>`, kind post), one per top-level comment
+(`comment:<id>`, kind comment) and one per reply (`comment:<id>`, kind reply). Titles, descriptions and comment
+texts are HTML-unescaped (the API sends `&amp;`, `&#39;` in titles). Bios come from `channels` {id: info}.
 
 Errors (developers.google.com/youtube/v3/docs/errors): {"error": {"code", "message", "errors": [{"message", "domain",
 "reason"}], "status", "details": [{"@type": ".../google.rpc.ErrorInfo", "reason"}]}}. HTTP 403 with reason
@@ -20,10 +26,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from pantau.crawlers.common import PageError, ParseError, collect, load_json, post_payload
+from pantau.crawlers.common import PageError, ParseError, collect, load_json, post_payload, unescape
 
 PLATFORM = "youtube"
-COST = {"channels": 1, "playlistItems": 1, "search": 100, "commentThreads": 1}
+COST = {"channels": 1, "playlistItems": 1, "search": 100, "commentThreads": 1, "comments": 1}
+CHANNELS_MAX = 50  # ids per channels.list call
 # Quota or rate limit used up (403): the daily ones stop every further call until midnight Pacific Time.
 QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded", "rateLimitExceeded", "userRateLimitExceeded"})
 DAILY_QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
@@ -57,7 +64,47 @@ def api_url(base_url: str, method: str, **params: Any) -> str:
 
 
 def channels_url(base_url: str, channel_id: str) -> str:
-    return api_url(base_url, "channels", part="contentDetails", id=channel_id)
+    return api_url(base_url, "channels", part="snippet,contentDetails", id=channel_id)
+
+
+def channel_info_url(base_url: str, channel_ids: list[str]) -> str:
+    if not 1 <= len(channel_ids) <= CHANNELS_MAX:
+        raise ValueError(f"channels.list takes 1 to {CHANNELS_MAX} ids, got {len(channel_ids)}")
+    return api_url(base_url, "channels", part="snippet", id=",".join(channel_ids), maxResults=CHANNELS_MAX)
+
+
+def replies_url(base_url: str, parent_id: str, page_token: str | None = None) -> str:
+    return api_url(base_url, "comments", part="snippet", parentId=parent_id, maxResults=100, textFormat="plainText",
+                   pageToken=page_token)
+
+
+def parse_channel_info(page: Any) -> dict[str, dict]:
+    """{channel id: snippet} of a channels.list response."""
+    doc = _doc(page)
+    return {item["id"]: item.get("snippet") or {} for item in doc.get("items", [])
+            if isinstance(item, dict) and isinstance(item.get("id"), str)}
+
+
+def channel_ids(posts: list[dict]) -> list[str]:
+    """Channel ids of the posts' authors whose bio is unknown, in order, once each."""
+    ids: dict[str, None] = {}
+    for p in posts:
+        a = p.get("author") or {}
+        if a.get("id") and a.get("bio") is None:
+            ids.setdefault(a["id"], None)
+    return list(ids)
+
+
+def reply_threads(page: Any) -> list[str]:
+    """Ids of a commentThreads page's threads with more replies than the page holds inline."""
+    threads = []
+    for item in _doc(page).get("items", []):
+        sn = item.get("snippet") if isinstance(item, dict) and isinstance(item.get("snippet"), dict) else {}
+        inline = ((item.get("replies") or {}).get("comments") or []) if isinstance(item, dict) else []
+        total = sn.get("totalReplyCount")
+        if isinstance(total, int) and total > len(inline) and item.get("id"):
+            threads.append(item["id"])
+    return threads
 
 
 def playlist_url(base_url: str, playlist_id: str, page_token: str | None = None) -> str:
@@ -65,12 +112,13 @@ def playlist_url(base_url: str, playlist_id: str, page_token: str | None = None)
 
 
 def search_url(base_url: str, q: str, page_token: str | None = None, published_after: str | None = None, region: str = "ID") -> str:
+    """search.list; every page of a search repeats every parameter of the first (publishedAfter included)."""
     return api_url(base_url, "search", part="snippet", type="video", q=q, maxResults=50, order="date",
                    regionCode=region, publishedAfter=published_after, pageToken=page_token)
 
 
 def comments_url(base_url: str, video_id: str, page_token: str | None = None) -> str:
-    return api_url(base_url, "commentThreads", part="snippet", videoId=video_id, maxResults=100, order="time",
+    return api_url(base_url, "commentThreads", part="snippet,replies", videoId=video_id, maxResults=100, order="time",
                    textFormat="plainText", pageToken=page_token)
 
 
@@ -93,55 +141,98 @@ def _next(doc: dict) -> str | None:
 
 
 def parse_channels(page: Any) -> list[str]:
-    """Uploads playlist ids of a channels.list response."""
+    """Uploads playlist ids of a channels.list response (its snippets: parse_channel_info)."""
     doc = _doc(page)
     out = []
-    for item in doc.get("items", []):
-        uploads = ((item.get("contentDetails") or {}).get("relatedPlaylists") or {}).get("uploads")
-        if uploads:
+    items = doc.get("items") or []
+    if not isinstance(items, list):
+        raise PageError('"items" must be a list')
+    for item in items:
+        details = item.get("contentDetails") if isinstance(item, dict) else None
+        playlists = details.get("relatedPlaylists") if isinstance(details, dict) else None
+        uploads = playlists.get("uploads") if isinstance(playlists, dict) else None
+        if isinstance(uploads, str) and uploads:
             out.append(uploads)
     return out
 
 
-def parse_videos(page: Any, *, errors: list[ParseError] | None = None) -> tuple[list[dict], str | None]:
+def parse_videos(page: Any, *, errors: list[ParseError] | None = None,
+                 channels: dict[str, dict] | None = None) -> tuple[list[dict], str | None]:
     """Video posts of a playlistItems.list or search.list page and the nextPageToken."""
     doc = _doc(page)
-    return collect(doc.get("items", []), _video, errors), _next(doc)
+    return collect(doc.get("items", []), lambda i, n: _video(i, n, channels or {}), errors), _next(doc)
 
 
-def parse_comments(page: Any, *, errors: list[ParseError] | None = None) -> tuple[list[dict], str | None]:
-    """Comment posts of a commentThreads.list page and the nextPageToken."""
+def parse_comments(page: Any, *, errors: list[ParseError] | None = None,
+                   channels: dict[str, dict] | None = None) -> tuple[list[dict], str | None]:
+    """Comment posts of a commentThreads.list page (top-level comments, then their inline replies) and the
+    nextPageToken."""
     doc = _doc(page)
-    return collect(doc.get("items", []), _comment, errors), _next(doc)
+    posts = collect(doc.get("items", []), lambda i, n: _comment(i, n, channels or {}), errors)
+    inline = [(r, n) for n, item in enumerate(doc.get("items", [])) if isinstance(item, dict)
+              for r in ((item.get("replies") or {}).get("comments") or [])]
+    for reply, n in inline:
+        try:
+            posts.append(_reply(reply, n, channels or {}))
+        except ParseError as exc:
+            if errors is not None:
+                errors.append(exc)
+    return posts, _next(doc)
 
 
-def _video(item: dict, index: int) -> dict:
+def parse_replies(page: Any, *, errors: list[ParseError] | None = None,
+                  channels: dict[str, dict] | None = None) -> tuple[list[dict], str | None]:
+    """Reply posts of a comments.list?parentId= page and the nextPageToken."""
+    doc = _doc(page)
+    return collect(doc.get("items", []), lambda i, n: _reply(i, n, channels or {}), errors), _next(doc)
+
+
+def _author(channel_id: Any, name: Any, handle: Any, channels: dict[str, dict]) -> dict:
+    info = channels.get(channel_id) or {} if isinstance(channel_id, str) else {}
+    return {"id": channel_id, "handle": handle or info.get("customUrl") or None, "name": unescape(name or info.get("title")),
+            "bio": unescape(info.get("description")) or None, "location": info.get("country") or None}
+
+
+def _video(item: dict, index: int, channels: dict[str, dict]) -> dict:
     sn = item.get("snippet") if isinstance(item.get("snippet"), dict) else {}
     ident = item.get("id")
     video_id = ident.get("videoId") if isinstance(ident, dict) else (sn.get("resourceId") or {}).get("videoId")
-    text = "\n\n".join(t for t in (sn.get("title"), sn.get("description")) if isinstance(t, str) and t.strip())
+    text = "\n\n".join(unescape(t).strip() for t in (sn.get("title"), sn.get("description")) if isinstance(t, str) and t.strip())
     return post_payload(
         PLATFORM, f"video:{video_id}" if video_id else None, text, item, index=index,
         url=f"https://www.youtube.com/watch?v={video_id}", created_at=sn.get("publishedAt"),
-        author={"id": sn.get("videoOwnerChannelId") or sn.get("channelId"), "handle": None,
-                "name": sn.get("videoOwnerChannelTitle") or sn.get("channelTitle"), "bio": None},
+        author=_author(sn.get("videoOwnerChannelId") or sn.get("channelId"),
+                       sn.get("videoOwnerChannelTitle") or sn.get("channelTitle"), None, channels),
         lang=sn.get("defaultLanguage"),
     )
 
 
-def _comment(item: dict, index: int) -> dict:
+def _comment_post(comment: dict, raw: dict, index: int, channels: dict[str, dict], kind: str, video_id: Any = None) -> dict:
+    csn = comment.get("snippet") if isinstance(comment.get("snippet"), dict) else {}
+    video_id = video_id or csn.get("videoId")
+    cid = comment.get("id")
+    handle = (csn.get("authorChannelUrl") or "").rsplit("/", 1)[-1] or None
+    text = csn.get("textOriginal") or csn.get("textDisplay")
+    return post_payload(
+        PLATFORM, f"comment:{cid}" if cid else None, unescape(text), raw, index=index,
+        url=f"https://www.youtube.com/watch?v={video_id}&lc={cid}" if video_id else None, created_at=csn.get("publishedAt"),
+        author=_author((csn.get("authorChannelId") or {}).get("value"), csn.get("authorDisplayName"), handle, channels),
+        kind=kind,
+    )
+
+
+def _comment(item: dict, index: int, channels: dict[str, dict]) -> dict:
     sn = item.get("snippet") if isinstance(item.get("snippet"), dict) else {}
     top = sn.get("topLevelComment") if isinstance(sn.get("topLevelComment"), dict) else {}
-    csn = top.get("snippet") if isinstance(top.get("snippet"), dict) else {}
-    video_id = sn.get("videoId") or csn.get("videoId")
-    cid = top.get("id") or item.get("id")
-    handle = (csn.get("authorChannelUrl") or "").rsplit("/", 1)[-1] or None
-    return post_payload(
-        PLATFORM, f"comment:{cid}" if cid else None, csn.get("textOriginal") or csn.get("textDisplay"), item, index=index,
-        url=f"https://www.youtube.com/watch?v={video_id}&lc={cid}", created_at=csn.get("publishedAt"),
-        author={"id": (csn.get("authorChannelId") or {}).get("value"), "handle": handle,
-                "name": csn.get("authorDisplayName"), "bio": None},
-    )
+    top = {**top, "id": top.get("id") or item.get("id")}
+    raw = {k: v for k, v in item.items() if k != "replies"}  # each inline reply is its own post
+    return _comment_post(top, raw, index, channels, "comment", sn.get("videoId"))
+
+
+def _reply(comment: dict, index: int, channels: dict[str, dict]) -> dict:
+    if not isinstance(comment, dict):
+        raise ParseError("a reply must be an object", index=index)
+    return _comment_post(comment, comment, index, channels, "reply")
 
 
 def parse_page(page: Any, *, errors: list[ParseError] | None = None) -> tuple[list[dict], str | None]:
@@ -150,4 +241,6 @@ def parse_page(page: Any, *, errors: list[ParseError] | None = None) -> tuple[li
     items = doc.get("items", [])
     if items and all(isinstance(i, dict) and i.get("kind") == "youtube#commentThread" for i in items):
         return parse_comments(doc, errors=errors)
+    if items and all(isinstance(i, dict) and i.get("kind") == "youtube#comment" for i in items):
+        return parse_replies(doc, errors=errors)
     return parse_videos(doc, errors=errors)

@@ -10,6 +10,13 @@ rate limit used up (stats `pantau/rate_limited/<reason>`), not as a rejected key
 is sent in this crawl (`pantau/youtube/quota_exhausted`). 403 forbidden and 400 keyInvalid / "API key not valid"
 are a rejected key.
 State: newest video time per channel/query and newest comment time per video.
+
+Identity: the watched channel's description comes with its channels.list call (part=snippet,contentDetails);
+other video owners' and commenters' descriptions are looked up with channels.list?part=snippet&id= (50 ids per
+call, 1 unit each, counted in the quota, each channel once per crawl; stat `pantau/youtube/channel_lookups`)
+before the page's posts are yielded (without bios when the lookup fails or the quota is short). Replies: the
+inline ones of commentThreads (part=snippet,replies), and all of them with comments.list?parentId= for a new
+thread that has more. A search keeps every parameter (publishedAfter too) on every page.
 """
 
 from __future__ import annotations
@@ -18,8 +25,11 @@ from typing import Any, AsyncIterator, Iterator
 
 from scrapy.http import Response
 
+from twisted.python.failure import Failure
+
+from pantau.crawlers.common import PageError
 from pantau.crawlers.platforms.youtube import parse
-from pantau.crawlers.spider import PantauSpider, positive_int, split_list
+from pantau.crawlers.spider import PantauSpider, positive_int, split_list, with_doc
 
 KEY_ENV = "PANTAU_YOUTUBE_API_KEY"
 
@@ -42,8 +52,12 @@ class YoutubeSpider(PantauSpider):
         self.key = self.env_secret(KEY_ENV, "YouTube Data API v3 key")
         self.quota_used = 0
         self.quota_exhausted: str | None = None  # the reason, once the API said the daily quota is used up
+        self.channels: dict[str, dict] = {}  # channel id -> channels.list snippet ({} when none), per crawl
+        self.asked: set[str] = set()  # channel ids whose lookup is sent
+        self.parked: list[tuple] = []  # pages waiting for a lookup another page sent
 
-    def api(self, method: str, url: str, callback: Any, *, chain: str, meta: dict | None = None, follow: Response | None = None) -> Any:
+    def spend(self, method: str) -> bool:
+        """Count the units of one call of `method`, or say no (counted as skipped) when the quota does not allow it."""
         cost = parse.COST[method]
         if self.quota_exhausted or self.quota_used + cost > self.quota_limit:
             self.crawler.stats.inc_value("pantau/youtube/quota_skipped")
@@ -51,16 +65,67 @@ class YoutubeSpider(PantauSpider):
                 self.logger.warning("daily quota used up (%s): not sending %s", self.quota_exhausted, method)
             else:
                 self.logger.warning("quota limit %d units reached (%d used): not sending %s", self.quota_limit, self.quota_used, method)
+            return False
+        self.quota_used += cost
+        self.crawler.stats.set_value("pantau/youtube/quota_units", self.quota_used)
+        return True
+
+    def api(self, method: str, url: str, callback: Any, *, chain: str, meta: dict | None = None, follow: Response | None = None) -> Any:
+        if not self.spend(method):
             # what this call would have fetched is missing: its state (and its parent's) must not move on
             self._incomplete(follow.meta if follow is not None else (meta or {}))
             return None
         headers = {"X-Goog-Api-Key": self.key}
         r = (self.follow_page(follow, url, callback, headers=headers) if follow is not None
              else self.start_chain(chain, url, callback, headers=headers, meta=meta or {}))
-        if r is not None:
-            self.quota_used += cost
+        if r is None:  # a chain already done in this crawl: nothing sent
+            self.quota_used -= parse.COST[method]
             self.crawler.stats.set_value("pantau/youtube/quota_units", self.quota_used)
         return r
+
+    # -- channel descriptions (bios) ---------------------------------------------------------
+    def _with_channels(self, response: Response, doc: Any, posts: list[dict], parser: Any, emit: Any) -> Iterator[Any]:
+        """emit(response, doc, posts) once the page's authors' channels are known (looked up 50 per call)."""
+        missing = [c for c in parse.channel_ids(posts) if c not in self.channels]
+        unasked = [c for c in missing if c not in self.asked]
+        if unasked and self.spend("channels"):
+            batch = unasked[:parse.CHANNELS_MAX]
+            self.asked.update(batch)
+            self.crawler.stats.inc_value("pantau/youtube/channel_lookups")
+            yield self.request(parse.channel_info_url(self.base_url, batch), self.parse_channel_info, self.channel_info_failed,
+                               headers={"X-Goog-Api-Key": self.key}, dont_filter=True,
+                               cb_kwargs={"page": (response, doc, parser, emit, batch)})
+        elif unasked:  # no quota left for lookups: the posts go without bios
+            for c in unasked:
+                self.channels[c] = {}
+            yield from emit(response, doc, parser(doc, channels=self.channels)[0])
+        elif missing:
+            self.parked.append((response, doc, parser, emit))
+        else:
+            yield from emit(response, doc, posts)
+
+    def parse_channel_info(self, response: Response, page: tuple) -> Iterator[Any]:
+        try:
+            found = parse.parse_channel_info(self.json_body(response))
+        except PageError as exc:
+            self.logger.warning("youtube channels unreadable (%s): posts kept without bios", exc)
+            found = {}
+        yield from self._channels_known(page, found)
+
+    def channel_info_failed(self, failure: Failure) -> Iterator[Any]:
+        self.limit_reason(failure.value.response) if hasattr(failure.value, "response") else None
+        self.crawler.stats.inc_value("pantau/youtube/channel_lookup_failures")
+        self.logger.warning("youtube channel lookup failed (%s): posts kept without bios", failure.getErrorMessage())
+        yield from self._channels_known(failure.request.cb_kwargs["page"], {})  # type: ignore[attr-defined]
+
+    def _channels_known(self, page: tuple, found: dict[str, dict]) -> Iterator[Any]:
+        response, doc, parser, emit, batch = page
+        for c in batch:
+            self.channels[c] = found.get(c, {})
+        pages, self.parked = [(response, doc, parser, emit), *self.parked], []
+        for resp, page_doc, page_parser, page_emit in pages:
+            posts, _ = page_parser(page_doc, channels=self.channels)
+            yield from self._with_channels(resp, page_doc, posts, page_parser, page_emit)
 
     async def start(self) -> AsyncIterator[Any]:
         for cid in self.channel_ids:
@@ -69,13 +134,18 @@ class YoutubeSpider(PantauSpider):
                 yield r
         if self.query:
             key = f"search:{self.query}"
-            url = parse.search_url(self.base_url, self.query, published_after=self.state.get(key).get("last_seen"))
-            if r := self.api("search", url, self.parse_videos, chain=key, meta={"pantau_key": key, "pantau_search": self.query}):
+            after = self.state.get(key).get("last_seen")
+            url = parse.search_url(self.base_url, self.query, published_after=after)
+            if r := self.api("search", url, self.parse_videos, chain=key,
+                             meta={"pantau_key": key, "pantau_search": self.query, "pantau_after": after}):
                 yield r
 
     def parse_channel(self, response: Response) -> Iterator[Any]:
-        if (playlists := self.read_page(response, parse.parse_channels, json=True, errors=False)) is None:
+        if (page := self.read_page(response, with_doc(parse.parse_channels), json=True, errors=False)) is None:
             return
+        doc, playlists = page
+        for cid, snippet in parse.parse_channel_info(doc).items():
+            self.channels.setdefault(cid, snippet)
         self.checkpoint.mark(response.meta["pantau_chain"], None)
         for pl in playlists:
             key = response.meta["pantau_key"]
@@ -84,9 +154,13 @@ class YoutubeSpider(PantauSpider):
                 yield r
 
     def parse_videos(self, response: Response) -> Iterator[Any]:
-        if (page := self.read_page(response, parse.parse_videos, json=True)) is None:
+        if (page := self.read_page(response, with_doc(parse.parse_videos), json=True, channels=self.channels)) is None:
             return
-        videos, token = page
+        doc, (videos, _) = page
+        yield from self._with_channels(response, doc, videos, parse.parse_videos, self._videos)
+
+    def _videos(self, response: Response, doc: Any, videos: list[dict]) -> Iterator[Any]:
+        token = parse._next(doc)
         fresh = self.fresh_since_last_seen(response.meta["pantau_key"], videos)
         yield from fresh
         if self.with_comments:
@@ -100,7 +174,7 @@ class YoutubeSpider(PantauSpider):
         if token and len(fresh) == len(videos):
             meta = response.meta
             url = (parse.playlist_url(self.base_url, meta["pantau_playlist"], token) if "pantau_playlist" in meta
-                   else parse.search_url(self.base_url, meta["pantau_search"], token))
+                   else parse.search_url(self.base_url, meta["pantau_search"], token, published_after=meta.get("pantau_after")))
         method = "playlistItems" if "pantau_playlist" in response.meta else "search"
         if url is None:
             self.follow_page(response, None, self.parse_videos)
@@ -108,15 +182,42 @@ class YoutubeSpider(PantauSpider):
             yield r
 
     def parse_comments(self, response: Response) -> Iterator[Any]:
-        if (page := self.read_page(response, parse.parse_comments, json=True)) is None:
+        if (page := self.read_page(response, with_doc(parse.parse_comments), json=True, channels=self.channels)) is None:
             return
-        comments, token = page
+        doc, (comments, _) = page
+        yield from self._with_channels(response, doc, comments, parse.parse_comments, self._comments)
+
+    def _comments(self, response: Response, doc: Any, comments: list[dict]) -> Iterator[Any]:
+        token = parse._next(doc)
         fresh = self.fresh_since_last_seen(response.meta["pantau_key"], comments)
         yield from fresh
+        new_threads = {p["post_id"].split(":", 1)[1] for p in fresh if p.get("kind") == "comment"}
+        for thread in parse.reply_threads(doc):
+            if thread in new_threads:
+                chain = f"replies:{thread}"
+                if r := self.api("comments", parse.replies_url(self.base_url, thread), self.parse_replies, chain=chain,
+                                 meta={"pantau_key": response.meta["pantau_key"], "pantau_thread": thread}):
+                    yield r
         url = parse.comments_url(self.base_url, response.meta["pantau_video"], token) if token and len(fresh) == len(comments) else None
         if url is None:
             self.follow_page(response, None, self.parse_comments)
         elif r := self.api("commentThreads", url, self.parse_comments, chain="", follow=response):
+            yield r
+
+    def parse_replies(self, response: Response) -> Iterator[Any]:
+        """All replies of a new thread (not filtered by time: the thread is new, so are they)."""
+        if (page := self.read_page(response, with_doc(parse.parse_replies), json=True, channels=self.channels)) is None:
+            return
+        doc, (replies, _) = page
+        yield from self._with_channels(response, doc, replies, parse.parse_replies, self._replies)
+
+    def _replies(self, response: Response, doc: Any, replies: list[dict]) -> Iterator[Any]:
+        yield from replies
+        token = parse._next(doc)
+        url = parse.replies_url(self.base_url, response.meta["pantau_thread"], token) if token else None
+        if url is None:
+            self.follow_page(response, None, self.parse_replies)
+        elif r := self.api("comments", url, self.parse_replies, chain="", follow=response):
             yield r
 
     # -- errors ----------------------------------------------------------------------------
