@@ -21,13 +21,15 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/pantau demo $(ARGS)
 
-# Set up (incl. Debian's chromium, poppler-utils and an emoji font for browser and PDF tests, postgresql for the
-# DuckLake catalog test: its server is started by the test itself), then run the whole
+# Set up (incl. Debian's chromium, poppler-utils and an emoji font for browser and PDF tests, openssl for the local
+# RFC 3161 TSA of the timestamp tests, postgresql for the DuckLake catalog test: its server is started by the test
+# itself), then run the whole
 # test suite (pytest exits non-zero when no test ran).
 test: $(STAMP)
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || missing="$$missing fonts-noto-color-emoji"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then echo "installing Debian packages:$$missing"; \
