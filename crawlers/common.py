@@ -19,7 +19,7 @@ from typing import Any
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
-from pantau.post import Post, PostError, canonical_json, sha256_hex
+from pantau.post import MEDIA_LABELS, Post, PostError, canonical_json, sha256_hex
 
 
 class ParseError(ValueError):
@@ -96,11 +96,6 @@ def html_to_text(fragment: str | None) -> str:
 def unescape(text: Any) -> Any:
     """HTML character references (`&amp;`, `&#39;`, `&quot;`) in plain-text API fields to characters; non-text as is."""
     return html.unescape(text) if isinstance(text, str) and "&" in text else text
-
-
-# What a media-only post's text says, so that it is kept and the classifier reads something: `[foto] alt text`.
-MEDIA_LABELS = {"image": "foto", "video": "video", "gif": "gif", "audio": "audio", "document": "dokumen",
-                "poll": "polling", "location": "lokasi", "sticker": "stiker", "other": "media"}
 
 
 def media_text(media: list[dict]) -> str:

@@ -21,6 +21,9 @@ REQUIRED_FIELDS = ("platform", "post_id", "text")
 POST_KINDS = ("post", "repost", "quote", "reply", "comment")
 SHARE_KINDS = ("repost", "quote")
 MEDIA_TYPES = ("image", "video", "gif", "audio", "document", "poll", "location", "sticker", "other")
+# Media types in Bahasa Indonesia: a media-only post's text (`[foto] alt`) and the triage item page.
+MEDIA_LABELS = {"image": "foto", "video": "video", "gif": "gif", "audio": "audio", "document": "dokumen",
+                "poll": "polling", "location": "lokasi", "sticker": "stiker", "other": "media"}
 
 
 class PostError(ValueError):

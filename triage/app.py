@@ -30,7 +30,7 @@ from fastapi.templating import Jinja2Templates
 
 from pantau.categories import CATEGORIES, DECISION_LABELS
 from pantau.deadline import REPORTING_DEADLINE_DAYS
-from pantau.post import sha256_hex
+from pantau.post import MEDIA_LABELS, sha256_hex
 from pantau.referral.evidence import evidence_summary
 from pantau.store.db import DECISIONS, STATUSES, ClaimConflict, Store, StoreError
 
@@ -411,6 +411,15 @@ def create_app(
         if not rows:
             raise HTTPException(status_code=404, detail="Pos tidak ditemukan.")
         post = rows[0]
+        # issue 16: a share's original (shown as "dibagikan oleh ... dari ...") and the attachments, JSON columns
+        for key in ("shared_from", "media"):
+            post[key] = json.loads(post[key]) if post.get(key) else None
+        shared = post["shared_from"]
+        if shared and isinstance(shared.get("created_at"), str):
+            try:
+                shared["created_at"] = datetime.fromisoformat(shared["created_at"].replace("Z", "+00:00"))
+            except ValueError:
+                pass  # shown as stored
         latest = store.query(
             """WITH c AS MATERIALIZED (SELECT * FROM classifications WHERE post_id = ?)
                SELECT score, flagged, category, signals, model_version, classified_at FROM c WHERE platform = ?
@@ -473,6 +482,7 @@ def create_app(
             text_segments=highlight_segments(post["text"], signals, "text"),
             bio_segments=highlight_segments(post.get("author_bio") or "", signals, "bio"),
             signal_groups=group_signals(signals), evidence=evidence, other_posts=other_posts, author_decisions=author_decisions,
+            media_labels=MEDIA_LABELS,
             intake=intake_details(store, platform, post_id, user["role"], raw_rows=raw_rows),
             evidence_capture=evidence_summary(store, platform, post_id),
             referral=referral_panel(store, platform, post_id, user["role"], state[0]["status"] if state else None,
