@@ -185,7 +185,10 @@ def checked_post(payload: dict, *, index: int | None = None) -> CheckedPost:
     if raw is not None and not isinstance(raw, str):
         raise ParseError(f"raw must be text, got {type(raw).__name__}", **where)
     out = dict(payload)
-    out["raw_sha256"] = sha256_hex(raw) if raw is not None else None
+    try:
+        out["raw_sha256"] = sha256_hex(raw) if raw is not None else None
+    except UnicodeEncodeError as exc:  # a lone surrogate ("\ud800" in an API's JSON): no UTF-8 bytes to hash
+        raise ParseError(f"raw holds a lone surrogate at character {exc.start}: not valid Unicode", **where) from None
     author = out.get("author")
     if type(author) is dict:
         out["author"] = _FrozenDict(author)

@@ -28,7 +28,7 @@ from typing import Any
 
 from prefect import flow, task
 
-from pantau.post import JsonlError, iter_jsonl_posts, write_jsonl
+from pantau.post import JsonlError, iter_jsonl_posts, read_lines, write_jsonl
 
 DASK_ADDRESS_ENV = "PANTAU_DASK_ADDRESS"
 DEFAULT_CHUNK_SIZE = 20_000
@@ -53,12 +53,12 @@ def _load_model(model_path: Path | None):  # noqa: ANN202
 def split(posts_path: Path, work: Path, chunk_size: int) -> dict:
     """Copy the lines of `posts_path` into chunk files of `chunk_size` lines each, byte for byte, streaming (line
     `i` of chunk `k` is line `k * chunk_size + i` of the file). The posts are parsed and checked in the chunk
-    tasks, in parallel."""
+    tasks, in parallel. A line longer than the largest post is copied cut (read_lines): still a bad line there."""
     chunks: list[str] = []
     out = None
     lines = 0
     with open(posts_path, "rb") as fh:
-        for raw_line in fh:
+        for raw_line in read_lines(fh):
             if lines % chunk_size == 0:
                 if out is not None:
                     out.close()

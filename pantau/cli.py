@@ -376,10 +376,21 @@ def ingest(
             result = open_store(db).ingest_file(input, watchlist=watchlist, skip_invalid=skip_invalid, errors=errors,
                                                 progress=update)
     except JsonlError as exc:
-        raise fail(f"{exc} (use --skip-invalid to skip bad lines); nothing from this file was stored") from None
+        raise fail(f"{exc} (use --skip-invalid to skip bad lines); {_stored_before(exc)}") from None
     handed = f", {result.queued} handed to the running triage app" if result.queued else ""
     typer.echo(f"{result.received} received, {result.new} new, {result.already_known} already known{handed}, "
                f"{len(errors)} skipped")
+
+
+def _stored_before(exc: Exception) -> str:
+    """What an ingest stopped by a bad line (IngestStopped) kept, and how to go on."""
+    result = getattr(exc, "result", None)
+    line = getattr(exc, "lineno", None)
+    if result is None or not result.received:
+        return "nothing from this file was stored"
+    done = "handed to the running triage app" if result.queued else f"stored ({result.new} new)"
+    return (f"the {result.received} post(s) before line {line} were {done}, nothing from line {line} on: "
+            "fix or remove that line and run the same command again to store the rest (stored posts are skipped)")
 
 
 DEMO_WATCHLIST = "Demo Pilkada Sleman"

@@ -11,9 +11,9 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator
 
 REQUIRED_FIELDS = ("platform", "post_id", "text")
 # What a post is: its own post, a share of another (repost: retweet, reblog, forward), a share with the sharer's
@@ -24,6 +24,13 @@ MEDIA_TYPES = ("image", "video", "gif", "audio", "document", "poll", "location",
 # Media types in Bahasa Indonesia: a media-only post's text (`[foto] alt`) and the triage item page.
 MEDIA_LABELS = {"image": "foto", "video": "video", "gif": "gif", "audio": "audio", "document": "dokumen",
                 "poll": "polling", "location": "lokasi", "sticker": "stiker", "other": "media"}
+
+# Input limits (docs/post-format.md#limits), the one home of each: Post.from_payload and iter_jsonl_posts refuse
+# what lies outside them with a PostError, so no reader (ingest, classify, bulk, crawlers) ever stores one.
+EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)  # no post (nor its capture) is older
+FUTURE_SLACK = timedelta(days=1)  # a time may lie at most this far ahead of the clock (skewed clocks, time zones)
+MAX_POST_BYTES = 8 * 1024 * 1024  # one post: its line in a JSON Lines file; built in code, its strings together
+MAX_DEPTH = 100  # objects and arrays nested in one post line
 
 
 class PostError(ValueError):
@@ -133,6 +140,7 @@ class Post:
         """Build a Post from a decoded JSON object, validating every field."""
         if not isinstance(payload, dict):
             raise PostError(f"expected a JSON object, got {type(payload).__name__}")
+        _check_size(payload)
         missing = [f for f in REQUIRED_FIELDS if payload.get(f) in (None, "")]
         if missing:
             raise PostError(f"missing required field(s): {', '.join(missing)}")
@@ -207,13 +215,16 @@ def as_aware(dt: datetime | None) -> datetime | None:
 
 
 def parse_time(value: Any, name: str) -> datetime | None:
-    """ISO 8601 text (or epoch seconds) to an aware UTC datetime."""
+    """ISO 8601 text (or epoch seconds) to an aware UTC datetime between EARLIEST_TIME and FUTURE_SLACK from now."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
         dt = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        dt = datetime.fromtimestamp(value, tz=timezone.utc)
+        try:
+            dt = datetime.fromtimestamp(value, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):  # 1e20, -1e13, NaN, inf
+            raise PostError(f"{name} is not a time: {value!r} {_TIME_RANGE}") from None
     elif isinstance(value, str):
         text = value.strip()
         if text.endswith("Z"):
@@ -226,7 +237,22 @@ def parse_time(value: Any, name: str) -> datetime | None:
         raise PostError(f"{name} must be an ISO 8601 string, got {type(value).__name__}")
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+    try:
+        dt = dt.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00
+        raise PostError(f"{name} is out of range: {value!r} {_TIME_RANGE}") from None
+    earliest, latest = time_range()
+    if not earliest <= dt <= latest:
+        raise PostError(f"{name} is out of range: {value!r} {_TIME_RANGE}")
+    return dt
+
+
+def time_range() -> tuple[datetime, datetime]:
+    """The earliest and the latest time a post may carry, now."""
+    return EARLIEST_TIME, utcnow() + FUTURE_SLACK
+
+
+_TIME_RANGE = f"(times lie between {EARLIEST_TIME:%Y-%m-%d} and one day from now, docs/post-format.md#limits)"
 
 
 def format_time(dt: datetime | None) -> str | None:
@@ -235,8 +261,29 @@ def format_time(dt: datetime | None) -> str | None:
     return dt.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+def _check_size(payload: dict) -> None:
+    """MAX_POST_BYTES (characters of all its strings, keys included) and MAX_DEPTH, walked without recursion."""
+    chars, todo = 0, [(payload, 1)]
+    while todo:
+        obj, depth = todo.pop()
+        if depth > MAX_DEPTH:
+            raise PostError(f"nested deeper than {MAX_DEPTH} levels (docs/post-format.md#limits)")
+        for key, value in (obj.items() if isinstance(obj, dict) else enumerate(obj)):
+            chars += len(key) if isinstance(key, str) else 0
+            if isinstance(value, str):
+                chars += len(value)
+            elif isinstance(value, (dict, list, tuple)):
+                todo.append((value, depth + 1))
+    if chars > MAX_POST_BYTES:
+        raise PostError(f"post too large: {chars:,} characters, at most {MAX_POST_BYTES:,} "
+                        "(docs/post-format.md#limits)")
+
+
 def _req_str(value: Any, name: str, allow_non_str: bool = True) -> str:
     if isinstance(value, str):
+        if (bad := _SURROGATE.search(value)) is not None:  # JSON's "\ud800": no UTF-8 for it, spaCy fails on it
+            raise PostError(f"{name} holds a lone surrogate U+{ord(bad.group()):04X} at character {bad.start()}: "
+                            "not valid Unicode")
         return value
     if allow_non_str and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
@@ -250,6 +297,7 @@ def _opt_str(value: Any, name: str) -> str | None:
 
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _is_sha256(value: str) -> bool:
@@ -274,13 +322,17 @@ def iter_jsonl_posts(
 
     A bad line raises JsonlError naming the line, unless skip_invalid is set:
     then it is appended to `errors` (if given) and skipped. Blank lines are ignored.
-    Bytes that are not UTF-8 are reported as a bad line, never silently replaced.
+    Bytes that are not UTF-8 are reported as a bad line, never silently replaced. A line longer than
+    MAX_POST_BYTES is a bad line too, read in pieces (never whole into memory).
     """
     with open(path, "rb") as fh:
-        for lineno, raw_line in enumerate(fh, start=1):
+        for lineno, raw_line in enumerate(read_lines(fh), start=1):
             if not raw_line.strip():
                 continue
             try:
+                if len(raw_line.rstrip(b"\r\n")) > MAX_POST_BYTES:
+                    raise PostError(f"line longer than {MAX_POST_BYTES:,} bytes, the largest post pantau takes "
+                                    "(docs/post-format.md#limits)")
                 try:
                     line = raw_line.decode("utf-8")
                 except UnicodeDecodeError as exc:
@@ -289,6 +341,10 @@ def iter_jsonl_posts(
                     payload = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise PostError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+                except ValueError as exc:  # an integer of more than 4,300 digits
+                    raise PostError(f"invalid JSON: {exc}") from None
+                except RecursionError:
+                    raise PostError(f"nested deeper than {MAX_DEPTH} levels (docs/post-format.md#limits)") from None
                 yield Post.from_payload(payload)
             except PostError as exc:
                 err = JsonlError(str(path), lineno, str(exc))
@@ -296,6 +352,17 @@ def iter_jsonl_posts(
                     raise err from None
                 if errors is not None:
                     errors.append(err)
+
+
+def read_lines(fh: BinaryIO) -> Iterator[bytes]:
+    """The lines of a binary file with their newlines; a line longer than MAX_POST_BYTES comes cut to its first
+    MAX_POST_BYTES + 1 bytes plus a newline (still too long, so still refused), the rest skipped unread into memory."""
+    while line := fh.readline(MAX_POST_BYTES + 1):
+        if len(line) > MAX_POST_BYTES and not line.endswith(b"\n"):
+            while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            line += b"\n"  # so that lines joined into a chunk stay apart
+        yield line
 
 
 def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]]) -> int:

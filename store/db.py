@@ -43,7 +43,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import duckdb
 
-from pantau.post import POST_KINDS, JsonlError, Post, format_time, iter_jsonl_posts, utcnow
+from pantau.post import (MAX_DEPTH, MAX_POST_BYTES, POST_KINDS, JsonlError, Post, format_time, iter_jsonl_posts,
+                         read_lines, time_range, utcnow)
 
 from pantau import timestamp
 
@@ -143,6 +144,9 @@ _FILE_FIELDS = tuple(f.name for f in fields(Post))
 _NESTED_FIELDS = ("author", "shared_from", "media")
 _AUTHOR_KEYS = tuple(f.name for f in fields(Post.__dataclass_fields__["author"].default_factory()))
 _TEXTUAL = "('VARCHAR', 'BIGINT', 'UBIGINT')"
+# read_json's limit on one line, above any post Post.from_payload takes (MAX_POST_BYTES characters: written back as
+# JSON, a character takes up to 6 bytes) plus the staging keys; DuckDB's default (16 MB) stopped bigger ones.
+_MAX_STAGED_BYTES = 6 * MAX_POST_BYTES + (1 << 20)
 _NULL_OR_TEXTUAL = "('NULL', 'VARCHAR', 'BIGINT', 'UBIGINT')"
 # ISO 8601 times DuckDB's cast (with TimeZone UTC) reads exactly as parse_time does: naive = UTC, Z or an offset.
 # Other forms (epoch numbers, no seconds, years outside 1000-8999 where an offset could leave Python's range...)
@@ -159,7 +163,8 @@ _BEFORE_LITERAL = re.compile(rb"[:,\[][ \t\r\n]*-?$")
 def _file_staging_sql() -> str:
     """CREATE TEMP TABLE staging (the `_POST_COLUMNS` layout) from a chunk of post lines, one row per line, with
     `valid`: the row passes Post.from_payload's checks. Each value is parsed once (its JSON type and its text).
-    Parameters: $1 the chunk file, $2 the default captured_at (text), $3 the watchlist."""
+    Parameters: $1 the chunk file, $2 the default captured_at (text), $3 the watchlist, $4 and $5 the earliest
+    and latest time a post may carry (TIMESTAMPTZ)."""
     cols = ", ".join(f"'{f}': 'JSON'" for f in _FILE_FIELDS)
     scalars = [f for f in _FILE_FIELDS if f not in _NESTED_FIELDS]
     keys = _AUTHOR_KEYS
@@ -170,9 +175,9 @@ def _file_staging_sql() -> str:
     def opt(f: str) -> str:
         return f"coalesce({f}_type, 'NULL') IN {_NULL_OR_TEXTUAL}"
 
-    def time_ok(f: str) -> str:
+    def time_ok(f: str) -> str:  # the form parse_time reads, within its range (pantau.post.time_range)
         return (f"(coalesce({f}_type, 'NULL') = 'NULL' OR ({f}_type = 'VARCHAR' AND "
-                f"({f} = '' OR regexp_full_match({f}, '{_ISO_TIME}'))))")
+                f"({f} = '' OR (regexp_full_match({f}, '{_ISO_TIME}') AND {ts(f)} BETWEEN $4 AND $5))))")
 
     def ts(f: str) -> str:
         return f"CAST(nullif({f}, '') AS TIMESTAMPTZ)"
@@ -202,7 +207,8 @@ def _file_staging_sql() -> str:
                    CASE WHEN json_type(j.author) = 'OBJECT' THEN from_json(j.author, '{struct}') END AS a,
                    CASE WHEN json_type(j.author) = 'OBJECT' THEN len(list_distinct(json_keys(j.author)))
                         = len(json_keys(j.author)) END AS author_keys_unique
-            FROM read_json($1, format='newline_delimited', columns={{{cols}}}) AS j
+            FROM read_json($1, format='newline_delimited', columns={{{cols}}},
+                           maximum_object_size={_MAX_STAGED_BYTES}) AS j
         ), g AS (SELECT *, {author} FROM f)
         SELECT platform, post_id, url, "text", {ts("created_at")} AS created_at,
                author_id, author_handle, author_name, author_bio, lang, region,
@@ -319,6 +325,15 @@ class IngestResult:
     new: int  # rows added to `posts`
     already_known: int  # posts that were stored before (captured_at kept)
     queued: int = 0  # posts handed to the owning process's inbox (it counts them when it ingests them)
+
+
+class IngestStopped(JsonlError):
+    """A bad line stopped an ingest (no skip_invalid): every post of the lines before it is stored (`result`),
+    nothing from it on; fixing the line and ingesting the file again resumes it (stored posts are skipped)."""
+
+    def __init__(self, error: JsonlError, result: IngestResult):
+        super().__init__(error.path, error.lineno, error.reason)
+        self.result = result
 
 
 def schema_sql() -> str:
@@ -701,6 +716,7 @@ class Store:
         inbox = self._inbox_target()
         if inbox is None:
             self._drain_leftovers()
+            remove_dead_temp_files()
         batch: list[Post] = []
 
         def flush() -> None:
@@ -729,7 +745,9 @@ class Store:
 
         The file is read in chunks of BATCH_SIZE lines; DuckDB reads each chunk itself (read_json) and checks every
         field as Post.from_payload does. A chunk DuckDB cannot read, or with any line that fails a check, goes
-        through the Python path (Post.from_payload, JsonlError with the line number in `path`). When another
+        through the Python path (Post.from_payload, JsonlError with the line number in `path`), as does one with a
+        line that may exceed a limit (MAX_POST_BYTES, MAX_DEPTH). A bad line (without skip_invalid) raises
+        IngestStopped once the posts of the lines before it are stored. When another
         process owns the database, the posts go to its inbox as with `ingest()`. `progress(lines)` is called
         after each chunk with the lines read so far (blank and skipped ones included).
         """
@@ -738,27 +756,32 @@ class Store:
             return ingest_file_as_posts(self, path, watchlist=watchlist, now=now, skip_invalid=skip_invalid,
                                         errors=errors, progress=progress)
         self._drain_leftovers()
+        remove_dead_temp_files()
         received = new = lines_read = 0
-        fd, name = tempfile.mkstemp(prefix="pantau-ingest-file-", suffix=".jsonl")
+        fd, name = tempfile.mkstemp(prefix=_temp_prefix("ingest-file"), suffix=".jsonl")
         os.close(fd)
         chunk_file = Path(name)
         try:
             with open(path, "rb") as fh:
-                while lines := list(itertools.islice(fh, BATCH_SIZE)):
+                while lines := list(itertools.islice(read_lines(fh), BATCH_SIZE)):
                     chunk = b"".join(lines)
                     chunk_file.write_bytes(chunk)
                     posts = sum(map(bool, map(bytes.strip, lines)))  # blank lines are no posts
                     n_lines = len(lines)
-                    lenient = _lenient_json(chunk)
+                    python_path = _lenient_json(chunk) or not _within_limits(lines)
                     del lines, chunk  # DuckDB reads the chunk file: no copy stays in memory meanwhile
-                    added = None if lenient else self._ingest_chunk(chunk_file, posts, now, watchlist)
+                    added = None if python_path else self._ingest_chunk(chunk_file, posts, now, watchlist)
+                    stop = None
                     if added is None:  # the Python path, for this chunk only
-                        batch = _chunk_posts(path, chunk_file, lines_read, skip_invalid, errors)
+                        batch, stop = _chunk_posts(path, chunk_file, lines_read, skip_invalid, errors)
                         posts = len(batch)
                         added = self._ingest_batch(batch, now, watchlist) if batch else 0
                     received += posts
                     new += added
                     lines_read += n_lines
+                    if stop is not None:  # the posts before the bad line are stored, nothing after it
+                        raise IngestStopped(stop, IngestResult(received=received, new=new,
+                                                               already_known=received - new))
                     if progress is not None:
                         progress(lines_read)
         finally:
@@ -775,7 +798,7 @@ class Store:
                 con.execute("BEGIN")
                 try:
                     try:
-                        con.execute(_file_staging_sql(), [str(chunk), format_time(now), watchlist])
+                        con.execute(_file_staging_sql(), [str(chunk), format_time(now), watchlist, *time_range()])
                         n_rows, invalid, keys = con.execute(
                             "SELECT count(*), count(*) FILTER (WHERE NOT valid), count(DISTINCT (platform, post_id)) "
                             "FROM staging").fetchone()
@@ -818,7 +841,8 @@ class Store:
             try:
                 con.execute(
                     f"""CREATE TEMP TABLE staging AS
-                    SELECT * FROM read_json(?, format='newline_delimited', columns={{{cols}}})
+                    SELECT * FROM read_json(?, format='newline_delimited', columns={{{cols}}},
+                                            maximum_object_size={_MAX_STAGED_BYTES})
                     QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY captured_at) = 1""",
                     [str(staging)],
                 )
@@ -1773,23 +1797,86 @@ def ingest_file_as_posts(store: Any, path: str | Path, *, watchlist: str | None 
     from pantau.progress import counted
 
     errs = errors if errors is not None else []
-    posts: Iterable[Post] = iter_jsonl_posts(path, skip_invalid=skip_invalid, errors=errs)
+    stop: list[JsonlError] = []
+
+    def until_bad_line() -> Iterator[Post]:  # the posts before a bad line are stored, then IngestStopped
+        try:
+            yield from iter_jsonl_posts(path, skip_invalid=skip_invalid, errors=errs)
+        except JsonlError as exc:
+            stop.append(exc)
+
+    posts: Iterable[Post] = until_bad_line()
     if progress is not None:
         posts = counted(posts, progress, offset=lambda: len(errs))
-    return store.ingest(posts, now=now, watchlist=watchlist)
+    result = store.ingest(posts, now=now, watchlist=watchlist)
+    if stop:
+        raise IngestStopped(stop[0], result)
+    return result
 
 
 def _chunk_posts(path: str | Path, chunk: Path, first_line: int, skip_invalid: bool,
-                 errors: list[JsonlError] | None) -> list[Post]:
-    """The Python path for one chunk of `path` (its lines after `first_line`), with the line numbers of `path`."""
+                 errors: list[JsonlError] | None) -> tuple[list[Post], JsonlError | None]:
+    """The Python path for one chunk of `path` (its lines after `first_line`), with the line numbers of `path`:
+    (the posts, None), or without skip_invalid (the posts before the first bad line, its JsonlError)."""
     chunk_errors: list[JsonlError] = []
+    posts: list[Post] = []
+    stop = None
     try:
-        posts = list(iter_jsonl_posts(chunk, skip_invalid=skip_invalid, errors=chunk_errors))
+        posts.extend(iter_jsonl_posts(chunk, skip_invalid=skip_invalid, errors=chunk_errors))
     except JsonlError as exc:
-        raise JsonlError(str(path), first_line + exc.lineno, exc.reason) from None
+        stop = JsonlError(str(path), first_line + exc.lineno, exc.reason)
     if errors is not None:
         errors.extend(JsonlError(str(path), first_line + e.lineno, e.reason) for e in chunk_errors)
-    return posts
+    return posts, stop
+
+
+def _within_limits(lines: Sequence[bytes]) -> bool:
+    """No line can exceed MAX_POST_BYTES or MAX_DEPTH (nesting needs an opening bracket a level): the DuckDB path
+    may read them. Else the Python path (iter_jsonl_posts) judges the chunk, line by line."""
+    limit = MAX_POST_BYTES + 2  # \r\n
+    return all(len(line) <= limit and line.count(b"{") + line.count(b"[") <= MAX_DEPTH for line in lines)
+
+
+# Staging files: pantau-<kind>-<pid>-<random>.jsonl in the temp folder; the pid tells whose they are.
+_TEMP_NAME = re.compile(r"pantau-(?:ingest-file|ingest|results)-([0-9]+)-[A-Za-z0-9_]+\.jsonl")
+TEMP_GRACE = 60.0  # seconds a dead process's staging file is left alone (a process in another pid namespace?)
+
+
+def _temp_prefix(kind: str) -> str:
+    return f"pantau-{kind}-{os.getpid()}-"
+
+
+def remove_dead_temp_files(folder: str | Path | None = None) -> int:
+    """Remove the staging files of pantau processes that are gone (killed mid-ingest: nothing else removes them):
+    only files named by `_temp_prefix` whose process is not running and that were not touched for TEMP_GRACE
+    seconds. Returns how many were removed."""
+    removed = 0
+    for path in Path(folder or tempfile.gettempdir()).glob("pantau-*.jsonl"):
+        m = _TEMP_NAME.fullmatch(path.name)
+        if m is None or _running(int(m.group(1))):
+            continue
+        try:
+            if time.time() - path.stat().st_mtime < TEMP_GRACE:
+                continue
+            path.unlink()
+            removed += 1
+        except OSError:  # gone meanwhile, or another user's
+            continue
+    if removed:
+        log.info("removed %d staging file(s) left by pantau processes that were stopped", removed)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid <= 0 or pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _staging_line(p: Post, captured_default: str, watchlist: str | None = None) -> str:
@@ -1821,9 +1908,9 @@ def _staging_line(p: Post, captured_default: str, watchlist: str | None = None) 
 
 
 @contextmanager
-def _staged_lines(lines: Iterable[str], prefix: str) -> Iterator[Path]:
+def _staged_lines(lines: Iterable[str], kind: str) -> Iterator[Path]:
     """Lines written to a temporary JSON Lines file for one DuckDB read_json, deleted afterwards."""
-    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".jsonl")
+    fd, name = tempfile.mkstemp(prefix=_temp_prefix(kind), suffix=".jsonl")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             for line in lines:
@@ -1839,13 +1926,13 @@ def _staged_results(rows: Sequence[tuple]):  # noqa: ANN202 - a context manager 
     as JSON Lines for one read_json INSERT (executemany stored about 400 rows/s)."""
     return _staged_lines((json.dumps({"n": n, "platform": r[0], "post_id": r[1], "model_version": r[2],
                                       "score": r[3], "flagged": r[4], "category": r[5], "signals": r[6]},
-                                     ensure_ascii=False) for n, r in enumerate(rows)), "pantau-results-")
+                                     ensure_ascii=False) for n, r in enumerate(rows)), "results")
 
 
 def _staged(batch: Sequence[Post], now: datetime, watchlist: str | None = None):  # noqa: ANN202
     """A batch as flat JSON Lines for DuckDB's read_json (fast bulk path)."""
     captured_default = format_time(now)
-    return _staged_lines((_staging_line(p, captured_default, watchlist) for p in batch), "pantau-ingest-")
+    return _staged_lines((_staging_line(p, captured_default, watchlist) for p in batch), "ingest")
 
 
 def _inbox_write(inbox: Path, kind: str, lines: Iterable[str]) -> Path:

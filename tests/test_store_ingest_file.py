@@ -49,9 +49,9 @@ def both(tmp_path: Path, src: Path, **kwargs):
         store.init()
         errors: list[JsonlError] = []
         try:
-            if name == "python":
-                r = store.ingest(iter_jsonl_posts(src, skip_invalid=kwargs.get("skip_invalid", False), errors=errors),
-                                 now=NOW, watchlist=kwargs.get("watchlist"))
+            if name == "python":  # ingest(iter_jsonl_posts(...)), storing the posts before a bad line
+                r = store_db.ingest_file_as_posts(store, src, skip_invalid=kwargs.get("skip_invalid", False),
+                                                  errors=errors, now=NOW, watchlist=kwargs.get("watchlist"))
             else:
                 r = store.ingest_file(src, errors=errors, now=NOW, **kwargs)
         except JsonlError as exc:
@@ -141,7 +141,7 @@ def test_bad_lines_same_result_and_errors_as_python_path(tmp_path, skip_invalid,
         assert all(path == str(src) for path, _, _ in e_file)
     else:
         assert r_file[0] == "raised" and r_file[1].startswith(f"{src}:2: invalid JSON") and r_file[2] == 2
-        assert stored(s_file)["posts"] == []
+        assert [row[1] for row in stored(s_file)["posts"]] == ["v0"]  # the line before the bad one
 
 
 @pytest.mark.parametrize("name", sorted(BAD_LINES))
@@ -215,7 +215,8 @@ def test_chunk_boundaries(tmp_path, monkeypatch, caplog):
         fresh.ingest_file(src, progress=seen.append)
     assert exc.value.lineno == 5 and exc.value.path == str(src)
     assert seen == [3]  # the first chunk was stored before the bad line stopped the ingest
-    assert fresh.counts()["posts"] == 3 - 1
+    assert fresh.counts()["posts"] == 3 - 1 + 1  # and line 4, before the bad line 5
+    assert (exc.value.result.received, exc.value.result.new) == (4, 3)
     seen.clear()
     fresh.ingest_file(src, skip_invalid=True, progress=seen.append)
     assert seen == [3, 6, 9, 10]

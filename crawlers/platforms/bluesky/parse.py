@@ -149,7 +149,7 @@ def _author(profile: Any, profiles: dict[str, dict]) -> dict:
 
 
 def _url(author: dict, uri: str) -> str | None:
-    rkey = uri.rsplit("/", 1)[-1] if uri else ""
+    rkey = uri.rsplit("/", 1)[-1] if isinstance(uri, str) and uri else ""
     return f"https://bsky.app/profile/{author.get('handle') or author.get('id')}/post/{rkey}" if rkey else None
 
 

@@ -74,14 +74,14 @@ def parse_timeline(
         except ParseError as exc:
             if errors is not None:
                 errors.append(exc)
-    sel = Selector(text=text)
+    sel = Selector(text=text, type="html")  # never sniffed as JSON
     href = sel.css('a[rel~="next"]::attr(href), link[rel~="next"]::attr(href)').get()
     return posts, (urljoin(base_url, href.strip()) if href and href.strip() else None)
 
 
 def parse_profile(page: str | bytes, base_url: str, *, content_type: str | None = None) -> dict[str, str | None]:
     """The profile section of /u/<handle>: {id, handle, name, bio, region}. Raises PageError if absent."""
-    sel = Selector(text=decode_html(page, content_type))
+    sel = Selector(text=decode_html(page, content_type), type="html")
     prof = sel.css("section.profile")
     if not prof:
         raise PageError("no <section class=profile> on the page")
@@ -113,7 +113,7 @@ def with_profile(post: dict, profile: dict[str, str | None] | None) -> dict:
 
 
 def _article_payload(raw: str, base_url: str, index: int) -> dict:
-    art = Selector(text=raw).css("article")[0]
+    art = Selector(text=raw, type="html").css("article")[0]
     post_id = _clean(art.attrib.get("data-post-id"))
     if not post_id:
         raise ParseError("article has no data-post-id", index=index, snippet=raw)

@@ -59,7 +59,10 @@ def intake_post(submission: dict, fetched: dict | None = None) -> dict:
     page = fetched or {}
     parts = [tip, page.get("title"), page.get("description")]
     text = "\n\n".join(p for p in parts if p) or url
-    post_id = sha256_hex(url)[:24] if url else "tip-" + sha256_hex(f"{tip}\n{submission.get('submitted_at')}")[:24]
+    try:
+        post_id = sha256_hex(url)[:24] if url else "tip-" + sha256_hex(f"{tip}\n{submission.get('submitted_at')}")[:24]
+    except UnicodeEncodeError:  # a lone surrogate (an undecodable byte of a command-line argument)
+        raise ParseError("the URL or the tip is not valid Unicode") from None
     raw = {"intake": submission, "fetched": fetched}
     return post_payload(
         platform_of(url), post_id, text, raw,

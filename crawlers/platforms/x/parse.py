@@ -119,7 +119,8 @@ def parse_page(page: Any, *, errors: list[ParseError] | None = None) -> tuple[li
     if not isinstance(doc["data"], list):
         raise PageError('"data" must be a list')
     includes = doc.get("includes") if isinstance(doc.get("includes"), dict) else {}
-    inc = {kind: {obj.get(key): obj for obj in (includes.get(kind) or []) if isinstance(obj, dict)}
+    inc = {kind: {obj.get(key): obj for obj in (includes.get(kind) or [])
+                  if isinstance(obj, dict) and isinstance(obj.get(key), (str, int))}
            for kind, key in (("users", "id"), ("tweets", "id"), ("media", "media_key"))}
     posts = collect(doc["data"], lambda t, i: _tweet(t, inc, i), errors)
     token = meta.get("next_token")
