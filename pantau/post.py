@@ -19,7 +19,6 @@ REQUIRED_FIELDS = ("platform", "post_id", "text")
 # What a post is: its own post, a share of another (repost: retweet, reblog, forward), a share with the sharer's
 # own words (quote), or an answer (reply on the same platform feed, comment under a video or article).
 POST_KINDS = ("post", "repost", "quote", "reply", "comment")
-SHARE_KINDS = ("repost", "quote")
 MEDIA_TYPES = ("image", "video", "gif", "audio", "document", "poll", "location", "sticker", "other")
 # Media types in Bahasa Indonesia: a media-only post's text (`[foto] alt`) and the triage item page.
 MEDIA_LABELS = {"image": "foto", "video": "video", "gif": "gif", "audio": "audio", "document": "dokumen",
