@@ -72,3 +72,18 @@ def test_crawl_pages_past_a_page_without_text_posts_then_stops_at_seen_ids(tmp_p
         assert [p.post_id for p in iter_jsonl_posts(tmp_path / "b.jsonl")] == [f"{TG.CHANNEL}/1023"]
         assert len([t for _, t, _ in server.requests if t.startswith("/s/")]) == 1, "stops at the page with seen ids"
     assert first.errors == 0 and second.errors == 0
+
+
+def test_a_reply_keeps_only_its_own_text_and_link_previews_are_read():
+    page = """<html><body><section class="tgme_channel_history">
+<div class="tgme_widget_message_wrap"><div class="tgme_widget_message js-widget_message" data-post="ch/5">
+<div class="tgme_widget_message_bubble"><a class="tgme_widget_message_reply" href="https://t.me/ch/4">
+<div class="tgme_widget_message_author accent_color"><span class="tgme_widget_message_author_name">Info</span></div>
+<div class="tgme_widget_message_text js-message_text">Teks pesan yang dibalas</div></a>
+<div class="tgme_widget_message_text js-message_text" dir="auto">Balasan: coblos 02 &amp; menang</div>
+<a class="tgme_widget_message_link_preview" href="https://example.org/x"><div class="link_preview_site_name accent_color">Warta</div>
+<div class="link_preview_title">Jadwal kampanye</div><div class="link_preview_description">Tanggal &amp; tempat</div></a>
+<div class="tgme_widget_message_footer"><a class="tgme_widget_message_date" href="https://t.me/ch/5"><time datetime="2024-11-20T07:00:00+00:00"></time></a></div>
+</div></div></div></section></body></html>"""
+    [post], _ = parse.parse_page(page)
+    assert post["text"] == "Balasan: coblos 02 & menang\n\nWarta\nJadwal kampanye\nTanggal & tempat"
