@@ -1,7 +1,8 @@
 """Analyst access to the store (issue 8): read-only SQL and exports, optionally pseudonymised. See docs/sql.md.
 
 `run_sql` opens the database read-only with file access switched off, so a statement can neither change the
-database nor read or write other files. `export` copies posts, classifications, decisions and the analyst views
+database nor read or write other files; while the triage app owns the file it runs the read for us, in a read-only
+transaction, refusing the same (store/owner_api.py). `export` copies posts, classifications, decisions and the analyst views
 to Parquet or CSV with DuckDB's COPY and appends an `export` entry to the audit log.
 
 Pseudonymising replaces every identity column with HMAC-SHA256(salt, value) (hex) and leaves out what identifies
@@ -27,7 +28,8 @@ import duckdb
 
 from pantau.post import format_time, utcnow
 
-from .db import Store, StoreBusy, StoreError, _is_lock_error, live_owner
+from . import owner_api
+from .db import Store, StoreBusy, StoreError, _is_lock_error, live_owner, owner_info, register_request_handler
 
 EXPORT_TABLES = ("posts", "classifications", "decisions")
 ANALYST_VIEWS = ("v_flags_weekly", "v_reviewer_throughput", "v_classifier_precision", "v_referrals_by_status",
@@ -114,6 +116,16 @@ def run_sql(db: str | Path, sql: str, *, lock_timeout: float = 30.0) -> SqlResul
         db = Path(db)
         if not db.is_file():
             raise AnalystError(f"{db}: no such file")
+        info = owner_info(db)
+        if info is not None:  # the triage app owns the file: it runs the read (no copy of the database)
+            try:
+                return SqlResult(*owner_api.read(info, sql))
+            except owner_api.ReadRefused as exc:
+                raise AnalystError(f"refused: `pantau sql` only reads the database, no other files ({exc})") from None
+            except owner_api.OwnerReadError as exc:
+                raise AnalystError(str(exc).split(": ", 1)[-1]) from None
+            except owner_api.OwnerUnavailable:  # an owner without the read API (older pantau): its snapshot
+                pass
         con = _read_only_connection(db, lock_timeout)
     try:
         cur = con.execute(sql)
@@ -224,6 +236,11 @@ def export(
             raise AnalystError(f"{SALT_ENV} must be at least {MIN_SALT_LENGTH} characters: handles are easy to "
                                "guess, only a long secret salt keeps the pseudonyms from being reversed")
     store = Store(db)
+    if store.owned_elsewhere():  # the triage app writes the files and the audit entry (no copy of the database)
+        done = store.request_owner("export", {"out_dir": str(out_dir.resolve()), "fmt": fmt,
+                                              "pseudonymise": pseudonymise, "salt": salt, "actor": actor})
+        return ExportResult(out_dir=out_dir, format=fmt, pseudonymised=pseudonymise, files=done["files"],
+                            audit_seq=done["audit_seq"])
     store.init()  # a file from an older pantau gets the analyst views
     out_dir.mkdir(parents=True, exist_ok=True)
     result = ExportResult(out_dir=out_dir, format=fmt, pseudonymised=pseudonymise)
@@ -253,3 +270,13 @@ def export(
         "format": fmt, "pseudonymised": pseudonymise, "files": result.files,
     })
     return result
+
+
+def _answer_export(store: Store, args: dict[str, Any]) -> dict[str, Any]:
+    """Owner side of `pantau export` while the app runs: the same export, on the owner's connection."""
+    done = export(store.path, Path(args["out_dir"]), str(args["fmt"]), pseudonymise=bool(args.get("pseudonymise")),
+                  salt=args.get("salt"), actor=str(args.get("actor") or "cli"))
+    return {"files": done.files, "audit_seq": done.audit_seq}
+
+
+register_request_handler("export", _answer_export)

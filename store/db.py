@@ -48,7 +48,7 @@ from pantau.post import (MAX_DEPTH, MAX_POST_BYTES, POST_KINDS, JsonlError, Post
 
 from pantau import timestamp
 
-from . import anchors
+from . import anchors, owner_api
 from . import audit as audit_chain
 from . import passwords
 
@@ -270,7 +270,7 @@ def snapshot_file(db: str | Path) -> Path:
 SNAPSHOT_MAX_AGE = 30.0  # seconds a snapshot is reused by readers before they ask for a new one
 REQUEST_TIMEOUT = 300.0  # seconds a request waits for the owner's answer
 REQUEST_KINDS = ("snapshot", "retention", "user_add", "user_remove", "user_password", "reindex", "audit_anchor",
-                 "referral_status", "refer")
+                 "referral_status", "refer", "export")
 
 
 # Requests carried out in the owner by a use case above the store, which registers its handler when imported (the
@@ -283,6 +283,18 @@ def register_request_handler(kind: str, handler: Callable[[Any, dict[str, Any]],
     if kind not in REQUEST_KINDS:
         raise ValueError(f"unknown request kind {kind!r}")
     _REQUEST_HANDLERS[kind] = handler
+
+
+def owner_info(db: str | Path) -> dict[str, Any] | None:
+    """The owner file of another live process ({pid, since, socket, token}), or None."""
+    pid = live_owner(db)
+    if pid is None:
+        return None
+    try:
+        info = json.loads(owner_file(db).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) and info.get("pid") == pid else None
 
 
 def live_owner(db: str | Path) -> int | None:
@@ -355,6 +367,9 @@ class Store:
         self._local = threading.local()
         self._owner_con: duckdb.DuckDBPyConnection | None = None
         self._handed_over_ns = 0  # when this Store last wrote a batch into the owner's inbox
+        self._synced_ns = 0  # when this Store last read through the owner after asking it to drain its inbox
+        self._api: owner_api.OwnerServer | None = None  # the read API while this process owns the file
+        self._drain_lock = threading.Lock()
 
     # -- ownership (one long-lived process, others hand over batches through the inbox) --------------------
 
@@ -377,8 +392,14 @@ class Store:
             self._owner_con = self._open(read_only=False)
             _OWNED[str(self.path.resolve())] = self._owner_con
         inbox_dir(self.path).mkdir(parents=True, exist_ok=True)
+        # Imported here, not at the top: analyst imports this module; importing it registers the owner's `export`.
+        from . import analyst  # noqa: F401
+        self._api = owner_api.OwnerServer(self.path, self._owner_con, sync=self.drain_inbox).start()
         tmp = owner_file(self.path).with_suffix(".owner.tmp")
-        tmp.write_text(json.dumps({"pid": os.getpid(), "since": format_time(utcnow())}), encoding="utf-8")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # it holds the read API's token
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps({"pid": os.getpid(), "since": format_time(utcnow()), "socket": str(self._api.path),
+                                 "token": self._api.token}))
         os.replace(tmp, owner_file(self.path))
 
     def disown(self) -> None:
@@ -392,6 +413,9 @@ class Store:
                 owner_file(self.path).unlink()
         except (OSError, ValueError):
             pass
+        api, self._api = self._api, None
+        if api is not None:
+            api.stop()
         with _path_lock(self.path):
             _OWNED.pop(str(self.path.resolve()), None)
             con.close()
@@ -419,7 +443,8 @@ class Store:
             return done
         self._local.draining = True
         try:
-            self._drain(inbox, done)
+            with self._drain_lock:  # the drainer thread and the read API (a reader's sync) take turns
+                self._drain(inbox, done)
         finally:
             self._local.draining = False
         return done
@@ -1329,9 +1354,22 @@ class Store:
     # -- reads -----------------------------------------------------------------------
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
-        """Run a read query on a short-lived read-only connection; rows as dicts."""
+        """Run a read query on a short-lived read-only connection; rows as dicts. While another process owns the
+        file, it answers the query (store/owner_api.py): it sees everything handed over before."""
         if not self.path.exists():
             self.init()
+        if self._owner_con is None and getattr(self._local, "con", None) is None:
+            info = owner_info(self.path)
+            if info is not None:
+                try:  # after a hand-over, the owner first stores what is in its inbox
+                    asked_ns = time.time_ns()
+                    columns, rows = owner_api.read(info, sql, params, sync=self._handed_over_ns > self._synced_ns)
+                    self._synced_ns = asked_ns
+                    return [dict(zip(columns, row)) for row in rows]
+                except owner_api.OwnerUnavailable:  # an owner without the API (older pantau): its snapshot
+                    pass
+                except (owner_api.ReadRefused, owner_api.OwnerReadError) as exc:
+                    raise StoreError(str(exc)) from None
         with self.connect(read_only=True) as con:
             cur = con.execute(sql, params or [])
             names = [d[0] for d in cur.description]

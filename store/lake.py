@@ -103,6 +103,7 @@ def lake_schema_sql() -> str:
     sql = re.sub(r"^\s*CREATE (SEQUENCE|INDEX) [^;]*;\s*$", "", sql, flags=re.M)
     sql = re.sub(r",([ \t]*--[^\n]*)?\s*\n\s*PRIMARY KEY \([^)]*\)", r"\1", sql)
     sql = re.sub(r" PRIMARY KEY", "", sql)
+    sql = re.sub(r" UNIQUE\b", "", sql)
     sql = re.sub(r" DEFAULT nextval\('[a-z_]+'\)", "", sql)
     sql = re.sub(r" CHECK \((?:[^()]|\([^()]*\))*\)", "", sql)
     sql = sql.replace(" USING COMPRESSION zstd", "")

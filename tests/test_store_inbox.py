@@ -160,15 +160,34 @@ def test_other_jobs_fail_fast_with_a_clear_message_while_the_app_owns_the_file(t
     )
     try:
         out = subprocess.run([sys.executable, "-c", script, str(owner.path)], capture_output=True, text=True, timeout=60)
-        export = subprocess.run([sys.executable, "-m", "pantau.cli", "export", "--db", str(owner.path), "--format", "csv",
-                                 "-o", str(tmp_path / "x")], capture_output=True, text=True, timeout=60)
     finally:
         owner.disown()
     assert out.returncode == 1
     assert f"busy: {owner.path} is owned by the running triage app (process {os.getpid()})" in out.stderr
     assert "Traceback" not in out.stderr
-    assert export.returncode == 3 and "owned by the running triage app" in export.stderr  # 3: try again later
-    assert "Traceback" not in export.stderr and not (tmp_path / "x" / "export.json").exists()
+
+
+def test_export_while_the_app_owns_the_file_is_written_by_the_app(tmp_path):
+    """`pantau export` no longer needs the app stopped: the app copies the tables and writes the audit entry."""
+    from pantau.triage.app import InboxDrainer
+
+    owner = Store(tmp_path / "owned.duckdb")
+    posts = [make_post(i) for i in range(4)]
+    owner.ingest(posts)
+    owner.save_classifications([result(p, 0.9, True, "kampanye_medsos") for p in posts])
+    drainer = InboxDrainer(owner, interval=0.05)
+    drainer.start()
+    try:
+        export = subprocess.run([sys.executable, "-m", "pantau.cli", "export", "--db", str(owner.path), "--format",
+                                 "csv", "-o", str(tmp_path / "x"), "--actor", "ana"],
+                                capture_output=True, text=True, timeout=120)
+        assert export.returncode == 0, export.stderr
+        manifest = json.loads((tmp_path / "x" / "export.json").read_text(encoding="utf-8"))
+        assert {f["name"]: f["rows"] for f in manifest["files"]}["posts"] == 4
+        [entry] = owner.query("SELECT actor, target FROM audit_log WHERE action = 'export'")
+        assert entry["actor"] == "ana" and entry["target"] == str((tmp_path / "x").resolve())
+    finally:
+        drainer.stop()
 
 
 def test_evidence_rows_are_handed_over_too(tmp_path):
@@ -211,19 +230,20 @@ READER = textwrap.dedent(
 
     store = Store(sys.argv[1], lock_timeout=5)
     before = store.counts()["posts"]
-    again = store.counts()["posts"]  # a fresh snapshot is reused
+    again = store.counts()["posts"]
     posts = [make_post(i, platform="reader") for i in range(5)]
     store.ingest(posts)
     store.save_classifications([result(p, 0.9, True, "kampanye_medsos") for p in posts])
-    after = store.counts()["posts"]  # this process handed a batch over: it reads a snapshot that holds it
+    after = store.counts()["posts"]  # this process handed a batch over: the owner stores it before answering
     print(before, again, after)
     """
 )
 
 
 def test_reads_and_purges_of_other_processes_go_through_the_owner(tmp_path):
-    """While the app owns the file, other processes read a snapshot the owner makes on request (holding every
-    batch handed over before), and a retention purge is run by the owner; nothing waits for the lock."""
+    """While the app owns the file, other processes' reads are answered by the owner on its own connection (after
+    storing every batch the reader handed over before), no copy of the database is made, and a retention purge is
+    run by the owner; nothing waits for the lock."""
     from pantau.store.db import snapshot_file
     from pantau.triage.app import InboxDrainer
 
@@ -245,7 +265,7 @@ def test_reads_and_purges_of_other_processes_go_through_the_owner(tmp_path):
         sql = subprocess.run([sys.executable, "-m", "pantau.cli", "sql", "SELECT count(*) AS n FROM posts", "--db",
                               str(owner.path), "--format", "csv"], capture_output=True, text=True, timeout=120)
         assert sql.returncode == 0 and sql.stdout.split() == ["n", "35"], sql.stderr
-        assert snapshot_file(owner.path).exists()
+        assert not snapshot_file(owner.path).exists()
         assert [p.name for p in inbox_dir(owner.path).iterdir() if p.is_file()] == []  # requests answered, taken
         assert owner.counts()["posts"] == 35
     finally:

@@ -75,9 +75,10 @@ def test_no_write_behind_a_live_owners_back_even_without_the_file_lock(tmp_path)
 
 @pytest.mark.slow
 def test_the_served_app_keeps_the_file_to_itself_through_reads_exports_and_hand_overs(tmp_path):
-    """`pantau serve` owns the file; analysts' reads, a refused export, an ingest hand-over and an account change run
-    beside it. After each, a second process still cannot open the file read-write, and the file opens cleanly (audit
-    chain intact, nothing written behind the app's back) once the app stops."""
+    """`pantau serve` owns the file; analysts' reads (answered by the app, no snapshot), an export (written by the
+    app), an ingest hand-over and an account change run beside it. After each, a second process still cannot open
+    the file read-write, and the file opens cleanly (audit chain intact, nothing written behind the app's back) once
+    the app stops."""
     db = tmp_path / "demo.duckdb"
     store = Store(db)
     posts = [make_post(i, f"pos nomor {i}") for i in range(5)]
@@ -102,10 +103,14 @@ def test_the_served_app_keeps_the_file_to_itself_through_reads_exports_and_hand_
 
         sql = run("sql", "SELECT count(*) AS n FROM posts", "--db", str(db), "--format", "csv")
         assert sql.returncode == 0 and sql.stdout.split() == ["n", "5"], sql.stderr
-        assert not second_process_opens_read_write(db)  # the snapshot for that read did not drop the lock
+        assert not second_process_opens_read_write(db)
+        for bad in ("DELETE FROM posts", "SELECT * FROM read_csv('/etc/passwd')", "SELECT getenv('HOME')"):
+            refused = run("sql", bad, "--db", str(db))  # the app runs reads only, of the database only
+            assert refused.returncode == 1 and "refused" in refused.stderr, bad + refused.stderr
 
         export = run("export", "--db", str(db), "--format", "csv", "-o", str(tmp_path / "ekspor"))
-        assert export.returncode == 3, export.stdout + export.stderr  # refused: it would write its audit entry
+        assert export.returncode == 0, export.stdout + export.stderr  # the app writes the files and the audit entry
+        assert (tmp_path / "ekspor" / "posts.csv").read_text().count("\n") == 6
         assert not second_process_opens_read_write(db)
 
         ingest = run("ingest", str(more), "--db", str(db))
@@ -121,6 +126,7 @@ def test_the_served_app_keeps_the_file_to_itself_through_reads_exports_and_hand_
         assert again.stdout.split() == ["n", "8"], again.stdout + again.stderr
         assert not second_process_opens_read_write(db)
         assert live_owner(db) == app.pid
+        assert not snapshot_file(db).exists()  # reads went through the app: no copy of the database file
     finally:
         app.terminate()
         app.wait(timeout=60)
@@ -129,4 +135,4 @@ def test_the_served_app_keeps_the_file_to_itself_through_reads_exports_and_hand_
     after = Store(db)
     assert after.counts()["posts"] == 8
     actions = [r["action"] for r in after.query("SELECT action FROM audit_log ORDER BY seq")]
-    assert "export" not in actions and "user_add" in actions
+    assert actions.count("export") == 1 and "user_add" in actions
