@@ -24,6 +24,7 @@ process, even readers, so a Store works in one of two ways:
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import logging
@@ -52,14 +53,14 @@ from . import anchors, owner_api
 from . import audit as audit_chain
 from . import passwords
 
+# The review vocabulary and the four-eyes state machine live in the domain layer; re-exported here for callers.
+from pantau.review import DECISIONS, FINAL_DECISIONS, OPEN_STATUSES, STATUSES, ItemState, ReviewRefused  # noqa: F401
+from pantau import review
+
 SCHEMA_VERSION = "3"  # 3: posts.kind, author_verified, author_location, shared_from, media
 STORAGE_VERSION = "v1.2.0"  # DuckDB storage format of new database files (readable by DuckDB >= 1.2)
-DECISIONS = ("violation", "not_violation", "needs_info", "duplicate")
-FINAL_DECISIONS = ("violation", "not_violation", "duplicate")
 BATCH_SIZE = 50_000
 CLAIM_MINUTES = 15
-STATUSES = ("new", "needs_info", "awaiting_confirmation", "confirmed", "not_violation", "duplicate")
-OPEN_STATUSES = ("new", "needs_info")
 # Referral register (issue 7): a case moves forward through these; `closed` may follow any status.
 REFERRAL_STATUSES = ("draft", "sent", "registered", "forwarded_bkn", "decided", "sanctioned", "closed")
 # The column a status's reference number is kept in (the event keeps it too).
@@ -329,6 +330,14 @@ class ClaimConflict(StoreError):
     def __init__(self, holder: str):
         super().__init__(f"item is being reviewed by {holder}")
         self.holder = holder
+
+
+class TransitionRefused(StoreError):
+    """The review state machine (pantau.review) refuses the change; `code` is a key of review.REFUSALS."""
+
+    def __init__(self, refused: ReviewRefused):
+        super().__init__(str(refused))
+        self.code = refused.code
 
 
 @dataclass(frozen=True)
@@ -927,6 +936,7 @@ class Store:
         decision: str,
         *,
         reviewer: str,
+        role: str | None = None,
         reason: str | None = None,
         duplicate_of: str | None = None,
         checklist: dict[str, bool] | None = None,
@@ -934,7 +944,9 @@ class Store:
     ) -> int:
         """Append a reviewer decision (with its legal-element checklist, if given) and return its id.
 
-        Refuses (ClaimConflict) when another reviewer holds an unexpired claim on the item."""
+        The move must be allowed by the review state machine (pantau.review: TransitionRefused otherwise) for the
+        reviewer's role: the account's role, else `role` (default reviewer, for scripts without accounts). Refuses
+        (ClaimConflict) when another reviewer holds an unexpired claim on the item."""
         if decision not in DECISIONS:
             raise StoreError(f"unknown decision {decision!r}; expected one of {', '.join(DECISIONS)}")
         if not reviewer or not reviewer.strip():
@@ -951,6 +963,8 @@ class Store:
                 ).fetchone()[0]
                 if not exists:
                     raise StoreError(f"no post {platform}/{post_id}")
+                _check_review(con, platform, post_id, "decide", _actor_role(con, reviewer, role, "reviewer"), reviewer,
+                              decision)
                 holder = _claim_holder(con, platform, post_id, now)
                 if holder is not None and holder != reviewer:
                     raise ClaimConflict(holder)
@@ -977,14 +991,17 @@ class Store:
         *,
         supervisor: str,
         agreed: bool,
+        role: str | None = None,
         decision: str | None = None,
         reason: str | None = None,
         now: datetime | None = None,
     ) -> None:
-        """Four-eyes: a second person agrees with a decision or not.
+        """Four-eyes: a second person agrees with a "violation" decision awaiting confirmation, or not.
 
-        Agreeing with a "violation" makes it "confirmed". Disagreeing needs the supervisor's own `decision`,
-        which is appended as a new decision by the supervisor (so the disagreement stays visible in the history).
+        Agreeing makes it "confirmed". Disagreeing needs the supervisor's own `decision`, which is appended as a new
+        decision by the supervisor (so the disagreement stays visible in the history). The state machine
+        (pantau.review) checks the role (the account's, else `role`, default supervisor) and that the supervisor
+        did not make the decision.
         """
         now = now or utcnow()
         with self.connect() as con:
@@ -996,22 +1013,16 @@ class Store:
                 if row is None:
                     raise StoreError(f"no decision {decision_id}")
                 platform, post_id, original, reviewer = row
-                if reviewer == supervisor:
-                    raise StoreError("a decision cannot be confirmed by the person who made it")
+                label = original if agreed else decision
+                _check_review(con, platform, post_id, "confirm" if agreed else "dispute",
+                              _actor_role(con, supervisor, role, "supervisor"), supervisor, label)
                 if con.execute("SELECT count(*) FROM confirmations WHERE decision_id = ?", [decision_id]).fetchone()[0]:
                     raise StoreError(f"decision {decision_id} already has a second opinion")
                 latest = con.execute(
-                    "SELECT decision_id FROM latest_decision WHERE platform = ? AND post_id = ?", [platform, post_id]
+                    "SELECT max(decision_id) FROM decisions WHERE platform = ? AND post_id = ?", [platform, post_id]
                 ).fetchone()[0]
                 if latest != decision_id:
                     raise StoreError(f"decision {decision_id} is no longer the latest for {platform}/{post_id}")
-                label = original if agreed else decision
-                if label not in DECISIONS:
-                    raise StoreError("disagreeing needs your own decision")
-                if not agreed and label == original:
-                    raise StoreError("disagreeing needs a decision different from the original")
-                if label == "duplicate" and not agreed:
-                    raise StoreError("use the item page to mark a duplicate")
                 con.execute(
                     "INSERT INTO confirmations VALUES (?, ?, ?, ?, ?, ?)",
                     [decision_id, supervisor, agreed, label, reason, now],
@@ -1027,6 +1038,51 @@ class Store:
             except Exception:
                 con.execute("ROLLBACK")
                 raise
+
+    def reopen(self, platform: str, post_id: str, *, supervisor: str, reason: str, role: str | None = None,
+               now: datetime | None = None) -> str:
+        """Reopen a confirmed violation: needs two supervisors. The first call records a request (returns
+        "reopen_request"); a second supervisor's call reopens the item (returns "reopen"): a `needs_info` decision by
+        them puts it back in the queue. Both steps are audited; a referred item is never reopened."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise StoreError("reopening a confirmed violation needs a reason")
+        now = now or utcnow()
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                state = _review_state(con, platform, post_id)
+                action = review.reopen_action(state)
+                _check_review(con, platform, post_id, action, _actor_role(con, supervisor, role, "supervisor"),
+                              supervisor, state=state)
+                target = f"{platform}/{post_id}"
+                decision_id = con.execute("SELECT max(decision_id) FROM decisions WHERE platform = ? AND post_id = ?",
+                                          [platform, post_id]).fetchone()[0]
+                if action == "reopen_request":
+                    con.execute("""INSERT INTO reopen_requests (platform, post_id, decision_id, requested_by, reason,
+                                   requested_at) VALUES (?, ?, ?, ?, ?, ?)""",
+                                [platform, post_id, decision_id, supervisor, reason, now])
+                    _append_audit(con, supervisor, "reopen_request", target,
+                                  {"decision_id": decision_id, "reason": reason}, now)
+                else:
+                    new_id = _insert_decision(con, platform, post_id, "needs_info", reason, None, supervisor, now)
+                    con.execute("""UPDATE reopen_requests SET approved_by = ?, approved_at = ?, approval_reason = ?
+                                   WHERE platform = ? AND post_id = ? AND decision_id = ? AND approved_by IS NULL""",
+                                [supervisor, now, reason, platform, post_id, decision_id])
+                    _refresh_one(con, platform, post_id)
+                    _append_audit(con, supervisor, "reopen", target,
+                                  {"decision_id": decision_id, "requested_by": state.reopen_requested_by,
+                                   "new_decision_id": new_id, "reason": reason}, now)
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return action
+
+    def review_state(self, platform: str, post_id: str) -> ItemState:
+        """The item's state for pantau.review (status, who decided, pending reopen request, draft referral)."""
+        with self.connect(read_only=True) as con:
+            return _review_state(con, platform, post_id)
 
     def add_note(
         self, platform: str, post_id: str, username: str, body: str | None, checklist: dict[str, bool] | None = None
@@ -1151,6 +1207,7 @@ class Store:
                     raise StoreError(f"no user {username!r}")
                 con.execute("DELETE FROM users WHERE username = ?", [username])
                 con.execute("DELETE FROM claims WHERE username = ?", [username])
+                con.execute("DELETE FROM sessions WHERE username = ?", [username])  # its sessions end now
                 _append_audit(con, actor, "user_remove", username, None, utcnow())
                 con.execute("COMMIT")
             except Exception:
@@ -1175,7 +1232,8 @@ class Store:
                 con.execute(
                     "UPDATE users SET password_hash = ?, updated_at = ? WHERE username = ?", [hashed, now, username]
                 )
-                _append_audit(con, actor, "user_password", username, None, now)
+                ended = _end_sessions(con, username)  # a changed password ends every open session of the account
+                _append_audit(con, actor, "user_password", username, {"sessions_ended": ended}, now)
                 con.execute("COMMIT")
             except Exception:
                 con.execute("ROLLBACK")
@@ -1199,6 +1257,54 @@ class Store:
             return None
         assert row is not None
         return {"username": row["username"], "role": row["role"], "updated_at": row["updated_at"]}
+
+    # Sessions of the triage app (table `sessions`): the app owns the file while it runs, so these go through its
+    # owner connection; a CLI password change or removal is run by the owner (inbox request) and ends them too.
+
+    def start_session(self, username: str, session_id: str, *, max_age: float, now: datetime | None = None) -> None:
+        """Record a new session (only the SHA-256 of `session_id`); expired rows are dropped on the way."""
+        now = now or utcnow()
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                con.execute("DELETE FROM sessions WHERE expires_at <= ?", [now])
+                con.execute("INSERT INTO sessions VALUES (?, ?, ?, ?)",
+                            [_session_hash(session_id), username, now, now + timedelta(seconds=max_age)])
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+
+    def session_user(self, session_id: str, username: str) -> dict[str, Any] | None:
+        """The account of a live session of `username` (None when ended, expired, or the account is gone)."""
+        rows = self.query(
+            """SELECT u.username, u.role, u.created_at, u.updated_at FROM sessions s JOIN users u USING (username)
+               WHERE s.session_hash = ? AND s.username = ? AND s.expires_at > now()""",
+            [_session_hash(session_id), username],
+        )
+        return rows[0] if rows else None
+
+    def end_session(self, session_id: str) -> None:
+        """Logout: the session's row goes, so its cookie no longer works anywhere."""
+        with self.connect() as con:
+            con.execute("DELETE FROM sessions WHERE session_hash = ?", [_session_hash(session_id)])
+
+    def end_sessions(self, username: str, *, actor: str) -> int:
+        """End every session of an account (admin "end all sessions"); audited; returns how many ended."""
+        username = (username or "").strip().lower()
+        now = utcnow()
+        with self.connect() as con:
+            con.execute("BEGIN")
+            try:
+                if not con.execute("SELECT count(*) FROM users WHERE username = ?", [username]).fetchone()[0]:
+                    raise StoreError(f"no user {username!r}")
+                ended = _end_sessions(con, username)
+                _append_audit(con, actor, "sessions_end", username, {"sessions_ended": ended}, now)
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return ended
 
     # -- audit trail -------------------------------------------------------------------
 
@@ -1698,6 +1804,51 @@ def search_terms(text: str) -> list[str]:
 
 
 # -- helpers that run inside a caller's transaction --------------------------------------------
+
+
+def _session_hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
+def _end_sessions(con, username: str) -> int:
+    return len(con.execute("DELETE FROM sessions WHERE username = ? RETURNING session_hash", [username]).fetchall())
+
+
+def _actor_role(con, actor: str, role: str | None, default: str) -> str:
+    """The role an actor acts in: an account's own role, whatever the caller says; without an account (scripts,
+    tests, the CLI working on the file directly) the caller's `role`, else `default`."""
+    row = con.execute("SELECT role FROM users WHERE username = ?", [actor]).fetchone()
+    return row[0] if row is not None else (role or default)
+
+
+def _review_state(con, platform: str, post_id: str) -> ItemState:
+    latest = con.execute(
+        """SELECT d.decision_id, d.decision, d.reviewer, f.agreed FROM decisions d
+           LEFT JOIN confirmations f USING (decision_id)
+           WHERE d.platform = ? AND d.post_id = ? ORDER BY d.decision_id DESC LIMIT 1""", [platform, post_id]
+    ).fetchone()
+    decision_id, decision, decided_by, agreed = latest if latest else (None, None, None, None)
+    status = review.status_of(decision, agreed)
+    sent, draft = con.execute(
+        """SELECT count(*) FILTER (WHERE sent_at IS NOT NULL), count(*) FILTER (WHERE status = 'draft')
+           FROM referrals WHERE platform = ? AND post_id = ?""", [platform, post_id]
+    ).fetchone()
+    if status == "confirmed" and sent:
+        status = review.REFERRED
+    pending = con.execute(
+        """SELECT requested_by FROM reopen_requests WHERE platform = ? AND post_id = ? AND decision_id = ?
+           AND approved_by IS NULL ORDER BY request_id LIMIT 1""", [platform, post_id, decision_id]
+    ).fetchone() if decision_id is not None else None
+    return ItemState(status=status, decided_by=decided_by, decision=decision,
+                     reopen_requested_by=pending[0] if pending else None, draft_referral=bool(draft))
+
+
+def _check_review(con, platform: str, post_id: str, action: str, role: str, actor: str, decision: str | None = None,
+                  *, state: ItemState | None = None) -> str:
+    try:
+        return review.check(state or _review_state(con, platform, post_id), action, role, actor, decision)
+    except ReviewRefused as exc:
+        raise TransitionRefused(exc) from None
 
 
 def _insert_decision(con, platform, post_id, decision, reason, duplicate_of, reviewer, now) -> int:

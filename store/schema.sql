@@ -153,6 +153,31 @@ CREATE TABLE IF NOT EXISTS confirmations (
     confirmed_at TIMESTAMPTZ NOT NULL
 );
 
+-- Reopening a confirmed violation needs two supervisors (pantau.review): the first one's request, approved by a
+-- second one (approved_by), which appends a needs_info decision; both steps are in the audit log too.
+CREATE SEQUENCE IF NOT EXISTS reopen_seq START 1;
+CREATE TABLE IF NOT EXISTS reopen_requests (
+    request_id      BIGINT PRIMARY KEY DEFAULT nextval('reopen_seq'),
+    platform        VARCHAR NOT NULL,
+    post_id         VARCHAR NOT NULL,
+    decision_id     BIGINT NOT NULL,        -- the confirmed decision to reopen
+    requested_by    VARCHAR NOT NULL,
+    reason          VARCHAR NOT NULL,
+    requested_at    TIMESTAMPTZ NOT NULL,
+    approved_by     VARCHAR,                -- the second supervisor (never the requester)
+    approved_at     TIMESTAMPTZ,
+    approval_reason VARCHAR
+);
+
+-- Triage app sessions, revocable server-side: logout, a password change, removing the account or an admin's "end
+-- all sessions" delete the rows, and a cookie whose row is gone no longer works. Only a hash of the session id.
+CREATE TABLE IF NOT EXISTS sessions (
+    session_hash VARCHAR PRIMARY KEY,       -- SHA-256 of the random session id in the signed cookie
+    username     VARCHAR NOT NULL,
+    created_at   TIMESTAMPTZ NOT NULL,
+    expires_at   TIMESTAMPTZ NOT NULL
+);
+
 -- Flagged posts with their triage status, kept up to date by Store so the queue is one narrow table scan.
 CREATE TABLE IF NOT EXISTS queue_items (
     platform      VARCHAR NOT NULL,

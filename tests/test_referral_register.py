@@ -233,6 +233,8 @@ def test_forged_posts_without_csrf_are_refused_and_change_nothing(app_env):
 
 def test_status_form_moves_forward_and_refuses_going_back(app_env):
     app, store, _ = app_env
+    d = store.record_decision("demo", "3", "violation", reviewer="rina")
+    store.confirm_decision(d, supervisor="sari", agreed=True)  # only a confirmed violation's case is sent
     rid = fake_case(store, "3")
     sari = client_for(app, "sari")
     page = sari.get("/rujukan")

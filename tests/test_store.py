@@ -68,7 +68,7 @@ def test_decisions_are_validated_and_append_only(seeded_store):
     with pytest.raises(StoreError, match="duplicate_of"):
         store.record_decision("demo", "0", "duplicate", reviewer="r")
     a = store.record_decision("demo", "0", "violation", reviewer="r1")
-    b = store.record_decision("demo", "0", "not_violation", reviewer="r2")
+    b = store.record_decision("demo", "0", "not_violation", reviewer="r1")  # its maker revises it (no second opinion yet)
     assert b > a
     assert store.scalar("SELECT decision FROM latest_decision WHERE post_id = '0'") == "not_violation"
     assert store.scalar("SELECT count(*) FROM decisions") == 2

@@ -186,7 +186,7 @@ def test_supervisor_cannot_confirm_own_violation_and_disagreement_is_kept(client
     c.post("/pos/demo/2/keputusan", data={"decision": "violation", "csrf_token": csrf_of(item.text)})
     did = store.scalar("SELECT decision_id FROM decisions")
     r = c.post(f"/konfirmasi/{did}", data={"agree": "1", "csrf_token": csrf_of(item.text)})
-    assert r.status_code == 400
+    assert r.status_code == 409 and "prinsip empat mata" in r.text
     assert store.scalar("SELECT status FROM queue_items WHERE post_id = '2'") == "awaiting_confirmation"
     # a different supervisor disagrees: the item goes back as not a violation, both labels kept
     add_users(store, ("dewi", "supervisor"))

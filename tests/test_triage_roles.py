@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from pantau.triage.app import PUBLIC_ROUTES, ROUTE_ROLES, create_app
+from pantau.triage.app import PUBLIC_ROUTES, ROUTE_ROLES, api_routes, create_app
 from test_triage_helpers import ROLES, add_users, csrf_of, login
 
-PATH_PARAMS = {"platform": "demo", "post_id": "3", "decision_id": "1"}
+PATH_PARAMS = {"platform": "demo", "post_id": "3", "decision_id": "1", "username": "tidak-ada"}
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +25,7 @@ def app_and_store(tmp_path_factory):
 
 
 def routes(app):
-    found = [r for r in app.routes if isinstance(r, APIRoute)]
+    found = api_routes(app.routes)
     return sorted(found, key=lambda r: r.name == "logout")  # logging out last
 
 

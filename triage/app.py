@@ -18,23 +18,27 @@ import json
 import logging
 import threading
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Iterable
 from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from pantau import review
 from pantau.categories import CATEGORIES, DECISION_LABELS
 from pantau.deadline import REPORTING_DEADLINE_DAYS
 from pantau.post import MEDIA_LABELS, sha256_hex
 from pantau.referral.evidence import evidence_summary
-from pantau.store.db import DECISIONS, STATUSES, ClaimConflict, Store, StoreError
+from pantau.store.db import DECISIONS, STATUSES, Store, StoreError
 
 from . import charts
+from .decisions import CLAIM_JOIN, item_review
+from .decisions import router as decisions_router
 from .intake import add_intake_routes, intake_details
 from .referrals import add_referral_routes, referral_panel
 from .logic import (
@@ -60,6 +64,7 @@ from .security import (
     Session,
     SessionSigner,
     csrf_ok,
+    new_session_id,
     secret_from_env,
 )
 
@@ -102,12 +107,14 @@ ROUTE_ROLES: dict[str, frozenset[str]] = {
     "note": frozenset({"reviewer", "supervisor"}),
     "confirmations": frozenset({"supervisor"}),
     "confirm": frozenset({"supervisor"}),
+    "reopen": frozenset({"supervisor"}),  # the state machine (pantau.review) needs two supervisors for it
     "agreement": frozenset({"supervisor", "analyst"}),
     "stats": frozenset({"supervisor", "analyst"}),
     "analysis": frozenset({"supervisor", "analyst", "admin"}),
     "export": frozenset({"supervisor", "analyst"}),
     "monitoring": frozenset({"monitor", "admin"}),
     "users": frozenset({"admin"}),
+    "sessions_end": frozenset({"admin"}),
     "audit": frozenset({"admin"}),
     # referrals (triage/referrals.py): the package holds the reporter's identity and contact
     "referral_build": frozenset({"supervisor"}),
@@ -230,10 +237,8 @@ def create_app(
         session = signer.loads(request.cookies.get(SESSION_COOKIE))
         if session is None:
             return None
-        user = store.user(session.user)
-        if user is None or session.version != _version(user):
-            return None
-        return session, user
+        user = store.session_user(session.sid, session.user)  # ended (logout, password, removal) or expired: None
+        return (session, user) if user is not None else None
 
     def need(request: Request, route: str) -> tuple[Session, dict[str, Any]]:
         found = current_user(request)
@@ -249,6 +254,8 @@ def create_app(
         if not csrf_ok(session, token):
             raise HTTPException(status_code=403, detail="Token CSRF tidak valid.")
         return session, user
+
+    app.state.need, app.state.need_post = need, need_post  # for the routers' dependencies (triage/decisions.py)
 
     def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         found = ctx.pop("_who", None) or current_user(request)
@@ -305,8 +312,10 @@ def create_app(
         store.audit(user["username"], "login", address, {"role": user["role"]})
         target = _safe_next(next)
         response = RedirectResponse(target if target != "/" else LANDING[user["role"]], status_code=303)
+        sid = new_session_id()
+        store.start_session(user["username"], sid, max_age=SESSION_MAX_AGE)
         response.set_cookie(
-            SESSION_COOKIE, signer.dumps(user["username"], _version(user)), max_age=SESSION_MAX_AGE, httponly=True,
+            SESSION_COOKIE, signer.dumps(user["username"], sid), max_age=SESSION_MAX_AGE, httponly=True,
             samesite="strict", secure=request.url.scheme == "https",
         )
         return response
@@ -314,7 +323,9 @@ def create_app(
     @app.post("/keluar", name="logout")
     @one_connection
     def logout(request: Request, csrf_token: Annotated[str, Form()] = ""):
-        need_post(request, "logout", csrf_token)
+        session, user = need_post(request, "logout", csrf_token)
+        store.end_session(session.sid)  # the cookie is dead server-side, wherever a copy of it is kept
+        store.audit(user["username"], "logout")
         response = RedirectResponse("/masuk", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
         return response
@@ -343,7 +354,7 @@ def create_app(
         who = need(request, "queue")
         where, params = _queue_filters(store, status, region, platform, category, assignee, q, watchlist)
         # The claims join is only needed to filter by assignee; without it DuckDB runs a plain top-N scan.
-        join = _CLAIM_JOIN if assignee else ""
+        join = CLAIM_JOIN if assignee else ""
         cursor = decode_cursor(after) if after else None
         cursor_cond, cursor_params = "TRUE", []
         if cursor:
@@ -398,7 +409,7 @@ def create_app(
 
     @app.get("/pos/{platform}/{post_id:path}", response_class=HTMLResponse, name="item")
     @one_connection
-    def item(request: Request, platform: str, post_id: str, back: str = ""):
+    def item(request: Request, platform: str, post_id: str, back: str = "", buka_kembali: str = ""):
         who = need(request, "item")
         session, user = who
         # Point lookups: filter on post_id alone first (an ART index scan), then on platform.
@@ -436,8 +447,10 @@ def create_app(
             [post_id, platform],
         )
         raw = next((r["raw"] for r in raw_rows if r["raw_sha256"] == post["raw_sha256"]), None)
-        can_decide = user["role"] in ROUTE_ROLES["decide"]
-        holder = store.open_item(platform, post_id, user["username"], claim=can_decide)
+        # claim the item only when the state machine would take this user's decision on it
+        review_state = store.review_state(platform, post_id)
+        may_decide = review.allowed(review_state, "decide", user["role"], user["username"], "needs_info")
+        holder = store.open_item(platform, post_id, user["username"], claim=may_decide)
         signals = json.loads(post["signals"]) if post.get("signals") else []
         evidence = {
             "stored": raw is not None,
@@ -487,40 +500,11 @@ def create_app(
             evidence_capture=evidence_summary(store, platform, post_id),
             referral=referral_panel(store, platform, post_id, user["role"], state[0]["status"] if state else None,
                                     ROUTE_ROLES),
-            notes=notes, holder=holder, can_decide=can_decide and holder == user["username"],
-            item_status=state[0]["status"] if state else None,
-            can_confirm=user["role"] in ROUTE_ROLES["confirm"] and bool(decisions)
-            and decisions[0]["supervisor"] is None and decisions[0]["reviewer"] != user["username"],
+            notes=notes, holder=holder, item_status=state[0]["status"] if state else None,
+            review=item_review(review_state, user, holder), reopen_notice=buka_kembali,
+            can_note=user["role"] in ROUTE_ROLES["note"],
             next_item=neighbours["next"], prev_item=neighbours["prev"],
         )
-
-    @app.post("/pos/{platform}/{post_id:path}/keputusan", name="decide")
-    @one_connection
-    def decide(
-        request: Request,
-        platform: str,
-        post_id: str,
-        decision: Annotated[str, Form()] = "",
-        reason: Annotated[str, Form(max_length=2000)] = "",
-        duplicate_of: Annotated[str, Form(max_length=200)] = "",
-        asn_identity: Annotated[str, Form()] = "",
-        partisan_act: Annotated[str, Form()] = "",
-        election_period: Annotated[str, Form()] = "",
-        csrf_token: Annotated[str, Form()] = "",
-    ):
-        _, user = need_post(request, "decide", csrf_token)
-        checklist = {"asn_identity": bool(asn_identity), "partisan_act": bool(partisan_act),
-                     "election_period": bool(election_period)}
-        try:
-            store.record_decision(
-                platform, post_id, decision, reviewer=user["username"], reason=reason.strip() or None,
-                duplicate_of=duplicate_of.strip() or None, checklist=checklist,
-            )
-        except ClaimConflict as exc:
-            raise HTTPException(status_code=409, detail=f"Pos ini sedang ditinjau oleh {exc.holder}.") from None
-        except StoreError as exc:
-            raise HTTPException(status_code=400, detail=f"Keputusan tidak tersimpan: {exc}") from None
-        return RedirectResponse(_next_open_item(store, platform, post_id, user["username"]), status_code=303)
 
     @app.post("/pos/{platform}/{post_id:path}/lepas", name="release")
     @one_connection
@@ -546,44 +530,6 @@ def create_app(
         return RedirectResponse(item_path(platform, post_id) + "#catatan", status_code=303)
 
     # -- four-eyes ---------------------------------------------------------------------
-
-    @app.get("/konfirmasi", response_class=HTMLResponse, name="confirmations")
-    @one_connection
-    def confirmations(request: Request):
-        who = need(request, "confirmations")
-        rows = store.query(
-            """SELECT qi.platform, qi.post_id, qi.snippet, qi.author_handle, qi.deadline_at, qi.score, qi.category,
-                      d.decision_id, d.reviewer, d.reason, d.decided_at
-               FROM queue_items qi JOIN decisions d ON d.decision_id = qi.last_decision_id
-               WHERE qi.status = 'awaiting_confirmation' ORDER BY qi.deadline_at LIMIT 200"""
-        )
-        disputes = store.query(
-            """SELECT d.platform, d.post_id, d.decision, d.reviewer, f.decision AS second_decision, f.supervisor,
-                      f.reason, f.confirmed_at
-               FROM confirmations f JOIN decisions d USING (decision_id)
-               WHERE NOT f.agreed ORDER BY f.confirmed_at DESC LIMIT 50"""
-        )
-        return render(request, "confirmations.html", _who=who, rows=rows, disputes=disputes)
-
-    @app.post("/konfirmasi/{decision_id}", name="confirm")
-    @one_connection
-    def confirm(
-        request: Request,
-        decision_id: int,
-        agree: Annotated[str, Form()] = "",
-        decision: Annotated[str, Form()] = "",
-        reason: Annotated[str, Form(max_length=2000)] = "",
-        csrf_token: Annotated[str, Form()] = "",
-    ):
-        _, user = need_post(request, "confirm", csrf_token)
-        try:
-            store.confirm_decision(
-                decision_id, supervisor=user["username"], agreed=agree == "1", decision=decision or None,
-                reason=reason.strip() or None,
-            )
-        except StoreError as exc:
-            raise HTTPException(status_code=400, detail=f"Konfirmasi tidak tersimpan: {exc}") from None
-        return RedirectResponse("/konfirmasi", status_code=303)
 
     @app.get("/kesepakatan", response_class=HTMLResponse, name="agreement")
     @one_connection
@@ -681,10 +627,24 @@ def create_app(
 
     @app.get("/pengguna", response_class=HTMLResponse, name="users")
     @one_connection
-    def users(request: Request):
+    def users(request: Request, diakhiri: str = "", n: int = 0):
         who = need(request, "users")
-        rows = store.query("SELECT username, role, created_at, updated_at FROM users ORDER BY username")
-        return render(request, "users.html", _who=who, rows=rows)
+        ended = {"username": diakhiri, "n": n} if diakhiri else None
+        rows = store.query(
+            """SELECT u.username, u.role, u.created_at, u.updated_at, count(s.session_hash) AS sessions
+               FROM users u LEFT JOIN sessions s ON s.username = u.username AND s.expires_at > now()
+               GROUP BY ALL ORDER BY u.username""")
+        return render(request, "users.html", _who=who, rows=rows, ended=ended)
+
+    @app.post("/pengguna/{username}/akhiri-sesi", name="sessions_end")
+    @one_connection
+    def sessions_end(request: Request, username: str, csrf_token: Annotated[str, Form()] = ""):
+        _, user = need_post(request, "sessions_end", csrf_token)
+        try:
+            n = store.end_sessions(username, actor=user["username"])
+        except StoreError as exc:
+            raise HTTPException(status_code=404, detail=f"Sesi tidak diakhiri: {exc}") from None
+        return RedirectResponse(f"/pengguna?{urlencode({'diakhiri': username, 'n': n})}", status_code=303)
 
     @app.get("/audit", response_class=HTMLResponse, name="audit")
     @one_connection
@@ -696,6 +656,9 @@ def create_app(
 
     add_intake_routes(app, store, need=need, need_post=need_post, render=render, **(intake or {}))
     add_referral_routes(app, store, need=need, need_post=need_post, render=render, **(referrals or {}))
+
+    app.state.render = render
+    app.include_router(decisions_router)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -743,8 +706,6 @@ SELECT CASE WHEN sent_at IS NOT NULL AND sent_at <= deadline_at THEN 'sent_on_ti
        count(*) AS n
 FROM timed GROUP BY ALL
 """
-
-_CLAIM_JOIN = "LEFT JOIN claims cl ON cl.platform = qi.platform AND cl.post_id = qi.post_id AND cl.expires_at > now()"
 
 
 class _FacetCache:
@@ -824,20 +785,16 @@ def _neighbours(store: Store, platform: str, post_id: str, deadline_us: int, sco
     return {"next": link(after), "prev": link(before)}
 
 
-def _next_open_item(store: Store, platform: str, post_id: str, username: str) -> str:
-    """The first open item in queue order that nobody else is working on."""
-    rows = store.query(
-        f"""SELECT qi.platform, qi.post_id FROM queue_items qi {_CLAIM_JOIN}
-            WHERE qi.status IN ('new', 'needs_info') AND NOT (qi.platform = ? AND qi.post_id = ?)
-              AND (cl.username IS NULL OR cl.username = ?)
-            ORDER BY qi.deadline_at ASC, qi.score DESC, qi.platform, qi.post_id LIMIT 1""",
-        [platform, post_id, username],
-    )
-    return item_path(rows[0]["platform"], rows[0]["post_id"]) if rows else "/antrean"
-
-
-def _version(user: dict[str, Any]) -> str:
-    return user["updated_at"].isoformat() if user.get("updated_at") else ""
+def api_routes(routes: Iterable[Any]) -> list[APIRoute]:
+    """Every APIRoute of an app's `routes`, those of included routers too (FastAPI keeps an included router as one
+    entry there): the role matrix tests walk these."""
+    found: list[APIRoute] = []
+    for r in routes:
+        if isinstance(r, APIRoute):
+            found.append(r)
+        elif getattr(r, "original_router", None) is not None:
+            found += api_routes(r.original_router.routes)
+    return found
 
 
 def _safe_next(target: str) -> str:

@@ -33,9 +33,11 @@ from typing import Annotated, Any, Callable, Mapping
 from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from pantau import review
 from pantau.referral import register
 from pantau.store.db import REFERRAL_STATUSES, StoreError
 
+from .decisions import refusal
 from .logic import item_path
 
 log = logging.getLogger(__name__)
@@ -164,6 +166,11 @@ def add_referral_routes(
             raise HTTPException(status_code=404, detail="Belum ada kasus rujukan untuk pos ini.")
         if status not in REFERRAL_STATUSES:
             raise HTTPException(status_code=400, detail="Pilih status tujuan.")
+        if status == "sent" and case["status"] == "draft":  # the case leaves for Bawaslu: the item is `referred`
+            try:
+                review.check(store.review_state(platform, post_id), "refer", user["role"], user["username"])
+            except review.ReviewRefused as exc:
+                raise refusal(exc) from None
         try:
             store.set_referral_status(case["referral_id"], status, actor=user["username"], reference=reference,
                                       note=note, now=now())

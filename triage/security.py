@@ -1,7 +1,9 @@
 """Signed session cookie, CSRF tokens and security headers for the triage app.
 
 The secret comes from the environment (PANTAU_SECRET_KEY); without it a random
-per-process secret is used, so sessions end when the app restarts.
+per-process secret is used, so sessions end when the app restarts. The cookie names a
+server-side session (table `sessions`, see pantau.store.db.Store.start_session): a signature
+alone never keeps a session alive once it was ended (logout, password change, removal).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ class Session:
     user: str
     csrf: str
     issued: int
-    version: str = ""  # the account's updated_at when the session began: a password change ends old sessions
+    sid: str = ""  # the server-side session id (its SHA-256 is a row of `sessions` while the session lives)
 
 
 class SessionSigner:
@@ -54,8 +56,8 @@ class SessionSigner:
     def _sign(self, body: bytes) -> str:
         return hmac.new(self._secret, body, hashlib.sha256).hexdigest()
 
-    def dumps(self, user: str, version: str = "") -> str:
-        payload = {"u": user, "c": secrets.token_urlsafe(24), "t": int(time.time()), "v": version}
+    def dumps(self, user: str, sid: str) -> str:
+        payload = {"u": user, "c": secrets.token_urlsafe(24), "t": int(time.time()), "s": sid}
         body = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
         return f"{body}.{self._sign(body.encode())}"
 
@@ -72,13 +74,17 @@ class SessionSigner:
         try:
             payload = json.loads(base64.urlsafe_b64decode(body.encode()))
             session = Session(
-                user=str(payload["u"]), csrf=str(payload["c"]), issued=int(payload["t"]), version=str(payload.get("v", ""))
+                user=str(payload["u"]), csrf=str(payload["c"]), issued=int(payload["t"]), sid=str(payload["s"])
             )
         except (ValueError, KeyError, TypeError):
             return None
-        if time.time() - session.issued > SESSION_MAX_AGE:
+        if time.time() - session.issued > SESSION_MAX_AGE or not session.sid:
             return None
         return session
+
+
+def new_session_id() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def csrf_ok(session: Session | None, token: str | None) -> bool:

@@ -1,0 +1,224 @@
+"""Decisions, four-eyes confirmation and reopening in the triage app: one APIRouter for the page group, the refusals of
+the review state machine (pantau.review) in Bahasa Indonesia, and the route -> review action part of the role matrix.
+
+Routes (roles in ROUTE_ROLES of pantau.triage.app; the item state decides the rest, see ROUTE_ACTIONS):
+
+* `POST /pos/{platform}/{post_id}/keputusan` (`decide`): a reviewer's decision, then the next open item;
+* `GET /konfirmasi` (`confirmations`): decisions awaiting a second opinion, and the recent disputes;
+* `POST /konfirmasi/{decision_id}` (`confirm`): agree (`confirm`) or disagree with an own decision (`dispute`);
+* `POST /pos/{platform}/{post_id}/buka-kembali` (`reopen`): a confirmed violation is reopened by two supervisors:
+  the first call is the request, a second supervisor's call reopens it (back in the queue as needs_info).
+
+The store enforces every transition; the app only words the refusal (HTTP 409) and hides forms that would be refused.
+Dependencies come through Depends: `get_store`, and `allowed(route)` (login, role, CSRF) from the app's state.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Annotated, Any, Callable
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from pantau import review
+from pantau.store.db import ClaimConflict, Store, StoreError, TransitionRefused
+
+from .logic import item_path
+
+# The review actions a route can make (the state machine says from which states, by which role and by whom).
+ROUTE_ACTIONS: dict[str, tuple[str, ...]] = {
+    "decide": ("decide",),
+    "confirm": ("confirm", "dispute"),
+    "reopen": ("reopen_request", "reopen"),
+    "referral_status": ("refer",),  # only the move to `sent` (the case leaves for Bawaslu) is the `refer` action
+}
+
+# Every refusal of pantau.review in Bahasa Indonesia (tests check that each code has one).
+REFUSAL_MESSAGES = {
+    "unknown_action": "Tindakan tidak dikenal.",
+    "unknown_decision": "Pilih salah satu keputusan.",
+    "role": "Peran Anda tidak boleh melakukan perubahan ini.",
+    "state": "Status pos ini tidak memungkinkan perubahan ini.",
+    "referred": "Pos ini sudah dirujuk ke Bawaslu; status tinjauannya tidak dapat diubah lagi.",
+    "confirmed": ("Pelanggaran ini sudah dikonfirmasi dua orang dan tidak dapat diubah oleh satu orang. Untuk "
+                  "membukanya kembali perlu dua supervisor (Buka kembali di halaman pos)."),
+    "own_decision": ("Keputusan tidak dapat dikonfirmasi atau dibantah oleh orang yang membuatnya "
+                     "(prinsip empat mata)."),
+    "not_decider": ("Keputusan ini menunggu konfirmasi supervisor; sebelum dikonfirmasi hanya pembuatnya yang boleh "
+                    "mengubahnya."),
+    "same_decision": "Jika tidak setuju, pilih keputusan yang berbeda dari keputusan semula.",
+    "dispute_duplicate": "Tandai duplikat dari halaman pos.",
+    "requested": "Permintaan membuka kembali sudah ada; supervisor kedua harus menyetujuinya.",
+    "same_requester": "Permintaan membuka kembali harus disetujui supervisor lain, bukan yang memintanya.",
+    "no_request": "Membuka kembali perlu permintaan seorang supervisor terlebih dahulu.",
+    "draft_referral": "Pos ini punya paket rujukan berstatus draf; tutup kasus itu dulu sebelum membuka kembali.",
+}
+
+CLAIM_JOIN = "LEFT JOIN claims cl ON cl.platform = qi.platform AND cl.post_id = qi.post_id AND cl.expires_at > now()"
+
+
+def refusal(exc: TransitionRefused | review.ReviewRefused) -> HTTPException:
+    return HTTPException(status_code=409, detail=REFUSAL_MESSAGES.get(exc.code, str(exc)))
+
+
+def item_review(state: review.ItemState, user: dict[str, Any], holder: str | None) -> dict[str, Any]:
+    """What the item page offers this user, as the state machine allows it (the store checks again on submit)."""
+    role, name = user["role"], user["username"]
+    reopen = review.reopen_action(state)
+    return {
+        "state": state,
+        "can_decide": holder == name and review.allowed(state, "decide", role, name, "needs_info"),
+        "can_confirm": review.allowed(state, "confirm", role, name),
+        "can_reopen": review.allowed(state, reopen, role, name),
+        "reopen_action": reopen,
+    }
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def allowed(route: str, *, post: bool = True) -> Callable[..., tuple[Any, dict[str, Any]]]:
+    """A dependency: the (session, user) of a logged-in user whose role may use `route` (and, for a POST, whose form
+    carries the session's CSRF token); else the app's 303 to the login page or 403."""
+    if post:
+        def dependency(request: Request, csrf_token: Annotated[str, Form()] = ""):
+            return request.app.state.need_post(request, route, csrf_token)
+    else:
+        def dependency(request: Request):
+            return request.app.state.need(request, route)
+    return dependency
+
+
+def one_connection(handler):
+    """Run a (sync) route handler with one database connection for all its queries."""
+
+    @functools.wraps(handler)
+    def wrapper(*args, **kwargs):
+        with kwargs["store"].session():
+            return handler(*args, **kwargs)
+
+    return wrapper
+
+
+router = APIRouter()
+Who = tuple[Any, dict[str, Any]]
+
+
+@router.post("/pos/{platform}/{post_id:path}/keputusan", name="decide")
+@one_connection
+def decide(
+    request: Request,
+    platform: str,
+    post_id: str,
+    who: Annotated[Who, Depends(allowed("decide"))],
+    store: Annotated[Store, Depends(get_store)],
+    decision: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    duplicate_of: Annotated[str, Form(max_length=200)] = "",
+    asn_identity: Annotated[str, Form()] = "",
+    partisan_act: Annotated[str, Form()] = "",
+    election_period: Annotated[str, Form()] = "",
+):
+    _, user = who
+    checklist = {"asn_identity": bool(asn_identity), "partisan_act": bool(partisan_act),
+                 "election_period": bool(election_period)}
+    try:
+        store.record_decision(
+            platform, post_id, decision, reviewer=user["username"], role=user["role"], reason=reason.strip() or None,
+            duplicate_of=duplicate_of.strip() or None, checklist=checklist,
+        )
+    except ClaimConflict as exc:
+        raise HTTPException(status_code=409, detail=f"Pos ini sedang ditinjau oleh {exc.holder}.") from None
+    except TransitionRefused as exc:
+        raise refusal(exc) from None
+    except StoreError as exc:
+        raise HTTPException(status_code=400, detail=f"Keputusan tidak tersimpan: {exc}") from None
+    return RedirectResponse(next_open_item(store, platform, post_id, user["username"]), status_code=303)
+
+
+@router.get("/konfirmasi", response_class=HTMLResponse, name="confirmations")
+@one_connection
+def confirmations(
+    request: Request,
+    who: Annotated[Who, Depends(allowed("confirmations", post=False))],
+    store: Annotated[Store, Depends(get_store)],
+):
+    rows = store.query(
+        """SELECT qi.platform, qi.post_id, qi.snippet, qi.author_handle, qi.deadline_at, qi.score, qi.category,
+                  d.decision_id, d.reviewer, d.reason, d.decided_at
+           FROM queue_items qi JOIN decisions d ON d.decision_id = qi.last_decision_id
+           WHERE qi.status = 'awaiting_confirmation' ORDER BY qi.deadline_at LIMIT 200"""
+    )
+    disputes = store.query(
+        """SELECT d.platform, d.post_id, d.decision, d.reviewer, f.decision AS second_decision, f.supervisor,
+                  f.reason, f.confirmed_at
+           FROM confirmations f JOIN decisions d USING (decision_id)
+           WHERE NOT f.agreed ORDER BY f.confirmed_at DESC LIMIT 50"""
+    )
+    reopen = store.query(
+        """SELECT platform, post_id, requested_by, reason, requested_at FROM reopen_requests
+           WHERE approved_by IS NULL ORDER BY requested_at DESC LIMIT 50"""
+    )
+    return request.app.state.render(request, "confirmations.html", _who=who, rows=rows, disputes=disputes,
+                                    reopen_requests=reopen)
+
+
+@router.post("/konfirmasi/{decision_id}", name="confirm")
+@one_connection
+def confirm(
+    request: Request,
+    decision_id: int,
+    who: Annotated[Who, Depends(allowed("confirm"))],
+    store: Annotated[Store, Depends(get_store)],
+    agree: Annotated[str, Form()] = "",
+    decision: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+):
+    _, user = who
+    try:
+        store.confirm_decision(
+            decision_id, supervisor=user["username"], role=user["role"], agreed=agree == "1",
+            decision=decision or None, reason=reason.strip() or None,
+        )
+    except TransitionRefused as exc:
+        raise refusal(exc) from None
+    except StoreError as exc:
+        raise HTTPException(status_code=400, detail=f"Konfirmasi tidak tersimpan: {exc}") from None
+    return RedirectResponse("/konfirmasi", status_code=303)
+
+
+@router.post("/pos/{platform}/{post_id:path}/buka-kembali", name="reopen")
+@one_connection
+def reopen(
+    request: Request,
+    platform: str,
+    post_id: str,
+    who: Annotated[Who, Depends(allowed("reopen"))],
+    store: Annotated[Store, Depends(get_store)],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+):
+    _, user = who
+    if not reason.strip():
+        raise HTTPException(status_code=400, detail="Tuliskan alasan membuka kembali pelanggaran yang dikonfirmasi.")
+    try:
+        done = store.reopen(platform, post_id, supervisor=user["username"], role=user["role"], reason=reason)
+    except TransitionRefused as exc:
+        raise refusal(exc) from None
+    except StoreError as exc:
+        raise HTTPException(status_code=400, detail=f"Tidak dibuka kembali: {exc}") from None
+    notice = "diminta" if done == "reopen_request" else "dibuka"
+    return RedirectResponse(item_path(platform, post_id) + f"?buka_kembali={notice}#buka-kembali", status_code=303)
+
+
+def next_open_item(store: Store, platform: str, post_id: str, username: str) -> str:
+    """The first open item in queue order that nobody else is working on."""
+    rows = store.query(
+        f"""SELECT qi.platform, qi.post_id FROM queue_items qi {CLAIM_JOIN}
+            WHERE qi.status IN ('new', 'needs_info') AND NOT (qi.platform = ? AND qi.post_id = ?)
+              AND (cl.username IS NULL OR cl.username = ?)
+            ORDER BY qi.deadline_at ASC, qi.score DESC, qi.platform, qi.post_id LIMIT 1""",
+        [platform, post_id, username],
+    )
+    return item_path(rows[0]["platform"], rows[0]["post_id"]) if rows else "/antrean"
