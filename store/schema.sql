@@ -431,3 +431,29 @@ WHERE c.flagged AND coalesce(p.author_id, p.author_handle) IS NOT NULL
 GROUP BY p.platform, coalesce(p.author_id, 'handle:' || p.author_handle)
 HAVING count(*) >= 2
 ORDER BY flagged DESC, violations DESC, platform, author_id;
+
+-- ---- capture API (issue 19): per-user tokens of the browser extension / phone app, and what they captured ----
+-- Only the SHA-256 of a token is kept (the token is shown once); a revoked token stays listed (revoked_at).
+CREATE TABLE IF NOT EXISTS capture_tokens (
+    token_id     VARCHAR PRIMARY KEY,     -- random public id (lists, revocation, captures.token_id)
+    username     VARCHAR NOT NULL,        -- the owner; the token works only while the account exists
+    label        VARCHAR,                 -- the owner's name for it ("laptop kantor")
+    token_sha256 VARCHAR NOT NULL UNIQUE, -- SHA-256 (hex) of the token
+    created_at   TIMESTAMPTZ NOT NULL,
+    revoked_at   TIMESTAMPTZ
+);
+-- One row per capture the intake API stored (a retry of the same capture_id is answered from here, not stored again).
+CREATE TABLE IF NOT EXISTS captures (
+    capture_id        VARCHAR PRIMARY KEY, -- the client's id of the capture (extension: a random UUID)
+    token_id          VARCHAR,             -- NULL when sent from the app's own capture page (a logged-in session)
+    username          VARCHAR NOT NULL,    -- the monitor (confidential: never in a referral package)
+    source            VARCHAR NOT NULL,    -- extension, share (phone share target) or page (capture page)
+    platform          VARCHAR NOT NULL,
+    post_id           VARCHAR NOT NULL,
+    page_url          VARCHAR,             -- the address of the page the monitor was on
+    captured_at       TIMESTAMPTZ NOT NULL, -- when the monitor captured it ("known since")
+    received_at       TIMESTAMPTZ NOT NULL,
+    screenshot_sha256 VARCHAR,             -- the evidence files (evidence rows with the same sha256)
+    snapshot_sha256   VARCHAR
+);
+CREATE INDEX IF NOT EXISTS captures_post_id ON captures (post_id);

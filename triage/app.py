@@ -39,6 +39,7 @@ from pantau.store.db import DECISIONS, STATUSES, Store, StoreError
 from . import charts
 from .decisions import CLAIM_JOIN, item_review
 from .decisions import router as decisions_router
+from .capture import CAPTURE_ROLES, TOKEN_ROUTES, router as capture_router
 from .intake import add_intake_routes, intake_details
 from .referrals import add_referral_routes, referral_panel
 from .logic import (
@@ -122,13 +123,15 @@ ROUTE_ROLES: dict[str, frozenset[str]] = {
     "referrals": frozenset({"supervisor", "admin"}),
     "referral_status": frozenset({"supervisor", "admin"}),
     "referrals_export": frozenset({"supervisor", "admin"}),
+    **CAPTURE_ROLES,  # capture while browsing (triage/capture.py): tokens, capture page
 }
-PUBLIC_ROUTES = frozenset({"login_form", "login", "static"})
+PUBLIC_ROUTES = frozenset({"login_form", "login", "static"}) | TOKEN_ROUTES  # TOKEN_ROUTES: API token, no session
 LANDING = {"reviewer": "/antrean", "supervisor": "/antrean", "analyst": "/antrean", "monitor": "/pemantauan",
            "admin": "/pengguna"}
 NAV = [  # (route, path, label)
     ("queue", "/antrean", "Antrean"),
     ("intake_form", "/masukan", "Masukan manual"),
+    ("capture_page", "/tangkap", "Tangkap"),
     ("confirmations", "/konfirmasi", "Konfirmasi"),
     ("referrals", "/rujukan", "Rujukan"),
     ("agreement", "/kesepakatan", "Kesepakatan"),
@@ -659,6 +662,7 @@ def create_app(
 
     app.state.render = render
     app.include_router(decisions_router)
+    app.include_router(capture_router)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

@@ -3,7 +3,7 @@ Post; the page at the URL, when it could be fetched, adds its title/description 
 
 Post id: `sha256(canonical URL)[:24]` for a URL (the same URL submitted twice is one post), else
 `tip-` + sha256(tip + submitted_at)[:24]. Platform: facebook / instagram / tiktok / x / youtube / telegram
-from the URL's host, `web` for other sites, `tip` without URL. `raw` is the canonical JSON of the submission
+/ whatsapp (channels) from the URL's host, `web` for other sites, `tip` without URL. `raw` is the canonical JSON of the submission
 and of what was fetched (status, final URL, title, description, SHA-256 of the page bytes).
 """
 
@@ -20,7 +20,7 @@ from pantau.post import sha256_hex
 PLATFORM = "intake"
 HOSTS = {"facebook.com": "facebook", "fb.com": "facebook", "fb.watch": "facebook", "instagram.com": "instagram",
          "tiktok.com": "tiktok", "x.com": "x", "twitter.com": "x", "youtube.com": "youtube", "youtu.be": "youtube",
-         "t.me": "telegram"}
+         "t.me": "telegram", "whatsapp.com": "whatsapp"}
 
 
 def canonical_url(url: str) -> str:
