@@ -44,7 +44,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import duckdb
 
-from pantau.post import (MAX_DEPTH, MAX_POST_BYTES, POST_KINDS, JsonlError, Post, format_time, iter_jsonl_posts,
+from pantau.post import (MAX_DEPTH, MAX_POST_BYTES, MEDIA_TYPES, POST_KINDS, JsonlError, Post, SharedFrom, format_time,
+                         iter_jsonl_posts,
                          read_lines, time_range, utcnow)
 
 from pantau import timestamp
@@ -140,10 +141,10 @@ _STORED_COLUMNS = tuple(c for c in _POST_COLUMNS if c not in ("raw", "watchlist"
 # Store.ingest_file: the fields of a post line read by DuckDB (typed JSON, so their types can be checked the way
 # Post.from_payload checks them) and the checks. Scalars Post.from_payload turns into text: strings and integers.
 _FILE_FIELDS = tuple(f.name for f in fields(Post))
-# Nested fields the DuckDB path only takes empty (null, absent, or an empty media list): a line with a share or
-# media sends its chunk to the Python path, which checks and normalises them with Post.from_payload.
+# Nested fields, checked and normalised by the DuckDB path the way Post.from_payload / Post.to_payload do.
 _NESTED_FIELDS = ("author", "shared_from", "media")
 _AUTHOR_KEYS = tuple(f.name for f in fields(Post.__dataclass_fields__["author"].default_factory()))
+_SHARED_KEYS = tuple(f.name for f in fields(SharedFrom))
 _TEXTUAL = "('VARCHAR', 'BIGINT', 'UBIGINT')"
 # read_json's limit on one line, above any post Post.from_payload takes (MAX_POST_BYTES characters: written back as
 # JSON, a character takes up to 6 bytes) plus the staging keys; DuckDB's default (16 MB) stopped bigger ones.
@@ -183,6 +184,33 @@ def _file_staging_sql() -> str:
     def ts(f: str) -> str:
         return f"CAST(nullif({f}, '') AS TIMESTAMPTZ)"
 
+    def author_ok(p: str) -> str:  # `author` or `sf_author` (a share's original author)
+        return (f"(coalesce({p}_type, 'NULL') = 'NULL' OR ({p}_type = 'OBJECT' AND {p}_keys_unique AND "
+                + " AND ".join(opt(f"{p}_{k}") for k in keys if k != "verified")
+                + f" AND coalesce({p}_verified_type, 'NULL') IN ('NULL', 'BOOLEAN')))")
+
+    def utc_text(f: str) -> str:  # format_time: YYYY-MM-DDTHH:MM:SS[.ffffff]Z (the session is in UTC)
+        t = ts(f)
+        return (f"(strftime({t}, '%Y-%m-%dT%H:%M:%S') || CASE WHEN epoch_us({t}) % 1000000 = 0 THEN '' "
+                f"ELSE '.' || lpad((epoch_us({t}) % 1000000)::VARCHAR, 6, '0') END || 'Z')")
+
+    sf_struct = "{" + ", ".join(f'"{k}": "JSON"' for k in _SHARED_KEYS) + "}"
+    sf_scalars = [k for k in _SHARED_KEYS if k != "author"]
+    sf_fields = ", ".join(f"json_type(s.{k}) AS sf_{k}_type, s.{k}->>'$' AS sf_{k}" for k in sf_scalars)
+    sf_author = ", ".join(f"json_type(sa.{k}) AS sf_author_{k}_type, sa.{k}->>'$' AS sf_author_{k}" for k in keys)
+    shared_json = "json_object(" + ", ".join(
+        "'author', json_object(" + ", ".join(
+            f"'{a}', sf_author_verified::BOOLEAN" if a == "verified" else f"'{a}', sf_author_{a}" for a in keys) + ")"
+        if k == "author" else f"'{k}', {utc_text('sf_created_at')}" if k == "created_at" else f"'{k}', sf_{k}"
+        for k in _SHARED_KEYS) + ")"
+    textual = _NULL_OR_TEXTUAL
+    media_item_ok = ("json_type(m) = 'OBJECT' AND len(list_distinct(json_keys(m))) = len(json_keys(m)) AND "
+                     "json_type(m, '$.type') = 'VARCHAR' AND json_extract_string(m, '$.type') IN ("
+                     + ", ".join(f"'{t}'" for t in MEDIA_TYPES) + f") AND coalesce(json_type(m, '$.url'), 'NULL') IN "
+                     f"{textual} AND coalesce(json_type(m, '$.alt'), 'NULL') IN {textual}")
+    media_json = ("to_json(list_transform(media_list, lambda m: {'type': json_extract_string(m, '$.type'), "
+                  "'url': json_extract_string(m, '$.url'), 'alt': json_extract_string(m, '$.alt')}))")
+
     checks = [
         f"platform_type IN {_TEXTUAL} AND platform <> ''",
         f"post_id_type IN {_TEXTUAL} AND post_id <> ''",
@@ -190,13 +218,14 @@ def _file_staging_sql() -> str:
         *(opt(f) for f in ("url", "lang", "region", "raw", "raw_sha256")),
         "(raw_sha256 IS NULL OR regexp_full_match(raw_sha256, '[0-9a-f]{64}'))",
         # a key twice: Python keeps the last value, DuckDB the first (read_json refuses duplicates at the top level)
-        "(coalesce(author_type, 'NULL') = 'NULL' OR (author_type = 'OBJECT' AND author_keys_unique AND "
-        + " AND ".join(opt(f"author_{k}") for k in keys if k != "verified")
-        + " AND coalesce(author_verified_type, 'NULL') IN ('NULL', 'BOOLEAN')))",
+        author_ok("author"),
         "(coalesce(kind_type, 'NULL') = 'NULL' OR (kind_type = 'VARCHAR' AND kind IN ("
         + ", ".join(f"'{k}'" for k in POST_KINDS) + ")))",
-        "coalesce(shared_from_type, 'NULL') = 'NULL'",
-        "(coalesce(media_type, 'NULL') = 'NULL' OR (media_type = 'ARRAY' AND media_length = 0))",
+        "(coalesce(shared_from_type, 'NULL') = 'NULL' OR (shared_from_type = 'OBJECT' AND sf_keys_unique AND "
+        + " AND ".join(opt(f"sf_{k}") for k in sf_scalars if k != "created_at")
+        + f" AND {time_ok('sf_created_at')} AND {author_ok('sf_author')}))",
+        f"(coalesce(media_type, 'NULL') = 'NULL' OR (media_type = 'ARRAY' AND "
+        f"coalesce(list_bool_and(list_transform(media_list, lambda m: {media_item_ok})), true)))",
         time_ok("created_at"),
         time_ok("captured_at"),
     ]
@@ -204,19 +233,30 @@ def _file_staging_sql() -> str:
     return f"""CREATE TEMP TABLE staging AS
         WITH f AS (
             SELECT {fields}, json_type(j.author) AS author_type, json_type(j.shared_from) AS shared_from_type,
-                   json_type(j.media) AS media_type, json_array_length(j.media) AS media_length,
+                   json_type(j.media) AS media_type,
+                   CASE WHEN json_type(j.media) = 'ARRAY' THEN from_json(j.media, '["JSON"]') END AS media_list,
+                   CASE WHEN json_type(j.shared_from) = 'OBJECT' THEN from_json(j.shared_from, '{sf_struct}') END AS s,
+                   CASE WHEN json_type(j.shared_from) = 'OBJECT' THEN len(list_distinct(json_keys(j.shared_from)))
+                        = len(json_keys(j.shared_from)) END AS sf_keys_unique,
                    CASE WHEN json_type(j.author) = 'OBJECT' THEN from_json(j.author, '{struct}') END AS a,
                    CASE WHEN json_type(j.author) = 'OBJECT' THEN len(list_distinct(json_keys(j.author)))
                         = len(json_keys(j.author)) END AS author_keys_unique
             FROM read_json($1, format='newline_delimited', columns={{{cols}}},
                            maximum_object_size={_MAX_STAGED_BYTES}) AS j
-        ), g AS (SELECT *, {author} FROM f)
+        ), g AS (
+            SELECT *, {author}, {sf_fields}, json_type(s.author) AS sf_author_type,
+                   CASE WHEN json_type(s.author) = 'OBJECT' THEN from_json(s.author, '{struct}') END AS sa,
+                   CASE WHEN json_type(s.author) = 'OBJECT' THEN len(list_distinct(json_keys(s.author)))
+                        = len(json_keys(s.author)) END AS sf_author_keys_unique
+            FROM f
+        ), h AS (SELECT *, {sf_author} FROM g)
         SELECT platform, post_id, url, "text", {ts("created_at")} AS created_at,
                author_id, author_handle, author_name, author_bio, lang, region,
                coalesce({ts("captured_at")}, $2::TIMESTAMPTZ) AS captured_at, raw_sha256, raw,
                $3::VARCHAR AS watchlist, coalesce(kind, 'post') AS kind, author_verified::BOOLEAN AS author_verified,
-               author_location, NULL::JSON AS shared_from, NULL::JSON AS media, coalesce({valid}, false) AS valid
-        FROM g"""
+               author_location, CASE WHEN shared_from_type = 'OBJECT' THEN {shared_json} END AS shared_from,
+               CASE WHEN len(media_list) > 0 THEN {media_json} END AS media, coalesce({valid}, false) AS valid
+        FROM h"""
 
 
 def _lenient_json(chunk: bytes) -> bool:

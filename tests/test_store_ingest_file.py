@@ -273,23 +273,39 @@ SHARE = {"platform": "x", "post_id": "900", "url": "https://x.com/asli/status/90
          "author": {"id": "7", "handle": "asli", "name": "Akun Asli", "bio": "Tim pemenangan"}, "text": "Coblos 02!"}
 
 
-@pytest.mark.parametrize("fields", [
-    {"kind": "reply", "author": {"handle": "guru", "verified": True, "location": "Sleman, DIY"}},
-    {"kind": "repost", "shared_from": SHARE},
-    {"kind": "post", "media": [{"type": "image", "url": "https://m/1.jpg", "alt": "foto dua jari"}]},
-    {"kind": "post", "media": []},
-    {"kind": "status"},
-    {"author": {"verified": "yes"}},
-    {"media": [{"type": "hologram"}]},
-    {"shared_from": "asli"},
+SHARE_ODD = {**SHARE, "post_id": 900, "created_at": "2026-02-01T08:00:00.250+07:00", "text": "",
+             "author": {"handle": "asli", "verified": True, "bio": "Tim \u00e9 / \"kutip\"\n"}}
+
+
+@pytest.mark.parametrize("fields, duckdb_path", [
+    ({"kind": "reply", "author": {"handle": "guru", "verified": True, "location": "Sleman, DIY"}}, True),
+    ({"kind": "repost", "shared_from": SHARE}, True),
+    ({"kind": "quote", "shared_from": SHARE_ODD}, True),  # an integer id, an offset with milliseconds, ""
+    ({"kind": "repost", "shared_from": {"post_id": "1"}}, True),  # no author: an empty one, as Post has
+    ({"kind": "post", "media": [{"type": "image", "url": "https://m/1.jpg", "alt": "foto dua jari"}]}, True),
+    ({"media": [{"type": "video", "url": 7}, {"type": "poll", "alt": "Pilih? / 01 / 02", "extra": 1}]}, True),
+    ({"kind": "post", "media": []}, True),
+    ({"kind": "status"}, False),
+    ({"author": {"verified": "yes"}}, False),
+    ({"media": [{"type": "hologram"}]}, False),
+    ({"media": [{"type": "image", "alt": True}]}, False),
+    ({"media": ["foto"]}, False),
+    ({"media": {"type": "image"}}, False),
+    ({"shared_from": "asli"}, False),
+    ({"shared_from": {"created_at": "kemarin"}}, False),
+    ({"shared_from": {"created_at": "1890-01-01T00:00:00Z"}}, False),
+    ({"shared_from": {"author": {"verified": 1}}}, False),
+    ({"shared_from": {"author": "asli"}}, False),
 ])
-def test_shares_identity_and_media_same_rows_as_python_path(tmp_path, fields):
-    """Issue 16's fields: the DuckDB path takes kind/verified/location itself; a share or media goes through the
-    Python path for its chunk; either way the rows (and errors) equal Store.ingest's."""
+def test_shares_identity_and_media_same_rows_as_python_path(tmp_path, caplog, fields, duckdb_path):
+    """Issue 16's fields are checked and normalised by the DuckDB path as Post.from_payload / to_payload do: the rows
+    (and errors) equal Store.ingest's; a valid line stays on the DuckDB path, a bad one sends its chunk to Python."""
     src = write_lines(tmp_path / "posts.jsonl", [line(1), line(2, **fields), line(3)])
+    caplog.set_level(logging.DEBUG, logger="pantau.store.db")
     (r_py, e_py, s_py), (r_file, e_file, s_file) = both(tmp_path, src, skip_invalid=True)
     assert (r_file, e_file) == (r_py, e_py)
     assert stored(s_file) == stored(s_py)
+    assert (PYTHON_PATH_LOG not in caplog.text) == duckdb_path
 
 
 def test_a_share_is_stored_with_its_original(tmp_path):
