@@ -81,7 +81,7 @@ _BLOCK = re.compile(r"(?i)<\s*(br|/p|/div|/li|/h[1-6])\s*/?\s*>")
 
 def html_to_text(fragment: str | None) -> str:
     """Visible text of an HTML fragment: <br> and block ends become newlines, whitespace tidied."""
-    if not fragment:
+    if not fragment or not isinstance(fragment, str):  # absent, or not text where an API promised HTML
         return ""
     marked = _BLOCK.sub(lambda m: "\n" + m.group(0), fragment)
     text = "".join(Selector(text=f"<div>{marked}</div>").xpath("//text()").getall())

@@ -41,8 +41,8 @@ COUNTS: Counter[str] = Counter()  # inputs tried per target (bench/fuzz.py print
 FIX = Path(__file__).parent / "fixtures"
 WORK = Path(tempfile.mkdtemp(prefix="pantau-fuzz-"))
 
-@pytest.fixture(scope="module", autouse=True)
-def _report_counts():  # noqa: ANN202
+@pytest.fixture(autouse=True)
+def _report_counts():  # noqa: ANN202 - after each target, so a campaign cut short still has its figures
     yield
     if report := os.environ.get("PANTAU_FUZZ_REPORT"):
         Path(report).write_text(json.dumps(COUNTS), encoding="utf-8")
