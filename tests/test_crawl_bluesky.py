@@ -105,3 +105,11 @@ def test_parse_link_card_and_profiles_url():
         "http://h/xrpc/app.bsky.actor.getProfiles?actors=did%3Aplc%3Aa&actors=did%3Aplc%3Ab")
     with pytest.raises(ValueError):
         parse.profiles_url("http://h", [f"d{i}" for i in range(26)])
+
+
+def test_verified_accounts_from_the_profile_verification():
+    view = {**BSKY.LINK, "author": {**BSKY.LINK["author"], "verification": {"verifiedStatus": "valid", "trustedVerifierStatus": "none",
+                                                                          "verifications": []}}}
+    [checked] = parse.parse_page({"posts": [view]})[0]
+    [plain] = parse.parse_page({"posts": [BSKY.LINK]})[0]
+    assert checked["author"]["verified"] is True and plain["author"]["verified"] is None

@@ -144,8 +144,11 @@ def _feed_item(item: dict, profiles: dict[str, dict], index: int) -> dict:
 def _author(profile: Any, profiles: dict[str, dict]) -> dict:
     a = profile if isinstance(profile, dict) else {}
     full = profiles.get(a.get("did")) or {}
+    # Bluesky's blue check (2025): verification.verifiedStatus "valid" on a profile view; otherwise unknown
+    check = a.get("verification") or full.get("verification")
+    verified = True if isinstance(check, dict) and check.get("verifiedStatus") == "valid" else None
     return {"id": a.get("did"), "handle": a.get("handle"), "name": a.get("displayName") or full.get("displayName") or None,
-            "bio": a.get("description") or full.get("description") or None}
+            "bio": a.get("description") or full.get("description") or None, "verified": verified}
 
 
 def _url(author: dict, uri: str) -> str | None:
