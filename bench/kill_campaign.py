@@ -10,6 +10,8 @@ that lands after the command already finished is counted as missed and drawn aga
 
 * crawl: `pantau crawl --source demo --resume-dir R` over the embedded demo platform (pantau.demo.site.DemoSite on
   127.0.0.1), killed mid-crawl, then the same command again: the output holds every post of the site exactly once.
+* crawl-parent (not in the defaults): as crawl, but only the `pantau crawl` process is killed, as `kill -9 PID` or
+  the OOM killer would; its Scrapy child lives on while the re-run starts on the same resume folder.
 * ingest: `pantau ingest FILE --db DB` of N distinct generated posts (bench.ingest_throughput's realistic lines),
   killed, run again: posts == the file's distinct keys, no duplicate keys, no staging file of the killed run left
   once the store's grace period (pantau.store.db.TEMP_GRACE) is over: the final sweep waits it out and runs once
@@ -122,16 +124,33 @@ def kill_group(proc: subprocess.Popen) -> None:
     raise RuntimeError(f"process group {proc.pid} survived SIGKILL")
 
 
-def kill_at(proc: subprocess.Popen, seconds: float, t0: float) -> bool:
-    """Kill the group of `proc` at t0 + seconds; False when it had already exited (a missed kill)."""
+def kill_at(proc: subprocess.Popen, seconds: float, t0: float, group: bool = True) -> bool:
+    """Kill the group of `proc` (or, group=False, only `proc`: its children live on) at t0 + seconds; False when
+    it had already exited (a missed kill)."""
     while time.monotonic() < t0 + seconds:
         if proc.poll() is not None:
             return False
         time.sleep(0.005)
     if proc.poll() is not None:
         return False
-    kill_group(proc)
+    if group:
+        kill_group(proc)
+    else:
+        proc.kill()
+        proc.wait()
     return True
+
+
+def wait_group(pgid: int, timeout: float) -> bool:
+    """Wait until no process of group `pgid` is left; False on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def run(cmd: list[str], log: Path, env: dict[str, str] | None = None, timeout: float = 600.0) -> int:
@@ -274,6 +293,7 @@ class Target:
 
 class CrawlTarget(Target):
     name = "crawl"
+    group = True  # SIGKILL the whole process group (pantau and its Scrapy child)
 
     def prepare(self) -> None:
         from pantau.demo.generate import generate_posts
@@ -302,7 +322,7 @@ class CrawlTarget(Target):
         proc = start(cmd, log)
         landed = False
         if kill_s is not None:
-            landed = kill_at(proc, kill_s, t0)
+            landed = kill_at(proc, kill_s, t0, self.group)
             items = d / "resume" / "items.jsonl"
             r.at_kill = f"{count_lines(items)} lines"
         rc = None
@@ -315,6 +335,9 @@ class CrawlTarget(Target):
         killed_s = time.monotonic() - t0
         if kill_s is None or landed:
             rc = run(cmd, log, timeout=self.cfg.timeout) if rc is None else rc
+            if not self.group and not wait_group(proc.pid, self.cfg.timeout):  # the orphaned Scrapy child
+                kill_group(proc)
+                r.problems.append("the killed crawl's Scrapy child was still running after the re-run")
             if rc != 0:
                 r.problems.append(f"crawl exit {rc}: {tail(log, 3)}")
             elif not out.exists():
@@ -323,6 +346,14 @@ class CrawlTarget(Target):
                 with open(out, encoding="utf-8") as fh:
                     count_keys([(o["platform"], o["post_id"]) for o in map(json.loads, fh)], self.expected, r)
         return r, landed, killed_s
+
+
+class CrawlParentTarget(CrawlTarget):
+    """Only the `pantau crawl` process is killed (as `kill -9 PID` or the OOM killer would): its Scrapy child lives
+    on, and the re-run starts while it still writes into the same resume folder. Not in the default targets."""
+
+    name = "crawl-parent"
+    group = False
 
 
 class DbTarget(Target):
@@ -596,7 +627,8 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 TARGET_CLASSES: dict[str, Callable[[Config, Path], Target]] = {
-    "crawl": CrawlTarget, "ingest": IngestTarget, "bulk": BulkTarget, "app": AppTarget}
+    "crawl": CrawlTarget, "ingest": IngestTarget, "bulk": BulkTarget, "app": AppTarget,
+    "crawl-parent": CrawlParentTarget}
 
 
 # -- campaign ------------------------------------------------------------------------------------------------------
@@ -674,7 +706,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--kills", type=int, default=20, help="landed kills per target (default 20)")
     ap.add_argument("--seed", type=int, default=None, help="seed of the kill points (default: random, printed)")
-    ap.add_argument("--targets", default=",".join(TARGETS), help="comma-separated subset of " + ",".join(TARGETS))
+    ap.add_argument("--targets", default=",".join(TARGETS),
+                    help=f"comma-separated, default {','.join(TARGETS)}; also crawl-parent (kills only the pantau process)")
     ap.add_argument("--ingest-posts", type=int, default=Config.ingest_posts)
     ap.add_argument("--bulk-posts", type=int, default=Config.bulk_posts)
     ap.add_argument("--app-posts", type=int, default=Config.app_posts)
@@ -684,9 +717,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one, removed if all ok)")
     args = ap.parse_args(argv)
     targets = tuple(t.strip() for t in args.targets.split(",") if t.strip())
-    unknown = [t for t in targets if t not in TARGETS]
+    unknown = [t for t in targets if t not in TARGET_CLASSES]
     if unknown:
-        ap.error(f"unknown target(s) {unknown}; expected some of {','.join(TARGETS)}")
+        ap.error(f"unknown target(s) {unknown}; expected some of {','.join(TARGET_CLASSES)}")
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1_000_000)
     cfg = Config(kills=args.kills, seed=seed, targets=targets, ingest_posts=args.ingest_posts,
                  bulk_posts=args.bulk_posts, app_posts=args.app_posts, crawl_posts=args.crawl_posts,
