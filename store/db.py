@@ -47,7 +47,6 @@ import duckdb
 from pantau.post import (MAX_DEPTH, MAX_POST_BYTES, MEDIA_TYPES, POST_KINDS, JsonlError, Post, SharedFrom, format_time,
                          iter_jsonl_posts,
                          read_lines, time_range, utcnow)
-
 from pantau import timestamp
 
 from . import anchors, owner_api
@@ -842,7 +841,7 @@ class Store:
                     chunk_file.write_bytes(chunk)
                     posts = sum(map(bool, map(bytes.strip, lines)))  # blank lines are no posts
                     n_lines = len(lines)
-                    python_path = _lenient_json(chunk) or not _within_limits(lines)
+                    python_path = _lenient_json(chunk) or not _within_limits(lines, chunk)
                     del lines, chunk  # DuckDB reads the chunk file: no copy stays in memory meanwhile
                     added = None if python_path else self._ingest_chunk(chunk_file, posts, now, watchlist)
                     stop = None
@@ -2059,11 +2058,15 @@ def _chunk_posts(path: str | Path, chunk: Path, first_line: int, skip_invalid: b
     return posts, stop
 
 
-def _within_limits(lines: Sequence[bytes]) -> bool:
-    """No line can exceed MAX_POST_BYTES or MAX_DEPTH (nesting needs an opening bracket a level): the DuckDB path
-    may read them. Else the Python path (iter_jsonl_posts) judges the chunk, line by line."""
-    limit = MAX_POST_BYTES + 2  # \r\n
-    return all(len(line) <= limit and line.count(b"{") + line.count(b"[") <= MAX_DEPTH for line in lines)
+def _within_limits(lines: Sequence[bytes], chunk: bytes) -> bool:
+    """No line of the chunk can exceed MAX_POST_BYTES or MAX_DEPTH (nesting needs an opening bracket a level): the
+    DuckDB path may read them. Else the Python path (iter_jsonl_posts) judges the chunk, line by line."""
+    if max(map(len, lines)) > MAX_POST_BYTES + 2:  # \r\n
+        return False
+    return max(map(len, chunk.translate(None, _NOT_OPENING).split(b"\n"))) <= MAX_DEPTH
+
+
+_NOT_OPENING = bytes(b for b in range(256) if b not in b"{[\n")  # deleted: what is left counts the openings a line
 
 
 # Staging files: pantau-<kind>-<pid>-<random>.jsonl in the temp folder; the pid tells whose they are.
