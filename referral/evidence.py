@@ -455,8 +455,8 @@ def evidence_summary(store, platform: str, post_id: str) -> dict[str, Any]:
             "versions": sum(1 for r in files if r["kind"] == "html")}
 
 
-PACKAGE_NAMES = {"raw": "bukti/rekaman-mentah-{sha}.{ext}", "html": "bukti/halaman-{sha}.html",
-                 "png": "bukti/tangkapan-layar-{sha}.png"}
+PACKAGE_NAMES = {"raw": "bukti/rekaman-mentah-{sha}.{ext}", "html": "bukti/halaman-{sha}.{ext}",  # .mhtml: a monitor's
+                 "png": "bukti/tangkapan-layar-{sha}.{ext}"}  # snapshot; .jpg/.webp: a shared phone screenshot
 
 
 def package_files(store, platform: str, post_id: str, root: str | Path) -> list[dict[str, Any]]:

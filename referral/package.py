@@ -34,12 +34,16 @@ from pantau.browser import CHROMIUM, CHROMIUM_ARGS
 from pantau.categories import CATEGORIES, DECISION_LABELS
 from pantau.deadline import reporting_deadline
 from pantau.post import as_aware
+from pantau.store import tokens
 from pantau.times import MONTHS, WIB, utc_text, wib_iso, wib_text
 
 from .reporter import Reporter
 from .routing import OfficeTable, Route, default_offices
 
 log = logging.getLogger(__name__)
+# Evidence a monitor captured in their own browser or phone (issue 19: pantau.store.tokens.monitor_files)
+MONITOR_DESCRIPTIONS = {"png": "Tangkapan layar unggahan seperti dilihat pemantau",
+                        "html": "Cuplikan halaman unggahan (MHTML) seperti dilihat pemantau"}
 
 FORMAT = "pantau-referral-package/1"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -170,6 +174,9 @@ def load_case(store, platform: str, post_id: str) -> dict[str, Any]:
     from .evidence import evidence_dir, package_files
 
     captured = [f for f in package_files(store, platform, post_id, evidence_dir(store.path)) if f["kind"] != "raw"]
+    monitor = tokens.monitor_files(store, platform, post_id)
+    for f in captured:  # a monitor's screenshot / page snapshot sent from the browser or phone (issue 19)
+        f["by_monitor"] = f["sha256"] in monitor
     return {
         "post": posts[0], "decision": decision, "confirmation": confirmation, "history": history,
         "classification": classification[0] if classification else None,
@@ -351,6 +358,10 @@ def _draft(case: dict[str, Any], reporter: Reporter, offices: OfficeTable, now: 
         files[ev["name"]] = ev["file"].read_bytes()
         meta[ev["name"]] = {"kind": f"capture_{ev['kind']}", "url": ev["url"], "recorded_sha256": ev["sha256"],
                             "captured": ev["captured_at"], "description": descriptions.get(ev["kind"], ev["kind"])}
+        if ev.get("by_monitor"):  # the monitor is not named: their identity stays with the team, as a reporter's
+            day, hour = wib_text(ev["captured_at"]).split(", ")
+            meta[ev["name"]]["description"] = (MONITOR_DESCRIPTIONS.get(ev["kind"], ev["kind"])
+                                               + f", ditangkap oleh pemantau {day} pukul {hour}")
     if not any(ev["kind"] == "png" and ev["intact"] for ev in case.get("captured", [])):
         warnings.append("no screenshot captured for this post (run `pantau evidence capture`)")
     post_record = {k: post[k] for k in ("platform", "post_id", "url", "text", "created_at", "author_id",

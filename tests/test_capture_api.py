@@ -18,7 +18,8 @@ from pantau.post import format_time
 from pantau.referral.evidence import evidence_dir, file_sha256
 from pantau.store import tokens
 from pantau.triage.app import create_app
-from pantau.triage.capture import CAPTURE_ROLES, MAX_IMAGE, LazyClassifier, RateLimiter
+from pantau.triage.capture import CAPTURE_ROLES, LazyClassifier, RateLimiter
+from pantau.triage.capture_input import MAX_IMAGE
 from test_triage_helpers import ROLES, add_users, csrf_of, login
 
 USERS = (("mon", "monitor"), ("mon2", "monitor"), ("rev", "reviewer"), ("sup", "supervisor"), ("ana", "analyst"),
