@@ -7,16 +7,18 @@ import duckdb
 import pytest
 
 from bench import kill_campaign as kc
+from bench.kill_procs import Round, count_keys, db_posts
+from bench.kill_targets import Config, IngestTarget
 
 pytestmark = pytest.mark.slow
 
 
-def tiny(**kw) -> kc.Config:
-    return kc.Config(kills=1, seed=5, crawl_posts=400, ingest_posts=3000, bulk_posts=600, bulk_chunk=200,
+def tiny(**kw) -> Config:
+    return Config(kills=1, seed=5, crawl_posts=400, ingest_posts=3000, bulk_posts=600, bulk_chunk=200,
                      app_posts=2000, app_writers=2, final_sweep=False, timeout=240, **kw)
 
 
-def landed(rounds: list[kc.Round]) -> list[kc.Round]:
+def landed(rounds: list[Round]) -> list[Round]:
     return [r for r in rounds if r.kill_ms is not None]
 
 
@@ -38,7 +40,7 @@ def test_the_checks_catch_a_lost_and_a_duplicated_post(tmp_path):
     """The recovery checks read the real database: a post deleted after an ingest counts as lost, a key seen twice
     as duplicated, and a failing round makes the summary (and so the exit code) fail."""
     cfg = tiny()
-    target = kc.IngestTarget(cfg, tmp_path)
+    target = IngestTarget(cfg, tmp_path)
     target.prepare()
     base, _, _ = target.round(None)
     assert base.ok
@@ -47,9 +49,9 @@ def test_the_checks_catch_a_lost_and_a_duplicated_post(tmp_path):
     victim = con.execute("SELECT platform, post_id FROM posts LIMIT 1").fetchone()
     con.execute("DELETE FROM posts WHERE platform = ? AND post_id = ?", list(victim))
     con.close()
-    posts, _ = kc.db_posts(base_db)
-    r = kc.Round("ingest", 123)
-    kc.count_keys(posts + posts[:1], target.expected, r)
+    posts, _ = db_posts(base_db)
+    r = Round("ingest", 123)
+    count_keys(posts + posts[:1], target.expected, r)
     assert (r.lost, r.duplicated) == (1, 1) and not r.ok
     table, ok = kc.summary([base, r])
     assert not ok and "FAILED ingest kill at 123 ms: lost 1, dup 1" in table
