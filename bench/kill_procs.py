@@ -192,11 +192,12 @@ def staging_files(tmp: Path) -> list[Path]:
     return sorted(p for p in tmp.glob("pantau-*") if p.is_file())
 
 
-def check_temp(tmp: Path, r: Round) -> None:
-    """Staging files older than the grace period must have been removed by the recovery run's start."""
+def check_temp(tmp: Path, started: float, r: Round) -> None:
+    """Staging files that were older than the grace period when the recovery run started (`started`, wall
+    clock) must have been removed by it."""
     grace = temp_grace()
-    stale = [p.name for p in staging_files(tmp) if time.time() - p.stat().st_mtime > grace + 5]
+    stale = [p.name for p in staging_files(tmp) if started - p.stat().st_mtime > grace + 1]
     if stale:
-        r.problems.append(f"{len(stale)} staging file(s) older than {grace:.0f}s left: {stale[:3]}")
+        r.problems.append(f"{len(stale)} staging file(s) older than {grace:.0f}s left by the re-run: {stale[:3]}")
 
 

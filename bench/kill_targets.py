@@ -158,6 +158,7 @@ class DbTarget(Target):
 
     def killed_command(self, cmd: list[str], db: Path, log: Path, kill_s: float | None, r: Round):
         t0 = time.monotonic()
+        self.rerun_started = time.time()  # the run whose start must have removed older staging files
         proc = start(cmd, log, self.env)
         landed = False
         if kill_s is not None:
@@ -166,6 +167,7 @@ class DbTarget(Target):
         rc = proc.wait(timeout=self.cfg.timeout) if kill_s is None else None
         killed_s = time.monotonic() - t0
         if kill_s is None or landed:
+            self.rerun_started = time.time()
             rc = run(cmd, log, self.env, self.cfg.timeout) if rc is None else rc
             if rc != 0:
                 r.problems.append(f"exit {rc}: {tail(log, 3)}")
@@ -190,7 +192,7 @@ class IngestTarget(DbTarget):
         if kill_s is None or landed:
             posts, _ = db_posts(db)
             count_keys(posts, self.expected, r)
-            check_temp(self.tmp, r)
+            check_temp(self.tmp, self.rerun_started, r)
             audit_ok(db, log, r)
             if kill_s is None:
                 self.base_db = db  # kept: the final sweep runs on it
@@ -240,7 +242,7 @@ class BulkTarget(DbTarget):
                 r.problems.append(f"results of {len(models)} model versions")
             r.duplicated += len(results) - len(set(results))
             r.lost += len(self.expected - {(p, i) for p, i, _ in results})
-            check_temp(self.tmp, r)
+            check_temp(self.tmp, self.rerun_started, r)
             audit_ok(db, log, r)
         return r, landed, killed_s
 
