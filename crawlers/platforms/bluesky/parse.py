@@ -143,7 +143,7 @@ def _feed_item(item: dict, profiles: dict[str, dict], index: int) -> dict:
 
 def _author(profile: Any, profiles: dict[str, dict]) -> dict:
     a = profile if isinstance(profile, dict) else {}
-    full = profiles.get(a.get("did")) or {}
+    full = (profiles.get(a["did"]) if isinstance(a.get("did"), str) else None) or {}
     # Bluesky's blue check (2025): verification.verifiedStatus "valid" on a profile view; otherwise unknown
     check = a.get("verification") or full.get("verification")
     verified = True if isinstance(check, dict) and check.get("verifiedStatus") == "valid" else None
