@@ -300,9 +300,11 @@ def snapshots(targets: Sequence[dict[str, Any]], root: Path) -> list[dict[str, A
 
 
 def recheck_targets(store, *, limit: int | None = None) -> list[dict[str, Any]]:
-    """Posts with an `ok` HTML snapshot: the URL and the hash of the newest snapshot."""
+    """Posts with an `ok` HTML snapshot: the URL and the hash of the newest snapshot. A monitor's MHTML snapshot
+    (triage/capture.py: no HTTP status) is not a page pantau fetched, so it is never compared with one."""
     rows = store.query(
         f"""SELECT platform, post_id, url, sha256 AS old_sha256 FROM evidence WHERE kind = 'html' AND status = 'ok'
+        AND http_status IS NOT NULL
         QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY attempt DESC) = 1
         ORDER BY platform, post_id {f'LIMIT {int(limit)}' if limit else ''}""")
     return [dict(r) for r in rows]

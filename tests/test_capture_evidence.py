@@ -11,6 +11,7 @@ import zipfile
 
 from fastapi.testclient import TestClient
 
+from pantau.referral.evidence import recheck_targets
 from pantau.referral.package import ReferralConfig, build_package
 from pantau.referral.reporter import load_reporter
 from pantau.referral.verify import verify_package
@@ -42,6 +43,7 @@ def test_monitor_capture_is_evidence_in_the_item_page_and_the_package(tmp_path, 
         assert f'title="{sha}"' in page
     assert page.count('data-by="monitor">ditangkap oleh pemantau') == 2
     assert MONITOR not in page
+    assert recheck_targets(store) == []  # a monitor's snapshot is not a page pantau fetched: never "edited" by a re-check
 
     d = store.record_decision(platform, post_id, "violation", reviewer="rina", reason="ajakan mencoblos",
                               checklist={"asn_identity": True, "partisan_act": True, "election_period": True})
