@@ -108,7 +108,8 @@ def test_status_all_lists_every_item(odd_store):
     assert page.status_code == 200 and '<span id="total">10</span>' in page.text
 
 
-SLASHED = ("channel/1008", "../../ekspor.csv", "a/b/keputusan", "x/paket.zip", "100% #1?x=y", "sp ace/..")
+SLASHED = ("channel/1008", "../../ekspor.csv", "a/b/keputusan", "x/paket.zip", "100% #1?x=y", "sp ace/..", "..", ".",
+           "~..", "~")
 
 
 def test_post_ids_with_slashes_open_and_take_decisions(tmp_path):
@@ -169,3 +170,14 @@ def test_only_http_urls_become_links(tmp_path):
                                     ("https://", False), ("https://a.b/\nx", False), (None, False), (42, False)])
 def test_http_url(url, ok):
     assert (http_url(url) is not None) is ok
+
+
+@pytest.mark.parametrize("post_id", SLASHED + ("plain-1", "~~", "a~b"))
+def test_post_id_segments_round_trip(post_id):
+    from urllib.parse import unquote
+
+    from pantau.triage.post_ids import decode_post_id, encode_post_id
+
+    segment = encode_post_id(post_id)
+    assert "/" not in segment and segment not in (".", "..") and unquote(segment) not in (".", "..")
+    assert decode_post_id(unquote(segment)) == post_id

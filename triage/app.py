@@ -410,7 +410,7 @@ def create_app(
 
     # -- item --------------------------------------------------------------------------
 
-    @app.get("/pos/{platform}/{post_id:path}", response_class=HTMLResponse, name="item")
+    @app.get("/pos/{platform}/{post_id:post_id}", response_class=HTMLResponse, name="item")
     @one_connection
     def item(request: Request, platform: str, post_id: str, back: str = "", buka_kembali: str = ""):
         who = need(request, "item")
@@ -509,14 +509,14 @@ def create_app(
             next_item=neighbours["next"], prev_item=neighbours["prev"],
         )
 
-    @app.post("/pos/{platform}/{post_id:path}/lepas", name="release")
+    @app.post("/pos/{platform}/{post_id:post_id}/lepas", name="release")
     @one_connection
     def release(request: Request, platform: str, post_id: str, csrf_token: Annotated[str, Form()] = ""):
         _, user = need_post(request, "release", csrf_token)
         store.release(platform, post_id, user["username"])
         return RedirectResponse("/antrean", status_code=303)
 
-    @app.post("/pos/{platform}/{post_id:path}/catatan", name="note")
+    @app.post("/pos/{platform}/{post_id:post_id}/catatan", name="note")
     @one_connection
     def note(
         request: Request,

@@ -106,7 +106,7 @@ router = APIRouter()
 Who = tuple[Any, dict[str, Any]]
 
 
-@router.post("/pos/{platform}/{post_id:path}/keputusan", name="decide")
+@router.post("/pos/{platform}/{post_id:post_id}/keputusan", name="decide")
 @one_connection
 def decide(
     request: Request,
@@ -189,7 +189,7 @@ def confirm(
     return RedirectResponse("/konfirmasi", status_code=303)
 
 
-@router.post("/pos/{platform}/{post_id:path}/buka-kembali", name="reopen")
+@router.post("/pos/{platform}/{post_id:post_id}/buka-kembali", name="reopen")
 @one_connection
 def reopen(
     request: Request,

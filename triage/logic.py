@@ -10,6 +10,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Sequence
 from urllib.parse import quote, urlsplit
 
+from .post_ids import encode_post_id
+
 from pantau.spreadsheet import csv_cell  # noqa: F401 - the triage exports' cells
 
 WIB = timezone(timedelta(hours=7))
@@ -127,13 +129,13 @@ def decode_cursor(cursor: str) -> tuple[str, float, str, str] | None:
 def item_path(platform: str, post_id: str, action: str = "") -> str:
     """The item page's path (plus `/action`), each id percent-encoded whole: a `/` in a post id (every Telegram post,
     `channel/1008`) becomes `%2F`, so `../../ekspor.csv` stays one path segment and never climbs out of `/pos/`.
-    The routes take the id as `{post_id:path}`, so the decoded id may hold `/`."""
-    return f"/pos/{quote(str(platform), safe='')}/{quote(str(post_id), safe='')}" + (f"/{action}" if action else "")
+    The routes take the id as `{post_id:post_id}` (triage/post_ids.py, which also carries `.` and `..`)."""
+    return f"/pos/{quote(str(platform), safe='')}/{encode_post_id(post_id)}" + (f"/{action}" if action else "")
 
 
 def package_path(platform: str, post_id: str) -> str:
     """The path of an item's referral package download (its own prefix: no post id can turn an item URL into it)."""
-    return f"/paket/{quote(str(platform), safe='')}/{quote(str(post_id), safe='')}"
+    return f"/paket/{quote(str(platform), safe='')}/{encode_post_id(post_id)}"
 
 
 def http_url(url: Any) -> str | None:

@@ -11,7 +11,7 @@ Routes (roles in ROUTE_ROLES of pantau.triage.app):
 * `POST /pos/{platform}/{post_id}/rujukan/status` (`referral_status`): move a case to a later status;
 * `GET /rujukan.csv` (`referrals_export`): the register as CSV, `?tanpa_pelapor=1` without reporter columns.
 
-Post ids may hold `/` (Telegram: `channel/1008`): the routes take them as `{post_id:path}`, links are built by
+Post ids may hold `/` (Telegram: `channel/1008`): the routes take them as `{post_id:post_id}`, links are built by
 `item_path` (percent-encoded), and the one GET route sits under its own prefix (`/paket/`), so no post id can make an
 item page URL reach it.
 
@@ -92,7 +92,7 @@ def add_referral_routes(
     building = threading.Lock()  # one build at a time: packages of one item share a file name
     app.state.referral_dir = folder
 
-    @app.post("/pos/{platform}/{post_id:path}/rujukan", name="referral_build")
+    @app.post("/pos/{platform}/{post_id:post_id}/rujukan", name="referral_build")
     def referral_build(request: Request, platform: str, post_id: str, csrf_token: Annotated[str, Form()] = ""):
         _, user = need_post(request, "referral_build", csrf_token)
         from pantau.referral.package import NotConfirmed, ReferralConfig, ReferralError
@@ -119,7 +119,7 @@ def add_referral_routes(
             log.info("%s: %s", pkg.item, w)
         return RedirectResponse(item_path(platform, post_id) + "?rujukan=dibuat#rujukan", status_code=303)
 
-    @app.get("/paket/{platform}/{post_id:path}", name="referral_download")
+    @app.get("/paket/{platform}/{post_id:post_id}", name="referral_download")
     def referral_download(request: Request, platform: str, post_id: str):
         _, user = need(request, "referral_download")
         case = store.referral_for(platform, post_id)
@@ -150,7 +150,7 @@ def add_referral_routes(
                       referral_labels=register.STATUS_LABELS, reference_labels=register.REFERENCE_LABELS,
                       saved=tersimpan, due_soon_hours=register.DUE_SOON_HOURS)
 
-    @app.post("/pos/{platform}/{post_id:path}/rujukan/status", name="referral_status")
+    @app.post("/pos/{platform}/{post_id:post_id}/rujukan/status", name="referral_status")
     def referral_status(
         request: Request,
         platform: str,
