@@ -208,3 +208,32 @@ def test_refused_capture_is_kept_and_marked(tmp_path, pages, browser, shipped_mo
         digest = hashlib.sha256((evidence_dir(app.state.store.path) / stored_capture(
             app.state.store, "facebook")[1]["png"]["path"]).read_bytes()).hexdigest()
         assert digest == result["screenshot_sha256"]
+
+
+def test_options_page_lists_kept_captures_and_saving_settings_sends_them(tmp_path, pages, browser, shipped_model):
+    context, worker = browser
+    app = make_app(tmp_path, shipped_model)
+    with ThreadServer(app) as url:
+        result = capture(context, worker, f"{pages}/instagram.html")  # not configured yet: kept on the device
+        assert result["kept"] and "setel alamat server dan token" in result["toast"]
+        extension_id = worker.url.split("/")[2]
+        options = context.new_page()
+        options.goto(f"chrome-extension://{extension_id}/options.html")
+        row = options.locator("#kept tbody tr")
+        row.wait_for()
+        assert "https://www.instagram.com/p/C9xYzAbCdEf/" in row.inner_text() and "menunggu" in row.inner_text()
+        _, token = tokens.create_token(app.state.store, "mon")
+        options.fill("#server", url + "/")
+        options.fill("#token", token)
+        options.click("#settings button[type=submit]")
+        options.wait_for_selector("#saved:has-text('Tersimpan')")
+        deadline = time.monotonic() + 20  # saving the settings sends what is kept, without another action
+        while worker.evaluate("self.pantau.kept()") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert worker.evaluate("self.pantau.kept()") == []
+        assert worker.evaluate("chrome.storage.local.get('server')")["server"] == url
+        post, files = stored_capture(app.state.store, "instagram")
+        assert post["author_handle"] == "budi.camat.cibinong"
+        assert files["png"]["sha256"] == result["screenshot_sha256"]
+        options.reload()
+        options.wait_for_selector("#last:has-text('tersimpan')")
