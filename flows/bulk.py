@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -147,6 +148,8 @@ def bulk(
         previous = future
     done = [f.result() for f in stored]
     scores = [f.result() for f in classified]
+    if not work_dir:  # our temporary folder: a copy of the whole input, chunked, and the results (issue 21)
+        shutil.rmtree(work, ignore_errors=True)
 
     invalid = sum(d["invalid"] for d in done)
     bad_lines = [err for d in done for err in d["errors"]][:20]

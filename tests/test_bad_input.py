@@ -285,12 +285,18 @@ def test_a_killed_ingest_leaves_no_staging_file_behind(tmp_path):
 
 
 @pytest.mark.slow
-def test_bulk_skips_and_names_every_bad_line(prefect_server, tmp_path):
-    """`pantau bulk` crashed on these lines (OverflowError in its classify task); now each is a named bad line."""
+def test_bulk_skips_and_names_every_bad_line(prefect_server, tmp_path, monkeypatch):
+    """`pantau bulk` crashed on these lines (OverflowError in its classify task); now each is a named bad line.
+    Its temporary folder (a chunked copy of the input) is removed at the end."""
+    import tempfile
+
     from pantau.flows.bulk import run_bulk
 
     names, src = every_bad_line(tmp_path)
-    summary = run_bulk(tmp_path / "bulk.duckdb", src, workers=1, chunk_size=5, work_dir=tmp_path / "work")
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    summary = run_bulk(tmp_path / "bulk.duckdb", src, workers=1, chunk_size=5)
+    assert list((tmp_path / "tmp").glob("pantau-bulk-*")) == []
     assert (summary["posts"], summary["new"], summary["invalid"], summary["classified"]) == (2, 2, len(names), 2)
     assert [b.split(": ", 1)[0] for b in summary["bad_lines"]] == [f"{src}:{i}" for i in range(2, 2 + len(names))]
     assert all(b.split(": ", 1)[1].startswith(REASONS[n]) for b, n in zip(summary["bad_lines"], names, strict=True))
