@@ -19,7 +19,7 @@ from typing import Any
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
-from pantau.post import MEDIA_LABELS, Post, PostError, canonical_json, sha256_hex
+from pantau.post import MEDIA_LABELS, Post, PostError, canonical_json, parse_time, sha256_hex
 
 
 class ParseError(ValueError):
@@ -142,6 +142,32 @@ def post_payload(platform: str, post_id: Any, text: Any, raw: Any, *, index: int
     return checked_post(payload, index=index)
 
 
+def odd_time(value: Any, name: str = "created_at") -> str | None:
+    """None when `value` is absent or a time Post accepts (ISO 8601 or epoch seconds within 2000-01-01 .. now + 1
+    day); otherwise a short text of it (`created_at='kemarin sore'`) for the log. The one test every adapter uses."""
+    if value is None or value == "":
+        return None
+    try:
+        parse_time(value, name)
+    except PostError:
+        return f"{name}={value!r}"[:120]
+    return None
+
+
+def settle_times(payload: dict) -> tuple[dict, tuple[str, ...]]:
+    """`payload` with every odd time (see odd_time) of the post and of its shared original set to None, and the odd
+    texts. A post is never lost for a date: it is kept with its time unknown (the capture time stands in); the crawl
+    pipeline logs the texts and counts them in the stat `pantau/<platform>/odd_dates`."""
+    odd = []
+    if text := odd_time(payload.get("created_at")):
+        payload, odd = {**payload, "created_at": None}, [text]
+    shared = payload.get("shared_from")
+    if isinstance(shared, dict) and (text := odd_time(shared.get("created_at"), "shared_from.created_at")):
+        payload = {**payload, "shared_from": {**shared, "created_at": None}}
+        odd.append(text)
+    return payload, tuple(odd)
+
+
 def _read_only(self: Any, *args: Any, **kwargs: Any) -> Any:
     raise TypeError("a checked post payload is read-only: build a new dict ({**post, ...}) to change it")
 
@@ -172,19 +198,22 @@ class CheckedPost(_FrozenDict):
     uses `post` without validating or hashing again. Equal to the plain dict with the same content.
     """
 
-    __slots__ = ("post",)
+    __slots__ = ("post", "odd_dates")
     post: Post
+    odd_dates: tuple[str, ...]  # the times set to None by settle_times, for the pipeline's log and count
 
 
 def checked_post(payload: dict, *, index: int | None = None) -> CheckedPost:
     """`payload` validated with Post.from_payload, with raw_sha256 = sha256_hex(raw) (any raw_sha256 given is
-    replaced: the hash is always of the raw text kept). Raises ParseError naming the post."""
+    replaced: the hash is always of the raw text kept). A time that cannot be read or lies out of range does not
+    lose the post: it is set to None (settle_times) and named in `odd_dates`. Raises ParseError naming the post."""
     raw = payload.get("raw")
     post_id = payload.get("post_id")
     where = {"index": index, "post_id": str(post_id) if post_id not in (None, "") else None}
     if raw is not None and not isinstance(raw, str):
         raise ParseError(f"raw must be text, got {type(raw).__name__}", **where)
-    out = dict(payload)
+    out, odd = settle_times(dict(payload))
+    out = dict(out)
     try:
         out["raw_sha256"] = sha256_hex(raw) if raw is not None else None
     except UnicodeEncodeError as exc:  # a lone surrogate ("\ud800" in an API's JSON): no UTF-8 bytes to hash
@@ -197,7 +226,7 @@ def checked_post(payload: dict, *, index: int | None = None) -> CheckedPost:
     except PostError as exc:
         raise ParseError(str(exc), snippet=raw or "", **where) from None
     checked = CheckedPost(out)
-    checked.post = post
+    checked.post, checked.odd_dates = post, odd
     return checked
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from pantau.crawlers.common import CheckedPost
+from pantau.crawlers.common import CheckedPost, settle_times
 from pantau.post import Post, PostError, sha256_hex
 
 logger = logging.getLogger(__name__)
@@ -23,8 +23,10 @@ class PostValidationPipeline:
     A CheckedPost (what the platform parsers return, see pantau.crawlers.common.checked_post) was validated and
     hashed by the parser and is read-only, so its Post is used as is; any other item is validated here, its
     raw_sha256 checked against its raw. Invalid items are dropped with a warning and counted in the stat
-    `pantau/invalid_items`; duplicates in `pantau/duplicate_items`. The exported item is Post.to_payload()
-    (normalised times).
+    `pantau/invalid_items`; duplicates in `pantau/duplicate_items`. A time that cannot be read or lies out of
+    Post's range never drops a post: it is kept with that time unknown (the capture time stands in), logged and
+    counted in `pantau/<platform>/odd_dates` (pantau.crawlers.common.settle_times). The exported item is
+    Post.to_payload() (normalised times).
     """
 
     def __init__(self, stats: Any):
@@ -37,19 +39,24 @@ class PostValidationPipeline:
 
     def process_item(self, item: Any) -> dict:
         if type(item) is CheckedPost:
-            post = item.post
+            post, odd = item.post, item.odd_dates
         else:
-            post = self._validate(item)
+            post, odd = self._validate(item)
         key = (post.platform, post.post_id)
         if key in self.seen:
             self.stats.inc_value("pantau/duplicate_items")
             raise DropItem(f"duplicate post {post.platform}/{post.post_id} in this crawl", log_level="INFO")
         self.seen.add(key)
+        if odd:
+            self.stats.inc_value(f"pantau/{post.platform}/odd_dates")
+            logger.warning("post %s/%s: %s not a time between 2000-01-01 and tomorrow; kept with its capture time",
+                           post.platform, post.post_id, ", ".join(odd))
         return _payload(post, _now() if post.captured_at is None else None)
 
-    def _validate(self, item: Any) -> Post:
+    def _validate(self, item: Any) -> tuple[Post, tuple[str, ...]]:
         # Spiders yield plain dicts; ItemAdapter.asdict() (recursive item checks) is only needed for other item types.
         payload = dict(item) if isinstance(item, dict) else ItemAdapter(item).asdict()
+        payload, odd = settle_times(payload)
         try:
             post = Post.from_payload(payload)
             if post.raw is not None and post.raw_sha256 is not None and sha256_hex(post.raw) != post.raw_sha256:
@@ -57,7 +64,7 @@ class PostValidationPipeline:
         except PostError as exc:
             self.stats.inc_value("pantau/invalid_items")
             raise DropItem(f"invalid post {payload.get('platform')}/{payload.get('post_id')}: {exc}", log_level="WARNING")
-        return post
+        return post, odd
 
 
 def _now() -> str:

@@ -101,9 +101,10 @@ class PantauSpider(scrapy.Spider):
 
     def fresh_since_last_seen(self, key: str, posts: list[dict]) -> list[dict]:
         """The posts newer than the `last_seen` time saved for `key` (ISO strings compare in time order); records
-        the newest one as the next run's `last_seen` (saved when the crawl finishes)."""
+        the newest one as the next run's `last_seen` (saved when the crawl finishes). A post whose time is unknown
+        (an odd date set aside by settle_times) is always fresh: it is never lost, and the store keeps it once."""
         last_seen = self.state.get(key).get("last_seen")
-        fresh = [p for p in posts if not last_seen or (p.get("created_at") or "") > last_seen]
+        fresh = [p for p in posts if not last_seen or not p.get("created_at") or p["created_at"] > last_seen]
         if fresh:
             newest = max(p.get("created_at") or "" for p in fresh)
             if newest > self.state.updates.get(key, {}).get("last_seen", ""):

@@ -7,7 +7,9 @@ status, when any item is not a violation confirmed by a second person. The packa
     bukti/payload-<sha256>.json       each raw payload stored for the post, byte for byte as captured
     bukti/halaman-<sha>.html          page snapshots captured by `pantau evidence capture` / re-check (every version)
     bukti/tangkapan-layar-<sha>.png   screenshots rendered by headless Chromium (every version)
-    bukti/pos.json                    the post record as stored (author, times, region, classifier result)
+    bukti/pos.json                    the post record as stored (author, times, region, classifier result; for a
+                                      share its kind and the original in shared_from, also cited in the report
+                                      and recorded in the manifest: referral/share.py)
     bukti/penilaian.json              decisions, confirmations, checklist notes and the item's audit entries
     manifest.json                     every other file with SHA-256, size and capture time (UTC and WIB)
 
@@ -39,6 +41,7 @@ from pantau.times import MONTHS, WIB, utc_text, wib_iso, wib_text
 
 from .reporter import Reporter
 from .routing import OfficeTable, Route, default_offices
+from .share import manifest_entry, original_account, shared_original
 
 log = logging.getLogger(__name__)
 # Evidence a monitor captured in their own browser or phone (issue 19: pantau.store.tokens.monitor_files)
@@ -367,6 +370,11 @@ def _draft(case: dict[str, Any], reporter: Reporter, offices: OfficeTable, now: 
     post_record = {k: post[k] for k in ("platform", "post_id", "url", "text", "created_at", "author_id",
                                        "author_handle", "author_name", "author_bio", "lang", "region", "captured_at",
                                        "raw_sha256", "ingested_at")}
+    # issue 16: what kind of post (a share names the sharer as author), the original it shares, its media
+    post_record["kind"] = post.get("kind") or "post"
+    for key in ("shared_from", "media"):
+        value = post.get(key)
+        post_record[key] = json.loads(value) if isinstance(value, str) else value
     post_record["classification"] = ({**classification, "signals": signals} if classification else None)
     files["bukti/pos.json"] = _json_bytes(post_record)
     meta["bukti/pos.json"] = {"kind": "post_record", "url": post.get("url"),
@@ -395,7 +403,14 @@ def _draft(case: dict[str, Any], reporter: Reporter, offices: OfficeTable, now: 
     snippet = (post.get("text") or "").strip()
     if len(snippet) > 280:
         snippet = snippet[:277].rstrip() + "\u2026"
-    description = (f"Pada {wib_text(happened) or '(waktu tidak diketahui)'}, akun {who} mengunggah di {platform}: "
+    act = f"mengunggah di {platform}"
+    original = shared_original(post)  # a share: the sharer is reported, the original cited (referral/share.py)
+    if original:
+        source = original_account(original) + (f", diunggah {original['when_wib']}" if original["when_wib"] else "")
+        what = (f"Akun {who}{role_part}, {original['act']} di {platform} konten milik akun "
+                f"{original_account(original)} yang diduga merupakan {category_label.lower()}.")
+        act = f"{original['act']} di {platform} konten dari akun {source}"
+    description = (f"Pada {wib_text(happened) or '(waktu tidak diketahui)'}, akun {who} {act}: "
                    f"\u201c{snippet}\u201d. Unggahan ini direkam tim pemantau pada {wib_text(known)}, ditinjau "
                    f"{decision['reviewer']} dan dikonfirmasi {confirmation['supervisor']} sebagai "
                    f"{category_label.lower()}, yang bertentangan dengan asas netralitas ASN (UU 20/2023 tentang ASN; "
@@ -413,7 +428,7 @@ def _draft(case: dict[str, Any], reporter: Reporter, offices: OfficeTable, now: 
         "reporter_rows": reporter.rows(), "reporter_name": reporter.name, "terlapor": person,
         "what": what, "where": where, "category": category, "category_label": category_label,
         "witnesses": reporter.witnesses, "description": description, "text": post.get("text") or "",
-        "url": post.get("url"), "evidence": evidence,
+        "url": post.get("url"), "evidence": evidence, "shared": original,
         "decision": {"label": DECISION_LABELS.get(decision["decision"], decision["decision"]),
                      "reviewer": decision["reviewer"], "when": wib_text(as_aware(decision["decided_at"])),
                      "reason": decision["reason"]},
@@ -427,7 +442,7 @@ def _draft(case: dict[str, Any], reporter: Reporter, offices: OfficeTable, now: 
     }
     return {"item": item, "platform": platform, "post_id": post_id, "html": render_html(context), "files": files,
             "meta": meta, "route": route, "known": known, "deadline": deadline, "late": late,
-            "seconds_left": seconds_left, "warnings": warnings}
+            "seconds_left": seconds_left, "warnings": warnings, "shared": original}
 
 
 def render_html(context: dict[str, Any]) -> str:
@@ -520,6 +535,8 @@ def _write(draft: dict[str, Any], pdf: bytes, out: Path, now: datetime) -> Packa
                    "regency_city": route.office.regency_city, "fallback": route.fallback, "note": route.note},
         "files": entries,
     }
+    if draft.get("shared"):  # the original a share cites: its link, beside the share's own evidence
+        manifest["shared_from"] = manifest_entry(draft["shared"])
     manifest_bytes = _json_bytes(manifest)
     extra = [(MANIFEST, manifest_bytes)]
     if timestamp.tsa_url():  # the TSA's word that this manifest, and so every file it hashes, existed by now

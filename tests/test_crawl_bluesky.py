@@ -113,3 +113,28 @@ def test_verified_accounts_from_the_profile_verification():
     [checked] = parse.parse_page({"posts": [view]})[0]
     [plain] = parse.parse_page({"posts": [BSKY.LINK]})[0]
     assert checked["author"]["verified"] is True and plain["author"]["verified"] is None
+
+
+def test_link_facets_put_the_full_uri_in_place_of_the_shortened_display_text():
+    text = "Baca 👉 kompas.com/pilkada/2024... lalu coblos"
+    data = text.encode("utf-8")
+    start, end = data.index(b"kompas"), data.index(b"...") + 3
+    full = "https://www.kompas.com/pilkada/2024/11/20/asn-ikut-kampanye"
+    link = {"index": {"byteStart": start, "byteEnd": end}, "features": [{"$type": "app.bsky.richtext.facet#link", "uri": full}]}
+    mention = {"index": {"byteStart": 0, "byteEnd": 4}, "features": [{"$type": "app.bsky.richtext.facet#mention", "did": "did:plc:x"}]}
+    view = {"uri": "at://did:plc:guru/app.bsky.feed.post/3k1", "author": {"did": "did:plc:guru", "handle": "guru.bsky.social"},
+            "indexedAt": "2024-11-20T09:00:00.000Z",
+            "record": {"$type": "app.bsky.feed.post", "text": text, "createdAt": "2024-11-20T09:00:00.000Z", "facets": [mention, link]},
+            "embed": {"$type": "app.bsky.embed.record#view", "record": {
+                "$type": "app.bsky.embed.record#viewRecord", "uri": "at://did:plc:tim/app.bsky.feed.post/3k0",
+                "author": {"did": "did:plc:tim", "handle": "tim.bsky.social"},
+                "value": {"text": "Info: detik.com/x...", "createdAt": "2024-11-20T08:00:00.000Z", "facets": [
+                    {"index": {"byteStart": 6, "byteEnd": 20},
+                     "features": [{"$type": "app.bsky.richtext.facet#link", "uri": "https://news.detik.com/x/pilkada"}]}]}}}}
+    [post], _ = parse.parse_page({"feed": [{"post": view}]})
+    assert post["text"] == f"Baca 👉 {full} lalu coblos\n\nInfo: https://news.detik.com/x/pilkada"
+    assert post["shared_from"]["text"] == "Info: https://news.detik.com/x/pilkada"
+    # offsets that do not fit the text (cutting the emoji, past the end) leave it as written
+    bad = [{"index": {"byteStart": 6, "byteEnd": 9}, "features": link["features"]},
+           {"index": {"byteStart": 40, "byteEnd": 400}, "features": link["features"]}]
+    assert parse.record_text({"text": text, "facets": bad}) == text

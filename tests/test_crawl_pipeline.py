@@ -39,8 +39,10 @@ def test_checked_post_hashes_raw_itself_and_carries_the_validated_post():
 
 
 def test_checked_post_rejects_what_post_from_payload_rejects():
-    with pytest.raises(ParseError, match=r"post #3 \(id 7\).*created_at is not an ISO 8601 time"):
-        checked_post(payload(created_at="kemarin"), index=3)
+    with pytest.raises(ParseError, match=r"post #3 \(id 7\).*kind must be one of"):
+        checked_post(payload(kind="bogus"), index=3)
+    kept = checked_post(payload(created_at="kemarin"), index=3)  # an odd date never loses the post (issue 16)
+    assert kept["created_at"] is None and kept.odd_dates == ("created_at='kemarin'",)
     with pytest.raises(ParseError, match="raw must be text"):
         checked_post(payload(raw=b"{}"))
     with pytest.raises(ParseError, match="missing text"):

@@ -170,3 +170,37 @@ def test_search_keeps_published_after_on_every_page(tmp_path):
         searches = [parse_qs(urlsplit(t).query) for _, t, _ in server.requests if t.startswith("/youtube/v3/search")]
     assert len(searches) == 2 and all(q["publishedAfter"] == ["2024-11-15T00:00:00Z"] for q in searches)
     assert searches[1]["pageToken"] == ["T2"] and searches[1]["regionCode"] == ["ID"] and searches[1]["order"] == ["date"]
+
+
+@pytest.mark.slow
+def test_new_replies_to_an_older_thread_are_found_on_the_next_crawl(tmp_path):
+    """Issue 16: a thread seen by an earlier crawl gets a new reply; its video is not new, but the next crawl lists
+    its threads again, sees totalReplyCount grow and fetches the new reply (only that one), every call counted."""
+    env = {**os.environ, **yt.ENV}
+    state = tmp_path / "state.json"
+    with FakeServer(yt.app) as server:
+        first = run_crawl("youtube", tmp_path / "1.jsonl", spider_args=yt.spider_args(server.url), state_path=state,
+                          timeout=90, env=env)
+        assert first.items == len(yt.expected_ids())
+        new = {**yt.REPLIES[-1], "id": f"{yt.REPLY_THREAD}.r9",
+               "snippet": {**yt.REPLIES[-1]["snippet"], "textOriginal": "Coblos 02 ya bapak ibu",
+                           "publishedAt": "2024-11-25T08:00:00Z", "updatedAt": "2024-11-25T08:00:00Z"}}
+        yt.REPLIES.append(new)  # the thread's totalReplyCount grows from 7 to 8; its inline replies stay the first 5
+        try:
+            server.requests.clear()
+            second = run_crawl("youtube", tmp_path / "2.jsonl", spider_args=yt.spider_args(server.url), state_path=state,
+                               timeout=90, env=env)
+            requests = [t for _, t, _ in server.requests]
+            third = run_crawl("youtube", tmp_path / "3.jsonl", spider_args=yt.spider_args(server.url), state_path=state,
+                              timeout=90, env=env)
+        finally:
+            yt.REPLIES.remove(new)
+    from pantau.post import iter_jsonl_posts
+
+    [reply] = list(iter_jsonl_posts(tmp_path / "2.jsonl"))
+    assert reply.post_id == f"comment:{yt.REPLY_THREAD}.r9" and reply.kind == "reply" and reply.text == "Coblos 02 ya bapak ibu"
+    assert any(t.startswith("/youtube/v3/comments?") and f"parentId={yt.REPLY_THREAD}" in t for t in requests)
+    stats = json.loads(second.stats_path.read_text())
+    assert stats["pantau/youtube/grown_threads"] == 1
+    assert stats["pantau/youtube/quota_units"] == len(requests), "the listings again are counted in the quota"
+    assert third.items == 0, "seen once: the crawl after finds nothing new"

@@ -345,3 +345,71 @@ def test_reporter_file_errors_name_the_key(tmp_path):
     f.write_text('[reporter]\nname = "Dari Berkas"\n', encoding="utf-8")
     r = load_reporter(f, environ=env)
     assert r.name == "Dari Berkas" and r.phone == "0811" and "email" in r.missing()
+
+
+# -- the report of a share (issue 16) ----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_confirmed_share_reports_the_sharer_and_cites_the_original(tmp_path):
+    """A retweet by a civil servant: the sharer is the terlapor, the original is cited in "Konten yang dibagikan";
+    the share's own page is captured (raw payload, HTML snapshot, screenshot) and the manifest records the original."""
+    from pantau.demo.site import DemoSite
+    from pantau.post import SharedFrom
+    from pantau.store.db import Store
+    from test_evidence import run_capture, site_posts
+
+    original_text = "Coblos nomor 2 tanggal 27 November! #Paslon02"
+    shared_at = NOW - timedelta(hours=3)  # 20 November 2026, 16.00 WIB
+    with DemoSite(site_posts(1)) as site:
+        share = dataclasses.replace(
+            _post(7, f"Setuju, ayo!\n\n{original_text}", bio="Guru SDN 3 Mlati | PNS", region="Kab. Sleman",
+                  captured=NOW - timedelta(hours=1)),
+            url=f"{site.url}/p/1", kind="repost",
+            shared_from=SharedFrom(platform="demo", post_id="99", url="https://x.com/tim_paslon02/status/99",
+                                   created_at=shared_at, text=original_text,
+                                   author=Author(id="u99", handle="tim_paslon02", name="Tim Pemenangan 02",
+                                                 bio="Akun resmi tim pemenangan paslon 02")))
+        store = Store(tmp_path / "share.duckdb")
+        store.ingest([share])
+        store.save_classifications([result(share, 0.9, True, "interaksi_pemenangan")])
+        rows = run_capture(tmp_path / "share.duckdb")
+    assert {r["kind"] for r in rows if r["status"] == "ok"} == {"raw", "html", "png"}, rows
+    assert all(r["url"] in (None, share.url) for r in rows), "the share's own URL is captured, not the original's"
+    d = store.record_decision("demo", "7", "violation", reviewer="rina", reason="ASN membagikan ajakan mencoblos")
+    store.confirm_decision(d, supervisor="sari", agreed=True)
+    [pkg] = build_package(store, ["demo/7"], tmp_path / "out", ReferralConfig(now=BUILT_AT, audit=False))
+
+    text = squash(pdf_text(pkg.path, tmp_path))
+    # the sharer is the reported person
+    assert "Nama Terlapor 7" in text and "@akun_7" in text and "Guru SDN 3 Mlati" in text
+    assert "membagikan ulang di demo konten milik akun @tim_paslon02 (Tim Pemenangan 02)" in text
+    identity, event = text.split("II. Identitas Terlapor")[1].split("III. Peristiwa")
+    assert "tim_paslon02" not in identity, "the original's account is not the terlapor"
+    # the original cited in its own section: platform, link, account, time in WIB, text
+    cited = text.split("III.a Konten yang dibagikan")[1].split("IV. Bukti")[0]
+    for value in ("Platform : demo", "https://x.com/tim_paslon02/status/99", "@tim_paslon02 (Tim Pemenangan 02)",
+                  "Akun resmi tim pemenangan paslon 02", "20 November 2026, 16.00 WIB (2026-11-20T09:00:00Z)",
+                  original_text):
+        assert value in cited, value
+    with zipfile.ZipFile(pkg.path) as z:
+        manifest = json.loads(z.read("manifest.json"))
+        record = json.loads(z.read("bukti/pos.json"))
+        names = z.namelist()
+    assert manifest["shared_from"] == {"platform": "demo", "post_id": "99", "url": "https://x.com/tim_paslon02/status/99",
+                                       "author_handle": "tim_paslon02", "published_at_utc": "2026-11-20T09:00:00Z"}
+    assert record["kind"] == "repost" and record["author_handle"] == "akun_7"
+    assert record["shared_from"]["author"]["handle"] == "tim_paslon02"
+    kinds = {f["kind"] for f in manifest["files"]}
+    assert {"raw_payload", "capture_html", "capture_png", "post_record"} <= kinds
+    assert all(f["url"] == share.url for f in manifest["files"] if f["kind"].startswith("capture_"))
+    assert any(n.startswith("bukti/tangkapan-layar-") for n in names) and any(n.startswith("bukti/halaman-") for n in names)
+    assert verify_package(pkg.path).ok
+
+
+def test_a_plain_post_has_no_shared_section(case):
+    pkg = case["packages"]["demo/1"]
+    assert "Konten yang dibagikan" not in squash(pdf_text(pkg.path, case["tmp"]))
+    with zipfile.ZipFile(pkg.path) as z:
+        assert "shared_from" not in json.loads(z.read("manifest.json"))
+        assert json.loads(z.read("bukti/pos.json"))["kind"] == "post"

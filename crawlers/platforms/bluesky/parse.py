@@ -186,15 +186,54 @@ def _embed(embed: Any) -> tuple[list[dict], str, dict | None]:
     return media, card, quoted
 
 
+LINK_FACET = "app.bsky.richtext.facet#link"
+
+
+def record_text(record: dict) -> str:
+    """A post record's text with its link facets expanded: the app shortens a link's display text
+    ("example.com/berita/pilkada-2..."); the facet's feature {$type: app.bsky.richtext.facet#link, uri} holds the
+    full URI, over the byte range index {byteStart, byteEnd} of the UTF-8 text. A range that is out of bounds,
+    overlaps another or cuts a character is left as written."""
+    text = record.get("text") if isinstance(record.get("text"), str) else ""
+    facets = record.get("facets") if isinstance(record.get("facets"), list) else []
+    if not text or not facets:
+        return text
+    data = text.encode("utf-8", errors="surrogatepass")
+    links = []
+    for facet in facets:
+        index = facet.get("index") if isinstance(facet, dict) else None
+        features = facet.get("features") if isinstance(facet, dict) and isinstance(facet.get("features"), list) else []
+        uri = next((f.get("uri") for f in features if isinstance(f, dict) and f.get("$type") == LINK_FACET
+                    and isinstance(f.get("uri"), str) and f.get("uri").strip()), None)
+        if uri and isinstance(index, dict):
+            start, end = index.get("byteStart"), index.get("byteEnd")
+            if type(start) is int and type(end) is int and 0 <= start < end <= len(data):
+                links.append((start, end, uri.strip()))
+    out, pos = [], 0
+    for start, end, uri in sorted(links):
+        if start < pos:
+            continue  # overlaps the previous link
+        try:
+            data[start:end].decode("utf-8")  # the display text must be whole characters
+            out += [data[pos:start].decode("utf-8"), uri]
+        except UnicodeDecodeError:
+            return text  # offsets that cut a character: the facets do not fit this text
+        pos = end
+    try:
+        return "".join(out) + data[pos:].decode("utf-8")
+    except UnicodeDecodeError:
+        return text
+
+
 def _content(view: dict, record: dict, profiles: dict[str, dict]) -> tuple[str, list[dict], dict | None]:
     """(text, media, shared_from of a quote) of a post view: own text, link card, then the quoted text."""
     media, card, quoted = _embed(view.get("embed"))
-    own = with_shared(record.get("text") if isinstance(record.get("text"), str) else "", card)
+    own = with_shared(record_text(record), card)
     shared = None
     if quoted is not None:
         value = quoted.get("value") if isinstance(quoted.get("value"), dict) else {}
         q_author = _author(quoted.get("author"), profiles)
-        q_text = value.get("text") if isinstance(value.get("text"), str) else ""
+        q_text = record_text(value)
         for e in quoted.get("embeds") or []:
             q_media, q_card, _ = _embed(e)
             media += q_media

@@ -109,7 +109,12 @@ def with_profile(post: dict, profile: dict[str, str | None] | None) -> dict:
     out = {**post, "author": author}
     if not out.get("region") and profile.get("region"):
         out["region"] = profile["region"]
-    return out
+    try:
+        checked = checked_post(out)
+    except ParseError:
+        return out  # the pipeline refuses it and says why
+    checked.odd_dates = getattr(post, "odd_dates", ())  # the post's odd time, already set aside, stays counted
+    return checked
 
 
 def _article_payload(raw: str, base_url: str, index: int) -> dict:

@@ -15,9 +15,10 @@ from typing import Any, AsyncIterator, Iterator
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from pantau.crawlers.common import odd_time
 from pantau.crawlers.platforms.intake import parse
 from pantau.crawlers.spider import PantauSpider
-from pantau.post import PostError, format_time, parse_time, utcnow
+from pantau.post import format_time, parse_time, utcnow
 
 
 class IntakeSpider(PantauSpider):
@@ -30,10 +31,10 @@ class IntakeSpider(PantauSpider):
         super().__init__(*args, **kwargs)
         if not (url or "").strip() and not (tip or "").strip():
             raise ValueError("intake needs -a url=... and/or -a tip=...")
-        try:
-            when = parse_time(submitted_at, "submitted_at") or utcnow()
-        except PostError as exc:
-            raise ValueError(str(exc)) from None
+        # An unreadable or out-of-range submitted_at does not lose the submission: the intake time stands in (the
+        # Bawaslu deadline then counts from it), the given text is kept in raw, logged and counted at start.
+        self.odd_submitted_at = odd_time(submitted_at, "submitted_at")
+        when = utcnow() if self.odd_submitted_at else (parse_time(submitted_at, "submitted_at") or utcnow())
         self.submission = {
             "url": parse.canonical_url(url) if url and url.strip() else None,
             "tip": (tip or "").strip() or None,
@@ -41,10 +42,16 @@ class IntakeSpider(PantauSpider):
             "submitted_by": (submitted_by or "").strip() or None,
             "submitted_at": format_time(when),
         }
+        if self.odd_submitted_at:
+            self.submission["submitted_at_given"] = submitted_at
         self.fetch = fetch not in ("0", "false", "no")
 
     async def start(self) -> AsyncIterator[Any]:
         self.crawler.stats.inc_value("pantau/pages")  # the submission itself
+        if self.odd_submitted_at:
+            self.crawler.stats.inc_value("pantau/intake/odd_dates")
+            self.logger.warning("%s not a time between 2000-01-01 and tomorrow; the submission is kept with the "
+                                "intake time %s", self.odd_submitted_at, self.submission["submitted_at"])
         if self.submission["url"] and self.fetch:
             yield self.request(self.submission["url"], self.parse_page, self.fetch_failed, dont_filter=True)
         else:

@@ -8,8 +8,9 @@ date from article:published_time / time[datetime]; author from meta[name=author]
 Indonesian feeds are read as published: summaries are HTML (tags stripped, entities unescaped, `<img alt>` kept as
 media); dates may be in WIB (+07:00), WITA (+08:00) or WIT (+09:00), with Indonesian day and month names
 ("Rabu, 20 Nov 2024 16:00:00 WIB", "20 Desember 2024 08:15 WITA", "20/11/2024 16:00 WIB"). A date that still
-cannot be read never loses the entry: `published` is None (the pipeline's capture time stands in) and the text
-is kept in `published_raw`, which the spider counts as `pantau/rss/odd_dates`.
+cannot be read never loses the entry: `published` is None and the text is kept in `published_raw`, given to the
+Post as its created_at, which pantau.crawlers.common.settle_times sets aside like any adapter's odd time (the
+pipeline's capture time stands in; logged and counted as `pantau/rss/odd_dates`).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def parse_feed(page: str | bytes, *, base_url: str = "", errors: list[ParseError
             entry["published_raw"] = date.strip()
         summary_html = entry["summary"] or ""
         entry["summary"] = html_to_text(summary_html) if "<" in summary_html or "&" in summary_html else summary_html
-        entry["media"] = _images(summary_html, base_url)
+        entry["media"] = _images(summary_html, base_url) + _feed_media(node, base_url)
         entry["title"] = html_to_text(entry["title"]) if entry["title"] and ("<" in entry["title"] or "&" in entry["title"]) else entry["title"]
         entry["author"] = unescape(entry["author"])
         entry["link"] = urljoin(base_url, link.strip()) if link and link.strip() else None
@@ -141,6 +142,34 @@ def _images(fragment: str, base_url: str) -> list[dict]:
              "alt": " ".join((img.attrib.get("alt") or "").split()) or None} for img in sel.css("img")]
 
 
+def _feed_media(node: Selector, base_url: str) -> list[dict]:
+    """Images an item carries itself: Media RSS `media:content` (medium="image" or an image type, alone or in
+    `media:group`, `media:description` as alt text), `media:thumbnail` when there is no content, and image
+    `enclosure`s; each URL once. Tags are matched without their prefix, which a feed may use undeclared
+    (`<media:content>` with no xmlns:media: real Indonesian feeds do)."""
+    def local(el: Selector) -> str:
+        return str(el.root.tag).rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+
+    children = node.xpath("*")
+    tags = [(local(c), c) for c in children] + [(local(g), g) for c in children if local(c) == "group" for g in c.xpath("*")]
+    contents = [el for tag, el in tags if tag == "content" and el.attrib.get("url")]
+    images = [el for el in contents if el.attrib.get("medium") == "image" or (el.attrib.get("type") or "").startswith("image/")]
+    if not contents:
+        images = [el for tag, el in tags if tag == "thumbnail" and el.attrib.get("url")]
+    images += [el for tag, el in tags if tag == "enclosure" and el.attrib.get("url")
+               and (el.attrib.get("type") or "").startswith("image/")]
+    # media:description (the item's own <description>, the first one, is its summary)
+    descriptions = [el for tag, el in tags if tag == "description"][1:]
+    alt = " ".join(("".join(descriptions[0].xpath(".//text()").getall()) if descriptions else "").split())
+    seen, media = set(), []
+    for img in images:
+        url = urljoin(base_url, img.attrib["url"].strip())
+        if url not in seen:
+            seen.add(url)
+            media.append({"type": "image", "url": url, "alt": alt or None})
+    return media
+
+
 def parse_article(page: str | bytes, entry: dict, *, url: str, content_type: str | None = None) -> dict:
     """The Post of an article page, completed from its feed entry. Raises ParseError if it has no text."""
     html = decode_html(page, content_type)
@@ -156,7 +185,8 @@ def parse_article(page: str | bytes, entry: dict, *, url: str, content_type: str
                  or sel.css("time::attr(datetime)").get() or entry.get("published"))
     text = "\n\n".join(t for t in (title, body) if t)
     return post_payload(PLATFORM, entry["guid"], text, html, url=url,
-                        created_at=(_time(published) if published else None) or entry.get("published"),
+                        created_at=(_time(published) if published else None) or entry.get("published")
+                        or published or entry.get("published_raw"),
                         author={"id": None, "handle": None, "name": unescape(author) or None, "bio": None},
                         lang=(sel.xpath("//html/@lang").get() or None), media=entry.get("media") or [])
 
@@ -167,7 +197,8 @@ def entry_post(entry: dict) -> dict:
 
     raw = json.dumps(entry, ensure_ascii=False, sort_keys=True)
     text = "\n\n".join(t for t in (entry.get("title"), entry.get("summary")) if t)
-    return post_payload(PLATFORM, entry["guid"], text, raw, url=entry.get("link"), created_at=entry.get("published"),
+    return post_payload(PLATFORM, entry["guid"], text, raw, url=entry.get("link"),
+                        created_at=entry.get("published") or entry.get("published_raw"),
                         author={"id": None, "handle": None, "name": entry.get("author"), "bio": None},
                         media=entry.get("media") or [])
 

@@ -64,10 +64,6 @@ class RssSpider(PantauSpider):
                           etag=etag.decode("latin-1") if etag else None,
                           last_modified=modified.decode("latin-1") if modified else None)
         for entry in fresh:
-            if entry.get("published_raw"):
-                self.crawler.stats.inc_value("pantau/rss/odd_dates")
-                self.logger.warning("feed entry %s: date %r not understood; kept with its capture time",
-                                    entry["guid"], entry["published_raw"])
             if self.articles and entry.get("link"):
                 yield self.request(entry["link"], self.parse_article, self.article_failed, cb_kwargs={"entry": entry})
             else:

@@ -95,6 +95,17 @@ def channel_ids(posts: list[dict]) -> list[str]:
     return list(ids)
 
 
+def reply_counts(page: Any) -> dict[str, int]:
+    """{thread id: totalReplyCount} of a commentThreads page (the crawl state keeps them to see a thread grow)."""
+    counts = {}
+    for item in _doc(page).get("items", []):
+        sn = item.get("snippet") if isinstance(item, dict) and isinstance(item.get("snippet"), dict) else {}
+        total = sn.get("totalReplyCount")
+        if isinstance(total, int) and not isinstance(total, bool) and isinstance(item.get("id"), str):
+            counts[item["id"]] = total
+    return counts
+
+
 def reply_threads(page: Any) -> list[str]:
     """Ids of a commentThreads page's threads with more replies than the page holds inline."""
     threads = []

@@ -16,7 +16,11 @@ other video owners' and commenters' descriptions are looked up with channels.lis
 call, 1 unit each, counted in the quota, each channel once per crawl; stat `pantau/youtube/channel_lookups`)
 before the page's posts are yielded (without bios when the lookup fails or the quota is short). Replies: the
 inline ones of commentThreads (part=snippet,replies), and all of them with comments.list?parentId= for a new
-thread that has more. A search keeps every parameter (publishedAfter too) on every page.
+thread that has more. New replies to older threads: each crawl lists again the first commentThreads page of the
+RECENT_VIDEOS newest videos already seen (1 unit each, counted), the state keeps every thread's totalReplyCount, and
+a thread whose count grew has its replies fetched (comments.list?parentId=), only those newer than the video's last
+crawl coming out; a page with a grown thread is followed to the next. A search keeps every parameter
+(publishedAfter too) on every page.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from pantau.crawlers.platforms.youtube import parse
 from pantau.crawlers.spider import PantauSpider, positive_int, split_list, with_doc
 
 KEY_ENV = "PANTAU_YOUTUBE_API_KEY"
+RECENT_VIDEOS = 10  # videos per channel/query whose comment threads are listed again on every crawl (1 unit each)
+THREADS_KEEP = 2000  # reply counts kept per video in the crawl state
 
 
 class YoutubeSpider(PantauSpider):
@@ -161,14 +167,20 @@ class YoutubeSpider(PantauSpider):
 
     def _videos(self, response: Response, doc: Any, videos: list[dict]) -> Iterator[Any]:
         token = parse._next(doc)
-        fresh = self.fresh_since_last_seen(response.meta["pantau_key"], videos)
+        key = response.meta["pantau_key"]
+        fresh = self.fresh_since_last_seen(key, videos)
         yield from fresh
         if self.with_comments:
-            for video in fresh:
-                vid = video["post_id"].split(":", 1)[1]
+            fresh_ids = [video["post_id"].split(":", 1)[1] for video in fresh]
+            # the first page of a chain also lists again the threads of the newest videos seen before (new replies)
+            seen = [] if "pageToken=" in response.url else [v for v in self.state.get(key).get("recent_videos") or []
+                                                             if v not in fresh_ids]
+            recent = self.state.updates.get(key, {}).get("recent_videos") or self.state.get(key).get("recent_videos") or []
+            self.state.update(key, recent_videos=list(dict.fromkeys(fresh_ids + recent))[:RECENT_VIDEOS])
+            for vid in fresh_ids + seen:
                 if r := self.api("commentThreads", parse.comments_url(self.base_url, vid), self.parse_comments,
                                  chain=f"comments:{vid}", meta={"pantau_key": f"video:{vid}", "pantau_video": vid,
-                                                                "pantau_parent_key": response.meta["pantau_key"]}):
+                                                                "pantau_parent_key": key}):
                     yield r
         url = None
         if token and len(fresh) == len(videos):
@@ -189,30 +201,39 @@ class YoutubeSpider(PantauSpider):
 
     def _comments(self, response: Response, doc: Any, comments: list[dict]) -> Iterator[Any]:
         token = parse._next(doc)
-        fresh = self.fresh_since_last_seen(response.meta["pantau_key"], comments)
+        key = response.meta["pantau_key"]
+        fresh = self.fresh_since_last_seen(key, comments)
         yield from fresh
         new_threads = {p["post_id"].split(":", 1)[1] for p in fresh if p.get("kind") == "comment"}
-        for thread in parse.reply_threads(doc):
-            if thread in new_threads:
+        counts = parse.reply_counts(doc)
+        before = self.state.get(key).get("threads") or {}
+        grown = {t for t, n in counts.items() if t not in new_threads and isinstance(before.get(t), int) and n > before[t]}
+        for thread in parse.reply_threads(doc):  # more replies than the page holds inline
+            if thread in new_threads or thread in grown:
                 chain = f"replies:{thread}"
                 if r := self.api("comments", parse.replies_url(self.base_url, thread), self.parse_replies, chain=chain,
-                                 meta={"pantau_key": response.meta["pantau_key"], "pantau_thread": thread}):
+                                 meta={"pantau_key": key, "pantau_thread": thread}):
                     yield r
-        url = parse.comments_url(self.base_url, response.meta["pantau_video"], token) if token and len(fresh) == len(comments) else None
+        if grown:
+            self.crawler.stats.inc_value("pantau/youtube/grown_threads", len(grown))
+        known = {**before, **(self.state.updates.get(key, {}).get("threads") or {}), **counts}
+        self.state.update(key, threads=dict(list(known.items())[-THREADS_KEEP:]))
+        more = len(fresh) == len(comments) or grown  # a grown thread: older ones may have new replies too
+        url = parse.comments_url(self.base_url, response.meta["pantau_video"], token) if token and more else None
         if url is None:
             self.follow_page(response, None, self.parse_comments)
         elif r := self.api("commentThreads", url, self.parse_comments, chain="", follow=response):
             yield r
 
     def parse_replies(self, response: Response) -> Iterator[Any]:
-        """All replies of a new thread (not filtered by time: the thread is new, so are they)."""
+        """The replies of a new thread, or the new replies of a thread that grew (those after the video's last crawl)."""
         if (page := self.read_page(response, with_doc(parse.parse_replies), json=True, channels=self.channels)) is None:
             return
         doc, (replies, _) = page
         yield from self._with_channels(response, doc, replies, parse.parse_replies, self._replies)
 
     def _replies(self, response: Response, doc: Any, replies: list[dict]) -> Iterator[Any]:
-        yield from replies
+        yield from self.fresh_since_last_seen(response.meta["pantau_key"], replies)
         token = parse._next(doc)
         url = parse.replies_url(self.base_url, response.meta["pantau_thread"], token) if token else None
         if url is None:
