@@ -4,9 +4,15 @@
     clf = load()                      # models/asn_campaign.skops from the pantau.models package
     results = clf.classify(posts)     # one dict per post, same order
 
-Each result: {"platform", "post_id", "score" (calibrated probability 0..1), "flagged" (bool),
-"category" (code, only when flagged, else None), "signals" (text then bio evidence spans),
-"model_version"}.
+Each result: {"platform", "post_id", "score" (decision score 0..1), "flagged" (bool), "category" (code, only when
+flagged, else None), "signals" (text, bio and display-name evidence spans, and a registry entry when the author is
+in the account registry), "identity_class" ("asn" | "desa" | "tni_polri" | None), "partisan_score" (P(the text
+takes sides), kept for every post: analysts can query campaigning by anyone, reviewers only see flags),
+"truncated_at" (the character cap when the text was longer, else None), "model_version"}.
+
+A post is flagged only when it has identity evidence (pantau.nlp.identity: bio, display name, a self-claimed
+role in the text, an NIP, or a registry entry) AND at least one act span AND its decision score reaches the
+model's threshold; without identity evidence the decision score is 0 whatever the partisan score says.
 
 The model file is read with skops and an explicit list of trusted types: skops' defaults
 (scikit-learn estimators, numpy, scipy) plus the two private scikit-learn classes that
@@ -21,8 +27,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from pantau.nlp.features import DENSE_NAMES, Vectoriser, analyse_many, build_rows, category_matrix
-from pantau.nlp.train import MODEL_FILE, MODEL_FORMAT, default_model_dir, flag_scores
+from pantau.nlp.features import DENSE_NAMES, MAX_TEXT_CHARS, Vectoriser, analyse_many, build_rows, category_matrix
+from pantau.nlp.identity import decision_scores, gate
+from pantau.nlp.registry import Registry, load_registry
+from pantau.nlp.train import MODEL_FILE, MODEL_FORMAT, default_model_dir, head_scores, restore_vocabularies
 from pantau.post import Post
 
 # Exactly the non-default types a pantau model file contains (checked on load).
@@ -58,7 +66,7 @@ def default_model_path(*, packaged: bool = False) -> Path:
 class Classifier:
     """A loaded model: `version`, `threshold`, `classify(posts)`."""
 
-    def __init__(self, bundle: dict[str, Any], path: Path | None = None):
+    def __init__(self, bundle: dict[str, Any], path: Path | None = None, registry: Registry | None = None):
         if not isinstance(bundle, dict) or bundle.get("format") != MODEL_FORMAT:
             raise ModelError(f"{path}: not a pantau model (format {MODEL_FORMAT} expected); run `pantau train`")
         if list(bundle.get("dense_names", [])) != list(DENSE_NAMES):
@@ -66,10 +74,11 @@ class Classifier:
         self.path = path
         self.version: str = bundle["model_version"]
         self.threshold: float = float(bundle["threshold"])
-        self._features = Vectoriser(bundle["features"], bundle["feature_weights"])
+        self._features = Vectoriser(restore_vocabularies(bundle), bundle["feature_weights"])
         self._flag = bundle["flag"]
         self._category = bundle.get("category")
         self._category_boost = float(bundle.get("category_signal_boost", 0.0))
+        self.registry = registry if registry is not None else Registry()
 
     def clear_caches(self) -> None:
         """Forget every per-token / per-bio cache (for cold-cache benchmarks; results do not change)."""
@@ -82,18 +91,30 @@ class Classifier:
         normalise.lemma.cache_clear()
         features._analyse_bio.cache_clear()
 
-    def score_texts(self, texts: Sequence[str], bios: Sequence[str | None]) -> np.ndarray:
-        """Calibrated probabilities for parallel lists of post texts and author bios."""
-        return self._run(texts, bios)[0]
+    def score_texts(self, texts: Sequence[str], bios: Sequence[str | None], classes: Sequence[str] = ("asn",)) -> np.ndarray:
+        """Decision scores (flag when >= threshold) for parallel lists of post texts and author bios, counting
+        only flags of the given identity classes (0 for the others). The labelled sets mark ASN violations, so
+        evaluation scores the "asn" class and reports the other classes' flags on their own."""
+        scores, _, _, gates, _, _ = self._run(texts, bios)
+        keep = np.array([g[3] in classes for g in gates], dtype=bool)
+        return np.where(keep, scores, 0.0)
 
-    def _run(self, texts: Sequence[str], bios: Sequence[str | None]):
-        """(probabilities, analysed posts, feature matrix, raw rows)."""
-        analysed = analyse_many(texts, bios)
+    def _run(self, texts: Sequence[str], bios: Sequence[str | None], names: Sequence[str | None] | None = None,
+             registry_signals: Sequence[dict | None] | None = None):
+        """(decision scores, partisan scores, analysed posts, gates, feature matrix, raw rows)."""
+        analysed = analyse_many(texts, bios, names)
         if not analysed:
-            return np.zeros(0), [], None, None
+            return np.zeros(0), np.zeros(0), [], [], None, None
+        if registry_signals is not None:
+            for a, reg in zip(analysed, registry_signals):
+                if reg is not None:
+                    a.signals.append(dict(reg))
         rows = build_rows(analysed)
         X = self._features.transform(rows)
-        return flag_scores(self._flag, X), analysed, X, rows
+        p_flag, p_par = head_scores(self._flag, X)
+        gates = [gate(a.signals, (t or "")[:MAX_TEXT_CHARS]) for a, t in zip(analysed, texts)]
+        scores = decision_scores(p_flag, p_par, [g[0] for g in gates], [g[1] for g in gates])
+        return scores, p_par, analysed, gates, X, rows
 
     def classify(self, posts: Sequence[Post], batch_size: int = 2048) -> list[dict]:
         """Classify posts in batches; returns one result dict per post, in order."""
@@ -108,7 +129,9 @@ class Classifier:
             return []
         texts = [p.text for p in posts]
         bios = [p.author.bio if p.author else None for p in posts]
-        scores, analysed, X, rows = self._run(texts, bios)
+        names = [p.author.name if p.author else None for p in posts]
+        registry = [self._registry_signal(p) for p in posts]
+        scores, p_par, analysed, gates, X, rows = self._run(texts, bios, names, registry)
         flagged = scores >= self.threshold
         categories: list[str | None] = [None] * len(posts)
         idx = np.flatnonzero(flagged)
@@ -124,14 +147,24 @@ class Classifier:
                 "flagged": bool(flag),
                 "category": cat,
                 "signals": a.signals,
+                "identity_class": g[3] if g[2] else None,
+                "partisan_score": float(round(float(par), 6)),
+                "truncated_at": MAX_TEXT_CHARS if len(post.text or "") > MAX_TEXT_CHARS else None,
                 "model_version": self.version,
             }
-            for post, score, flag, cat, a in zip(posts, scores, flagged, categories, analysed)
+            for post, score, par, flag, cat, a, g in zip(posts, scores, p_par, flagged, categories, analysed, gates)
         ]
 
+    def _registry_signal(self, post: Post) -> dict | None:
+        if not len(self.registry) or post.author is None:
+            return None
+        entry = self.registry.lookup(post.platform, post.author.handle, post.author.id)
+        return entry.signal() if entry else None
 
-def load(path: Path | None = None) -> Classifier:
-    """Load a model file (default: asn_campaign.skops next to the pantau.models package)."""
+
+def load(path: Path | None = None, registry: Registry | Sequence[Path] | None = None) -> Classifier:
+    """Load a model file (default: asn_campaign.skops next to the pantau.models package) and the account registry
+    (a Registry, registry file paths, or by default the files in PANTAU_REGISTRY)."""
     import skops.io as sio
 
     path = Path(path) if path else default_model_path()
@@ -145,4 +178,6 @@ def load(path: Path | None = None) -> Classifier:
     if unexpected:
         raise ModelError(f"{path}: model file contains types pantau does not trust: {', '.join(unexpected)}")
     bundle = sio.load(path, trusted=TRUSTED_TYPES)
-    return Classifier(bundle, path)
+    if not isinstance(registry, Registry):
+        registry = load_registry(None if registry is None else [Path(p) for p in registry])
+    return Classifier(bundle, path, registry)

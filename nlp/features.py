@@ -24,13 +24,14 @@ import numpy as np
 from pantau.nlp.signals import (
     ASN_SIGNALS,
     CAMPAIGN_SIGNALS,
+    OFFICIAL_SIGNALS,
     SIGNAL_NAMES,
     get_extractor,
 )
 
-FEATURE_VERSION = "2"
+FEATURE_VERSION = "3"
 
-BIO_SIGNALS = ("asn_role", "asn_agency", "asn_nip", "non_asn_role", "campaign_team", "party", "candidate_ref", "news_report")
+BIO_SIGNALS = ("asn_role", "asn_agency", "asn_nip", "village_official", "security_official", "non_asn_role", "campaign_team", "party", "candidate_ref", "news_report")
 _POLITICAL_BIO = ("campaign_team", "party", "candidate_ref")
 _HARD_NEGATIVE = ("news_report", "report_tip", "civic_neutral", "neutrality_pledge", "lookalike", "quotation")
 _STRONG_CAMPAIGN = ("vote_call", "paslon_number", "slogan", "rally", "campaign_team", "attack_rival", "all_in",
@@ -66,32 +67,46 @@ def combined_text(text_norm: str, bio_norm: str) -> str:
     return f"bio: {bio_norm} || text: {text_norm}"
 
 
+# Classification reads at most this many characters of a post's text (and of a bio or display name): a 1 MB
+# post costs what its first 10,000 characters cost; the result records the cap when it applied.
+MAX_TEXT_CHARS = 10_000
+MAX_BIO_CHARS = 1_000
+
+
 @lru_cache(maxsize=16384)
-def _analyse_bio(bio: str) -> tuple[str, tuple[dict, ...]]:
-    norm, sigs = get_extractor().analyse(bio, "bio")
+def _analyse_bio(bio: str, source: str = "bio") -> tuple[str, tuple[dict, ...]]:
+    norm, sigs = get_extractor().analyse(bio[:MAX_BIO_CHARS], source)
     return norm, tuple(sigs)
 
 
-def analyse_many(texts: Sequence[str], bios: Sequence[str | None]) -> list[Analysed]:
-    """Normalise and extract signals for many posts.
+def analyse_many(texts: Sequence[str], bios: Sequence[str | None], names: Sequence[str | None] | None = None) -> list[Analysed]:
+    """Normalise and extract signals for many posts (texts cut at MAX_TEXT_CHARS).
 
     Texts are tokenised in batches and each distinct text is analysed once per call;
-    bios are cached across calls (an author's bio repeats on every post).
+    bios and display names are cached across calls (an author's bio repeats on every post).
+    Display-name signals (source "name") count as bio signals in the features.
     """
-    if len(texts) != len(bios):
-        raise ValueError("texts and bios must have the same length")
+    if len(texts) != len(bios) or (names is not None and len(names) != len(texts)):
+        raise ValueError("texts, bios and names must have the same length")
     index: dict[str, int] = {}
-    keys = [index.setdefault(t or "", len(index)) for t in texts]
+    keys = [index.setdefault((t or "")[:MAX_TEXT_CHARS], len(index)) for t in texts]
     unique_results = get_extractor().analyse_many(list(index), "text")
     out: list[Analysed] = []
-    for key, bio in zip(keys, bios):
+    for i, (key, bio) in enumerate(zip(keys, bios)):
         t_norm, t_sigs = unique_results[key]
         b_norm, b_sigs = _analyse_bio(bio or "")
-        out.append(Analysed(t_norm, b_norm, [dict(s) for s in t_sigs] + [dict(s) for s in b_sigs]))
+        sigs = [dict(s) for s in t_sigs] + [dict(s) for s in b_sigs]
+        name = names[i] if names is not None else None
+        if name:
+            sigs += [dict(s) for s in _analyse_bio(name, "name")[1]]
+        out.append(Analysed(t_norm, b_norm, sigs))
     return out
 
 
 _ASN_SET = frozenset(ASN_SIGNALS)
+# Kepala desa and TNI/Polri are not ASN: for the model they are non-ASN authors (their own flag classes come from
+# pantau.nlp.identity, decided on their identity evidence and the post's partisan score).
+_NON_ASN_SET = frozenset(("non_asn_role", *OFFICIAL_SIGNALS))
 _POLITICAL_BIO_SET = frozenset(_POLITICAL_BIO)
 _HARD_SET = frozenset(_HARD_NEGATIVE)
 _TARGET_SET = frozenset(_TARGET)
@@ -104,6 +119,8 @@ def dense_features(signals: Sequence[dict]) -> list[float]:
     text_c: dict[str, int] = {}
     bio_c: dict[str, int] = {}
     for s in signals:
+        if s["source"] == "registry":
+            continue
         target = text_c if s["source"] == "text" else bio_c
         name = s["name"]
         target[name] = target.get(name, 0) + 1
@@ -114,8 +131,8 @@ def dense_features(signals: Sequence[dict]) -> list[float]:
     asn_text = float(not _ASN_SET.isdisjoint(text_names))
     asn_bio = float(not _ASN_SET.isdisjoint(bio_names))
     asn_any = max(asn_text, asn_bio)
-    non_asn_text = float("non_asn_role" in text_c)
-    non_asn_bio = float("non_asn_role" in bio_c)
+    non_asn_text = float(not _NON_ASN_SET.isdisjoint(text_names))
+    non_asn_bio = float(not _NON_ASN_SET.isdisjoint(bio_names))
     political_bio = float(not _POLITICAL_BIO_SET.isdisjoint(bio_names))
     n_campaign = sum(text_c.get(n, 0) for n in _STRONG_CAMPAIGN) if text_c else 0
     campaign_any = float(n_campaign > 0 or ("candidate_ref" in text_c and "number_emoji" in text_c))

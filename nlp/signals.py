@@ -21,23 +21,29 @@ never at import time.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from datetime import date
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+from pantau.nlp.contests import Contests, load_contests
 from pantau.nlp.normalise import EMOJI_NUMBERS, NormToken, blank_nlp, join_tokens, normalise_tokens, normalise_tokens_many
 
-RULES_VERSION = "8"
+RULES_VERSION = "9"
 
 ASN_SIGNALS = ("asn_role", "asn_agency", "asn_nip")
+# Officials who are not ASN but must stay out of campaigns (their own identity classes, see pantau.nlp.identity).
+OFFICIAL_SIGNALS = ("village_official", "security_official")
 CAMPAIGN_SIGNALS = (
     "vote_call", "paslon_number", "number_emoji", "number_ref", "slogan", "candidate_ref", "rally",
     "campaign_team", "attack_rival", "all_in", "party", "gesture_photo", "party_registration",
     "state_facility", "campaign_attribute", "campaign_interaction",
 )
+_ROLE_SIGNALS = frozenset(("asn_role", "village_official", "security_official"))
 NEGATIVE_SIGNALS = ("non_asn_role", "relative_role", "other_role", "news_report", "report_tip", "civic_neutral", "neutrality_pledge",
                     "lookalike", "quotation")
-SIGNAL_NAMES: tuple[str, ...] = ASN_SIGNALS + CAMPAIGN_SIGNALS + NEGATIVE_SIGNALS
+SOURCES = ("text", "bio", "name")  # the post's text, the author's bio, the author's display name
+SIGNAL_NAMES: tuple[str, ...] = ASN_SIGNALS + OFFICIAL_SIGNALS + CAMPAIGN_SIGNALS + NEGATIVE_SIGNALS
 
 
 def _terms(block: str) -> list[str]:
@@ -61,7 +67,13 @@ TERMS: dict[str, list[str]] = {
         pustakawan | pranata komputer | jabatan fungsional | tenaga kesehatan puskesmas | nakes puskesmas |
         cpns | calon pns | prajabatan | latsar | seragam khaki | baju khaki | seragam korpri | kepala distrik |
         sekretaris distrik | apel senin | tunjangan sertifikasi | civil servant | government employee |
-        pegawai pemerintah"""
+        pegawai pemerintah | sekmat | sekretaris kecamatan | kasie | kasubbid | kasubid | kepala subbagian |
+        kepala sub bagian | kepala subbidang | sekdis | sekretaris dinas | kacabdin | kepala cabang dinas | korwil pendidikan |
+        bidan desa | guru p3k | guru P3K | guru pppk | guru pns | guru asn | guru sertifikasi | operator sekolah |
+        tata usaha sekolah | staf tu | binwil | pembina wilayah | plt camat | plt kepala dinas | kasatpol pp |
+        pegawai kantor camat | staf kantor camat | pegawai kantor lurah | aparatur kecamatan | aparatur kelurahan |
+        pegawai setda | staf setda | staf bappeda | pegawai bkd | penyuluh kb | penyuluh perikanan | mantri |
+        sekretaris kelurahan"""
     ),
     "asn_agency": _terms(
         """pemkab | pemkot | pemprov | pemda | pemerintah kabupaten | pemerintah kota | pemerintah provinsi |
@@ -73,11 +85,12 @@ TERMS: dict[str, list[str]] = {
         smp negeri | sma negeri | smk negeri | mtsn | mts negeri | madrasah negeri | universitas negeri | uin | iain |
         politeknik negeri | pengadilan negeri | kejaksaan negeri | kejari | lapas | rutan | kantor imigrasi |
         kpp pratama | kantor pajak | balai penyuluhan | bpp | kantor dinas | kantor bupati | kantor walikota |
-        kantor wali kota | kantor gubernur | balai kota | kantor pemkab | kantor pemkot | kantor pemda | kantor kua"""
+        kantor wali kota | kantor gubernur | balai kota | kantor pemkab | kantor pemkot | kantor pemda | kantor kua |
+        pemerintah kecamatan | akun resmi kecamatan | akun resmi kelurahan | akun resmi pemkab | akun resmi pemkot |
+        akun resmi pemda | akun resmi dinas | humas pemkab | humas pemkot | humas pemprov | diskominfo"""
     ),
     "non_asn_role": _terms(
-        """kepala desa | kades | kepdes | perangkat desa | sekdes | sekretaris desa | kaur | kadus | kepala dusun |
-        honorer | guru honorer | tenaga honorer | pegawai honorer | non asn | non pns | bukan asn | bukan pns |
+        """honorer | guru honorer | tenaga honorer | pegawai honorer | non asn | non pns | bukan asn | bukan pns |
         pensiunan | purnabakti | purna tugas | mantan pns | mantan asn | eks pns | pensiunan guru | pensiunan pns |
         guru ngaji | guru les | guru privat | guru bimbel | guru swasta | bidan swasta | bidan praktik mandiri |
         karyawan swasta | wiraswasta | wirausaha | ibu rumah tangga | irt | mahasiswa | mahasiswi | pelajar | petani |
@@ -87,7 +100,18 @@ TERMS: dict[str, list[str]] = {
         berhenti dari pns | berhenti dari asn | mundur dari pns | mundur dari asn | keluar dari pns | lain asn |
         penyuluh swadaya | outsourcing | tenaga kontrak | pegawai kontrak | guru yayasan | sekolah swasta |
         klinik swasta | pegawai bank | karyawan bank | pegawai bumn | karyawan bumn | pegawai bumd | karyawan bumd |
-        anggota tni | prajurit | anggota polri | polisi | babinsa | bhabinkamtibmas | purnawirawan"""
+        purnawirawan"""
+    ),
+    # Not ASN but bound to neutrality by other laws (UU Desa 6/2014 art. 29, 51; UU 7/2017 art. 280, 282, 490):
+    "village_official": _terms(
+        """kepala desa | kades | kepdes | perangkat desa | sekdes | sekretaris desa | kaur | kadus | kepala dusun |
+        kuwu | perbekel | wali nagari | kepala kampung | keuchik | geuchik | aparat desa | aparatur desa |
+        pemerintah desa | pemdes | kasi pemerintahan desa | kaur keuangan"""
+    ),
+    # TNI (UU 34/2004 art. 39) and Polri (UU 2/2002 art. 28): out of practical politics; cases go to their command.
+    "security_official": _terms(
+        """anggota tni | prajurit | prajurit tni | anggota polri | polisi | polri | tni | babinsa | bhabinkamtibmas |
+        kapolsek | kapolres | danramil | dandim | brimob | polwan | bintara | perwira tni | perwira polri"""
     ),
     "vote_call": _terms(
         """ayo pilih | yuk pilih | mari pilih | ayo coblos | yuk coblos | mari coblos | ayo dukung | yuk dukung |
@@ -98,7 +122,8 @@ TERMS: dict[str, list[str]] = {
         nyoblos | mencoblos | coblosen | pilihen | menangkan | memenangkan | menangke | menangaken | dukung |
         mendukung | dukunglah | siap menangkan | siap memenangkan | siap dukung | siap mendukung | dukung penuh |
         kawal kemenangan | kawal suara | satukan suara | arahkan suara | wajib pilih | harus pilih | contreng |
-        pilih pasangan | pilih paslon | pilih calon | pilih nomor | didukung | dukung terus"""
+        pilih pasangan | pilih paslon | pilih calon | pilih nomor | didukung | dukung terus | pilih mereka |
+        pilih beliau | coblos beliau | dukung beliau | menangkan beliau"""
     ),
     "slogan": _terms(
         """lanjutkan | dua periode | 2 periode | satu putaran | sekali putaran | menang telak | menang mutlak |
@@ -211,7 +236,7 @@ TERMS: dict[str, list[str]] = {
 
 # Words around a role that make it not an ASN role.
 NON_ASN_MODIFIERS = frozenset(
-    "honorer pensiunan purnabakti mantan eks ex non bukan swasta ngaji les privat bimbel magang tpa mengaji swadaya kontrak outsourcing yayasan".split()
+    "honorer pensiunan purnabakti purnawirawan purn veteran mantan eks ex non bukan swasta ngaji les privat bimbel magang tpa mengaji swadaya kontrak outsourcing yayasan".split()
 )
 CANDIDATE_WORDS = sorted(
     "paslon calon cabup cawabup cawalkot cawawalkot cagub cawagub caleg capres cawapres kandidat pasangan bacalon".split()
@@ -326,7 +351,7 @@ class PhraseIndex:
 class SignalExtractor:
     """Phrase lists and token rules over normalised tokens; build once (see `get_extractor`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, contests: Contests | None = None) -> None:
         self.phrases = PhraseIndex()
         for name, phrases in TERMS.items():
             for phrase in phrases:
@@ -334,6 +359,23 @@ class SignalExtractor:
                 words = [phrase] if phrase.startswith("#") else [t.text for t in normalise_tokens(phrase)]
                 if words:
                     self.phrases.add(name, words)
+        # Contestants from the contest files: their mentions are act evidence carrying the contestant's ref.
+        self.contests = contests if contests is not None else load_contests()
+        self.contest_phrases = PhraseIndex()
+        self._exact: dict[str, tuple[str, str]] = {}  # index key -> (ref, alias in its exact case)
+        for phrase, c, exact in self.contests.phrases():
+            words = [t.text for t in normalise_tokens(phrase)]
+            if not words:
+                continue
+            key = f"{c.ref}\t{phrase}" if exact else c.ref
+            if exact:
+                self._exact[key] = (c.ref, " ".join(phrase.split()))
+            self.contest_phrases.add(key, words)
+        self._kind = {c.ref: ("party" if c.kind == "party" else "candidate_ref") for c in self.contests.contestants}
+        self._hashtags = {t: c.ref for t, c in self.contests.hashtags().items()}
+        stems = self.contests.tag_stems()
+        self._stem_ref = stems
+        self._stem_re = re.compile("|".join(sorted(map(re.escape, stems), key=len, reverse=True))) if stems else None
 
     # -- public -------------------------------------------------------------------
 
@@ -353,35 +395,68 @@ class SignalExtractor:
     # -- matching -----------------------------------------------------------------
 
     def from_tokens(self, original: str, toks: Sequence[NormToken], source: str) -> list[dict]:
-        if source not in ("text", "bio"):
-            raise ValueError(f"source must be 'text' or 'bio', got {source!r}")
+        if source not in SOURCES:
+            raise ValueError(f"source must be one of {', '.join(SOURCES)}, got {source!r}")
         found: list[tuple[str, int, int]] = []  # (name, token start, token end)
+        refs: dict[tuple[str, int, int], str] = {}  # contest mentions: (name, char start, char end) -> ref
         if toks:
             words = [t.text for t in toks]
             found = self.phrases(words)
             found.extend(_token_rules(toks))
+            for name, s, e, ref in self._contest_mentions(original, toks, words):
+                found.append((name, s, e))
+                refs[(name, toks[s].start, toks[e - 1].end)] = ref
+                # "pilih Prabowo-Gibran", "tetap dukung Anies", "coblos wae Dedi Mulyadi": a vote verb before a contestant
+                for k in range(max(0, s - 2), s):
+                    if words[k] in _VOTE_SET or toks[k].lemma in _LEMMA_VOTE:
+                        found.append(("vote_call", k, e))
+                        break
             found = self._apply_context(found, toks, words, original, source)
         spans = {(name, toks[s].start, toks[e - 1].end) for name, s, e in found}
         spans.update(("asn_nip", s, e) for s, e in find_nips(original))
         # Quoted speech ("...") is typical of reports about a post rather than the post itself.
         spans.update(("quotation", m.start(), m.end()) for m in _QUOTE_RE.finditer(original) if " " in m.group(1).strip())
         spans = _drop_contained(spans)
-        return [
-            {"name": name, "source": source, "start": s, "end": e, "text": original[s:e]}
-            for name, s, e in sorted(spans, key=lambda x: (x[1], x[2], x[0]))
-        ]
+        out = []
+        for name, s, e in sorted(spans, key=lambda x: (x[1], x[2], x[0])):
+            sig = {"name": name, "source": source, "start": s, "end": e, "text": original[s:e]}
+            ref = refs.get((name, s, e))
+            if ref is not None:
+                sig["ref"] = ref
+            out.append(sig)
+        return out
+
+    def _contest_mentions(self, original: str, toks: Sequence[NormToken], words: list[str]):
+        """(signal name, token start, token end, ref) for every mention of a listed contestant: names and aliases
+        (exact-case aliases only in their case), listed hashtags and hashtags containing a contestant's stem."""
+        for key, s, e in self.contest_phrases(words):
+            exact = self._exact.get(key)
+            if exact is not None:
+                ref, alias = exact
+                if " ".join(original[toks[s].start:toks[e - 1].end].split()) != alias:
+                    continue
+            else:
+                ref = key
+            yield self._kind[ref], s, e, ref
+        if self._stem_re is None:
+            return
+        for i, w in enumerate(words):
+            if w[0] == "#" and len(w) > 2:
+                ref = self._hashtags.get(w)
+                if ref is None:
+                    m = self._stem_re.search(w)
+                    ref = self._stem_ref[m.group()].ref if m else None
+                if ref is not None:
+                    yield self._kind[ref], i, i + 1, ref
 
     def _apply_context(self, found, toks, words, original, source="text"):
-        by_name: dict[str, list[tuple[int, int]]] = {}
-        for name, s, e in found:
-            by_name.setdefault(name, []).append((s, e))
-
-        def overlaps(name: str, s: int, e: int, pad_before: int = 0, pad_after: int = 0) -> bool:
-            return any(os_ < e + pad_after and s - pad_before < oe for os_, oe in by_name.get(name, ()))
+        overlaps = _OverlapIndex(found)
 
         out: list[tuple[str, int, int]] = []
         for name, s, e in found:
-            if name == "asn_role":
+            if name == "asn_role" and (overlaps("village_official", s, e) or overlaps("security_official", s, e)):
+                continue  # "Kasi Pemerintahan Desa": a village office, not an ASN one
+            if name in _ROLE_SIGNALS:
                 if overlaps("neutrality_pledge", s, e):
                     continue
                 if _relative_before(words, s) or self._kin_right_before(toks, words, s, original):
@@ -392,7 +467,15 @@ class SignalExtractor:
                         or THIRD_PARTY.intersection(words[max(0, s - 3): s]) or OTHERS_MARKERS.intersection(words[max(0, s - 2): s])):
                     out.append(("other_role", s, e))
                     continue
-                window = words[max(0, s - 2): e + 1]
+                # "Kepala Desa? bukan, saya Camat X": a modifier before the author's "saya" is about something else
+                lo = max(0, s - 2)
+                for j in range(s - 1, lo - 1, -1):
+                    if words[j] in SELF_MARKERS:
+                        lo = j + 1
+                        break
+                window = words[lo: e + 1]
+                if name != "asn_role" and OTHERS_MARKERS.intersection(words[max(0, s - 2): s]):
+                    continue  # "dibagi ke polisi": other people, not the author
                 if overlaps("non_asn_role", s, e) or NON_ASN_MODIFIERS.intersection(window) \
                         or ASPIRATION_BEFORE.intersection(words[max(0, s - 2): s]) \
                         or self._aspiration_after(toks, words, e, original):
@@ -593,17 +676,48 @@ def extract_signals(text: str, source: str = "text") -> list[dict]:
 
 
 def _drop_contained(spans: set[tuple[str, int, int]]) -> set[tuple[str, int, int]]:
-    """Drop a span lying inside a longer span of the same name ("coblos" inside "ayo coblos")."""
-    by_name: dict[str, list[tuple[int, int]]] = {}
-    for name, s, e in spans:
-        by_name.setdefault(name, []).append((s, e))
+    """Drop a span lying inside a longer span of the same name ("coblos" inside "ayo coblos").
+
+    One sort and one sweep per name (O(n log n)): in (start ascending, end descending) order a span is inside
+    another exactly when some earlier span of its name reaches at least as far (spans are distinct)."""
     keep = set()
-    for name, s, e in spans:
-        others = by_name[name]
-        if len(others) > 1 and any(os_ <= s and e <= oe and (os_, oe) != (s, e) for os_, oe in others):
+    current, reach = None, -1
+    for name, s, e in sorted(spans, key=lambda x: (x[0], x[1], -x[2])):
+        if name != current:
+            current, reach = name, -1
+        if e <= reach:
             continue
+        reach = e
         keep.add((name, s, e))
     return keep
+
+
+class _OverlapIndex:
+    """Which spans of a name overlap [s - pad_before, e + pad_after): a bisect over the name's sorted starts, so a
+    query costs O(log n + hits) instead of a scan of every span (near-linear matching on long texts)."""
+
+    def __init__(self, found: Iterable[tuple[str, int, int]]):
+        by_name: dict[str, list[tuple[int, int]]] = {}
+        for name, s, e in found:
+            by_name.setdefault(name, []).append((s, e))
+        self._starts: dict[str, list[int]] = {}
+        self._spans: dict[str, list[tuple[int, int]]] = {}
+        self._longest: dict[str, int] = {}
+        for name, spans in by_name.items():
+            spans.sort()
+            self._spans[name] = spans
+            self._starts[name] = [s for s, _ in spans]
+            self._longest[name] = max(e - s for s, e in spans)
+
+    def __call__(self, name: str, s: int, e: int, pad_before: int = 0, pad_after: int = 0) -> bool:
+        starts = self._starts.get(name)
+        if not starts:
+            return False
+        lo_s, hi_e = s - pad_before, e + pad_after
+        spans = self._spans[name]
+        i = bisect_left(starts, lo_s - self._longest[name])
+        j = bisect_left(starts, hi_e)
+        return any(lo_s < spans[k][1] for k in range(i, j))
 
 
 def count_signals(signals: Iterable[dict]) -> dict[tuple[str, str], int]:

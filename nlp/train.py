@@ -36,6 +36,7 @@ structures, registers and kinds of author, not to real posts; the outside sets s
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import random
@@ -45,13 +46,15 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from pantau.nlp.features import DENSE_NAMES, FEATURE_VERSION, analyse_many, build_rows, category_matrix, make_vectoriser
+from pantau.nlp.features import (DENSE_NAMES, FEATURE_VERSION, MAX_TEXT_CHARS, analyse_many, build_rows, category_matrix,
+                                  make_vectoriser)
+from pantau.nlp.identity import NO_FLAG, decision_scores, gate
 from pantau.nlp.normalise import NORMALISE_VERSION
 from pantau.nlp.signals import RULES_VERSION
 
 MODEL_FILE = "asn_campaign.skops"
 METRICS_FILE = "metrics.json"
-MODEL_FORMAT = 2
+MODEL_FORMAT = 3
 CATEGORY_CODES = (
     "kampanye_medsos", "interaksi_pemenangan", "foto_simbol", "hadir_kampanye",
     "pencalonan_parpol", "fasilitas_negara", "atribut_kampanye",
@@ -134,8 +137,10 @@ def code_fingerprint() -> str:
     or normaliser gives a new model version even when the data and hyperparameters are the same."""
     here = Path(__file__).parent
     h = hashlib.sha256()
-    for name in ("normalise.py", "signals.py", "features.py", "train.py"):
+    for name in ("normalise.py", "signals.py", "features.py", "identity.py", "contests.py", "train.py"):
         h.update(name.encode() + b"\0" + (here / name).read_bytes())
+    for path in sorted((here / "data" / "contests").glob("*.toml")):  # contest mentions are signals
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:12]
 
 
@@ -238,12 +243,27 @@ def text_columns(vec) -> int:
     return sum(len(vec.blocks[name].vocabulary_) for name in ("text_word", "text_char"))
 
 
-def flag_scores(flag, X) -> np.ndarray:
-    """P(flag): mean of a direct head and the product of the ASN head and the text-only partisan head."""
+def head_scores(flag, X) -> tuple[np.ndarray, np.ndarray]:
+    """(P(flag), P(partisan | text)). P(flag) is the mean of a direct head and the product of the ASN head and
+    the text-only partisan head."""
     p_asn = flag["asn"].predict_proba(X)[:, 1]
     p_par = flag["partisan"].predict_proba(X[:, : int(flag["text_columns"])])[:, 1]
     p_mono = flag["direct"].predict_proba(X)[:, 1]
-    return 0.5 * (p_asn * p_par + p_mono)
+    return 0.5 * (p_asn * p_par + p_mono), p_par
+
+
+def flag_scores(flag, X) -> np.ndarray:
+    """P(flag) (see `head_scores`)."""
+    return head_scores(flag, X)[0]
+
+
+def gated_scores(flag, X, gates: tuple[np.ndarray, np.ndarray] | None, rows: np.ndarray) -> np.ndarray:
+    """Decision scores of `rows` (pantau.nlp.identity.decision_scores) given all rows' (modes, strong acts);
+    plain P(flag) when `gates` is None."""
+    if gates is None:
+        return flag_scores(flag, X)
+    p_flag, p_par = head_scores(flag, X)
+    return decision_scores(p_flag, p_par, gates[0][rows], gates[1][rows])
 
 
 def _fit_factorised(X, y: np.ndarray, groups: np.ndarray, families: np.ndarray, seed: int, n_text: int) -> dict:
@@ -376,7 +396,8 @@ def group_split(fams: Sequence[str], registers: Sequence[str], cues: Sequence[st
 
 
 def out_of_fold_scores(rows_X: np.ndarray, y: np.ndarray, fams: np.ndarray, cats: list, idx: np.ndarray, seed: int,
-                       registers: np.ndarray | None = None, cues: np.ndarray | None = None) -> np.ndarray:
+                       registers: np.ndarray | None = None, cues: np.ndarray | None = None,
+                       gates: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Calibrated scores for rows `idx`, each from a model fitted without that row's family fold and without
     a per-fold set of held-out registers and cues (the same protocol as the TEST split)."""
     k_folds = CONFIG["split"]["dev_folds"]
@@ -395,7 +416,7 @@ def out_of_fold_scores(rows_X: np.ndarray, y: np.ndarray, fams: np.ndarray, cats
         if not val_mask.any() or len(set(y[tr].tolist())) < 2:
             continue
         vec, flag, _ = _fit_all(rows_X[tr], y[tr], fams[tr], [cats[i] for i in tr], seed)
-        oof[val_mask] = flag_scores(flag, vec.transform(rows_X[idx[val_mask]]))
+        oof[val_mask] = gated_scores(flag, vec.transform(rows_X[idx[val_mask]]), gates, idx[val_mask])
     return oof
 
 
@@ -403,18 +424,40 @@ def out_of_fold_scores(rows_X: np.ndarray, y: np.ndarray, fams: np.ndarray, cats
 
 
 def _bundle(version: str, threshold: float, vec, flag, cat_head, config: dict) -> dict:
+    # Vocabularies travel as one numpy string array per block (terms in index order), not as dicts: skops writes
+    # a dict item by item into its JSON schema (34 MB, ~3 s to load); an array is one .npy file. The fitted
+    # vectorizers are copied with an empty vocabulary (the loader puts it back, `restore_vocabularies`).
+    blocks, vocabularies = {}, {}
+    for name, block in vec.blocks.items():
+        vocab = getattr(block, "vocabulary_", None)
+        if isinstance(vocab, dict):
+            vocabularies[name] = np.array(sorted(vocab, key=vocab.__getitem__), dtype=str)
+            block = copy.copy(block)
+            block.vocabulary_ = {}
+        blocks[name] = block
     return {
         "format": MODEL_FORMAT,
         "model_version": version,
         "threshold": float(threshold),
         "dense_names": list(DENSE_NAMES),
-        "features": vec.blocks,
+        "features": blocks,
+        "vocabularies": vocabularies,
         "feature_weights": vec.weights,
         "flag": flag,
         "category": cat_head,
         "category_signal_boost": float(CONFIG["category_signal_boost"]),
         "config": json.loads(json.dumps(config)),
     }
+
+
+def restore_vocabularies(bundle: dict) -> dict:
+    """Put each block's vocabulary (stored as an array by `_bundle`) back into its vectorizer; returns the blocks."""
+    blocks = dict(bundle["features"])
+    for name, terms in bundle.get("vocabularies", {}).items():
+        block = copy.copy(blocks[name])
+        block.vocabulary_ = {str(t): i for i, t in enumerate(terms.tolist())}
+        blocks[name] = block
+    return blocks
 
 
 def train(data_path: Path | None = None, out_dir: Path | None = None, seed: int = 0, evaluate: bool = True) -> dict:
@@ -435,6 +478,11 @@ def train(data_path: Path | None = None, out_dir: Path | None = None, seed: int 
 
     analysed = analyse_many([r["text"] for r in examples], [r.get("bio") or "" for r in examples])
     rows_X = build_rows(analysed)
+    # Each row's flag gate (identity evidence and an act, pantau.nlp.identity): the threshold is chosen and the
+    # held-out figures are measured on the same decision the classifier makes.
+    row_gates = [gate(a.signals, r["text"][:MAX_TEXT_CHARS]) for a, r in zip(analysed, examples)]
+    # The labels mark ASN violations: flags of the other identity classes (kepala desa, TNI/Polri) are left out here.
+    gates = (np.array([g[0] if g[3] == "asn" else NO_FLAG for g in row_gates]), np.array([g[1] for g in row_gates]))
     y = np.array([int(r["label"]) for r in examples])
     fams = np.array([r["family"] for r in examples])
     registers = np.array([str(r.get("register") or "-") for r in examples])
@@ -448,7 +496,7 @@ def train(data_path: Path | None = None, out_dir: Path | None = None, seed: int 
         raise DataError("the development split needs both labels; add more families")
 
     # Out-of-fold probabilities on DEV (family folds + held-out register/cue groups) choose the threshold.
-    oof = out_of_fold_scores(rows_X, y, fams, cats, dev, seed, registers, cues)
+    oof = out_of_fold_scores(rows_X, y, fams, cats, dev, seed, registers, cues, gates)
     threshold, val_summary = choose_threshold(y[dev], oof, CONFIG["min_precision"], CONFIG["f1_tolerance"])
 
     # Estimate model: the same recipe fitted on DEV only; TEST is scored once with it.
@@ -474,7 +522,7 @@ def train(data_path: Path | None = None, out_dir: Path | None = None, seed: int 
     }
     if len(test):
         X_test = vec.transform(rows_X[test])
-        p_test = flag_scores(flag, X_test)
+        p_test = gated_scores(flag, X_test, gates, test)
         metrics["test"] = binary_metrics(y[test], p_test, threshold)
         novel = split["novel"][test]
         if novel.any() and len(set(y[test][novel].tolist())) == 2:
@@ -487,7 +535,8 @@ def train(data_path: Path | None = None, out_dir: Path | None = None, seed: int 
                 pred_cat = cat_head.predict(category_matrix(X_test[pos], rows_X[test[pos]], CONFIG["category_signal_boost"]))
                 true_cat = [cats[test[i]] for i in pos]
                 metrics["test"]["category_accuracy_on_positives"] = float(np.mean([a == b for a, b in zip(pred_cat, true_cat)]))
-        metrics["test_all_folds"] = _all_folds_estimate(rows_X, y, fams, registers, cues, cats, seed, threshold, split, p_test)
+        metrics["test_all_folds"] = _all_folds_estimate(rows_X, y, fams, registers, cues, cats, seed, threshold, split, p_test,
+                                                        gates)
     metrics = _round(metrics)
     estimate_bundle = _bundle(version + "-estimate", threshold, vec, flag, cat_head, config)
 
@@ -516,7 +565,8 @@ def train(data_path: Path | None = None, out_dir: Path | None = None, seed: int 
     return metrics
 
 
-def _all_folds_estimate(rows_X, y, fams, registers, cues, cats, seed: int, threshold: float, split0: dict, p0) -> dict:
+def _all_folds_estimate(rows_X, y, fams, registers, cues, cats, seed: int, threshold: float, split0: dict, p0,
+                        gates=None) -> dict:
     """The held-out protocol repeated with every family fold as TEST (each with its own held-out registers and
     cues), pooled: a steadier internal estimate than one fold of ~50 families. The threshold stays the one
     chosen on fold 0's development data (which contains the other folds' families, so this pooled figure is
@@ -531,7 +581,7 @@ def _all_folds_estimate(rows_X, y, fams, registers, cues, cats, seed: int, thres
         if not len(test) or len(set(y[dev].tolist())) < 2:
             continue
         vec, flag, _ = _fit_all(rows_X[dev], y[dev], fams[dev], [cats[i] for i in dev], seed)
-        pooled[test] = flag_scores(flag, vec.transform(rows_X[test]))
+        pooled[test] = gated_scores(flag, vec.transform(rows_X[test]), gates, test)
         per_fold.append(binary_metrics(y[test], pooled[test], threshold)["f1"])
     mask = ~np.isnan(pooled)
     out = {**binary_metrics(y[mask], pooled[mask], threshold), "folds": len(per_fold), "fold_f1": per_fold,

@@ -13,7 +13,8 @@ from pantau.nlp.classifier import ModelError, default_model_path, load
 from pantau.nlp.train import CATEGORY_CODES
 from pantau.post import Author, Post
 
-KEYS = {"platform", "post_id", "score", "flagged", "category", "signals", "model_version"}
+KEYS = {"platform", "post_id", "score", "flagged", "category", "signals", "identity_class", "partisan_score", "truncated_at",
+        "model_version"}
 
 FLAGGED = [
     # ASN identity in the bio, campaign in the text
@@ -27,7 +28,10 @@ FLAGGED = [
 NOT_FLAGGED = [
     # non-ASN campaigners
     ("Warga Kota Blitar", "Pilihan saya jelas, nomor 3 untuk Blitar yang lebih maju! 🤟 Ayo coblos 27 November"),
-    ("Kepala Desa Sumberrejo", "Seluruh warga Sumberrejo saya ajak mendukung pak Haris nomor 2, beliau peduli desa"),
+    # partisan posts with no identity evidence: citizens, buzzers, parties, news (no bio, as is common)
+    ("", "Tetap dukung prabowo-gibran, semoga menang satu putaran #PrabowoGibran2024 ✌️✌️"),
+    ("", "Yukkk wargi Jabar, pilih Prabowo-Gibran!"),
+    ("", "Prabowo janjikan kenaikan gaji guru jika terpilih, ribuan guru honorer berharap"),
     ("Calon Bupati Wonosobo nomor urut 3", "Terima kasih warga Kertek atas sambutannya. Bersama kita menangkan nomor 3!"),
     ("Pensiunan guru SD", "Saya dukung pak Darto nomor 1, sudah terbukti! Ayo coblos 27 November"),
     # neutral civil servants
@@ -145,3 +149,67 @@ def test_results_do_not_depend_on_caches(clf):
     warm = clf.classify(posts)
     clf.clear_caches()
     assert clf.classify(posts) == warm
+
+
+# Real candidates (from the contest files, never in the training data) by officials; and the same posts by citizens.
+REAL_CANDIDATES = [
+    ("Camat Cikupa", "Tetap dukung prabowo-gibran"),
+    ("Kepala Sekolah SMPN 1 Garut", "Yukkk wargi Jabar, pilih Prabowo-Gibran!"),
+    ("Guru P3K SDN 2 Menes", "Bismillah AMIN menang, Anies-Muhaimin untuk perubahan"),
+    ("Sekmat Menes", "Hayu urang milih Ganjar-Mahfud, sat set! 🤟"),
+]
+
+
+def test_real_candidates_are_knowledge_not_vocabulary(clf):
+    results = clf.classify(posts(REAL_CANDIDATES))
+    for (bio, text), r in zip(REAL_CANDIDATES, results):
+        assert r["flagged"] and r["identity_class"] == "asn", (bio, text, r["score"])
+        assert any(s.get("ref", "").startswith("pilpres-2024#") for s in r["signals"])
+    citizens = [(bio, text) for bio, text in zip(["Mahasiswa", "Ibu rumah tangga", "", "Relawan AMIN"], [t for _, t in REAL_CANDIDATES])]
+    for r in clf.classify(posts(citizens)):
+        assert not r["flagged"] and r["identity_class"] is None
+        assert r["partisan_score"] > 0.0  # kept for analysts, not queued
+
+
+def test_village_heads_and_tni_polri_are_flagged_with_their_class(clf):
+    cases = [("Kepala Desa Sumberrejo", "Seluruh warga Sumberrejo saya ajak mendukung pak Haris nomor 2, ayo coblos!"),
+             ("Anggota Polri | Polres Garut", "Ayo coblos nomor 2 Prabowo-Gibran, menang satu putaran!")]
+    r = clf.classify(posts(cases))
+    assert [(x["flagged"], x["identity_class"]) for x in r] == [(True, "desa"), (True, "tni_polri")]
+
+
+def test_a_registry_entry_is_identity_evidence_with_its_source(tmp_path):
+    reg = tmp_path / "registry.toml"
+    reg.write_text('[[accounts]]\nplatform = "x"\nhandle = "@Budi_Cikupa"\nclass = "asn"\nrole = "Camat Cikupa"\n'
+                   'region = "Kab. Tangerang"\nsource = "keputusan #123"\n')
+    post = Post(platform="x", post_id="1", text="Tetap dukung prabowo-gibran, pilih 02!",
+                author=Author(handle="budi_cikupa", bio=None))
+    assert not load().classify([post])[0]["flagged"]  # no bio, no registry: a citizen as far as we know
+    r = load(registry=[reg]).classify([post])[0]
+    assert r["flagged"] and r["identity_class"] == "asn"
+    entry = [s for s in r["signals"] if s["name"] == "registry"]
+    assert entry and entry[0]["text"] == "terdaftar sebagai ASN (Camat Cikupa, Kab. Tangerang): keputusan #123"
+    other = Post(platform="facebook", post_id="2", text=post.text, author=Author(handle="budi_cikupa"))
+    assert not load(registry=[reg]).classify([other])[0]["flagged"]  # another platform's account
+
+
+def test_a_bad_registry_file_is_named(tmp_path):
+    from pantau.nlp.registry import RegistryError, load_registry
+
+    reg = tmp_path / "r.toml"
+    reg.write_text('[[accounts]]\nplatform = "x"\nhandle = "a"\nclass = "lurah"\nsource = "s"\n')
+    with pytest.raises(RegistryError, match=r"r.toml: accounts\[0\]: class must be one of"):
+        load_registry([reg])
+
+
+def test_a_one_megabyte_post_is_classified_with_the_cap_recorded(clf):
+    from pantau.nlp.features import MAX_TEXT_CHARS
+
+    text = "Saya guru SDN 3, ayo coblos nomor urut 2 pak Haris! " + "ayo coblos nomor urut 2 kampanye deklarasi " * 25_000
+    assert len(text) > 1_000_000
+    r = clf.classify([Post(platform="test", post_id="big", text=text, author=Author(bio="Guru SDN 3"))])[0]
+    assert r["truncated_at"] == MAX_TEXT_CHARS
+    assert all(s["end"] <= MAX_TEXT_CHARS for s in r["signals"] if s["source"] == "text")
+    assert r["flagged"]
+    short = clf.classify([Post(platform="test", post_id="s", text="halo", author=None)])[0]
+    assert short["truncated_at"] is None

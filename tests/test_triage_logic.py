@@ -55,13 +55,15 @@ def test_search_terms_match_the_index_tokeniser():
 
 def test_every_classifier_signal_has_a_reviewer_label_in_a_group():
     """The item page names each signal in Bahasa Indonesia; a new signal in nlp/signals.py needs its label here."""
-    from pantau.nlp.signals import ASN_SIGNALS, CAMPAIGN_SIGNALS, NEGATIVE_SIGNALS, SIGNAL_NAMES
+    from pantau.nlp.identity import REGISTRY_SIGNAL
+    from pantau.nlp.signals import ASN_SIGNALS, CAMPAIGN_SIGNALS, NEGATIVE_SIGNALS, OFFICIAL_SIGNALS, SIGNAL_NAMES
     from pantau.triage.intake import SIGNAL_NAME as INTAKE_SIGNAL
     from pantau.triage.logic import SIGNAL_GROUPS, SIGNAL_LABELS, group_signals, signal_label
 
-    assert set(SIGNAL_NAMES) | {INTAKE_SIGNAL} == set(SIGNAL_LABELS)
+    assert set(SIGNAL_NAMES) | {INTAKE_SIGNAL, REGISTRY_SIGNAL} == set(SIGNAL_LABELS)
     by_group = {key: set(names) for key, _, names in SIGNAL_GROUPS}
-    assert by_group["asn"] == set(ASN_SIGNALS) and by_group["kampanye"] == set(CAMPAIGN_SIGNALS)
+    assert by_group["asn"] == set(ASN_SIGNALS) | set(OFFICIAL_SIGNALS) | {REGISTRY_SIGNAL}
+    assert by_group["kampanye"] == set(CAMPAIGN_SIGNALS)
     assert by_group["penyangkal"] == set(NEGATIVE_SIGNALS)
     groups = group_signals([
         {"name": "vote_call", "source": "text", "text": "ayo coblos"}, {"name": "asn_role", "source": "bio", "text": "Guru"},

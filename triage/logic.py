@@ -20,8 +20,10 @@ WIB = timezone(timedelta(hours=7))
 # What each classifier signal means, for reviewers (UI in Bahasa Indonesia), by group. Every signal the
 # classifier can emit has a label (tests/test_triage_logic.py checks this against pantau.nlp.signals.SIGNAL_NAMES).
 SIGNAL_GROUPS: tuple[tuple[str, str, dict[str, str]], ...] = (
-    ("asn", "Identitas ASN", {
+    ("asn", "Identitas ASN / pejabat", {
         "asn_role": "Peran/jabatan ASN", "asn_agency": "Instansi pemerintah", "asn_nip": "NIP (18 digit)",
+        "village_official": "Kepala/perangkat desa", "security_official": "Anggota TNI/Polri",
+        "registry": "Terdaftar di registri akun",
     }),
     ("kampanye", "Keberpihakan / kampanye", {
         "vote_call": "Ajakan memilih", "paslon_number": "Nomor urut paslon", "number_emoji": "Emoji angka (nomor paslon)",
@@ -181,3 +183,5 @@ def to_wib(dt: Any) -> str:
         return dt.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB")
     except (OverflowError, ValueError):
         return f"{dt.isoformat()} (UTC)"
+
+
