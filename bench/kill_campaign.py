@@ -141,8 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     work = args.keep or Path(tempfile.mkdtemp(prefix="kill-campaign-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"kill campaign: seed {seed}, {cfg.kills} kills x {','.join(targets)}, work folder {work}")
-    print(f"reproduce: .venv/bin/python -m bench.kill_campaign --seed {seed} --kills {cfg.kills} "
-          f"--targets {','.join(targets)}")
+    given = list(sys.argv[1:] if argv is None else argv)
+    if args.seed is None:
+        given += ["--seed", str(seed)]
+    print("reproduce: .venv/bin/python -m bench.kill_campaign " + " ".join(given))
     t0 = time.monotonic()
     rounds, ok = campaign(cfg, work)
     table, _ = summary(rounds)

@@ -36,6 +36,12 @@ def test_one_kill_per_target_recovers_with_nothing_lost(tmp_path, target):
     assert ok and table.splitlines()[1].split()[:2] == [target, "1"]
 
 
+def test_bulk_one_kill(tmp_path):
+    rounds = kc.run_target("bulk", tiny(), tmp_path, say=lambda line: None)
+    assert len(landed(rounds)) == 1
+    assert all(r.ok for r in rounds), [(r.kill_ms, r.lost, r.duplicated, r.chain_ok, r.problems) for r in rounds]
+
+
 def test_the_checks_catch_a_lost_and_a_duplicated_post(tmp_path):
     """The recovery checks read the real database: a post deleted after an ingest counts as lost, a key seen twice
     as duplicated, and a failing round makes the summary (and so the exit code) fail."""
