@@ -168,6 +168,22 @@ def settle_times(payload: dict) -> tuple[dict, tuple[str, ...]]:
     return payload, tuple(odd)
 
 
+def validated(payload: dict, error: type[Exception] = PostError, **context: Any) -> tuple[Post, dict, tuple[str, ...]]:
+    """(Post.from_payload(payload), the payload as validated, its odd times). Times are checked once, by
+    Post.from_payload; only a payload it refuses is settled (settle_times) and validated again, so a post is
+    lost for its date never, and the common path pays nothing. Any other fault raises `error(message, **context)`."""
+    try:
+        return Post.from_payload(payload), payload, ()
+    except PostError as exc:
+        settled, odd = settle_times(payload)
+        if not odd:
+            raise error(str(exc), **context) from None
+    try:
+        return Post.from_payload(settled), settled, odd
+    except PostError as exc:
+        raise error(str(exc), **context) from None
+
+
 def _read_only(self: Any, *args: Any, **kwargs: Any) -> Any:
     raise TypeError("a checked post payload is read-only: build a new dict ({**post, ...}) to change it")
 
@@ -212,8 +228,7 @@ def checked_post(payload: dict, *, index: int | None = None) -> CheckedPost:
     where = {"index": index, "post_id": str(post_id) if post_id not in (None, "") else None}
     if raw is not None and not isinstance(raw, str):
         raise ParseError(f"raw must be text, got {type(raw).__name__}", **where)
-    out, odd = settle_times(dict(payload))
-    out = dict(out)
+    out = dict(payload)
     try:
         out["raw_sha256"] = sha256_hex(raw) if raw is not None else None
     except UnicodeEncodeError as exc:  # a lone surrogate ("\ud800" in an API's JSON): no UTF-8 bytes to hash
@@ -221,10 +236,7 @@ def checked_post(payload: dict, *, index: int | None = None) -> CheckedPost:
     author = out.get("author")
     if type(author) is dict:
         out["author"] = _FrozenDict(author)
-    try:
-        post = Post.from_payload(out)
-    except PostError as exc:
-        raise ParseError(str(exc), snippet=raw or "", **where) from None
+    post, out, odd = validated(out, ParseError, snippet=raw or "", **where)
     checked = CheckedPost(out)
     checked.post, checked.odd_dates = post, odd
     return checked

@@ -11,7 +11,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from pantau.crawlers.common import CheckedPost, settle_times
+from pantau.crawlers.common import CheckedPost, validated
 from pantau.post import Post, PostError, sha256_hex
 
 logger = logging.getLogger(__name__)
@@ -56,9 +56,8 @@ class PostValidationPipeline:
     def _validate(self, item: Any) -> tuple[Post, tuple[str, ...]]:
         # Spiders yield plain dicts; ItemAdapter.asdict() (recursive item checks) is only needed for other item types.
         payload = dict(item) if isinstance(item, dict) else ItemAdapter(item).asdict()
-        payload, odd = settle_times(payload)
         try:
-            post = Post.from_payload(payload)
+            post, payload, odd = validated(payload)
             if post.raw is not None and post.raw_sha256 is not None and sha256_hex(post.raw) != post.raw_sha256:
                 raise PostError("raw_sha256 does not match sha256(raw)")
         except PostError as exc:
