@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 def tiny(**kw) -> Config:
     return Config(kills=1, seed=5, crawl_posts=400, ingest_posts=3000, bulk_posts=600, bulk_chunk=200,
-                     app_posts=2000, app_writers=2, final_sweep=False, timeout=240, **kw)
+                  app_posts=2000, app_writers=2, final_sweep=False, timeout=240, **kw)
 
 
 def landed(rounds: list[Round]) -> list[Round]:
