@@ -234,7 +234,7 @@ def _content(view: dict, record: dict, profiles: dict[str, dict]) -> tuple[str, 
         value = quoted.get("value") if isinstance(quoted.get("value"), dict) else {}
         q_author = _author(quoted.get("author"), profiles)
         q_text = record_text(value)
-        for e in quoted.get("embeds") or []:
+        for e in quoted.get("embeds") if isinstance(quoted.get("embeds"), list) else []:
             q_media, q_card, _ = _embed(e)
             media += q_media
             q_text = with_shared(q_text, q_card)

@@ -90,7 +90,7 @@ def _value(node: Any, expr: str | None) -> str | None:
 def parse_page(page: str | bytes, *, site: dict, base_url: str, content_type: str | None = None,
                errors: list[ParseError] | None = None) -> tuple[list[dict], str | None]:
     """Posts of one listing page and the absolute URL of the next page (or None)."""
-    sel = Selector(text=decode_html(page, content_type))
+    sel = Selector(text=decode_html(page, content_type), type="html")  # never sniffed as JSON
     fields = site["fields"]
     posts: list[dict] = []
     for index, node in enumerate(_select(sel, site["item"])):

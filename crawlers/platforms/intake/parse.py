@@ -42,7 +42,7 @@ def platform_of(url: str | None) -> str:
 
 def page_summary(page: bytes, content_type: str | None = None) -> dict[str, Any]:
     """Title, description and SHA-256 of a fetched page."""
-    sel = Selector(text=decode_html(page, content_type))
+    sel = Selector(text=decode_html(page, content_type), type="html")  # never sniffed as JSON
     title = sel.css('meta[property="og:title"]::attr(content)').get() or sel.css("title::text").get()
     desc = sel.css('meta[property="og:description"]::attr(content), meta[name="description"]::attr(content)').get()
     return {"title": " ".join(title.split()) if title else None, "description": " ".join(desc.split()) if desc else None,

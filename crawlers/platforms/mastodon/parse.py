@@ -80,8 +80,10 @@ def _content(status: dict) -> tuple[str, list[dict]]:
     card = status.get("card") if isinstance(status.get("card"), dict) else {}
     card_text = "\n".join(t for t in (unescape(card.get("title")), unescape(card.get("description")))
                           if isinstance(t, str) and t.strip())
-    media = [{"type": MEDIA_TYPES.get(m.get("type"), "other"), "url": m.get("url") or m.get("preview_url") or m.get("remote_url"),
-              "alt": m.get("description") or None} for m in status.get("media_attachments") or [] if isinstance(m, dict)]
+    attached = status.get("media_attachments") if isinstance(status.get("media_attachments"), list) else []
+    media = [{"type": MEDIA_TYPES.get(m.get("type") if isinstance(m.get("type"), str) else None, "other"),
+              "url": m.get("url") or m.get("preview_url") or m.get("remote_url"),
+              "alt": m.get("description") or None} for m in attached if isinstance(m, dict)]
     return with_shared(text, card_text), media
 
 

@@ -173,7 +173,7 @@ def _feed_media(node: Selector, base_url: str) -> list[dict]:
 def parse_article(page: str | bytes, entry: dict, *, url: str, content_type: str | None = None) -> dict:
     """The Post of an article page, completed from its feed entry. Raises ParseError if it has no text."""
     html = decode_html(page, content_type)
-    sel = Selector(text=html)
+    sel = Selector(text=html, type="html")  # never sniffed as JSON
     title = (sel.css('meta[property="og:title"]::attr(content)').get() or " ".join("".join(sel.css("h1 ::text").getall()).split())
              or sel.css("title::text").get() or entry.get("title") or "").strip()
     body_nodes = sel.css("[itemprop=articleBody] p, article p, main p") or sel.css("[itemprop=articleBody], article")

@@ -222,12 +222,14 @@ def _comment_post(comment: dict, raw: dict, index: int, channels: dict[str, dict
     csn = comment.get("snippet") if isinstance(comment.get("snippet"), dict) else {}
     video_id = video_id or csn.get("videoId")
     cid = comment.get("id")
-    handle = (csn.get("authorChannelUrl") or "").rsplit("/", 1)[-1] or None
+    channel_url = csn.get("authorChannelUrl") if isinstance(csn.get("authorChannelUrl"), str) else ""
+    handle = channel_url.rsplit("/", 1)[-1] or None
     text = csn.get("textOriginal") or csn.get("textDisplay")
+    channel = csn.get("authorChannelId") if isinstance(csn.get("authorChannelId"), dict) else {}
     return post_payload(
         PLATFORM, f"comment:{cid}" if cid else None, unescape(text), raw, index=index,
         url=f"https://www.youtube.com/watch?v={video_id}&lc={cid}" if video_id else None, created_at=csn.get("publishedAt"),
-        author=_author((csn.get("authorChannelId") or {}).get("value"), csn.get("authorDisplayName"), handle, channels),
+        author=_author(channel.get("value"), csn.get("authorDisplayName"), handle, channels),
         kind=kind,
     )
 
