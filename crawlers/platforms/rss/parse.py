@@ -36,7 +36,10 @@ def parse_feed(page: str | bytes, *, base_url: str = "", errors: list[ParseError
         sel = Selector(text=text.lstrip("\ufeff"), type="xml")
     except ValueError as exc:
         raise PageError(f"not XML: {exc}") from None
-    sel.remove_namespaces()
+    try:
+        sel.remove_namespaces()
+    except ValueError as exc:  # a tag name lxml cannot rename ('u2024-11-20T08:')
+        raise PageError(f"not XML: {exc}") from None
     entries: list[dict] = []
     nodes = sel.xpath("//channel/item")
     atom = not nodes

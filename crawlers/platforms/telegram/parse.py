@@ -34,7 +34,10 @@ def channel_url(base_url: str, channel: str, *, before: str | None = None) -> st
 def parse_page(page: str | bytes, *, base_url: str = "https://t.me", content_type: str | None = None,
                errors: list[ParseError] | None = None) -> tuple[list[dict], str | None]:
     """Messages of one preview page (oldest first, as shown) and the absolute URL of the older page, or None."""
-    sel = Selector(text=decode_html(page, content_type), type="html")  # never sniffed as JSON
+    try:
+        sel = Selector(text=decode_html(page, content_type), type="html")  # never sniffed as JSON
+    except ValueError as exc:  # NUL bytes, control characters: lxml refuses the text
+        raise ParseError(f"not an HTML page: {exc}") from None
     info = sel.css(".tgme_channel_info_description")
     channel_bio = html_to_text(info.get()) if info else None
     posts: list[dict] = []
