@@ -43,7 +43,8 @@ import duckdb
 from pantau.post import Post, utcnow
 
 from .db import (_POST_COLUMNS, _STAGED_RESULTS_SQL, _STORED_COLUMNS, BATCH_SIZE, SCHEMA_VERSION, IngestResult,
-                 Store, StoreBusy, StoreError, _staged, _staged_results, ingest_file_as_posts, schema_sql)
+                 Store, StoreBusy, StoreError, _staged, _staged_results, ingest_file_as_posts, result_rows,
+                 schema_sql)
 from .extensions import load_extension
 
 PREFIX = "ducklake:"
@@ -260,8 +261,7 @@ class LakeStore:
         """Store classifier results; re-classifying with the same model version replaces the row."""
         self.init()
         now = now or utcnow()
-        rows = [(r["platform"], r["post_id"], r["model_version"], float(r["score"]), bool(r["flagged"]),
-                 r.get("category"), json.dumps(r.get("signals", []), ensure_ascii=False), now) for r in results]
+        rows = result_rows(results, now)
         if not rows:
             return 0
         with _staged_results(rows) as staged, self.connect() as con:
@@ -275,7 +275,7 @@ class LakeStore:
                     """DELETE FROM classifications c USING temp.main.incoming i
                     WHERE c.platform = i.platform AND c.post_id = i.post_id AND c.model_version = i.model_version"""
                 )
-                con.execute("INSERT INTO classifications SELECT * FROM temp.main.incoming")
+                con.execute("INSERT INTO classifications BY NAME SELECT * FROM temp.main.incoming")
                 con.execute("COMMIT")
                 return len(rows)
 

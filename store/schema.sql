@@ -56,6 +56,12 @@ CREATE TABLE IF NOT EXISTS classifications (
     classified_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (platform, post_id, model_version)
 );
+-- Issue 20: a flag needs identity evidence and an act. identity_class is the author's class when identity evidence
+-- was found (asn, desa, tni_polri), partisan_score the act score of every post (flagged or not: analysts query it,
+-- reviewers never see unflagged posts), truncated_at the character cap when the text was longer.
+ALTER TABLE classifications ADD COLUMN IF NOT EXISTS identity_class VARCHAR;
+ALTER TABLE classifications ADD COLUMN IF NOT EXISTS partisan_score DOUBLE;
+ALTER TABLE classifications ADD COLUMN IF NOT EXISTS truncated_at INTEGER;
 
 CREATE SEQUENCE IF NOT EXISTS decision_seq START 1;
 

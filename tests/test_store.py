@@ -150,3 +150,25 @@ def test_a_batch_of_results_is_stored_at_once_and_the_last_of_a_post_wins(tmp_pa
     rows = store.query("SELECT post_id, score, flagged, category FROM classifications ORDER BY post_id")
     assert [(r["post_id"], r["score"], r["flagged"], r["category"]) for r in rows] == [
         ("0", 0.9, True, "kampanye_medsos"), ("1", 0.2, False, None), ("2", 0.9, True, "kampanye_medsos")]
+
+
+def test_partisan_scores_are_kept_for_analysts_but_only_flags_are_queued(tmp_path):
+    """Issue 20: a partisan post without identity evidence is not flagged; its partisan score is stored (analysts
+    query it) and it stays out of the reviewers' queue. A civil servant's is flagged with its identity class."""
+    import dataclasses
+
+    from pantau.nlp.classifier import load
+
+    store = Store(tmp_path / "p.duckdb")
+    citizen = make_post(1, "Ayo coblos Prabowo-Gibran nomor 02, pasti menang! #PrabowoGibran2024")
+    camat = dataclasses.replace(make_post(2, "Tetap dukung Prabowo-Gibran, ayo coblos nomor 02!",
+                                          bio="Camat Cikupa, Kab. Tangerang"))
+    store.ingest([citizen, camat])
+    results = load().classify([citizen, camat])
+    store.save_classifications(results)
+    rows = {r["post_id"]: r for r in store.query(
+        "SELECT post_id, flagged, identity_class, partisan_score, truncated_at FROM classifications")}
+    assert not rows["1"]["flagged"] and rows["1"]["identity_class"] is None and rows["1"]["partisan_score"] > 0.5
+    assert rows["2"]["flagged"] and rows["2"]["identity_class"] == "asn"
+    assert rows["1"]["truncated_at"] is None
+    assert [r["post_id"] for r in store.query("SELECT post_id FROM triage_queue")] == ["2"]
