@@ -207,7 +207,8 @@ def _author(channel_id: Any, name: Any, handle: Any, channels: dict[str, dict]) 
 def _video(item: dict, index: int, channels: dict[str, dict]) -> dict:
     sn = item.get("snippet") if isinstance(item.get("snippet"), dict) else {}
     ident = item.get("id")
-    video_id = ident.get("videoId") if isinstance(ident, dict) else (sn.get("resourceId") or {}).get("videoId")
+    resource = sn.get("resourceId") if isinstance(sn.get("resourceId"), dict) else {}
+    video_id = ident.get("videoId") if isinstance(ident, dict) else resource.get("videoId")
     text = "\n\n".join(unescape(t).strip() for t in (sn.get("title"), sn.get("description")) if isinstance(t, str) and t.strip())
     return post_payload(
         PLATFORM, f"video:{video_id}" if video_id else None, text, item, index=index,
