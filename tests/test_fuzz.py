@@ -12,12 +12,14 @@ more, fresh ones: `python -m bench.fuzz` (PANTAU_FUZZ_EXAMPLES=10000 inputs per 
 
 from __future__ import annotations
 
+import atexit
 import copy
 import functools
 import inspect
 import json
 import math
 import os
+import shutil
 import tempfile
 from collections import Counter
 from dataclasses import fields
@@ -40,6 +42,7 @@ FUZZ = settings(max_examples=NIGHTLY or 25, deadline=None, derandomize=not NIGHT
 COUNTS: Counter[str] = Counter()  # inputs tried per target (bench/fuzz.py prints them)
 FIX = Path(__file__).parent / "fixtures"
 WORK = Path(tempfile.mkdtemp(prefix="pantau-fuzz-"))
+atexit.register(shutil.rmtree, WORK, True)  # the files and database the targets reuse
 
 def _write_counts() -> None:
     if report := os.environ.get("PANTAU_FUZZ_REPORT"):
