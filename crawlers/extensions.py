@@ -1,4 +1,5 @@
-"""Scrapy extension writing the final crawl stats to a JSON file (for run_crawl in the parent process)."""
+"""Scrapy extensions: the final crawl stats as a JSON file (for run_crawl in the parent process), and a crawl that
+dies with the process that started it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+
+from pantau.proc import die_with_parent
 
 
 class StatsFile:
@@ -33,3 +36,14 @@ class StatsFile:
         tmp = self.path.with_name(self.path.name + ".tmp")
         tmp.write_text(json.dumps(stats, indent=1, sort_keys=True, default=str), encoding="utf-8")
         os.replace(tmp, self.path)
+
+
+class DieWithParent:
+    """A crawl started by run_crawl (PANTAU_PARENT_PID) is killed when that process dies, so it never keeps writing
+    to a resume folder that the next run of the same command reads (pantau.proc.die_with_parent)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "DieWithParent":
+        if not die_with_parent():
+            raise NotConfigured("not started by run_crawl, or not on Linux")
+        return cls()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
+import time
 from datetime import datetime, timezone
 from typing import Any
 
@@ -81,6 +83,7 @@ def _payload(post: Post, captured_at: str | None = None) -> dict:
 
 # One encoder for every line (json.dumps with options builds a new JSONEncoder per call).
 _LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+LOCK_TIMEOUT = 60.0  # seconds a crawl waits for an earlier one still writing the same items file
 
 
 class JsonlWriterPipeline:
@@ -91,9 +94,23 @@ class JsonlWriterPipeline:
     written twice (counted in `pantau/duplicate_items`). Stat `pantau/items_written`.
     """
 
-    def __init__(self, path: str, stats: Any):
+    def __init__(self, path: str, stats: Any, *, lock_timeout: float = LOCK_TIMEOUT):
         self.path, self.stats = path, stats
         self.known: set[tuple[str, str]] = set()
+        # One writer per items file: a second crawl on the same resume folder waits until the first is gone, then
+        # reads what it wrote (its posts are not written again).
+        self.lock_fd = os.open(f"{path}.lock", os.O_WRONLY | os.O_CREAT, 0o600)
+        deadline = time.monotonic() + lock_timeout
+        while True:
+            try:
+                fcntl.flock(self.lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    os.close(self.lock_fd)
+                    raise RuntimeError(f"{path}: another crawl is still writing this file; "
+                                       "wait for it to finish or stop it") from None
+                time.sleep(0.2)
         if os.path.exists(path):
             self._recover()
         self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -144,3 +161,6 @@ class JsonlWriterPipeline:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
+        if self.lock_fd is not None:
+            os.close(self.lock_fd)  # releases the lock
+            self.lock_fd = None

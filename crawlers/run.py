@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from pantau.proc import stop
+from pantau.proc import PARENT_ENV, stop
 
 SETTINGS_MODULE = "pantau.crawlers.settings"
 PLATFORMS_PACKAGE = "pantau.crawlers.platforms"
@@ -110,7 +110,8 @@ def crawl_command(
         run_settings["PANTAU_CHECKPOINT_FILE"] = str(work_dir / "checkpoint.json")
     for key, value in run_settings.items():
         cmd += ["-s", f"{key}={_setting_text(value)}"]
-    child_env = {**(os.environ if env is None else env), "SCRAPY_SETTINGS_MODULE": SETTINGS_MODULE, "PYTHONIOENCODING": "utf-8"}
+    child_env = {**(os.environ if env is None else env), "SCRAPY_SETTINGS_MODULE": SETTINGS_MODULE, "PYTHONIOENCODING": "utf-8",
+                 PARENT_ENV: str(os.getpid())}  # the crawl dies with this process (pantau.proc.die_with_parent)
     child_env.pop("SCRAPY_PROJECT", None)
     return cmd, child_env
 

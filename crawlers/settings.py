@@ -61,6 +61,7 @@ PANTAU_ITEMS_FILE = None
 PANTAU_CHECKPOINT_FILE = None
 EXTENSIONS = {
     "pantau.crawlers.extensions.StatsFile": 900,
+    "pantau.crawlers.extensions.DieWithParent": 0,
 }
 # Where StatsFile writes the final crawl stats as JSON (set per run by run_crawl); unset = extension off.
 PANTAU_STATS_FILE = None

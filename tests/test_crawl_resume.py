@@ -103,3 +103,22 @@ def test_pipeline_payload_equals_post_to_payload():
                "captured_at": "2024-11-21T00:00:00Z", "raw": "{}", "raw_sha256": None}
     post = Post.from_payload(payload)
     assert _payload(post) == post.to_payload()
+
+
+def test_a_second_writer_of_the_same_items_file_waits_for_the_first_and_skips_its_posts(tmp_path):
+    from pantau.crawlers.pipelines import JsonlWriterPipeline
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.test import get_crawler
+
+    path = tmp_path / "items.jsonl"
+    stats = MemoryStatsCollector(get_crawler())
+    first = JsonlWriterPipeline(str(path), stats)
+    first.process_item({"platform": "demo", "post_id": "1", "text": "a"})
+    with pytest.raises(RuntimeError, match="another crawl is still writing"):
+        JsonlWriterPipeline(str(path), stats, lock_timeout=0.3)
+    first.close()
+    second = JsonlWriterPipeline(str(path), stats, lock_timeout=0.3)
+    with pytest.raises(Exception, match="already written"):
+        second.process_item({"platform": "demo", "post_id": "1", "text": "a"})
+    second.close()
+    assert path.read_text().count("\n") == 1

@@ -28,3 +28,50 @@ def test_an_exited_child_keeps_its_exit_code():
     proc = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
     proc.wait()
     assert stop(proc, grace=1) == 3
+
+
+# A parent that starts a grandchild-to-be (this test's grandchild) which arms die_with_parent, prints its pid, and
+# then waits to be killed with the parent.
+PARENT = """
+import os, subprocess, sys, time
+env = {**os.environ, "PANTAU_PARENT_PID": str(os.getpid())}
+child = subprocess.Popen([sys.executable, "-c", "from pantau.proc import die_with_parent\\n"
+                          "armed = die_with_parent()\\nprint(armed, flush=True)\\nimport time\\ntime.sleep(120)"],
+                         env=env, stdout=subprocess.PIPE, text=True)
+print(child.pid, child.stdout.readline().strip(), flush=True)
+time.sleep(120)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_child_started_with_pantau_parent_pid_dies_with_its_parent():
+    """A crawl whose parent was killed kept writing to the resume folder (duplicates on the next run)."""
+    import os
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True)
+    pid, armed = parent.stdout.readline().split()
+    assert armed == "True" and _alive(int(pid))
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while _alive(int(pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(int(pid))
+
+
+def test_die_with_parent_does_nothing_unless_asked_and_exits_if_the_parent_is_gone():
+    from pantau.proc import die_with_parent
+
+    assert die_with_parent({}) is False
+    orphan = subprocess.run([sys.executable, "-c", "from pantau.proc import die_with_parent\n"
+                             "die_with_parent({'PANTAU_PARENT_PID': '1'})\nprint('still here')"],
+                            capture_output=True, text=True, timeout=60)
+    assert orphan.returncode == 1 and "still here" not in orphan.stdout
