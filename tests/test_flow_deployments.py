@@ -182,7 +182,7 @@ def test_worker_registers_the_deployments_and_runs_one(tmp_path):
                             found = await client.read_deployments()
                         except Exception:  # noqa: BLE001 - the worker is still starting the server
                             found = []
-                        if len(found) == 5:
+                        if len(found) == 6:
                             break
                         await asyncio.sleep(0.5)
                     found = {d.name: d for d in await client.read_deployments()}
@@ -255,6 +255,6 @@ def test_operations_doc_matches_the_deployments(tmp_path, watchlist):
         name = "monitor-<label>" if p.flow == "monitor" else p.name
         assert f"| `{name}` | `{p.flow}` | `{p.cron}` |" in doc, name
         seen.add(name)
-    assert len(seen) == 6 and "Asia/Jakarta" in doc
+    assert len(seen) == 7 and "Asia/Jakarta" in doc
     for var in ("PANTAU_NOTIFY_WEBHOOK", "PANTAU_SMTP_HOST", "PANTAU_SMTP_PORT", "PANTAU_SMTP_FROM", "PANTAU_SMTP_TO"):
         assert f"`{var}`" in doc
