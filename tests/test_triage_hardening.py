@@ -31,7 +31,9 @@ def _insert_raw_post(store: Store, platform: str, post_id: str, captured_at: str
             [platform, post_id, url, captured_at],
         )
         con.execute(
-            """INSERT INTO classifications VALUES (?, ?, 'test-model', 0.99, true, 'kampanye_medsos', '[]', now())""",
+            """INSERT INTO classifications (platform, post_id, model_version, score, flagged, category, signals,
+                                            classified_at)
+               VALUES (?, ?, 'test-model', 0.99, true, 'kampanye_medsos', '[]', now())""",
             [platform, post_id],
         )
 
