@@ -1214,7 +1214,7 @@ class Store:
         with self.connect() as con:
             con.execute("BEGIN")
             try:
-                if con.execute("SELECT count(*) FROM users WHERE username = ?", [username]).fetchone()[0]:
+                if _user_exists(con, username):
                     raise StoreError(f"user {username!r} exists already")
                 con.execute("INSERT INTO users VALUES (?, ?, ?, ?, ?)", [username, hashed, role, now, now])
                 _append_audit(con, actor, "user_add", username, {"role": role}, now)
@@ -1232,7 +1232,7 @@ class Store:
         with self.connect() as con:
             con.execute("BEGIN")
             try:
-                if not con.execute("SELECT count(*) FROM users WHERE username = ?", [username]).fetchone()[0]:
+                if not _user_exists(con, username):
                     raise StoreError(f"no user {username!r}")
                 con.execute("DELETE FROM users WHERE username = ?", [username])
                 con.execute("DELETE FROM claims WHERE username = ?", [username])
@@ -1256,7 +1256,7 @@ class Store:
         with self.connect() as con:
             con.execute("BEGIN")
             try:
-                if not con.execute("SELECT count(*) FROM users WHERE username = ?", [username]).fetchone()[0]:
+                if not _user_exists(con, username):
                     raise StoreError(f"no user {username!r}")
                 con.execute(
                     "UPDATE users SET password_hash = ?, updated_at = ? WHERE username = ?", [hashed, now, username]
@@ -1325,7 +1325,7 @@ class Store:
         with self.connect() as con:
             con.execute("BEGIN")
             try:
-                if not con.execute("SELECT count(*) FROM users WHERE username = ?", [username]).fetchone()[0]:
+                if not _user_exists(con, username):
                     raise StoreError(f"no user {username!r}")
                 ended = _end_sessions(con, username)
                 _append_audit(con, actor, "sessions_end", username, {"sessions_ended": ended}, now)
@@ -1897,6 +1897,10 @@ def _insert_note(con, platform, post_id, username, body, checklist, now) -> int:
          json.dumps(checklist, sort_keys=True) if checklist is not None else None, now],
     ).fetchone()
     return int(row[0])
+
+
+def _user_exists(con, username: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM users WHERE username = ?", [username]).fetchone()[0])
 
 
 def _claim_holder(con, platform: str, post_id: str, now: datetime) -> str | None:

@@ -9,12 +9,13 @@ import pytest
 
 from conftest import make_post, result
 from pantau.triage.app import NAV, ROUTE_ROLES, create_app
-from pantau.triage.server import CHROMIUM, CHROMIUM_ARGS, ThreadServer
-from test_triage_helpers import PASSWORD, ROLES, add_users
+from pantau.triage.server import CHROMIUM, ThreadServer
+from test_triage_helpers import ROLES, add_users, browser  # noqa: F401 - browser is a fixture
+from test_triage_helpers import browser_login as login
 
 pytestmark = pytest.mark.slow
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 XSS = '<script>window.__xss = 1; alert("xss")</script><img src=x onerror="window.__xss = 2; alert(2)"> pilih nomor 2'
 
@@ -37,28 +38,6 @@ def served(tmp_path_factory):
     add_users(store, ("rina", "reviewer"), ("sari", "supervisor"), *[(f"u-{r}", r) for r in ROLES])
     with ThreadServer(create_app(store.path, secret=b"browser")) as url:
         yield url, store
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def login(browser, url: str, username: str):
-    context = browser.new_context()
-    page = context.new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(f"{url}/masuk")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state()
-    assert "/masuk" not in page.url, page.content()
-    return context, page, dialogs
 
 
 def test_triage_three_items_by_keyboard_only(served, browser):

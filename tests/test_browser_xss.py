@@ -13,11 +13,11 @@ import pytest
 from conftest import NOW, result
 from pantau.post import Post
 from pantau.triage.app import create_app
-from pantau.triage.server import CHROMIUM, CHROMIUM_ARGS, ThreadServer
-from test_triage_helpers import PASSWORD, add_users
+from pantau.triage.server import CHROMIUM, ThreadServer
+from test_triage_helpers import add_users, browser, browser_login  # noqa: F401 - browser is a fixture
 
 pytestmark = pytest.mark.slow
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 # Each payload, if it ever ran, would set window.__xss or open a dialog.
 PAYLOADS = [
@@ -81,24 +81,8 @@ def served(tmp_path_factory):
         yield url, store
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 def _visit_all(browser, url: str, username: str, paths: list[str]) -> list[str]:
-    context = browser.new_context()
-    page = context.new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(f"{url}/masuk")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state()
+    context, page, dialogs = browser_login(browser, url, username)
     problems = []
     for path in paths:
         response = page.goto(url + path)
@@ -130,13 +114,7 @@ def test_no_payload_runs_or_becomes_markup_on_any_page(served, browser):
 def test_the_payloads_are_shown_as_text(served, browser):
     """Escaping, not dropping: the reviewer sees exactly what the author wrote."""
     url, _ = served
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(f"{url}/masuk")
-    page.fill("input[name=username]", "sari")
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state()
+    context, page, _ = browser_login(browser, url, "sari")
     for i, payload in enumerate(PAYLOADS):
         page.goto(f"{url}/pos/demo/x{i}")
         body = page.inner_text("body")
