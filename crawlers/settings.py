@@ -71,3 +71,5 @@ FEED_STORE_EMPTY = True
 
 LOG_LEVEL = "INFO"
 LOG_COLOR = False
+# Scrapy's formatter, but the DEBUG "Scraped from ..." record of each item is only built when LOG_LEVEL is DEBUG.
+LOG_FORMATTER = "pantau.crawlers.logformatter.QuietLogFormatter"
