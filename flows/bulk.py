@@ -14,12 +14,20 @@ The cluster is a local one (``workers`` processes, one thread each) unless a sch
 that cluster, whose workers must have pantau installed and reach the store and the files. Re-running the same
 file is idempotent (posts already stored are counted, never duplicated; results of the same model replace theirs).
 Publishes the run report artifact `bulk`.
+
+Without ``work_dir`` the chunks go to a temporary folder ``pantau-bulk-<pid>-*`` that holds a copy of the whole
+input: each chunk's files are removed once it is stored, the folder at the end. A run killed on the way (kill -9,
+the OOM killer, a power cut) cannot remove it, so every run first removes the folders of runs that are gone: each
+run holds an exclusive lock (flock) on its folder's ``.lock`` file for its life, which the kernel releases when the
+process dies, so a folder whose lock can be taken belongs to no running process (issue 21).
 """
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -34,6 +42,55 @@ from pantau.post import JsonlError, iter_jsonl_posts, read_lines, write_jsonl
 DASK_ADDRESS_ENV = "PANTAU_DASK_ADDRESS"
 DEFAULT_CHUNK_SIZE = 20_000
 DEFAULT_WORKERS = 2
+WORK_PREFIX = "pantau-bulk-"  # temporary work folders: pantau-bulk-<pid>-<random>
+LOCK_NAME = ".lock"  # in a work folder: flocked by its run for its life
+
+log = logging.getLogger(__name__)
+
+
+def remove_dead_work_folders(folder: str | Path | None = None) -> int:
+    """Remove the temporary work folders of `bulk` runs that are gone (killed: nothing else removes them), from
+    `folder` (default: the temp folder). A folder is a dead run's when its lock can be taken (a run holds it until
+    it exits) or it has no lock file at all and was not touched for a minute (killed between creating the folder
+    and locking it). Returns how many were removed."""
+    removed = 0
+    for path in Path(folder or tempfile.gettempdir()).glob(WORK_PREFIX + "*"):
+        if path.is_symlink() or not path.is_dir():
+            continue
+        try:
+            fd = os.open(path / LOCK_NAME, os.O_RDWR | os.O_NOFOLLOW)
+        except FileNotFoundError:
+            fd = None
+        except OSError:  # another user's, or not ours to judge
+            continue
+        try:
+            if fd is None:
+                if time.time() - path.stat().st_mtime < 60:
+                    continue
+            else:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:  # its run is alive
+                    continue
+            shutil.rmtree(path, ignore_errors=True)
+            removed += not path.exists()
+        except OSError:
+            continue
+        finally:
+            if fd is not None:
+                os.close(fd)
+    if removed:
+        log.info("removed %d work folder(s) of bulk runs that were stopped", removed)
+    return removed
+
+
+def _own_work_folder() -> tuple[Path, int]:
+    """A fresh temporary work folder and the descriptor of its lock (held until closed or the process dies)."""
+    remove_dead_work_folders()
+    work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
+    fd = os.open(work / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return work, fd
 
 
 @functools.lru_cache(maxsize=2)
@@ -86,9 +143,10 @@ def classify_chunk(chunk: Path, model_path: Path | None = None) -> dict:
 
 @task(retries=2, retry_delay_seconds=[1, 5], task_run_name="store-{chunk.name}")
 def store_chunk(db: str, chunk: Path, classified: dict, source: str, first_line: int,
-                watchlist: str | None = None) -> dict:
+                watchlist: str | None = None, remove: bool = False) -> dict:
     """Store one chunk's posts, then its classifier results (both idempotent, so a retry never duplicates).
-    Bad lines are skipped and reported with their line number in the `source` file."""
+    Bad lines are skipped and reported with their line number in the `source` file. `remove`: then delete the
+    chunk's two files (in a temporary folder they are a copy of the input, no longer needed)."""
     from pantau.store.lake import open_store
 
     store = open_store(db)
@@ -96,6 +154,9 @@ def store_chunk(db: str, chunk: Path, classified: dict, source: str, first_line:
     ingested = store.ingest_file(chunk, watchlist=watchlist, skip_invalid=True, errors=errors)
     with open(classified["results"], encoding="utf-8") as fh:
         saved = store.save_classifications(json.loads(line) for line in fh if line.strip())
+    if remove:
+        for path in (chunk, Path(classified["results"])):
+            path.unlink(missing_ok=True)
     return {"received": ingested.received, "new": ingested.new, "already_known": ingested.already_known,
             "queued": ingested.queued, "results_saved": saved, "invalid": len(errors),
             "errors": [f"{source}:{first_line + e.lineno - 1}: {e.reason}" for e in errors[:5]], "worker_pid": os.getpid()}
@@ -126,15 +187,28 @@ def bulk(
 ) -> dict:
     """Store and classify every post of `posts_path` (JSON Lines, docs/post-format.md) into `db` (a DuckDB file
     or a DuckLake target). Run it through `run_bulk` (or `pantau bulk`) to get the Dask task runner."""
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
+    started = time.perf_counter()
+    if work_dir:
+        work, lock = Path(work_dir), None
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        work, lock = _own_work_folder()
+    try:
+        return _bulk(db, posts_path, model_path, work, bool(work_dir), chunk_size, watchlist, started)
+    finally:
+        if lock is not None:  # our temporary folder: a copy of the whole input, chunked, and the results (issue 21)
+            shutil.rmtree(work, ignore_errors=True)
+            os.close(lock)
+
+
+def _bulk(db: str, posts_path: Path, model_path: Path | None, work: Path, given_work: bool, chunk_size: int,
+          watchlist: str | None, started: float) -> dict:
     from pantau.store.lake import is_lake
 
     from .report import publish
 
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
-    started = time.perf_counter()
-    work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="pantau-bulk-"))
-    work.mkdir(parents=True, exist_ok=True)
     parts = split(Path(posts_path), work, chunk_size)
     chunks = [Path(c) for c in parts["chunks"]]
 
@@ -143,13 +217,11 @@ def bulk(
     stored, previous = [], None
     for k, (chunk, result) in enumerate(zip(chunks, classified)):
         future = store_chunk.submit(str(db), chunk, result, str(posts_path), k * chunk_size + 1, watchlist,
-                                    wait_for=[previous] if chained and previous is not None else None)
+                                    not given_work, wait_for=[previous] if chained and previous is not None else None)
         stored.append(future)
         previous = future
     done = [f.result() for f in stored]
     scores = [f.result() for f in classified]
-    if not work_dir:  # our temporary folder: a copy of the whole input, chunked, and the results (issue 21)
-        shutil.rmtree(work, ignore_errors=True)
 
     invalid = sum(d["invalid"] for d in done)
     bad_lines = [err for d in done for err in d["errors"]][:20]

@@ -5,6 +5,10 @@ stores. The results must equal what the classifier gives in this process, with e
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -112,3 +116,74 @@ def test_cli_bulk_refuses_a_missing_file_before_starting_anything(tmp_path):
                         str(tmp_path / "x.duckdb")], capture_output=True, text=True, timeout=120)
     assert r.returncode == 1 and "no such file" in r.stderr
     assert not (tmp_path / "x.duckdb").exists()
+
+
+def _bulk_cli(posts: Path, db: Path, tmp: Path) -> subprocess.Popen:
+    """`pantau bulk` in its own process group (so the group can be killed: it and its Dask processes), with TMPDIR
+    `tmp` (where its work folder goes)."""
+    return subprocess.Popen([sys.executable, "-m", "pantau.cli", "bulk", str(posts), "--db", str(db), "--chunk-size",
+                             "60", "--workers", "1"], env={**os.environ, "TMPDIR": str(tmp)}, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def test_a_killed_bulk_leaves_no_work_folder_behind_and_the_rerun_loses_nothing(demo_file, tmp_path):
+    """Issue 21: a `pantau bulk` killed with SIGKILL left its temporary folder (a chunked copy of the whole input)
+    for ever. The next run removes it, and stores and classifies every post once."""
+    path, posts = demo_file
+    db, tmp = tmp_path / "bulk.duckdb", tmp_path / "tmp"
+    tmp.mkdir()
+    proc = _bulk_cli(path, db, tmp)
+    deadline = time.monotonic() + 300
+    while not any(f.glob("chunk-*.jsonl") for f in tmp.glob("pantau-bulk-*")) and proc.poll() is None:
+        assert time.monotonic() < deadline, "no work folder after 300 s"
+        time.sleep(0.01)
+    assert proc.poll() is None, proc.stdout.read().decode()[-2000:]  # still running: killed with its folder
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    while True:  # every process of the group gone (the Dask worker and nanny too)
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    left = [f.name for f in tmp.glob("pantau-bulk-*")]
+    assert len(left) == 1, left  # what the killed run left
+
+    again = _bulk_cli(path, db, tmp)
+    out = again.communicate(timeout=600)[0].decode()
+    assert again.returncode == 0, out[-2000:]
+    assert not list(tmp.glob("pantau-bulk-*"))
+    with duckdb.connect(str(db), read_only=True) as con:
+        n, distinct, results, flagged = stored(con)
+        classified = con.execute("SELECT count(DISTINCT post_id) FROM classifications").fetchone()[0]
+    assert (n, distinct, results, classified) == (240, 240, 240, 240)  # 0 lost, 0 duplicated
+    assert flagged == expected_flags(posts)
+
+
+def test_only_work_folders_of_runs_that_are_gone_are_removed(tmp_path):
+    """A folder whose lock a live process holds is kept; one whose lock is free, or (killed before it locked) with
+    no lock file and untouched for a minute, is removed; other names are never touched."""
+    from pantau.flows.bulk import LOCK_NAME, remove_dead_work_folders
+
+    live, dead, unlocked_old, unlocked_new = (tmp_path / f"pantau-bulk-{n}-x" for n in (1, 2, 3, 4))
+    other = tmp_path / "pantau-other-5-x"
+    for folder in (live, dead, unlocked_old, unlocked_new, other):
+        folder.mkdir()
+        (folder / "chunk-00000.jsonl").write_text("{}\n", encoding="utf-8")
+    for folder in (live, dead):
+        (folder / LOCK_NAME).touch()
+    os.utime(unlocked_old, (time.time() - 120, time.time() - 120))
+    os.utime(other, (time.time() - 120, time.time() - 120))
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, os, sys, time\n"
+                               "fd = os.open(sys.argv[1], os.O_RDWR)\nfcntl.flock(fd, fcntl.LOCK_EX)\n"
+                               "print('locked', flush=True)\ntime.sleep(120)", str(live / LOCK_NAME)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        assert remove_dead_work_folders(tmp_path) == 2
+        assert sorted(f.name for f in tmp_path.iterdir()) == sorted(f.name for f in (live, unlocked_new, other))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert remove_dead_work_folders(tmp_path) == 1  # its process is gone now
+    assert not live.exists() and unlocked_new.exists() and other.exists()

@@ -177,7 +177,9 @@ def test_json_lines_give_posts_or_line_numbered_errors(lines):
 
 
 @functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _store() -> Store:
+    """The one database every input is stored into (emptied first): its schema made once, not per input."""
     store = Store(WORK / "fuzz.duckdb")
     store.init()
     return store
