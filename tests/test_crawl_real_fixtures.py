@@ -37,22 +37,35 @@ def crawl(tmp_path: Path, source: str, base_url: str, *args: str) -> tuple[list,
 
 @pytest.mark.slow
 def test_a_real_indonesian_government_feed(tmp_path):
-    """dp3ap2.jogjaprov.go.id's feed (via muhrifqii/ParseRSS, MIT): Indonesian month names without a time
-    ("05 Agustus 2019"), an item without guid (its link is the id), Media RSS images under an undeclared
-    `media:` prefix, with `media:description` as alt text."""
+    """dp3ap2.jogjaprov.go.id's feed (via muhrifqii/ParseRSS, MIT): Indonesian month names without a time or zone
+    ("05 Agustus 2019": Yogyakarta's midnight, WIB, the rss source's default zone), an item without guid (its link
+    is the id), Media RSS images under an undeclared `media:` prefix, with `media:description` as alt text."""
     with FakeServer(replay({"/rss.xml": (FIX / "rss" / "real_jogjaprov.xml", "application/rss+xml")})) as server:
         posts, stats = crawl(tmp_path, "rss", server.url, "feeds=/rss.xml", "articles=0")
     by_title = {p.text.split("\n\n")[0]: p for p in posts}
     assert len(posts) == 2 and len(by_title) == 2, "every item once"
     first = by_title["Puncak Peringatan Hari Anak Nasional D.I. Yogyakarta 2018"]
     assert first.post_id == "http://dp3ap2.jogjaprov.go.id/berita/detail/246-puncak-peringatan-hari-anak-nasional-han-d-i-yogyakarta-2018"
-    assert first.created_at.isoformat() == "2019-08-05T00:00:00+00:00" and first.author.name == "John Doe"
+    assert first.created_at.isoformat() == "2019-08-04T17:00:00+00:00" and first.author.name == "John Doe"
     assert first.media[0].type == "image" and first.media[0].alt.startswith("Under increasing international pressure")
     second = by_title["Pemda DIY raih penghargaan pada peringatan HAN 2018 di Surabaya"]
     assert second.post_id == "trump-g7-summit" and second.media[0].url.endswith("lyubov-sobol-super-169.jpg")
     assert "Hari Anak Nasional merupakan hari" in second.text
     assert all("<" not in p.text and "&amp;" not in p.text for p in posts)
     assert stats.get("pantau/rss/odd_dates") is None and stats.get("pantau/malformed_posts") is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args, midnight", [
+    (["timezone=WIT"], "2019-08-04T15:00:00+00:00"),  # the source's zone (a feed from Papua)
+    (["timezone=UTC", "feeds=/rss.xml Asia/Makassar"], "2019-08-04T16:00:00+00:00"),  # the feed's own zone wins
+])
+def test_a_real_feed_without_zones_read_in_the_configured_zone(tmp_path, args, midnight):
+    """The same real feed crawled with the zone set in the source's config (`pantau crawl -a timezone=...`, or a
+    zone after the feed's URL): its dates that name no zone are that zone's midnight."""
+    with FakeServer(replay({"/rss.xml": (FIX / "rss" / "real_jogjaprov.xml", "application/rss+xml")})) as server:
+        posts, _ = crawl(tmp_path, "rss", server.url, "feeds=/rss.xml", "articles=0", *args)
+    assert len(posts) == 2 and {p.created_at.isoformat() for p in posts} == {midnight}
 
 
 @pytest.mark.slow

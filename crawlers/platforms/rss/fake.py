@@ -1,8 +1,10 @@
 """Fake news site: an RSS 2.0 feed (/rss.xml), an Atom feed (/atom.xml) and article pages, from the samples.
 
 As Indonesian news feeds publish them: RSS pubDate in WIB with Indonesian day and month names ("Rabu, 20 Nov 2024
-16:00:00 WIB"), one entry with a date nobody can read ("kemarin sore"), descriptions in HTML (<p>, <img alt>,
-&amp;); article pages give article:published_time, one of them in WIB words instead of ISO 8601."""
+16:00:00 WIB"), one in local time without a zone ("2024-11-20 15:00:00": WIB unless the source is configured
+otherwise), one with an explicit WITA offset ("+0800", which wins over any configured zone), one entry with a
+date nobody can read ("kemarin sore"), descriptions in HTML (<p>, <img alt>, &amp;); article pages give
+article:published_time, one of them in WIB words instead of ISO 8601, one in local time without a zone."""
 
 from __future__ import annotations
 
@@ -19,6 +21,9 @@ ETAG = '"feed-v1"'
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 ODD_DATE_N = 6  # the entry whose pubDate cannot be read
+NAIVE_DATE_N = 3  # the entry whose pubDate is local (WIB) time without a zone
+OFFSET_DATE_N = 4  # the entry whose pubDate carries an explicit +0800 (WITA) offset
+NAIVE_ARTICLE_N = 5  # the article whose published_time is local (WIB) time without a zone
 
 
 def wib(at: str) -> str:
@@ -27,8 +32,26 @@ def wib(at: str) -> str:
     return f"{DAYS[t.weekday()]}, {t.day:02d} {MONTHS[t.month - 1]} {t.year} {t:%H:%M:%S} WIB"
 
 
+def local(at: str, hours: int = 7, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
+    """The wall-clock time `hours` ahead of UTC, without a zone (`2024-11-20 15:00:00` for 08:00Z in WIB)."""
+    return f"{parse_time(at, 'at') + timedelta(hours=hours):{fmt}}"
+
+
 def pub_date(s: dict) -> str:
-    return "kemarin sore" if s["n"] == ODD_DATE_N else wib(s["at"])
+    if s["n"] == ODD_DATE_N:
+        return "kemarin sore"
+    if s["n"] == NAIVE_DATE_N:
+        return local(s["at"])
+    if s["n"] == OFFSET_DATE_N:
+        return local(s["at"], 8, "%a, %d %b %Y %H:%M:%S +0800")
+    return wib(s["at"])
+
+
+def published_time(s: dict) -> str:
+    """article:published_time of an article page."""
+    if s["n"] == 2:
+        return wib(s["at"])
+    return local(s["at"], fmt="%Y-%m-%dT%H:%M:%S") if s["n"] == NAIVE_ARTICLE_N else s["at"]
 
 
 def description(s: dict) -> str:
@@ -68,7 +91,7 @@ def app(req: FakeRequest) -> Reply:
             return html_reply("<h1>404</h1>", 404)
         return html_reply(f"""<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>Warta | berita {n}</title>
 <meta property="og:title" content="Berita {n}: {html.escape(s['text'][:30])}"><meta name="author" content="{html.escape(s['name'])}">
-<meta property="article:published_time" content="{wib(s['at']) if n == 2 else s['at']}"></head><body><nav>Beranda</nav>
+<meta property="article:published_time" content="{published_time(s)}"></head><body><nav>Beranda</nav>
 <article><h1>Berita {n}</h1><div itemprop="articleBody"><p>{html.escape(s['text'])}</p><p>Wilayah: {html.escape(s['region'] or '-')}.</p></div></article>
 <footer>© contoh</footer></body></html>""")
     return html_reply("<h1>404</h1>", 404)

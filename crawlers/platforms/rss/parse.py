@@ -7,8 +7,10 @@ date from article:published_time / time[datetime]; author from meta[name=author]
 
 Indonesian feeds are read as published: summaries are HTML (tags stripped, entities unescaped, `<img alt>` kept as
 media); dates may be in WIB (+07:00), WITA (+08:00) or WIT (+09:00), with Indonesian day and month names
-("Rabu, 20 Nov 2024 16:00:00 WIB", "20 Desember 2024 08:15 WITA", "20/11/2024 16:00 WIB"). A date that still
-cannot be read never loses the entry: `published` is None and the text is kept in `published_raw`, given to the
+("Rabu, 20 Nov 2024 16:00:00 WIB", "20 Desember 2024 08:15 WITA", "20/11/2024 16:00 WIB"). A date that names no
+zone ("05 Agustus 2019", "2024-11-20 16:00:00", an RFC 822 date without its zone) is the feed's local time: the
+time zone configured for the feed (`tz`, default DEFAULT_TIMEZONE: Indonesian news sites publish WIB), never UTC;
+an explicit zone or offset (WIB, GMT, Z, +0800) always wins. A date that still cannot be read never loses the entry: `published` is None and the text is kept in `published_raw`, given to the
 Post as its created_at, which pantau.crawlers.common.settle_times sets aside like any adapter's odd time (the
 pipeline's capture time stands in; logged and counted as `pantau/rss/odd_dates`).
 """
@@ -16,10 +18,11 @@ pipeline's capture time stands in; logged and counted as `pantau/rss/odd_dates`)
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from parsel import Selector
 
@@ -27,10 +30,28 @@ from pantau.crawlers.common import PageError, ParseError, decode_html, html_to_t
 from pantau.post import PostError, format_time, parse_time
 
 PLATFORM = "rss"
+# The zone of a date that names none, unless the source's config says otherwise (the spider's `timezone` argument,
+# or a zone after a feed's URL): Indonesian news sites publish in Western Indonesian Time.
+DEFAULT_TIMEZONE = "Asia/Jakarta"
+# Indonesia's three zones by their Indonesian names, accepted wherever a zone is configured.
+ZONE_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 
 
-def parse_feed(page: str | bytes, *, base_url: str = "", errors: list[ParseError] | None = None) -> tuple[list[dict], None]:
-    """Entries of a feed as dicts {guid, link, title, summary, published, author} (not yet Posts), and None."""
+def zone(name: str | None) -> tzinfo:
+    """The time zone named in a source's config: an IANA name (`Asia/Makassar`, `UTC`) or WIB/WITA/WIT; None gives
+    DEFAULT_TIMEZONE. Raises ValueError naming what is accepted."""
+    key = (name or DEFAULT_TIMEZONE).strip()
+    try:
+        return ZoneInfo(ZONE_ALIASES.get(key.upper(), key))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}: give an IANA name (Asia/Jakarta, Asia/Makassar, Asia/Jayapura, "
+                         "UTC...) or WIB, WITA, WIT") from None
+
+
+def parse_feed(page: str | bytes, *, base_url: str = "", errors: list[ParseError] | None = None,
+               tz: tzinfo | None = None) -> tuple[list[dict], None]:
+    """Entries of a feed as dicts {guid, link, title, summary, published, author} (not yet Posts), and None. A date
+    without a zone is read in `tz` (default DEFAULT_TIMEZONE)."""
     text = page.decode("utf-8", errors="replace") if isinstance(page, bytes) else page
     try:
         sel = Selector(text=text.lstrip("\ufeff"), type="xml")
@@ -60,7 +81,7 @@ def parse_feed(page: str | bytes, *, base_url: str = "", errors: list[ParseError
             entry = {"guid": node.xpath("guid/text()").get(), "title": node.xpath("title/text()").get(),
                      "summary": node.xpath("description/text()").get() or node.xpath("encoded/text()").get(),
                      "author": node.xpath("creator/text()").get() or node.xpath("author/text()").get()}
-        entry["published"] = _time(date)
+        entry["published"] = _time(date, tz)
         if date and date.strip() and entry["published"] is None:
             entry["published_raw"] = date.strip()
         summary_html = entry["summary"] or ""
@@ -92,42 +113,48 @@ _LOCAL = re.compile(
     r"\s*(?:(wib|wita|wit|utc|gmt|z)|([+-])(\d{2}):?(\d{2}))?$", re.I)
 
 
-def parse_date(value: str | None) -> datetime | None:
+def parse_date(value: str | None, tz: tzinfo | None = None) -> datetime | None:
     """An RFC 822, ISO 8601 or Indonesian date ("Rabu, 20 Nov 2024 16:00:00 WIB") as an aware datetime; None when
-    it cannot be read. WIB/WITA/WIT are +07:00/+08:00/+09:00; a time without a zone is UTC (as Post reads it)."""
+    it cannot be read. WIB/WITA/WIT are +07:00/+08:00/+09:00; any zone or offset written in the date wins; a date
+    that names none is local time in `tz` (default DEFAULT_TIMEZONE), not UTC."""
     if not value or not value.strip():
         return None
+    local = tz or zone(None)
     text = " ".join(value.strip().split())
-    try:
-        return parse_time(text, "date")  # ISO 8601 (Atom, article:published_time)
-    except PostError:
+    try:  # ISO 8601 (Atom, article:published_time)
+        dt = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text)
+    except ValueError:
         pass
+    else:
+        return dt if dt.tzinfo else dt.replace(tzinfo=local)
     m = _LOCAL.match(text)
     if m:
-        day, month_name, month_num, year, hh, mm, ss, zone, sign, zh, zm = m.groups()
+        day, month_name, month_num, year, hh, mm, ss, zone_name, sign, zh, zm = m.groups()
         month = _MONTHS.get(month_name.lower()) if month_name else int(month_num)
         if month:
-            if zone:
-                offset = timedelta(hours=_ZONES[zone.upper()])
+            if zone_name:
+                where: tzinfo = timezone(timedelta(hours=_ZONES[zone_name.upper()]))
             elif sign:
-                offset = (1 if sign == "+" else -1) * timedelta(hours=int(zh), minutes=int(zm))
+                where = timezone((1 if sign == "+" else -1) * timedelta(hours=int(zh), minutes=int(zm)))
             else:
-                offset = timedelta(0)
+                where = local
             try:
-                return datetime(int(year), month, int(day), int(hh or 0), int(mm or 0), int(ss or 0),
-                                tzinfo=timezone(offset))
+                return datetime(int(year), month, int(day), int(hh or 0), int(mm or 0), int(ss or 0), tzinfo=where)
             except ValueError:
                 return None
     try:
         dt = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    if dt.tzinfo:
+        return dt
+    # RFC 5322's "-0000" is UTC (the sender's zone unknown); a date with no zone at all is the feed's local time
+    return dt.replace(tzinfo=timezone.utc if text.endswith("-0000") else local)
 
 
-def _time(value: str | None) -> str | None:
+def _time(value: str | None, tz: tzinfo | None = None) -> str | None:
     """A feed or page date as pantau's UTC text, or None when it cannot be read or lies outside Post's range."""
-    dt = parse_date(value)
+    dt = parse_date(value, tz)
     if dt is None:
         return None
     try:
@@ -173,8 +200,10 @@ def _feed_media(node: Selector, base_url: str) -> list[dict]:
     return media
 
 
-def parse_article(page: str | bytes, entry: dict, *, url: str, content_type: str | None = None) -> dict:
-    """The Post of an article page, completed from its feed entry. Raises ParseError if it has no text."""
+def parse_article(page: str | bytes, entry: dict, *, url: str, content_type: str | None = None,
+                  tz: tzinfo | None = None) -> dict:
+    """The Post of an article page, completed from its feed entry (a date without a zone read in `tz`, as the
+    feed's). Raises ParseError if it has no text."""
     html = decode_html(page, content_type)
     sel = Selector(text=html, type="html")  # never sniffed as JSON
     title = (sel.css('meta[property="og:title"]::attr(content)').get() or " ".join("".join(sel.css("h1 ::text").getall()).split())
@@ -188,7 +217,7 @@ def parse_article(page: str | bytes, entry: dict, *, url: str, content_type: str
                  or sel.css("time::attr(datetime)").get() or entry.get("published"))
     text = "\n\n".join(t for t in (title, body) if t)
     return post_payload(PLATFORM, entry["guid"], text, html, url=url,
-                        created_at=(_time(published) if published else None) or entry.get("published")
+                        created_at=(_time(published, tz) if published else None) or entry.get("published")
                         or published or entry.get("published_raw"),
                         author={"id": None, "handle": None, "name": unescape(author) or None, "bio": None},
                         lang=(sel.xpath("//html/@lang").get() or None), media=entry.get("media") or [])
@@ -209,7 +238,7 @@ def entry_post(entry: dict) -> dict:
 def parse_page(page: str | bytes, **kwargs: Any) -> tuple[list[dict], None]:
     """Contract form: feed entries turned into Posts from the feed alone."""
     errors = kwargs.get("errors")
-    entries, _ = parse_feed(page, base_url=kwargs.get("base_url", ""), errors=errors)
+    entries, _ = parse_feed(page, base_url=kwargs.get("base_url", ""), errors=errors, tz=kwargs.get("tz"))
     posts = []
     for e in entries:
         try:
