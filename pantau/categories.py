@@ -16,3 +16,19 @@ DECISION_LABELS: dict[str, str] = {
     "needs_info": "Perlu informasi tambahan",
     "duplicate": "Duplikat",
 }
+
+# The queue status of an item (pantau.review.STATUSES) as the UI shows it.
+STATUS_LABELS = {
+    "new": "Baru",
+    "needs_info": "Perlu informasi",
+    "awaiting_confirmation": "Menunggu konfirmasi",
+    "confirmed": "Pelanggaran terkonfirmasi",
+    "not_violation": "Bukan pelanggaran",
+    "duplicate": "Duplikat",
+}
+# The legal elements a reviewer ticks (SKB 2022): identity, act, timing.
+CHECKLIST = {
+    "asn_identity": "Identitas ASN terlihat (bio, instansi, seragam, NIP)?",
+    "partisan_act": "Ada tindakan keberpihakan (ajakan, simbol, atribut, dukungan)?",
+    "election_period": "Terjadi dalam masa pemilihan/kampanye?",
+}

@@ -203,7 +203,7 @@ def test_supervisor_cannot_confirm_own_violation_and_disagreement_is_kept(client
 
 
 def test_queue_filters_and_keyset_pagination(tmp_path, monkeypatch):
-    import pantau.triage.app as triage_app
+    import pantau.triage.queue as triage_queue
     from pantau.store.db import Store
 
     store = Store(tmp_path / "many.duckdb")
@@ -211,7 +211,7 @@ def test_queue_filters_and_keyset_pagination(tmp_path, monkeypatch):
     store.ingest(posts)
     store.save_classifications([result(p, 0.5 + (i % 5) / 10, True, "kampanye_medsos") for i, p in enumerate(posts)])
     add_users(store, ("rina", "reviewer"))
-    monkeypatch.setattr(triage_app, "PAGE_SIZE", 10)
+    monkeypatch.setattr(triage_queue, "PAGE_SIZE", 10)
     c = TestClient(create_app(store.path, secret=b"s"))
     login(c, "rina")
     seen = _walk_queue(c, "/antrean")
@@ -262,7 +262,7 @@ def _walk_queue(c, url: str) -> list[str]:
 
 def test_queue_pages_are_exact_when_many_items_share_a_deadline(tmp_path, monkeypatch):
     """The page query bounds the scan by the page's last deadline; ties across a page boundary must not be lost."""
-    import pantau.triage.app as triage_app
+    import pantau.triage.queue as triage_queue
     from conftest import NOW
     from pantau.store.db import Store
 
@@ -273,7 +273,7 @@ def test_queue_pages_are_exact_when_many_items_share_a_deadline(tmp_path, monkey
     store.ingest(posts)
     store.save_classifications([result(p, 0.5 + (i % 4) / 10, True, "kampanye_medsos") for i, p in enumerate(posts)])
     add_users(store, ("rina", "reviewer"))
-    monkeypatch.setattr(triage_app, "PAGE_SIZE", 5)
+    monkeypatch.setattr(triage_queue, "PAGE_SIZE", 5)
     c = TestClient(create_app(store.path, secret=b"s"))
     login(c, "rina")
     seen = _walk_queue(c, "/antrean")

@@ -52,11 +52,11 @@ def odd_store(tmp_path):
 
 
 def test_a_deadline_python_cannot_hold_does_not_stop_review_work(odd_store, monkeypatch):
-    import pantau.triage.app as triage_app
+    import pantau.triage.queue as triage_queue
 
     store = odd_store
     assert isinstance(store.scalar("SELECT deadline_at FROM queue_items WHERE post_id = 'odd-0'"), str)
-    monkeypatch.setattr(triage_app, "PAGE_SIZE", 3)  # the odd rows end a page: their deadline goes into the cursor
+    monkeypatch.setattr(triage_queue, "PAGE_SIZE", 3)  # the odd rows end a page: their deadline goes into the cursor
     c = TestClient(create_app(store.path, secret=b"s"))
     login(c, "rina")
     for status in ("open", "all", "new", "confirmed"):

@@ -1,6 +1,6 @@
 """Capture while browsing (issue 19): the intake API of the browser extension and the phone app, its per-user tokens,
 the capture page and the installable web app (manifest, service worker, Web Share Target). One APIRouter, included
-by pantau.triage.app; dependencies come through Depends (`get_store`, `allowed(route)` of triage/decisions.py, and
+by pantau.triage.app; dependencies come through Depends (`get_store`, `allowed(route)` of triage/deps.py, and
 `token_auth` here).
 
 Routes (session routes are in the role matrix through CAPTURE_ROLES; TOKEN_ROUTES are checked by token, not session):
@@ -45,7 +45,7 @@ from pantau.store.db import Store
 
 from .capture_input import (MAX_IMAGE, MAX_REQUEST, MAX_SNAPSHOT, MAX_TEXT, MAX_URL, Refused, file_bytes,
                             parse_capture, read_form)
-from .decisions import allowed, get_store
+from .deps import Who, allowed, get_store
 from .intake import LazyClassifier, intake_classification
 from .logic import item_path
 from .security import CSP
@@ -231,7 +231,6 @@ async def take_capture(request: Request, store: Store, user: dict[str, Any], tok
 # -- routes -------------------------------------------------------------------------------------------------------
 
 router = APIRouter()
-Who = tuple[Any, dict[str, Any]]
 
 
 @router.post("/api/tangkap", name="capture_api")

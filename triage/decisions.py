@@ -10,13 +10,12 @@ Routes (roles in ROUTE_ROLES of pantau.triage.app; the item state decides the re
   the first call is the request, a second supervisor's call reopens it (back in the queue as needs_info).
 
 The store enforces every transition; the app only words the refusal (HTTP 409) and hides forms that would be refused.
-Dependencies come through Depends: `get_store`, and `allowed(route)` (login, role, CSRF) from the app's state.
+Dependencies come through Depends (triage/deps.py): `get_store`, and `allowed(route)` (login, role, CSRF).
 """
 
 from __future__ import annotations
 
-import functools
-from typing import Annotated, Any, Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -24,6 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pantau import review
 from pantau.store.db import ClaimConflict, Store, StoreError, TransitionRefused
 
+from .deps import Who, allowed, get_store, one_connection
 from .logic import item_path
 
 # The review actions a route can make (the state machine says from which states, by which role and by whom).
@@ -75,35 +75,7 @@ def item_review(state: review.ItemState, user: dict[str, Any], holder: str | Non
     }
 
 
-def get_store(request: Request) -> Store:
-    return request.app.state.store
-
-
-def allowed(route: str, *, post: bool = True) -> Callable[..., tuple[Any, dict[str, Any]]]:
-    """A dependency: the (session, user) of a logged-in user whose role may use `route` (and, for a POST, whose form
-    carries the session's CSRF token); else the app's 303 to the login page or 403."""
-    if post:
-        def dependency(request: Request, csrf_token: Annotated[str, Form()] = ""):
-            return request.app.state.need_post(request, route, csrf_token)
-    else:
-        def dependency(request: Request):
-            return request.app.state.need(request, route)
-    return dependency
-
-
-def one_connection(handler):
-    """Run a (sync) route handler with one database connection for all its queries."""
-
-    @functools.wraps(handler)
-    def wrapper(*args, **kwargs):
-        with kwargs["store"].session():
-            return handler(*args, **kwargs)
-
-    return wrapper
-
-
 router = APIRouter()
-Who = tuple[Any, dict[str, Any]]
 
 
 @router.post("/pos/{platform}/{post_id:post_id}/keputusan", name="decide")

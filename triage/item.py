@@ -1,0 +1,185 @@
+"""One item (page group "pos"): the post with its highlighted signals, evidence, intake details, decisions, notes,
+the author's other flagged posts, the referral panel and the neighbours in queue order (j/k); releasing a claim and
+adding a note. Deciding is in triage/decisions.py."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from pantau import review
+from pantau.post import MEDIA_LABELS, sha256_hex
+from pantau.referral.evidence import evidence_summary
+from pantau.review import DECISIONS
+from pantau.store.db import Store, StoreError
+
+from .decisions import item_review
+from .deps import Who, allowed, get_store, one_connection, render
+from .intake import intake_details
+from .logic import group_signals, highlight_segments, item_path
+from .referrals import referral_panel
+from .roles import ROUTE_ROLES
+
+router = APIRouter()
+
+
+@router.get("/pos/{platform}/{post_id:post_id}", response_class=HTMLResponse, name="item")
+@one_connection
+def item(
+    request: Request,
+    who: Annotated[Who, Depends(allowed("item", post=False))],
+    store: Annotated[Store, Depends(get_store)],
+    platform: str, post_id: str, back: str = "", buka_kembali: str = ""):
+    session, user = who
+    # Point lookups: filter on post_id alone first (an ART index scan), then on platform.
+    rows = store.query(
+        """WITH p AS MATERIALIZED (SELECT * FROM posts WHERE post_id = ?)
+           SELECT p.*, reporting_deadline(p.captured_at) AS deadline_at,
+                  epoch_us(reporting_deadline(p.captured_at)) AS deadline_us FROM p WHERE p.platform = ?""",
+        [post_id, platform],
+    )
+    if not rows:
+        raise HTTPException(status_code=404, detail="Pos tidak ditemukan.")
+    post = rows[0]
+    # issue 16: a share's original (shown as "dibagikan oleh ... dari ...") and the attachments, JSON columns
+    for key in ("shared_from", "media"):
+        post[key] = json.loads(post[key]) if post.get(key) else None
+    shared = post["shared_from"]
+    if shared and isinstance(shared.get("created_at"), str):
+        try:
+            shared["created_at"] = datetime.fromisoformat(shared["created_at"].replace("Z", "+00:00"))
+        except ValueError:
+            pass  # shown as stored
+    latest = store.query(
+        """WITH c AS MATERIALIZED (SELECT * FROM classifications WHERE post_id = ?)
+           SELECT score, flagged, category, signals, model_version, classified_at FROM c WHERE platform = ?
+           ORDER BY classified_at DESC, model_version DESC LIMIT 1""",
+        [post_id, platform],
+    )
+    post.update(latest[0] if latest else
+                dict.fromkeys(("score", "flagged", "category", "signals", "model_version", "classified_at")))
+    # every payload of the post, read once: the one the post was parsed from (its hash is checked below) and
+    # the manual submissions (intake_details)
+    raw_rows = store.query(
+        """WITH r AS MATERIALIZED (SELECT * FROM raw_payloads WHERE post_id = ?)
+           SELECT raw_sha256, raw FROM r WHERE platform = ?""",
+        [post_id, platform],
+    )
+    raw = next((r["raw"] for r in raw_rows if r["raw_sha256"] == post["raw_sha256"]), None)
+    # claim the item only when the state machine would take this user's decision on it
+    review_state = store.review_state(platform, post_id)
+    may_decide = review.allowed(review_state, "decide", user["role"], user["username"], "needs_info")
+    holder = store.open_item(platform, post_id, user["username"], claim=may_decide)
+    signals = json.loads(post["signals"]) if post.get("signals") else []
+    evidence = {
+        "stored": raw is not None,
+        "hash_ok": raw is not None and sha256_hex(raw) == post["raw_sha256"],
+    }
+    decisions = store.query(
+        """SELECT d.*, f.supervisor, f.agreed, f.decision AS second_decision, f.reason AS second_reason,
+                  f.confirmed_at
+           FROM decisions d LEFT JOIN confirmations f USING (decision_id)
+           WHERE d.platform = ? AND d.post_id = ? ORDER BY d.decision_id DESC""",
+        [platform, post_id],
+    )
+    # This item's queue state and the author's other flagged posts (index scans on post_id and author_id).
+    cols = "platform, post_id, snippet, score, category, status, deadline_at, last_decision_id, captured_at"
+    related = store.query(
+        f"WITH q AS MATERIALIZED (SELECT * FROM queue_items WHERE post_id = ?) SELECT {cols} FROM q WHERE platform = ?",
+        [post_id, platform],
+    )
+    if post.get("author_id"):
+        related += store.query(
+            f"""WITH q AS MATERIALIZED (SELECT * FROM queue_items WHERE author_id = ?)
+                SELECT {cols} FROM q WHERE platform = ? AND post_id <> ? ORDER BY captured_at DESC""",
+            [post["author_id"], platform, post_id],
+        )
+    state = [r for r in related if r["post_id"] == post_id]
+    other_posts = [r for r in related if r["post_id"] != post_id][:20]
+    author_decisions = []
+    if other_posts:
+        author_decisions = store.query(
+            """SELECT d.post_id, d.decision, d.reviewer, d.decided_at, d.reason FROM decisions d
+               WHERE d.platform = ? AND list_contains(?, d.post_id) ORDER BY d.decision_id DESC LIMIT 20""",
+            [platform, [r["post_id"] for r in related if r["post_id"] != post_id]],
+        )
+    notes = store.query(
+        "SELECT * FROM notes WHERE platform = ? AND post_id = ? ORDER BY note_id DESC", [platform, post_id]
+    )
+    for n in notes:
+        n["checklist"] = json.loads(n["checklist"]) if n["checklist"] else None
+    neighbours = _neighbours(store, platform, post_id, post["deadline_us"], post.get("score"))
+    return render(
+        request, "item.html", _who=who, post=post, decisions=decisions, decision_codes=DECISIONS,
+        text_segments=highlight_segments(post["text"], signals, "text"),
+        bio_segments=highlight_segments(post.get("author_bio") or "", signals, "bio"),
+        signal_groups=group_signals(signals), evidence=evidence, other_posts=other_posts, author_decisions=author_decisions,
+        media_labels=MEDIA_LABELS,
+        intake=intake_details(store, platform, post_id, user["role"], raw_rows=raw_rows),
+        evidence_capture=evidence_summary(store, platform, post_id),
+        referral=referral_panel(store, platform, post_id, user["role"], state[0]["status"] if state else None,
+                                ROUTE_ROLES),
+        notes=notes, holder=holder, item_status=state[0]["status"] if state else None,
+        review=item_review(review_state, user, holder), reopen_notice=buka_kembali,
+        can_note=user["role"] in ROUTE_ROLES["note"],
+        next_item=neighbours["next"], prev_item=neighbours["prev"],
+    )
+
+
+@router.post("/pos/{platform}/{post_id:post_id}/lepas", name="release")
+@one_connection
+def release(
+    request: Request,
+    who: Annotated[Who, Depends(allowed("release"))],
+    store: Annotated[Store, Depends(get_store)],
+    platform: str, post_id: str):
+    _, user = who
+    store.release(platform, post_id, user["username"])
+    return RedirectResponse("/antrean", status_code=303)
+
+
+@router.post("/pos/{platform}/{post_id:post_id}/catatan", name="note")
+@one_connection
+def note(
+    request: Request,
+    who: Annotated[Who, Depends(allowed("note"))],
+    store: Annotated[Store, Depends(get_store)],
+    platform: str,
+    post_id: str,
+    body: Annotated[str, Form(max_length=4000)] = "",
+):
+    _, user = who
+    try:
+        store.add_note(platform, post_id, user["username"], body)
+    except StoreError as exc:
+        raise HTTPException(status_code=400, detail=f"Catatan tidak tersimpan: {exc}") from None
+    return RedirectResponse(item_path(platform, post_id) + "#catatan", status_code=303)
+
+
+def _neighbours(store: Store, platform: str, post_id: str, deadline_us: int, score: float | None) -> dict:
+    """The open items just before and after this one in queue order (for j/k on the item page).
+
+    Queue order is (deadline_at, -score, platform, post_id). The neighbours have this item's deadline (ties) or the
+    nearest earlier/later one, so one scan finds those two deadlines and the few items due exactly then; the order
+    among them is settled here. Deadlines are compared as epoch microseconds: DuckDB returns a deadline after year
+    9999 as text, which Python cannot order against datetimes."""
+    if score is None or deadline_us is None:
+        return {"next": None, "prev": None}
+    rows = store.query(
+        """WITH open AS (SELECT platform, post_id, epoch_us(deadline_at) AS d, score FROM queue_items
+                         WHERE status IN ('new', 'needs_info')),
+                near AS (SELECT min(d) FILTER (WHERE d > $d) AS later, max(d) FILTER (WHERE d < $d) AS earlier
+                         FROM open)
+           SELECT open.* FROM open, near WHERE open.d = $d OR open.d = near.later OR open.d = near.earlier""",
+        {"d": deadline_us},
+    )
+    key = lambda r: (r["d"], -r["score"], r["platform"], r["post_id"])  # noqa: E731
+    me = (deadline_us, -score, platform, post_id)
+    after = min((r for r in rows if key(r) > me), key=key, default=None)
+    before = max((r for r in rows if key(r) < me), key=key, default=None)
+    link = lambda r: item_path(r["platform"], r["post_id"]) if r else None  # noqa: E731
+    return {"next": link(after), "prev": link(before)}

@@ -1,0 +1,142 @@
+"""The queue (page group "antrean"): open items by deadline then score, keyset pages, filters (status, region,
+platform, category, assignee, watchlist) and full-text search; the filter menus are cached for a minute
+(`FacetCache`, one per app on `app.state.facets`)."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from pantau.review import STATUSES
+from pantau.store.db import Store
+
+from .decisions import CLAIM_JOIN
+from .deps import Who, allowed, get_store, one_connection, render
+from .logic import decode_cursor, encode_cursor
+
+PAGE_SIZE = 50
+
+router = APIRouter()
+
+
+@router.get("/antrean", response_class=HTMLResponse, name="queue")
+@one_connection
+def queue(
+    request: Request,
+    who: Annotated[Who, Depends(allowed("queue", post=False))],
+    store: Annotated[Store, Depends(get_store)],
+    status: str = "open",
+    region: str = "",
+    platform: str = "",
+    category: str = "",
+    assignee: str = "",
+    q: str = "",
+    watchlist: str = "",
+    after: str = "",
+):
+    where, params = _queue_filters(store, status, region, platform, category, assignee, q, watchlist)
+    # The claims join is only needed to filter by assignee; without it DuckDB runs a plain top-N scan.
+    join = CLAIM_JOIN if assignee else ""
+    cursor = decode_cursor(after) if after else None
+    cursor_cond, cursor_params = "TRUE", []
+    if cursor:
+        cursor_cond = ("(qi.deadline_at > CAST(? AS TIMESTAMPTZ) OR (qi.deadline_at = CAST(? AS TIMESTAMPTZ) AND "
+                       "(qi.score < ? OR (qi.score = ? AND (qi.platform > ? OR (qi.platform = ? AND qi.post_id > ?))))))")
+        d, s, p, i = cursor
+        cursor_params = [d, d, s, s, p, p, i]
+    cond = " AND ".join(where) or "TRUE"  # status=all and no filter: no condition at all
+    order = "qi.deadline_at ASC, qi.score DESC, qi.platform, qi.post_id"
+    claimed = ("SELECT page.*, cl.username AS claimed_by FROM page LEFT JOIN claims cl ON cl.platform = page.platform"
+               " AND cl.post_id = page.post_id AND cl.expires_at > now() ORDER BY page.deadline_at ASC,"
+               " page.score DESC, page.platform, page.post_id")
+    if q.strip():
+        # A text search: match once (the full-text lookup is the expensive part), then count and page the matches.
+        rows = store.query(
+            f"""WITH hits AS MATERIALIZED (SELECT qi.* FROM queue_items qi {join} WHERE {cond}),
+                page AS (SELECT qi.*, (SELECT count(*) FROM hits) AS hits_total FROM hits qi
+                         WHERE {cursor_cond} ORDER BY {order} LIMIT {PAGE_SIZE + 1})
+                {claimed}""",
+            params + cursor_params,
+        )
+        total = rows[0]["hits_total"] if rows else store.scalar(
+            f"SELECT count(*) FROM queue_items qi {join} WHERE {cond}", params)
+    else:
+        total = store.scalar(f"SELECT count(*) FROM queue_items qi {join} WHERE {cond}", params)
+        # Two steps make the top-N cheap: the (PAGE_SIZE+1)-th deadline first (a one-column top-N), then the full
+        # ordering only over items due by then; ties on that deadline are all kept, so the page is exact.
+        page_cond = f"{cond} AND {cursor_cond}"
+        rows = store.query(
+            f"""WITH page AS (
+                  SELECT qi.* FROM queue_items qi {join} WHERE {page_cond}
+                    AND qi.deadline_at <= (SELECT max(deadline_at) FROM (
+                      SELECT qi.deadline_at FROM queue_items qi {join} WHERE {page_cond}
+                      ORDER BY qi.deadline_at LIMIT {PAGE_SIZE + 1}))
+                  ORDER BY {order} LIMIT {PAGE_SIZE + 1})
+                {claimed}""",
+            params + cursor_params + params + cursor_params,
+        )
+    facets = request.app.state.facets.get(store)
+    filters = {"status": status, "region": region, "platform": platform, "category": category,
+               "assignee": assignee, "q": q, "watchlist": watchlist}
+    next_url = None
+    if len(rows) > PAGE_SIZE:
+        next_url = "/antrean?" + urlencode({**{k: v for k, v in filters.items() if v}, "after": encode_cursor(rows[PAGE_SIZE - 1])})
+    query_string = urlencode({k: v for k, v in filters.items() if v})
+    return render(
+        request, "queue.html", _who=who, rows=rows[:PAGE_SIZE], total=total, filters=filters, facets=facets,
+        next_url=next_url, first_url="/antrean?" + query_string if after else None, query_string=query_string,
+    )
+
+
+class FacetCache:
+    """Regions, platforms and watchlists for the filter menus, recomputed at most once a minute."""
+
+    def __init__(self, ttl: float = 60.0):
+        self.ttl = ttl
+        self._value: dict[str, list[str]] | None = None
+        self._at = 0.0
+
+    def get(self, store: Store) -> dict[str, list[str]]:
+        if self._value is None or time.monotonic() - self._at > self.ttl:
+            self._value = {
+                "regions": [r["region"] for r in store.query(
+                    "SELECT DISTINCT region FROM queue_items WHERE region IS NOT NULL ORDER BY region")],
+                "platforms": [r["platform"] for r in store.query(
+                    "SELECT DISTINCT platform FROM queue_items ORDER BY 1")],
+                "watchlists": [r["watchlist"] for r in store.query(
+                    "SELECT DISTINCT watchlist FROM post_watchlists ORDER BY 1")],
+            }
+            self._at = time.monotonic()
+        return self._value
+
+
+def _queue_filters(store: Store, status: str, region: str, platform: str, category: str, assignee: str, q: str,
+                   watchlist: str = ""):
+    where: list[str] = []
+    params: list[Any] = []
+    if status == "open" or status not in STATUSES + ("all",):
+        where.append("qi.status IN ('new', 'needs_info')")
+    elif status != "all":
+        where.append("qi.status = ?")
+        params.append(status)
+    for column, value in (("region", region), ("platform", platform), ("category", category)):
+        if value:
+            where.append(f"qi.{column} = ?")
+            params.append(value)
+    if assignee == "-":
+        where.append("cl.username IS NULL")
+    elif assignee:
+        where.append("cl.username = ?")
+        params.append(assignee)
+    if watchlist:
+        where.append("(qi.platform, qi.post_id) IN (SELECT (platform, post_id) FROM post_watchlists WHERE watchlist = ?)")
+        params.append(watchlist)
+    if q.strip():
+        cond, cond_params = store.search_condition(q, alias="qi")
+        where.append(cond)
+        params += cond_params
+    return where, params
