@@ -1,8 +1,11 @@
-"""The crawl log: Scrapy's per-item DEBUG message is built only when LOG_LEVEL is DEBUG (pantau.crawlers.logformatter),
-and a DEBUG crawl still logs every item as Scrapy does. Real crawls of a live DemoSite through run_crawl."""
+"""What a crawl process does not spend its time on (docs/crawlers.md#benchmark), without losing what it did:
+Scrapy's per-item DEBUG message is built only when LOG_LEVEL is DEBUG (pantau.crawlers.logformatter), and a DEBUG
+crawl still logs every item as Scrapy does; the start-up objects are frozen out of the garbage collector's full
+passes (pantau.crawlers.extensions.FreezeStartupObjects). Real crawls of a live DemoSite through run_crawl."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -16,6 +19,7 @@ from pantau.crawlers.logformatter import QuietLogFormatter
 from pantau.crawlers.run import run_crawl
 from pantau.demo.generate import generate_posts
 from pantau.demo.site import DemoSite
+from pantau.post import iter_jsonl_posts
 
 POSTS = 30
 
@@ -51,3 +55,14 @@ def test_a_crawl_logs_items_at_debug_only_and_writes_them_all(tmp_path, level):
     log = result.log_path.read_text(encoding="utf-8")
     assert log.count("Scraped from <200 ") == (POSTS if level == "DEBUG" else 0)
     assert "Spider closed (finished)" in log
+
+
+@pytest.mark.slow
+def test_a_crawl_freezes_its_start_up_objects_and_still_gets_every_post(tmp_path):
+    posts = generate_posts(n=POSTS)
+    out = tmp_path / "out.jsonl"
+    with DemoSite(posts=posts) as site:
+        result = run_crawl("demo", out, spider_args={"base_url": site.url, "limit": "10"}, state_path=False, timeout=120)
+    stats = json.loads(result.stats_path.read_text())
+    assert stats["pantau/gc_frozen_objects"] > 10_000, "Scrapy, Twisted and pantau's modules are frozen at start"
+    assert result.items == POSTS and {p.post_id for p in iter_jsonl_posts(out)} == {p["id"] for p in posts}
