@@ -22,6 +22,9 @@ DECISIONS = ("violation", "not_violation", "needs_info", "duplicate")
 FINAL_DECISIONS = ("violation", "not_violation", "duplicate")
 STATUSES = ("new", "needs_info", "awaiting_confirmation", "confirmed", "not_violation", "duplicate")
 OPEN_STATUSES = ("new", "needs_info")
+# An item marked needs_info leaves the automatic next-item order for this many hours, unless new information (a note
+# or captured evidence) arrives first; it stays in the queue and j/k still reach it.
+NEEDS_INFO_PAUSE_HOURS = 24
 REFERRED = "referred"
 STATES = STATUSES + (REFERRED,)  # a confirmed violation whose referral case was sent is "referred"
 ROLES = ("monitor", "reviewer", "supervisor", "analyst", "admin")
@@ -94,7 +97,7 @@ class ItemState:
 def status_of(decision: str | None, agreed: bool | None) -> str:
     """The status of an item from its latest decision and that decision's second opinion (None: none yet).
 
-    The SQL twin is the CASE in pantau.store.db._QUEUE_ITEMS_SELECT (tests/test_review.py compares them)."""
+    The SQL twin is the CASE in pantau.store.queue_items._QUEUE_ITEMS_SELECT (tests/test_review.py compares them)."""
     if decision is None:
         return "new"
     if decision == "violation":

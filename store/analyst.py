@@ -29,7 +29,9 @@ import duckdb
 from pantau.post import format_time, utcnow
 
 from . import owner_api
-from .db import Store, StoreBusy, StoreError, _is_lock_error, live_owner, owner_info, register_request_handler
+from .connection import StoreBusy, StoreError, _is_lock_error, live_owner, owner_info
+from .db import Store
+from .ownership import register_request_handler
 
 EXPORT_TABLES = ("posts", "classifications", "decisions")
 ANALYST_VIEWS = ("v_flags_weekly", "v_reviewer_throughput", "v_classifier_precision", "v_referrals_by_status",

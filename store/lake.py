@@ -26,7 +26,6 @@ the app; the lake is for ingestion at scale and for analysts (`pantau sql`, the 
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import re
@@ -42,10 +41,12 @@ import duckdb
 
 from pantau.post import Post, utcnow
 
-from .db import (_POST_COLUMNS, _STAGED_RESULTS_SQL, _STORED_COLUMNS, BATCH_SIZE, SCHEMA_VERSION, IngestResult,
-                 Store, StoreBusy, StoreError, _staged, _staged_results, ingest_file_as_posts, result_rows,
-                 schema_sql)
+from .connection import SCHEMA_VERSION, Reads, StoreBusy, StoreError, fetch_dicts, schema_sql
+from .db import Store
 from .extensions import load_extension
+from .ingest import BATCH_SIZE, IngestResult, ingest_file_as_posts
+from .results import _STAGED_RESULTS_SQL, _staged_results, result_rows
+from .staging import _POST_COLUMNS, _STORED_COLUMNS, _staged
 
 PREFIX = "ducklake:"
 DATA_ENV = "PANTAU_LAKE_DATA"
@@ -111,7 +112,7 @@ def lake_schema_sql() -> str:
     return sql + "\nCREATE TABLE IF NOT EXISTS lake_writes (n BIGINT NOT NULL);\n"
 
 
-class LakeStore:
+class LakeStore(Reads):
     """pantau's store in a DuckLake: schema, ingest, classifier results, read queries (many writers at once)."""
 
     def __init__(self, target: str, *, data_path: str | None = None, retry_timeout: float = 120.0,
@@ -311,16 +312,7 @@ class LakeStore:
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         self.init()
         with self.connect() as con:
-            cur = con.execute(sql, params or [])
-            names = [d[0] for d in cur.description]
-            return [dict(zip(names, row)) for row in cur.fetchall()]
-
-    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        rows = self.query(sql, params)
-        return next(iter(rows[0].values())) if rows else None
-
-    def counts(self) -> dict[str, int]:
-        return Store.counts(self)  # type: ignore[arg-type]  # the same queries, on the lake
+            return fetch_dicts(con, sql, params)
 
 
 

@@ -83,3 +83,10 @@ def test_the_layer_test_sees_a_violation(tmp_path):
     assert LAYERS[layer_of("pantau.triage.app")] > LAYERS[layer_of("pantau.store.bad")]
     assert layer_of("pantau.referral.evidence") == "pantau.referral.evidence"
     assert layer_of("pantau.referral.package") == "pantau.referral"
+
+
+def test_store_modules_are_small():
+    """store/ is split by concern (issue 17): no module of it grows past ~400 lines again (db.py had 2,185)."""
+    large = {p.name: n for p in sorted((ROOT / "store").glob("*.py"))
+             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert large == {}, f"store modules over 400 lines (split them by concern): {large}"

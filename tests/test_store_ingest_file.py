@@ -14,6 +14,7 @@ import pytest
 
 from pantau.post import JsonlError, iter_jsonl_posts, parse_time, sha256_hex
 from pantau.store import db as store_db
+from pantau.store import ingest as store_ingest
 from pantau.store.db import Store, inbox_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository's bench/ package
@@ -68,7 +69,7 @@ def line(post_id: str | int, **fields) -> str:
 
 def test_same_rows_as_python_path_and_idempotent(tmp_path, caplog):
     src = write_lines(tmp_path / "posts.jsonl", list(iter_post_lines(1500)))
-    caplog.set_level(logging.DEBUG, logger="pantau.store.db")
+    caplog.set_level(logging.DEBUG, logger="pantau.store")
     (r_py, e_py, s_py), (r_file, e_file, s_file) = both(tmp_path, src, watchlist="Pilkada Sleman")
     assert PYTHON_PATH_LOG not in caplog.text  # DuckDB read the whole file itself
     assert r_file == r_py and r_file.received == r_file.new == 1500 and r_file.already_known == 0
@@ -87,7 +88,7 @@ def test_times_match_parse_time(tmp_path, caplog):
              "2024-05-01", "", None, "2024-12-31T23:59:59.123456+00:00"]
     lines = [line(i, created_at=t, captured_at=t) for i, t in enumerate(times)]
     src = write_lines(tmp_path / "times.jsonl", lines)
-    caplog.set_level(logging.DEBUG, logger="pantau.store.db")
+    caplog.set_level(logging.DEBUG, logger="pantau.store")
     (r_py, _, s_py), (r_file, _, s_file) = both(tmp_path, src)
     assert PYTHON_PATH_LOG not in caplog.text
     assert r_file == r_py and r_file.new == len(times)
@@ -129,7 +130,7 @@ def mixed_lines() -> list[str]:
 @pytest.mark.parametrize("skip_invalid", [True, False])
 def test_bad_lines_same_result_and_errors_as_python_path(tmp_path, skip_invalid, caplog):
     src = write_lines(tmp_path / "mixed.jsonl", mixed_lines())
-    caplog.set_level(logging.DEBUG, logger="pantau.store.db")
+    caplog.set_level(logging.DEBUG, logger="pantau.store")
     (r_py, e_py, s_py), (r_file, e_file, s_file) = both(tmp_path, src, skip_invalid=skip_invalid)
     assert PYTHON_PATH_LOG in caplog.text  # the chunk with bad lines went through the Python path
     assert r_file == r_py
@@ -192,7 +193,7 @@ def test_not_utf8_and_top_level_non_objects(tmp_path):
 def test_chunk_boundaries(tmp_path, monkeypatch, caplog):
     """Chunks of 3 lines: a bad line in the second chunk only sends that chunk to the Python path, with the line
     numbers of the whole file; a post twice in one chunk keeps its first captured_at; progress per chunk."""
-    monkeypatch.setattr(store_db, "BATCH_SIZE", 3)
+    monkeypatch.setattr(store_ingest, "BATCH_SIZE", 3)
     lines = [
         line("c1", captured_at="2024-05-02T00:00:00Z"), line("c2"), line("c1", captured_at="2024-05-01T00:00:00Z"),
         line("c4"), BAD_LINES["number as text"], "",
@@ -200,7 +201,7 @@ def test_chunk_boundaries(tmp_path, monkeypatch, caplog):
         line("c9"),
     ]
     src = write_lines(tmp_path / "chunks.jsonl", lines)
-    caplog.set_level(logging.DEBUG, logger="pantau.store.db")
+    caplog.set_level(logging.DEBUG, logger="pantau.store")
     (r_py, e_py, s_py), (r_file, e_file, s_file) = both(tmp_path, src, skip_invalid=True)
     assert caplog.text.count(PYTHON_PATH_LOG) == 1
     assert r_file == r_py and e_file == e_py == [(str(src), 5, e_py[0][2])]
@@ -301,7 +302,7 @@ def test_shares_identity_and_media_same_rows_as_python_path(tmp_path, caplog, fi
     """Issue 16's fields are checked and normalised by the DuckDB path as Post.from_payload / to_payload do: the rows
     (and errors) equal Store.ingest's; a valid line stays on the DuckDB path, a bad one sends its chunk to Python."""
     src = write_lines(tmp_path / "posts.jsonl", [line(1), line(2, **fields), line(3)])
-    caplog.set_level(logging.DEBUG, logger="pantau.store.db")
+    caplog.set_level(logging.DEBUG, logger="pantau.store")
     (r_py, e_py, s_py), (r_file, e_file, s_file) = both(tmp_path, src, skip_invalid=True)
     assert (r_file, e_file) == (r_py, e_py)
     assert stored(s_file) == stored(s_py)

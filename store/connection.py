@@ -1,0 +1,297 @@
+"""The connection to pantau's DuckDB file: opening it (with backoff while another process holds it), who owns it,
+the schema, and the one `transaction()` every write runs in.
+
+A DuckDB file opened read-write locks out every other process, even readers, so a Store either opens the file per
+operation (CLI jobs, flows, tests) or one process owns it for its whole life (the triage app, see ownership.py).
+`Connection` is the base of `Store` (store/db.py), which adds one class per concern.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import duckdb
+
+from . import owner_api
+from .queue_items import _refresh_queue_items
+
+SCHEMA_VERSION = "3"  # 3: posts.kind, author_verified, author_location, shared_from, media
+STORAGE_VERSION = "v1.2.0"  # DuckDB storage format of new database files (readable by DuckDB >= 1.2)
+# One DuckDB database may be open in one configuration per process (read-only and read-write connections to the
+# same file conflict), so connections from threads of one process take turns; other processes are waited for.
+_PATH_LOCKS: dict[str, threading.RLock] = {}
+_PATH_LOCKS_GUARD = threading.Lock()
+# The long-lived connection of a Store that owns its file (see Store.own), shared by every Store of this process
+# for that file: DuckDB refuses a second connection with another configuration (e.g. read-only) in one process.
+_OWNED: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+def _path_lock(path: Path) -> threading.RLock:
+    key = str(path.resolve())
+    with _PATH_LOCKS_GUARD:
+        return _PATH_LOCKS.setdefault(key, threading.RLock())
+
+
+def owner_file(db: str | Path) -> Path:
+    """`<db>.owner`: JSON {pid, since} written by the process that keeps the database open (the triage app)."""
+    db = Path(db)
+    return db.with_name(db.name + ".owner")
+
+
+def inbox_dir(db: str | Path) -> Path:
+    """`<db>.inbox/`: batches other processes hand to the owner; `failed/` keeps files that could not be read."""
+    db = Path(db)
+    return db.with_name(db.name + ".inbox")
+
+
+def snapshot_file(db: str | Path) -> Path:
+    """`<db>.snapshot.duckdb`: the owner's latest copy of the database for other processes' reads."""
+    db = Path(db)
+    return db.with_name(db.name + ".snapshot.duckdb")
+
+
+def owner_info(db: str | Path) -> dict[str, Any] | None:
+    """The owner file of another live process ({pid, since, socket, token}), or None."""
+    pid = live_owner(db)
+    if pid is None:
+        return None
+    try:
+        info = json.loads(owner_file(db).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) and info.get("pid") == pid else None
+
+
+def live_owner(db: str | Path) -> int | None:
+    """The pid of another live process that owns `db`, or None (no owner file, stale file, or this process)."""
+    try:
+        info = json.loads(owner_file(db).read_text(encoding="utf-8"))
+        pid = int(info["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if pid == os.getpid():
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:  # alive, owned by another user
+        return pid
+    return pid
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+class StoreBusy(StoreError):
+    """Another process kept the database locked for longer than the retry budget."""
+
+
+class Rollback(Exception):
+    """Raised inside a `transaction()` block to undo it quietly: its writes are rolled back and no error follows
+    (a dry run, a chunk of lines left to the Python path)."""
+
+
+def schema_sql() -> str:
+    return resources.files("pantau.store").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    msg = str(exc).lower()
+    return "lock" in msg and ("conflicting" in msg or "could not set" in msg)
+
+
+def fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+    """The rows of a query as dicts (column name -> value)."""
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+class Reads:
+    """Reads built on `query()`, shared by Store and the DuckLake store (store/lake.py)."""
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        rows = self.query(sql, params)
+        return next(iter(rows[0].values())) if rows else None
+
+    def counts(self) -> dict[str, int]:
+        row = self.query(
+            """SELECT (SELECT count(*) FROM posts) AS posts,
+                      (SELECT count(*) FROM latest_classification) AS classified,
+                      (SELECT count(*) FROM latest_classification WHERE flagged) AS flagged,
+                      (SELECT count(*) FROM triage_queue) AS queue,
+                      (SELECT count(*) FROM decisions) AS decisions"""
+        )[0]
+        return {k: int(v) for k, v in row.items()}
+
+
+class Connection(Reads):
+    """The database file, its connections and transactions (the base of `Store`)."""
+
+    def __init__(self, path: str | Path, *, lock_timeout: float = 30.0):
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self._initialised = False
+        self._local = threading.local()
+        self._owner_con: duckdb.DuckDBPyConnection | None = None
+        self._handed_over_ns = 0  # when this Store last wrote a batch into the owner's inbox
+        self._synced_ns = 0  # when this Store last read through the owner after asking it to drain its inbox
+        self._api: owner_api.OwnerServer | None = None  # the read API while this process owns the file
+        self._drain_lock = threading.Lock()
+
+    # -- connections -----------------------------------------------------------------
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """Share one read-write connection among all Store calls of this thread inside the block.
+
+        Opening a DuckDB file costs far more than a query on it, so a web request opens it once; the file is
+        still held only for the length of the block, so other processes (flows) get their turn in between.
+        """
+        if getattr(self._local, "con", None) is not None:
+            yield
+            return
+        with self.connect() as con:
+            self._local.con = con
+            try:
+                yield
+            finally:
+                self._local.con = None
+
+    @contextmanager
+    def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A short-lived connection; waits (with backoff) while another process holds the file.
+
+        Inside `session()` the session's connection is reused (and not closed here)."""
+        held = getattr(self._local, "con", None)
+        if held is not None:
+            yield held
+            return
+        owned = self._owner_con or _OWNED.get(str(self.path.resolve()))
+        if owned is not None:
+            # One database instance for the process's life; each caller gets its own cursor (own transaction and
+            # temp tables); callers take turns so write transactions never conflict.
+            with _path_lock(self.path):
+                cur = owned.cursor()
+                try:
+                    yield cur
+                finally:
+                    cur.close()
+            return
+        if read_only and live_owner(self.path) is not None:
+            # the triage app keeps the file open read-write, which locks out even readers: read its snapshot
+            con = duckdb.connect(str(self._snapshot_for_reading()), read_only=True)
+            try:
+                yield con
+            finally:
+                con.close()
+            return
+        if not read_only:
+            owner = live_owner(self.path)
+            if owner is not None:  # never write behind the owner's back, even if the file's lock were lost
+                raise self._owned_by(owner)
+        if not self._initialised and not read_only:
+            self._initialised = True
+            self.init()
+        with _path_lock(self.path):
+            con = self._open(read_only=read_only)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    def _open(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.02
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except (duckdb.IOException, duckdb.ConnectionException) as exc:
+                if not _is_lock_error(exc):
+                    raise
+                owner = live_owner(self.path)
+                if owner is not None:  # an owner keeps the file until it stops: waiting would not help
+                    raise self._owned_by(owner) from exc
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(
+                        f"{self.path} stayed locked by another process for {self.lock_timeout:.0f}s"
+                    ) from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+    def _owned_by(self, owner: int) -> StoreBusy:
+        return StoreBusy(f"{self.path} is owned by the running triage app (process {owner}); posts and classifier "
+                         "results are handed to it, other jobs need it stopped first")
+
+    def init(self) -> None:
+        """Create the schema if needed (idempotent)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._initialised = True
+        if not self.path.exists() and self._owner_con is None:
+            # New files get storage version v1.2.0 (kept in the file; later connections need no option): it lets
+            # raw_payloads.raw use ZSTD, which also compresses payloads over ~4 KB (article pages), see schema.sql.
+            with _path_lock(self.path):
+                duckdb.connect(str(self.path), config={"storage_compatibility_version": STORAGE_VERSION}).close()
+        with self.connect() as con:
+            con.execute(schema_sql())
+            con.execute(
+                "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?)", [SCHEMA_VERSION]
+            )
+            # Databases from schema 1 get their queue_items filled once.
+            if con.execute("SELECT count(*) FROM queue_items").fetchone()[0] == 0 and con.execute(
+                "SELECT count(*) FROM classifications WHERE flagged"
+            ).fetchone()[0]:
+                _refresh_queue_items(con, None)
+
+    @contextmanager
+    def transaction(self, con: duckdb.DuckDBPyConnection | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """BEGIN ... COMMIT on `con` (a connection of this Store already open) or on a new one from `connect()`.
+
+        An error in the block rolls it back and goes on; `Rollback` rolls it back quietly."""
+        if con is None:
+            with self.connect() as new, self.transaction(new) as tx:
+                yield tx
+            return
+        con.execute("BEGIN")
+        try:
+            yield con
+            con.execute("COMMIT")
+        except Rollback:
+            con.execute("ROLLBACK")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    # -- reads -----------------------------------------------------------------------
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """Run a read query on a short-lived read-only connection; rows as dicts. While another process owns the
+        file, it answers the query (store/owner_api.py): it sees everything handed over before."""
+        if not self.path.exists():
+            self.init()
+        if self._owner_con is None and getattr(self._local, "con", None) is None:
+            info = owner_info(self.path)
+            if info is not None:
+                try:  # after a hand-over, the owner first stores what is in its inbox
+                    asked_ns = time.time_ns()
+                    columns, rows = owner_api.read(info, sql, params, sync=self._handed_over_ns > self._synced_ns)
+                    self._synced_ns = asked_ns
+                    return [dict(zip(columns, row)) for row in rows]
+                except owner_api.OwnerUnavailable:  # an owner without the API (older pantau): its snapshot
+                    pass
+                except (owner_api.ReadRefused, owner_api.OwnerReadError) as exc:
+                    raise StoreError(str(exc)) from None
+        with self.connect(read_only=True) as con:
+            return fetch_dicts(con, sql, params)

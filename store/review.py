@@ -1,0 +1,298 @@
+"""Review: decisions, second opinions (four eyes), reopening, notes and claims, each in one transaction with its
+audit entry. The rules (who may do what in which state) live in pantau.review; this module stores their moves."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from pantau import review
+from pantau.post import utcnow
+from pantau.review import DECISIONS, ItemState, ReviewRefused
+
+from .audit_log import _append_audit
+from .connection import StoreError
+from .queue_items import _refresh_one, _refresh_queue_items
+
+CLAIM_MINUTES = 15
+
+
+class ClaimConflict(StoreError):
+    """The item is claimed by another reviewer."""
+
+    def __init__(self, holder: str):
+        super().__init__(f"item is being reviewed by {holder}")
+        self.holder = holder
+
+
+class TransitionRefused(StoreError):
+    """The review state machine (pantau.review) refuses the change; `code` is a key of review.REFUSALS."""
+
+    def __init__(self, refused: ReviewRefused):
+        super().__init__(str(refused))
+        self.code = refused.code
+
+
+class Review:
+    """Decisions, notes and claims (a part of `Store`)."""
+
+    def record_decision(
+        self,
+        platform: str,
+        post_id: str,
+        decision: str,
+        *,
+        reviewer: str,
+        role: str | None = None,
+        reason: str | None = None,
+        duplicate_of: str | None = None,
+        checklist: dict[str, bool] | None = None,
+        now: datetime | None = None,
+    ) -> int:
+        """Append a reviewer decision (with its legal-element checklist, if given) and return its id.
+
+        The move must be allowed by the review state machine (pantau.review: TransitionRefused otherwise) for the
+        reviewer's role: the account's role, else `role` (default reviewer, for scripts without accounts). Refuses
+        (ClaimConflict) when another reviewer holds an unexpired claim on the item."""
+        if decision not in DECISIONS:
+            raise StoreError(f"unknown decision {decision!r}; expected one of {', '.join(DECISIONS)}")
+        if not reviewer or not reviewer.strip():
+            raise StoreError("a decision needs a reviewer")
+        if decision == "duplicate" and not duplicate_of:
+            raise StoreError("a 'duplicate' decision needs duplicate_of")
+        now = now or utcnow()
+        reviewer = reviewer.strip()
+        with self.transaction() as con:
+            exists = con.execute(
+                "SELECT count(*) FROM posts WHERE platform = ? AND post_id = ?", [platform, post_id]
+            ).fetchone()[0]
+            if not exists:
+                raise StoreError(f"no post {platform}/{post_id}")
+            _check_review(con, platform, post_id, "decide", _actor_role(con, reviewer, role, "reviewer"), reviewer,
+                          decision)
+            holder = _claim_holder(con, platform, post_id, now)
+            if holder is not None and holder != reviewer:
+                raise ClaimConflict(holder)
+            decision_id = _insert_decision(con, platform, post_id, decision, reason, duplicate_of, reviewer, now)
+            if checklist is not None:
+                _insert_note(con, platform, post_id, reviewer, None, checklist, now)
+            con.execute("DELETE FROM claims WHERE platform = ? AND post_id = ?", [platform, post_id])
+            _refresh_one(con, platform, post_id)
+            _append_audit(
+                con, reviewer, "decision", f"{platform}/{post_id}",
+                {"decision_id": decision_id, "decision": decision, "reason": reason, "duplicate_of": duplicate_of,
+                 "checklist": checklist},
+                now,
+            )
+        return decision_id
+
+    def confirm_decision(
+        self,
+        decision_id: int,
+        *,
+        supervisor: str,
+        agreed: bool,
+        role: str | None = None,
+        decision: str | None = None,
+        reason: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Four-eyes: a second person agrees with a "violation" decision awaiting confirmation, or not.
+
+        Agreeing makes it "confirmed". Disagreeing needs the supervisor's own `decision`, which is appended as a new
+        decision by the supervisor (so the disagreement stays visible in the history). The state machine
+        (pantau.review) checks the role (the account's, else `role`, default supervisor) and that the supervisor
+        did not make the decision.
+        """
+        now = now or utcnow()
+        with self.transaction() as con:
+            row = con.execute(
+                "SELECT platform, post_id, decision, reviewer FROM decisions WHERE decision_id = ?", [decision_id]
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"no decision {decision_id}")
+            platform, post_id, original, reviewer = row
+            label = original if agreed else decision
+            _check_review(con, platform, post_id, "confirm" if agreed else "dispute",
+                          _actor_role(con, supervisor, role, "supervisor"), supervisor, label)
+            if con.execute("SELECT count(*) FROM confirmations WHERE decision_id = ?", [decision_id]).fetchone()[0]:
+                raise StoreError(f"decision {decision_id} already has a second opinion")
+            latest = con.execute(
+                "SELECT max(decision_id) FROM decisions WHERE platform = ? AND post_id = ?", [platform, post_id]
+            ).fetchone()[0]
+            if latest != decision_id:
+                raise StoreError(f"decision {decision_id} is no longer the latest for {platform}/{post_id}")
+            con.execute(
+                "INSERT INTO confirmations VALUES (?, ?, ?, ?, ?, ?)",
+                [decision_id, supervisor, agreed, label, reason, now],
+            )
+            if not agreed:
+                _insert_decision(con, platform, post_id, label, reason, None, supervisor, now)
+            _refresh_one(con, platform, post_id)
+            _append_audit(
+                con, supervisor, "confirmation", f"{platform}/{post_id}",
+                {"decision_id": decision_id, "agreed": agreed, "decision": label, "reason": reason}, now,
+            )
+
+    def reopen(self, platform: str, post_id: str, *, supervisor: str, reason: str, role: str | None = None,
+               now: datetime | None = None) -> str:
+        """Reopen a confirmed violation: needs two supervisors. The first call records a request (returns
+        "reopen_request"); a second supervisor's call reopens the item (returns "reopen"): a `needs_info` decision by
+        them puts it back in the queue. Both steps are audited; a referred item is never reopened."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise StoreError("reopening a confirmed violation needs a reason")
+        now = now or utcnow()
+        with self.transaction() as con:
+            state = _review_state(con, platform, post_id)
+            action = review.reopen_action(state)
+            _check_review(con, platform, post_id, action, _actor_role(con, supervisor, role, "supervisor"),
+                          supervisor, state=state)
+            target = f"{platform}/{post_id}"
+            decision_id = con.execute("SELECT max(decision_id) FROM decisions WHERE platform = ? AND post_id = ?",
+                                      [platform, post_id]).fetchone()[0]
+            if action == "reopen_request":
+                con.execute("""INSERT INTO reopen_requests (platform, post_id, decision_id, requested_by, reason,
+                               requested_at) VALUES (?, ?, ?, ?, ?, ?)""",
+                            [platform, post_id, decision_id, supervisor, reason, now])
+                _append_audit(con, supervisor, "reopen_request", target,
+                              {"decision_id": decision_id, "reason": reason}, now)
+            else:
+                new_id = _insert_decision(con, platform, post_id, "needs_info", reason, None, supervisor, now)
+                con.execute("""UPDATE reopen_requests SET approved_by = ?, approved_at = ?, approval_reason = ?
+                               WHERE platform = ? AND post_id = ? AND decision_id = ? AND approved_by IS NULL""",
+                            [supervisor, now, reason, platform, post_id, decision_id])
+                _refresh_one(con, platform, post_id)
+                _append_audit(con, supervisor, "reopen", target,
+                              {"decision_id": decision_id, "requested_by": state.reopen_requested_by,
+                               "new_decision_id": new_id, "reason": reason}, now)
+        return action
+
+    def review_state(self, platform: str, post_id: str) -> ItemState:
+        """The item's state for pantau.review (status, who decided, pending reopen request, draft referral)."""
+        with self.connect(read_only=True) as con:
+            return _review_state(con, platform, post_id)
+
+    def add_note(
+        self, platform: str, post_id: str, username: str, body: str | None, checklist: dict[str, bool] | None = None
+    ) -> int:
+        if not (body and body.strip()) and not checklist:
+            raise StoreError("an empty note")
+        now = utcnow()
+        with self.transaction() as con:
+            if not con.execute(
+                "SELECT count(*) FROM posts WHERE platform = ? AND post_id = ?", [platform, post_id]
+            ).fetchone()[0]:
+                raise StoreError(f"no post {platform}/{post_id}")
+            note_id = _insert_note(con, platform, post_id, username, body, checklist, now)
+            _append_audit(con, username, "note", f"{platform}/{post_id}", {"note_id": note_id}, now)
+        return note_id
+
+    def rebuild_queue_items(self) -> int:
+        """Recompute queue_items from posts, classifications, decisions and confirmations (e.g. after a bulk load)."""
+        with self.transaction() as con:
+            _refresh_queue_items(con, None)
+            return int(con.execute("SELECT count(*) FROM queue_items").fetchone()[0])
+
+    # -- claims ------------------------------------------------------------------------
+
+    def claim(self, platform: str, post_id: str, username: str, *, now: datetime | None = None) -> str:
+        """Claim an item for CLAIM_MINUTES; returns who holds it afterwards (the caller or another reviewer)."""
+        now = now or utcnow()
+        with self.transaction() as con:
+            holder = _claim_holder(con, platform, post_id, now)
+            if holder is None or holder == username:
+                con.execute(
+                    "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?)",
+                    [platform, post_id, username, now, now + timedelta(minutes=CLAIM_MINUTES)],
+                )
+                holder = username
+        return holder
+
+    def open_item(self, platform: str, post_id: str, username: str, *, claim: bool, now: datetime | None = None) -> str | None:
+        """Record that `username` viewed an item (audit `view_item`) and, if `claim`, claim it, in one transaction.
+
+        Returns who holds the item's claim afterwards (None when nobody does)."""
+        now = now or utcnow()
+        with self.transaction() as con:
+            holder = _claim_holder(con, platform, post_id, now)
+            if claim and (holder is None or holder == username):
+                con.execute(
+                    "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?)",
+                    [platform, post_id, username, now, now + timedelta(minutes=CLAIM_MINUTES)],
+                )
+                holder = username
+            _append_audit(con, username, "view_item", f"{platform}/{post_id}", None, now)
+        return holder
+
+    def release(self, platform: str, post_id: str, username: str) -> None:
+        with self.connect() as con:
+            con.execute(
+                "DELETE FROM claims WHERE platform = ? AND post_id = ? AND username = ?", [platform, post_id, username]
+            )
+
+
+# -- helpers that run inside a caller's transaction --------------------------------------------
+
+
+def _actor_role(con, actor: str, role: str | None, default: str) -> str:
+    """The role an actor acts in: an account's own role, whatever the caller says; without an account (scripts,
+    tests, the CLI working on the file directly) the caller's `role`, else `default`."""
+    row = con.execute("SELECT role FROM users WHERE username = ?", [actor]).fetchone()
+    return row[0] if row is not None else (role or default)
+
+
+def _review_state(con, platform: str, post_id: str) -> ItemState:
+    latest = con.execute(
+        """SELECT d.decision_id, d.decision, d.reviewer, f.agreed FROM decisions d
+           LEFT JOIN confirmations f USING (decision_id)
+           WHERE d.platform = ? AND d.post_id = ? ORDER BY d.decision_id DESC LIMIT 1""", [platform, post_id]
+    ).fetchone()
+    decision_id, decision, decided_by, agreed = latest if latest else (None, None, None, None)
+    status = review.status_of(decision, agreed)
+    sent, draft = con.execute(
+        """SELECT count(*) FILTER (WHERE sent_at IS NOT NULL), count(*) FILTER (WHERE status = 'draft')
+           FROM referrals WHERE platform = ? AND post_id = ?""", [platform, post_id]
+    ).fetchone()
+    if status == "confirmed" and sent:
+        status = review.REFERRED
+    pending = con.execute(
+        """SELECT requested_by FROM reopen_requests WHERE platform = ? AND post_id = ? AND decision_id = ?
+           AND approved_by IS NULL ORDER BY request_id LIMIT 1""", [platform, post_id, decision_id]
+    ).fetchone() if decision_id is not None else None
+    return ItemState(status=status, decided_by=decided_by, decision=decision,
+                     reopen_requested_by=pending[0] if pending else None, draft_referral=bool(draft))
+
+
+def _check_review(con, platform: str, post_id: str, action: str, role: str, actor: str, decision: str | None = None,
+                  *, state: ItemState | None = None) -> str:
+    try:
+        return review.check(state or _review_state(con, platform, post_id), action, role, actor, decision)
+    except ReviewRefused as exc:
+        raise TransitionRefused(exc) from None
+
+
+def _insert_decision(con, platform, post_id, decision, reason, duplicate_of, reviewer, now) -> int:
+    row = con.execute(
+        """INSERT INTO decisions (platform, post_id, decision, reason, duplicate_of, reviewer, decided_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING decision_id""",
+        [platform, post_id, decision, reason, duplicate_of, reviewer, now],
+    ).fetchone()
+    return int(row[0])
+
+
+def _insert_note(con, platform, post_id, username, body, checklist, now) -> int:
+    row = con.execute(
+        """INSERT INTO notes (platform, post_id, username, body, checklist, created_at)
+        VALUES (?, ?, ?, ?, ?, ?) RETURNING note_id""",
+        [platform, post_id, username, (body or "").strip() or None,
+         json.dumps(checklist, sort_keys=True) if checklist is not None else None, now],
+    ).fetchone()
+    return int(row[0])
+
+
+def _claim_holder(con, platform: str, post_id: str, now: datetime) -> str | None:
+    row = con.execute(
+        "SELECT username FROM claims WHERE platform = ? AND post_id = ? AND expires_at > ?", [platform, post_id, now]
+    ).fetchone()
+    return row[0] if row else None
