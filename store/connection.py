@@ -12,7 +12,7 @@ import json
 import os
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -107,6 +107,24 @@ def schema_sql() -> str:
 def _is_lock_error(exc: Exception) -> bool:
     msg = str(exc).lower()
     return "lock" in msg and ("conflicting" in msg or "could not set" in msg)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN ... COMMIT on `con`, the one way the store writes (Store.transaction, the DuckLake store).
+
+    An error in the block rolls it back and goes on (the block's error, even when the ROLLBACK fails too: after a
+    COMMIT that failed, DuckDB has no transaction left); `Rollback` rolls it back quietly."""
+    con.execute("BEGIN")
+    try:
+        yield con
+        con.execute("COMMIT")
+    except Rollback:
+        con.execute("ROLLBACK")
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
 
 
 def fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
@@ -257,22 +275,13 @@ class Connection(Reads):
 
     @contextmanager
     def transaction(self, con: duckdb.DuckDBPyConnection | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-        """BEGIN ... COMMIT on `con` (a connection of this Store already open) or on a new one from `connect()`.
-
-        An error in the block rolls it back and goes on; `Rollback` rolls it back quietly."""
-        if con is None:
-            with self.connect() as new, self.transaction(new) as tx:
-                yield tx
+        """`transaction(con)` on `con` (a connection of this Store already open) or on a new one from `connect()`."""
+        if con is not None:
+            with transaction(con):
+                yield con
             return
-        con.execute("BEGIN")
-        try:
-            yield con
-            con.execute("COMMIT")
-        except Rollback:
-            con.execute("ROLLBACK")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        with self.connect() as new, transaction(new):
+            yield new
 
     # -- reads -----------------------------------------------------------------------
 

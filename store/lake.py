@@ -41,7 +41,7 @@ import duckdb
 
 from pantau.post import Post, utcnow
 
-from .connection import SCHEMA_VERSION, Reads, StoreBusy, StoreError, fetch_dicts, schema_sql
+from .connection import SCHEMA_VERSION, Reads, StoreBusy, StoreError, fetch_dicts, schema_sql, transaction
 from .db import Store
 from .extensions import load_extension
 from .ingest import BATCH_SIZE, IngestResult, ingest_file_as_posts
@@ -181,15 +181,14 @@ class LakeStore(Reads):
         with self.connect() as con:
             if self._schema_version(con) != SCHEMA_VERSION:
                 def apply() -> None:
-                    con.execute("BEGIN")
-                    con.execute(lake_schema_sql())
-                    if not con.execute("SELECT count(*) FROM lake_writes").fetchone()[0]:
-                        con.execute("INSERT INTO lake_writes VALUES (0)")
-                    con.execute("DELETE FROM schema_info WHERE key = 'schema_version'")
-                    con.execute("INSERT INTO schema_info VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-                    con.execute("COMMIT")
+                    with transaction(con):
+                        con.execute(lake_schema_sql())
+                        if not con.execute("SELECT count(*) FROM lake_writes").fetchone()[0]:
+                            con.execute("INSERT INTO lake_writes VALUES (0)")
+                        con.execute("DELETE FROM schema_info WHERE key = 'schema_version'")
+                        con.execute("INSERT INTO schema_info VALUES ('schema_version', ?)", [SCHEMA_VERSION])
 
-                self._retry(apply, con=con, done=lambda: self._schema_version(con) == SCHEMA_VERSION)
+                self._retry(apply, done=lambda: self._schema_version(con) == SCHEMA_VERSION)
         self._initialised = True
 
     @staticmethod
@@ -223,36 +222,35 @@ class LakeStore(Reads):
         cols = ", ".join(f"'{k}': '{v}'" for k, v in _POST_COLUMNS.items())
         with _staged(batch, now, watchlist) as staging, self.connect() as con:
             def write() -> int:
-                con.execute("BEGIN")
-                con.execute("UPDATE lake_writes SET n = n + 1")  # the conflict token: see the module docstring
-                con.execute(
-                    f"""CREATE OR REPLACE TEMP TABLE staging AS
-                    SELECT * FROM read_json(?, format='newline_delimited', columns={{{cols}}})
-                    QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY captured_at) = 1""",
-                    [str(staging)],
-                )
-                new = con.execute(
-                    f"""INSERT INTO posts ({", ".join(_STORED_COLUMNS)}, ingested_at)
-                    SELECT {", ".join("s." + c for c in _STORED_COLUMNS)}, ?::TIMESTAMPTZ
-                    FROM temp.main.staging s ANTI JOIN posts p USING (platform, post_id)""",
-                    [now],
-                ).fetchone()[0]
-                con.execute(
-                    """INSERT INTO raw_payloads
-                    SELECT s.platform, s.post_id, s.raw_sha256, s.raw FROM temp.main.staging s
-                    ANTI JOIN raw_payloads r USING (platform, post_id, raw_sha256)
-                    WHERE s.raw IS NOT NULL AND s.raw_sha256 IS NOT NULL"""
-                )
-                con.execute(
-                    """INSERT INTO post_watchlists
-                    SELECT s.platform, s.post_id, s.watchlist, s.captured_at FROM temp.main.staging s
-                    ANTI JOIN post_watchlists w USING (platform, post_id, watchlist)
-                    WHERE s.watchlist IS NOT NULL"""
-                )
-                con.execute("COMMIT")
+                with transaction(con):
+                    con.execute("UPDATE lake_writes SET n = n + 1")  # the conflict token: see the module docstring
+                    con.execute(
+                        f"""CREATE OR REPLACE TEMP TABLE staging AS
+                        SELECT * FROM read_json(?, format='newline_delimited', columns={{{cols}}})
+                        QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY captured_at) = 1""",
+                        [str(staging)],
+                    )
+                    new = con.execute(
+                        f"""INSERT INTO posts ({", ".join(_STORED_COLUMNS)}, ingested_at)
+                        SELECT {", ".join("s." + c for c in _STORED_COLUMNS)}, ?::TIMESTAMPTZ
+                        FROM temp.main.staging s ANTI JOIN posts p USING (platform, post_id)""",
+                        [now],
+                    ).fetchone()[0]
+                    con.execute(
+                        """INSERT INTO raw_payloads
+                        SELECT s.platform, s.post_id, s.raw_sha256, s.raw FROM temp.main.staging s
+                        ANTI JOIN raw_payloads r USING (platform, post_id, raw_sha256)
+                        WHERE s.raw IS NOT NULL AND s.raw_sha256 IS NOT NULL"""
+                    )
+                    con.execute(
+                        """INSERT INTO post_watchlists
+                        SELECT s.platform, s.post_id, s.watchlist, s.captured_at FROM temp.main.staging s
+                        ANTI JOIN post_watchlists w USING (platform, post_id, watchlist)
+                        WHERE s.watchlist IS NOT NULL"""
+                    )
                 return int(new)
 
-            return self._retry(write, con=con)
+            return self._retry(write)
 
     def ingest_file(self, path: str | Path, **kwargs: Any) -> IngestResult:
         """Store the posts of a JSON Lines file (Store.ingest_file's signature; parsed in Python, then `ingest`)."""
@@ -267,22 +265,21 @@ class LakeStore(Reads):
             return 0
         with _staged_results(rows) as staged, self.connect() as con:
             def write() -> int:
-                con.execute("BEGIN")
-                con.execute("UPDATE lake_writes SET n = n + 1")
-                # staged in the catalog's temp schema: one read_json for the batch (the last result of a post and
-                # model version wins)
-                con.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS {_STAGED_RESULTS_SQL}", [now, str(staged)])
-                con.execute(
-                    """DELETE FROM classifications c USING temp.main.incoming i
-                    WHERE c.platform = i.platform AND c.post_id = i.post_id AND c.model_version = i.model_version"""
-                )
-                con.execute("INSERT INTO classifications BY NAME SELECT * FROM temp.main.incoming")
-                con.execute("COMMIT")
+                with transaction(con):
+                    con.execute("UPDATE lake_writes SET n = n + 1")
+                    # staged in the catalog's temp schema: one read_json for the batch (the last result of a post and
+                    # model version wins)
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS {_STAGED_RESULTS_SQL}", [now, str(staged)])
+                    con.execute(
+                        """DELETE FROM classifications c USING temp.main.incoming i
+                        WHERE c.platform = i.platform AND c.post_id = i.post_id AND c.model_version = i.model_version"""
+                    )
+                    con.execute("INSERT INTO classifications BY NAME SELECT * FROM temp.main.incoming")
                 return len(rows)
 
-            return self._retry(write, con=con)
+            return self._retry(write)
 
-    def _retry(self, fn, *, con: duckdb.DuckDBPyConnection | None = None, done=None):  # noqa: ANN001, ANN202
+    def _retry(self, fn, *, done=None):  # noqa: ANN001, ANN202
         """Run `fn` until it commits: a transaction that lost to a concurrent writer (or found the SQLite catalog
         busy) is rolled back and run again, after a randomised, growing pause."""
         deadline = time.monotonic() + self.retry_timeout
@@ -290,12 +287,7 @@ class LakeStore(Reads):
         while True:
             try:
                 return fn()
-            except duckdb.Error as exc:
-                if con is not None:
-                    try:
-                        con.execute("ROLLBACK")
-                    except duckdb.Error:
-                        pass
+            except duckdb.Error as exc:  # transaction() rolled the write back
                 if not _is_conflict(exc):
                     raise
                 self.conflicts += 1

@@ -90,3 +90,18 @@ def test_store_modules_are_small():
     large = {p.name: n for p in sorted((ROOT / "store").glob("*.py"))
              if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
     assert large == {}, f"store modules over 400 lines (split them by concern): {large}"
+
+
+def test_store_writes_begin_and_commit_in_one_place():
+    """Every write of the store runs in `transaction()` (store/connection.py): no module writes its own
+    BEGIN/COMMIT/ROLLBACK. The owner's read API (owner_api.py) runs each read in a read-only transaction."""
+    allowed = {"connection.py", "owner_api.py"}
+    found = []
+    for path in sorted((ROOT / "store").glob("*.py")):
+        if path.name in allowed:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and node.value.strip().upper().split(" ")[0] in ("BEGIN", "COMMIT", "ROLLBACK")):
+                found.append(f"store/{path.name}:{node.lineno}: {node.value!r}")
+    assert found == [], "\n".join(found)
