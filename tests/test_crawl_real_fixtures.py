@@ -87,3 +87,39 @@ def test_real_bluesky_reposts_from_the_appview_test_suite(tmp_path, name, sharer
     assert post.post_id.endswith(f"#repost-by-{post.author.id}"), "no reason.uri: the id names the reposter"
     assert post.created_at is None and post.shared_from.created_at is None and post.captured_at is not None
     assert stats["pantau/bluesky/odd_dates"] == 1 and stats.get("pantau/malformed_posts") is None
+
+
+@pytest.mark.slow
+def test_a_real_youtube_search_with_entities_in_titles(tmp_path, monkeypatch):
+    """search.list pages recorded by sns-sdks/python-youtube's tests (MIT): two pages of 25 videos (page 2 behind
+    pageToken CBkQAA, a third page not recorded: max_pages=2), titles with `&amp;`, `&#39;` and `&quot;` as the API
+    sends them, and one video on both pages (as search.list does). No channels.list answer was recorded (the replay
+    says 404): the videos are kept without bios."""
+    monkeypatch.setenv("PANTAU_YOUTUBE_API_KEY", "test-key-not-secret")
+    pages = {None: FIX / "youtube" / "real_search_p1.json", "CBkQAA": FIX / "youtube" / "real_search_p2.json"}
+    asked: list[dict] = []
+
+    def answer(request) -> Reply:
+        if request.path == "/youtube/v3/search" and request.query.get("pageToken") in pages:
+            asked.append(dict(request.query))
+            return Reply(200, pages[request.query.get("pageToken")].read_bytes())
+        return Reply(404, b"not recorded", content_type="text/plain")
+
+    with FakeServer(answer) as server:
+        posts, stats = crawl(tmp_path, "youtube", server.url, "query=surfing", "comments=0", "max_pages=2")
+    recorded = [item for page in pages.values() for item in json.loads(page.read_text())["items"]]
+    assert len(recorded) == 50 and len({i["id"]["videoId"] for i in recorded}) == 49, "one video on both pages"
+    assert len(posts) == len({p.post_id for p in posts}) == 49, "every video once"
+    assert stats["pantau/duplicate_items"] == 1
+    by_id = {p.post_id: p for p in posts}
+    for item in recorded:
+        post = by_id[f"video:{item['id']['videoId']}"]
+        assert post.created_at.isoformat().replace("+00:00", ".000Z") == item["snippet"]["publishedAt"]
+        assert post.author.id == item["snippet"]["channelId"] and post.kind == "post" and post.author.bio is None
+    texts = "\n".join(p.text for p in posts)
+    assert "SURFING PERFECT PIPE & BACKDOOR" in texts and "World's best surfing 2017" in texts
+    assert '"Pacific Dreams" A California Surfing Film' in texts
+    assert not any(e in texts for e in ("&amp;", "&#39;", "&quot;")), "no entities left"
+    assert [a.get("pageToken") for a in asked] == [None, "CBkQAA"]
+    assert {k: v for k, v in asked[1].items() if k != "pageToken"} == asked[0], "page 2 repeats every search parameter"
+    assert stats["pantau/youtube/channel_lookup_failures"] >= 1 and stats.get("pantau/malformed_posts") is None
