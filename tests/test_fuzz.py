@@ -179,9 +179,13 @@ def test_json_lines_give_posts_or_line_numbered_errors(lines):
 @functools.lru_cache(maxsize=1)
 @functools.lru_cache(maxsize=1)
 def _store() -> Store:
-    """The one database every input is stored into (emptied first): its schema made once, not per input."""
+    """The one database every input is stored into (emptied first): its schema made once, and one connection
+    shared by every call (Store.session) -- opening the file three times an input cost more than the input."""
     store = Store(WORK / "fuzz.duckdb")
     store.init()
+    session = store.session()
+    session.__enter__()
+    atexit.register(session.__exit__, None, None, None)  # before WORK is removed (atexit runs last-in first)
     return store
 
 
