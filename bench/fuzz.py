@@ -27,7 +27,8 @@ TESTS = "tests/test_fuzz.py"
 
 def run_target(test_id: str, examples: int, work: Path, deadline: float) -> tuple[str, int, str, float, str]:
     """One target in its own pytest process: (target, inputs tried, "held"/"BROKEN"/"cut" (the time budget ran
-    out first: the inputs tried so far, to the last 250, held), seconds, pytest's output)."""
+    out first: the inputs tried so far, to the last 250, held)/"killed" (by a signal from outside, not by an
+    input: the inputs tried so far held), seconds, pytest's output)."""
     report = work / f"counts-{abs(hash(test_id))}.json"
     out = work / f"out-{abs(hash(test_id))}.txt"
     env = {**os.environ, "PANTAU_FUZZ_EXAMPLES": str(examples), "PANTAU_FUZZ_REPORT": str(report)}
@@ -36,7 +37,8 @@ def run_target(test_id: str, examples: int, work: Path, deadline: float) -> tupl
         proc = subprocess.Popen([sys.executable, "-m", "pytest", test_id, "-q", "-p", "no:cacheprovider",
                                  "--tb=short"], cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
         try:
-            status = "held" if proc.wait(timeout=max(1.0, deadline - time.monotonic())) == 0 else "BROKEN"
+            rc = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+            status = "held" if rc == 0 else "killed" if rc < 0 else "BROKEN"
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
@@ -76,10 +78,10 @@ def main() -> int:
             if status == "BROKEN":
                 failed.append(target)
                 print(output[-6000:], flush=True)
-            elif status == "cut":
+            elif status in ("cut", "killed"):
                 cut.append(target)
     print(f"{total:,} inputs in {time.perf_counter() - started:,.0f} s; {len(failed)} target(s) broke their property"
-          + (": " + ", ".join(failed) if failed else "") + (f"; {len(cut)} cut by the time budget" if cut else ""))
+          + (": " + ", ".join(failed) if failed else "") + (f"; {len(cut)} cut by the time budget or killed" if cut else ""))
     return 1 if failed else 0
 
 
