@@ -17,7 +17,6 @@ import hashlib
 import hmac
 import io
 import json
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,7 +28,7 @@ import duckdb
 from pantau.post import format_time, utcnow
 
 from . import owner_api
-from .connection import StoreBusy, StoreError, _is_lock_error, live_owner, owner_info
+from .connection import StoreBusy, StoreError, connect_waiting, live_owner, owner_info
 from .db import Store
 from .ownership import register_request_handler
 
@@ -80,24 +79,10 @@ class SqlResult:
 def _read_only_connection(db: Path, lock_timeout: float) -> duckdb.DuckDBPyConnection:
     """The database opened read-only, without access to any other file; waits like Store while a job writes.
     While the triage app owns the file, its snapshot is read (made on request: it holds everything stored so far)."""
-    deadline = time.monotonic() + lock_timeout
-    delay = 0.02
-    while True:
-        try:
-            path = Store(db)._snapshot_for_reading() if live_owner(db) is not None else db
-            return duckdb.connect(str(path), read_only=True,
-                                  config={"enable_external_access": False, "lock_configuration": True})
-        except (duckdb.IOException, duckdb.ConnectionException) as exc:
-            if not _is_lock_error(exc):
-                raise
-            owner = live_owner(db)
-            if owner is not None:
-                raise StoreBusy(f"{db} is owned by the running triage app (process {owner}); stop it to query "
-                                "the file") from exc
-            if time.monotonic() >= deadline:
-                raise StoreBusy(f"{db} stayed locked by another process for {lock_timeout:.0f}s") from exc
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+    path = Store(db)._snapshot_for_reading() if live_owner(db) is not None else db
+    return connect_waiting(path, read_only=True, lock_timeout=lock_timeout, owned=lambda owner: StoreBusy(
+        f"{db} is owned by the running triage app (process {owner}); stop it to query the file"),
+        config={"enable_external_access": False, "lock_configuration": True}, db=db)
 
 
 def run_sql(db: str | Path, sql: str, *, lock_timeout: float = 30.0) -> SqlResult:

@@ -15,7 +15,7 @@ import time
 from contextlib import contextmanager, suppress
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import duckdb
 
@@ -127,6 +127,28 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         raise
 
 
+def connect_waiting(path: Path, *, read_only: bool, lock_timeout: float, owned: Callable[[int], StoreBusy],
+                    config: dict[str, Any] | None = None, db: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """`duckdb.connect(path)`, tried again with backoff while another process holds the file's lock, for up to
+    `lock_timeout` seconds; a live owner of `db` (default `path`) keeps the file until it stops, so then waiting
+    would not help: `owned(pid)` is raised at once."""
+    deadline = time.monotonic() + lock_timeout
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config=config or {})
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            if not _is_lock_error(exc):
+                raise
+            owner = live_owner(db or path)
+            if owner is not None:
+                raise owned(owner) from exc
+            if time.monotonic() >= deadline:
+                raise StoreBusy(f"{path} stayed locked by another process for {lock_timeout:.0f}s") from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
 def fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
     """The rows of a query as dicts (column name -> value)."""
     cur = con.execute(sql, params or [])
@@ -231,23 +253,7 @@ class Connection(Reads):
                 con.close()
 
     def _open(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
-        deadline = time.monotonic() + self.lock_timeout
-        delay = 0.02
-        while True:
-            try:
-                return duckdb.connect(str(self.path), read_only=read_only)
-            except (duckdb.IOException, duckdb.ConnectionException) as exc:
-                if not _is_lock_error(exc):
-                    raise
-                owner = live_owner(self.path)
-                if owner is not None:  # an owner keeps the file until it stops: waiting would not help
-                    raise self._owned_by(owner) from exc
-                if time.monotonic() >= deadline:
-                    raise StoreBusy(
-                        f"{self.path} stayed locked by another process for {self.lock_timeout:.0f}s"
-                    ) from exc
-                time.sleep(delay)
-                delay = min(delay * 2, 0.5)
+        return connect_waiting(self.path, read_only=read_only, lock_timeout=self.lock_timeout, owned=self._owned_by)
 
     def _owned_by(self, owner: int) -> StoreBusy:
         return StoreBusy(f"{self.path} is owned by the running triage app (process {owner}); posts and classifier "
