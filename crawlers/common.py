@@ -77,15 +77,17 @@ def decode_html(page: str | bytes, content_type: str | None = None) -> str:
 
 
 _BLOCK = re.compile(r"(?i)<\s*(br|/p|/div|/li|/h[1-6])\s*/?\s*>")
+_BREAK = "\ue000"  # a private-use character standing for a line break while the source's whitespace is collapsed
 
 
 def html_to_text(fragment: str | None) -> str:
-    """Visible text of an HTML fragment: <br> and block ends become newlines, whitespace tidied."""
+    """Visible text of an HTML fragment, as a browser shows it: <br> and block ends become newlines, any other run of
+    whitespace (newlines of pretty-printed source included) one space."""
     if not fragment or not isinstance(fragment, str):  # absent, or not text where an API promised HTML
         return ""
-    marked = _BLOCK.sub(lambda m: "\n" + m.group(0), fragment)
+    marked = _BLOCK.sub(lambda m: _BREAK + m.group(0), fragment.replace(_BREAK, ""))
     text = "".join(Selector(text=f"<div>{marked}</div>").xpath("//text()").getall())
-    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [" ".join(line.split()) for line in text.split(_BREAK)]
     out: list[str] = []
     for line in lines:
         if line or (out and out[-1]):

@@ -123,3 +123,29 @@ def test_a_real_youtube_search_with_entities_in_titles(tmp_path, monkeypatch):
     assert [a.get("pageToken") for a in asked] == [None, "CBkQAA"]
     assert {k: v for k, v in asked[1].items() if k != "pageToken"} == asked[0], "page 2 repeats every search parameter"
     assert stats["pantau/youtube/channel_lookup_failures"] >= 1 and stats.get("pantau/malformed_posts") is None
+
+
+@pytest.mark.slow
+def test_a_real_telegram_preview_page(tmp_path):
+    """A t.me/s page recorded by Apkawa/rust-any2feed's tests (MIT), the channel of a Russian news site: 12
+    messages, 5 of them forwards from other channels, photos (one message with six), videos, link previews, the
+    channel description; its HTML was pretty-printed by whoever saved it (line breaks inside the text are source
+    whitespace, a browser shows spaces). The older page (?before=70989) was not recorded: max_pages=1."""
+    page = FIX / "telegram" / "real_topwar_page.html"
+    with FakeServer(replay({"/s/topwar_official": (page, "text/html; charset=utf-8")})) as server:
+        posts, stats = crawl(tmp_path, "telegram", server.url, "channels=topwar_official", "max_pages=1")
+    assert len(posts) == len({p.post_id for p in posts}) == 12, "every message once"
+    assert all(p.author.handle == "topwar_official" and p.author.name == "Военное обозрение" for p in posts)
+    assert all(p.author.bio and p.author.bio.startswith("Официальный канал сайта topwar.ru") for p in posts)
+    shares = {p.post_id: p for p in posts if p.kind == "repost"}
+    assert sorted(shares) == [f"topwar_official/{n}" for n in (70996, 70998, 71006, 71007, 71008)]
+    assert {s.shared_from.author.handle for s in shares.values()} == {"yaremshooter", "Belarus_VPO", "vysokygovorit",
+                                                                     "dimsmirnov175", "ImpNavigator"}
+    assert all(s.author.handle == "topwar_official" for s in shares.values()), "a forward is the forwarding channel's"
+    by_id = {p.post_id: p for p in posts}
+    assert [m.type for m in by_id["topwar_official/71000"].media] == ["image"] * 6
+    assert [m.type for m in by_id["topwar_official/70992"].media] == ["image", "image", "video"]
+    first = by_id["topwar_official/70989"]
+    assert first.text.startswith("В Санкт-Петербурге в небо над городом подняли истребители"), "source newlines are spaces"
+    assert first.created_at.isoformat() == "2023-02-28T07:47:53+00:00"
+    assert stats.get("pantau/malformed_posts") is None
