@@ -10,9 +10,10 @@ media); dates may be in WIB (+07:00), WITA (+08:00) or WIT (+09:00), with Indone
 ("Rabu, 20 Nov 2024 16:00:00 WIB", "20 Desember 2024 08:15 WITA", "20/11/2024 16:00 WIB"). A date that names no
 zone ("05 Agustus 2019", "2024-11-20 16:00:00", an RFC 822 date without its zone) is the feed's local time: the
 time zone configured for the feed (`tz`, default DEFAULT_TIMEZONE: Indonesian news sites publish WIB), never UTC;
-an explicit zone or offset (WIB, GMT, Z, +0800) always wins. A date that still cannot be read never loses the entry: `published` is None and the text is kept in `published_raw`, given to the
-Post as its created_at, which pantau.crawlers.common.settle_times sets aside like any adapter's odd time (the
-pipeline's capture time stands in; logged and counted as `pantau/rss/odd_dates`).
+an explicit zone or offset (WIB, GMT, Z, +0800) always wins. A date that still cannot be read never loses the
+entry: `published` is None and the text is kept in `published_raw`, given to the Post as its created_at, which
+pantau.crawlers.common.settle_times sets aside like any adapter's odd time (the pipeline's capture time stands in;
+logged and counted as `pantau/rss/odd_dates`).
 """
 
 from __future__ import annotations
