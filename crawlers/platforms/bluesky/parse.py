@@ -174,7 +174,7 @@ def _embed(embed: Any) -> tuple[list[dict], str, dict | None]:
             quoted = rec
         return media, card, quoted
     if kind.startswith("app.bsky.embed.images"):
-        for img in embed.get("images") or []:
+        for img in embed.get("images") if isinstance(embed.get("images"), list) else []:
             if isinstance(img, dict):
                 media.append({"type": "image", "url": img.get("fullsize") or img.get("thumb"), "alt": img.get("alt") or None})
     elif kind.startswith("app.bsky.embed.video"):
