@@ -56,6 +56,7 @@ def reviewed_examples(db: Path) -> list[dict]:
 @task
 def train_candidate(examples: list[dict], data_path: Path, work: Path, seed: int) -> dict:
     """Train on the labelled file plus `examples` into `work/model/` (deterministic; pure CPU: no retries)."""
+    from pantau.nlp.model_file import MODEL_FILE
     from pantau.nlp.train import train
 
     combined = work / "labelled.jsonl"
@@ -64,7 +65,7 @@ def train_candidate(examples: list[dict], data_path: Path, work: Path, seed: int
         for ex in examples:
             out.write(json.dumps(ex, ensure_ascii=False) + "\n")
     metrics = train(combined, work / "model", seed=seed)
-    return {"model_path": str(work / "model" / "asn_campaign.skops"), "data_path": str(combined),
+    return {"model_path": str(work / "model" / MODEL_FILE), "data_path": str(combined),
             "version": metrics["model_version"]}
 
 

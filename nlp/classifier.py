@@ -14,9 +14,8 @@ A post is flagged only when it has identity evidence (pantau.nlp.identity: bio, 
 role in the text, an NIP, or a registry entry) AND at least one act span AND its decision score reaches the
 model's threshold; without identity evidence the decision score is 0 whatever the partisan score says.
 
-The model file is read with skops and an explicit list of trusted types: skops' defaults
-(scikit-learn estimators, numpy, scipy) plus the two private scikit-learn classes that
-CalibratedClassifierCV stores. Nothing else in the file is accepted.
+The model file (pantau.nlp.model_file, format 4) holds numpy arrays only and is read without pickle; classifying
+imports neither spaCy nor scikit-learn nor scipy (`pantau classify` on 100 posts is mostly interpreter start-up).
 """
 
 from __future__ import annotations
@@ -27,29 +26,20 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from pantau.nlp.features import DENSE_NAMES, MAX_TEXT_CHARS, Vectoriser, analyse_many, build_rows, category_matrix
+from pantau.nlp.features import DENSE_NAMES, MAX_TEXT_CHARS, analyse_many, build_rows
 from pantau.nlp.identity import decision_scores, gate
+from pantau.nlp.model_file import MODEL_FILE, LinearModel, ModelError, meta_of, read
 from pantau.nlp.registry import Registry, load_registry
-from pantau.nlp.train import MODEL_FILE, MODEL_FORMAT, default_model_dir, head_scores, restore_vocabularies
 from pantau.post import Post
 
-# Exactly the non-default types a pantau model file contains (checked on load).
-TRUSTED_TYPES = [
-    "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration",
-]
-
-
-class ModelError(RuntimeError):
-    """The model file exists but is not a usable pantau model."""
-
+__all__ = ["Classifier", "ModelError", "load", "default_model_path", "active_model_target"]
 
 MODEL_ENV = "PANTAU_MODEL"
 DEFAULT_ACTIVE_MODEL = Path("var/models") / MODEL_FILE
 
 
 def active_model_target() -> Path:
-    """Where `retrain` promotes models: PANTAU_MODEL, else var/models/asn_campaign.skops."""
+    """Where `retrain` promotes models: PANTAU_MODEL, else var/models/asn_campaign.npz."""
     return Path(os.environ.get(MODEL_ENV) or DEFAULT_ACTIVE_MODEL)
 
 
@@ -60,32 +50,36 @@ def default_model_path(*, packaged: bool = False) -> Path:
         env = os.environ.get(MODEL_ENV)
         if env and Path(env).is_file():
             return Path(env)
-    return default_model_dir() / MODEL_FILE
+    import pantau.models
+
+    return Path(pantau.models.__file__).parent / MODEL_FILE
 
 
 class Classifier:
     """A loaded model: `version`, `threshold`, `classify(posts)`."""
 
-    def __init__(self, bundle: dict[str, Any], path: Path | None = None, registry: Registry | None = None):
-        if not isinstance(bundle, dict) or bundle.get("format") != MODEL_FORMAT:
-            raise ModelError(f"{path}: not a pantau model (format {MODEL_FORMAT} expected); run `pantau train`")
-        if list(bundle.get("dense_names", [])) != list(DENSE_NAMES):
-            raise ModelError(f"{path}: model was trained with other signal features; run `pantau train`")
+    def __init__(self, arrays: dict[str, Any], path: Path | None = None, registry: Registry | None = None):
+        """`arrays`: the contents of a model file (pantau.nlp.model_file.read or export_arrays)."""
+        try:
+            meta = meta_of(arrays)
+            if list(meta.get("dense_names", [])) != list(DENSE_NAMES):
+                raise ModelError("model was trained with other signal features; run `pantau train`")
+            self._model = LinearModel(arrays)
+        except ModelError as exc:
+            raise ModelError(f"{path}: {exc}" if path else str(exc)) from None
+        except KeyError as exc:
+            raise ModelError(f"{path}: the model file has no {exc.args[0]!r}; run `pantau train`") from None
         self.path = path
-        self.version: str = bundle["model_version"]
-        self.threshold: float = float(bundle["threshold"])
-        self._features = Vectoriser(restore_vocabularies(bundle), bundle["feature_weights"])
-        self._flag = bundle["flag"]
-        self._category = bundle.get("category")
-        self._category_boost = float(bundle.get("category_signal_boost", 0.0))
+        self.version: str = meta["model_version"]
+        self.threshold: float = float(meta["threshold"])
+        self._category_boost = float(meta.get("category_signal_boost", 0.0))
         self.registry = registry if registry is not None else Registry()
 
     def clear_caches(self) -> None:
         """Forget every per-token / per-bio cache (for cold-cache benchmarks; results do not change)."""
         from pantau.nlp import features, normalise
 
-        for fast in self._features._fast.values():
-            fast._cache.clear()
+        self._model.clear_caches()
         normalise._chunk_pieces.cache_clear()
         normalise.normalise_token.cache_clear()
         normalise.lemma.cache_clear()
@@ -95,26 +89,25 @@ class Classifier:
         """Decision scores (flag when >= threshold) for parallel lists of post texts and author bios, counting
         only flags of the given identity classes (0 for the others). The labelled sets mark ASN violations, so
         evaluation scores the "asn" class and reports the other classes' flags on their own."""
-        scores, _, _, gates, _, _ = self._run(texts, bios)
+        scores, _, _, gates, _ = self._run(texts, bios)
         keep = np.array([g[3] in classes for g in gates], dtype=bool)
         return np.where(keep, scores, 0.0)
 
     def _run(self, texts: Sequence[str], bios: Sequence[str | None], names: Sequence[str | None] | None = None,
              registry_signals: Sequence[dict | None] | None = None):
-        """(decision scores, partisan scores, analysed posts, gates, feature matrix, raw rows)."""
+        """(decision scores, partisan scores, analysed posts, gates, features)."""
         analysed = analyse_many(texts, bios, names)
         if not analysed:
-            return np.zeros(0), np.zeros(0), [], [], None, None
+            return np.zeros(0), np.zeros(0), [], [], None
         if registry_signals is not None:
             for a, reg in zip(analysed, registry_signals):
                 if reg is not None:
                     a.signals.append(dict(reg))
-        rows = build_rows(analysed)
-        X = self._features.transform(rows)
-        p_flag, p_par = head_scores(self._flag, X)
+        features = self._model.features(build_rows(analysed))
+        p_flag, p_par = self._model.head_scores(features)
         gates = [gate(a.signals, (t or "")[:MAX_TEXT_CHARS]) for a, t in zip(analysed, texts)]
         scores = decision_scores(p_flag, p_par, [g[0] for g in gates], [g[1] for g in gates])
-        return scores, p_par, analysed, gates, X, rows
+        return scores, p_par, analysed, gates, features
 
     def classify(self, posts: Sequence[Post], batch_size: int = 2048) -> list[dict]:
         """Classify posts in batches; returns one result dict per post, in order."""
@@ -131,14 +124,12 @@ class Classifier:
         bios = [p.author.bio if p.author else None for p in posts]
         names = [p.author.name if p.author else None for p in posts]
         registry = [self._registry_signal(p) for p in posts]
-        scores, p_par, analysed, gates, X, rows = self._run(texts, bios, names, registry)
+        scores, p_par, analysed, gates, features = self._run(texts, bios, names, registry)
         flagged = scores >= self.threshold
         categories: list[str | None] = [None] * len(posts)
         idx = np.flatnonzero(flagged)
-        if len(idx) and self._category is not None:
-            cat_X = category_matrix(X[idx], rows[idx], self._category_boost)
-            for i, cat in zip(idx, self._category.predict(cat_X)):
-                categories[i] = str(cat)
+        for i, cat in zip(idx, self._model.categories(features, idx, self._category_boost)):
+            categories[i] = cat
         return [
             {
                 "platform": post.platform,
@@ -163,21 +154,12 @@ class Classifier:
 
 
 def load(path: Path | None = None, registry: Registry | Sequence[Path] | None = None) -> Classifier:
-    """Load a model file (default: asn_campaign.skops next to the pantau.models package) and the account registry
-    (a Registry, registry file paths, or by default the files in PANTAU_REGISTRY)."""
-    import skops.io as sio
-
+    """Load a model file (default: the active model, else asn_campaign.npz of the pantau.models package) and the
+    account registry (a Registry, registry file paths, or by default the files in PANTAU_REGISTRY)."""
     path = Path(path) if path else default_model_path()
     if not path.is_file():
         raise FileNotFoundError(f"model not found at {path}; run `pantau train`")
-    try:
-        untrusted = sio.get_untrusted_types(file=path)
-    except Exception as exc:  # a truncated or non-skops file
-        raise ModelError(f"{path}: cannot read model file ({exc}); run `pantau train`") from None
-    unexpected = sorted(set(untrusted) - set(TRUSTED_TYPES))
-    if unexpected:
-        raise ModelError(f"{path}: model file contains types pantau does not trust: {', '.join(unexpected)}")
-    bundle = sio.load(path, trusted=TRUSTED_TYPES)
+    arrays = read(path)
     if not isinstance(registry, Registry):
         registry = load_registry(None if registry is None else [Path(p) for p in registry])
-    return Classifier(bundle, path, registry)
+    return Classifier(arrays, path, registry)

@@ -8,8 +8,8 @@ text TF-IDF word 1-2-grams and char_wb 2-5-grams, the bio separate word 1-2-gram
 2-4-grams, and scales the dense block (stock scikit-learn TfidfVectorizer and MaxAbsScaler).
 So "guru" in a bio (who is writing) and "guru" in a news text (who is written about) are
 different features; in one shared "bio: ... || text: ..." string they were one feature, and
-held-out recall suffered. The saved model contains only scikit-learn classes (skops-safe);
-all text analysis stays in this package. `Analysed.combined` gives the "bio: ... || text: ..."
+held-out recall suffered. Training fits these scikit-learn objects; the model file keeps only their arrays
+(pantau.nlp.model_file, which also scores without scikit-learn); all text analysis stays in this package. `Analysed.combined` gives the "bio: ... || text: ..."
 view for display and debugging.
 """
 
@@ -191,8 +191,8 @@ BLOCKS: tuple[tuple[str, int, str], ...] = (
 class Vectoriser:
     """TF-IDF blocks for text and bio plus the scaled signal block, stacked in a fixed order.
 
-    It only wraps a dict of stock scikit-learn transformers (`blocks`) and their weights; the
-    model file stores that dict, never this class. Works like a ColumnTransformer with
+    It only wraps a dict of stock scikit-learn transformers (`blocks`) and their weights, for training; the
+    model file stores their arrays (pantau.nlp.model_file.export_arrays), never this class. Works like a ColumnTransformer with
     transformer weights, except that each distinct string is vectorised once per batch
     (an author's bio repeats on every post; copy-pasted broadcasts repeat too).
     """
@@ -223,7 +223,7 @@ class Vectoriser:
         for name, col, _ in BLOCKS:
             self.blocks[name].fit(rows[:, col].tolist())
             vocab = self.blocks[name].vocabulary_
-            # Python ints: skops writes one file per numpy scalar otherwise.
+            # Python ints, not numpy scalars: a plain dict of the vocabulary.
             self.blocks[name].vocabulary_ = {term: int(index) for term, index in vocab.items()}
         self.blocks["signals"].fit(_dense(rows))
         return self

@@ -1,6 +1,7 @@
 """Normalisation of Indonesian social-media text, keeping offsets into the original.
 
-The text is tokenised with spaCy's blank Indonesian tokenizer; every original token
+The text is tokenised as spaCy's blank Indonesian tokenizer does it (`pantau.nlp.tokenizer`: its rules as
+data, applied without importing spaCy); every original token
 becomes zero or more normalised sub-tokens (``NormToken``) that remember the character
 span of the original token they came from. `normalise()` joins them with spaces for the
 TF-IDF features; `pantau.nlp.signals` matches rules on the same tokens and reports spans
@@ -21,15 +22,18 @@ What is normalised:
 - URLs become ``url``; mentions are kept; punctuation is dropped.
 
 Stop words are never removed: *tidak, jangan, bakal, dua, ikut, bersama, kami* carry the signal.
-Nothing is computed at import time; the spaCy tokenizer and lookup tables load on first use.
+Nothing is computed at import time; the tokenizer rules and lookup tables load on first use.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from functools import lru_cache
 from typing import Iterable, Iterator, NamedTuple
+
+from pantau.nlp.tokenizer import special_cases, tokenize_chunk
 
 NORMALISE_VERSION = "1"
 
@@ -114,25 +118,26 @@ class NormToken(NamedTuple):
 
 @lru_cache(maxsize=1)
 def blank_nlp():
-    """The shared `spacy.blank("id")` object (tokenizer and vocab), built once on first use."""
-    import spacy
+    """`spacy.blank("id")` (tokenizer and vocab), built once on first use: only for the reference tokenisation
+    `normalise_tokens_spacy` that tests compare with; classification never imports spaCy."""
+    import spacy  # heavy (seconds of start-up): reference path for tests only
 
     return spacy.blank("id")
 
 
 @lru_cache(maxsize=1)
-def lookup_tables():
-    """spaCy's Indonesian `lexeme_norm` and `lemma_lookup` tables from spacy-lookups-data.
+def lookup_tables() -> tuple[dict[str, str], dict[str, str]]:
+    """spaCy's Indonesian `lexeme_norm` and `lemma_lookup` tables from spacy-lookups-data, as plain dicts.
 
-    The package registers them under the `spacy_lookups` entry point (``id``) as gzipped
-    JSON files (data/id_lexeme_norm.json.gz, data/id_lemma_lookup.json.gz); spaCy's
-    `load_lookups` finds and decompresses them. Returns (lexeme_norm, lemma_lookup) as spaCy
-    `Table`s (string keys are hashed; look up with `.get(word)`).
+    The package ships them as gzipped JSON files (data/id_lexeme_norm.json.gz, data/id_lemma_lookup.json.gz);
+    they are read directly, without importing spaCy (whose `load_lookups` gives the same tables, hashed).
     """
-    from spacy.lookups import load_lookups
+    import gzip
+    from importlib.resources import files
 
-    lookups = load_lookups("id", ["lexeme_norm", "lemma_lookup"], strict=True)
-    return lookups.get_table("lexeme_norm"), lookups.get_table("lemma_lookup")
+    data = files("spacy_lookups_data") / "data"
+    return tuple(json.loads(gzip.decompress((data / f"id_{name}.json.gz").read_bytes()))  # type: ignore[return-value]
+                 for name in ("lexeme_norm", "lemma_lookup"))
 
 
 @lru_cache(maxsize=1)
@@ -361,14 +366,13 @@ def normalise_tokens_spacy(text: str) -> list[NormToken]:
 # spaCy's tokenizer first splits on single spaces and then treats every space-free chunk on its own
 # (prefixes, suffixes, infixes, special cases, URLs). So the normalised pieces of a chunk can be cached
 # per chunk: a word such as "coblos" or "#PilihNomor2" is tokenised and normalised once per process,
-# not once per post, and no spaCy Doc is built per post. (spaCy caches chunks the same way internally,
-# but still builds a Doc per text, which costs more than the tokenising itself on short posts.)
+# not once per post. `pantau.nlp.tokenizer` applies spaCy's rules to a chunk without spaCy (whose import and
+# start-up cost seconds); `normalise_tokens_spacy` is the reference it is tested against.
 _CHUNK_RE = re.compile(r"[^ ]+")
 
 
-@lru_cache(maxsize=1)
-def _special_cases() -> frozenset[str]:
-    return frozenset(blank_nlp().tokenizer.rules)
+def _special_cases() -> dict[str, list[str]]:
+    return special_cases()
 
 
 @lru_cache(maxsize=262144)
@@ -378,11 +382,9 @@ def _chunk_pieces(chunk: str) -> tuple[tuple[str, str, int, int], ...]:
         # Letters only and no tokenizer exception: spaCy returns the chunk as one token.
         return tuple((p, lemma(p), 0, len(chunk)) for p in normalise_token(chunk))
     out: list[tuple[str, str, int, int]] = []
-    for tok in blank_nlp().tokenizer(chunk):
-        text = tok.text
+    for text, start in tokenize_chunk(chunk):
         pieces = normalise_token(text)
         if pieces:
-            start = tok.idx
             out.extend((p, lemma(p), start, start + len(text)) for p in pieces)
     return tuple(out)
 

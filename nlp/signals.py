@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 from pantau.nlp.contests import Contests, load_contests
-from pantau.nlp.normalise import EMOJI_NUMBERS, NormToken, blank_nlp, join_tokens, normalise_tokens, normalise_tokens_many
+from pantau.nlp.normalise import EMOJI_NUMBERS, NormToken, join_tokens, normalise_tokens, normalise_tokens_many
 
 RULES_VERSION = "9"
 

@@ -36,11 +36,9 @@ structures, registers and kinds of author, not to real posts; the outside sets s
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import random
-import zipfile
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -49,12 +47,11 @@ import numpy as np
 from pantau.nlp.features import (DENSE_NAMES, FEATURE_VERSION, MAX_TEXT_CHARS, analyse_many, build_rows, category_matrix,
                                   make_vectoriser)
 from pantau.nlp.identity import NO_FLAG, decision_scores, gate
+from pantau.nlp.model_file import MODEL_FILE, MODEL_FORMAT, export_arrays, save
 from pantau.nlp.normalise import NORMALISE_VERSION
 from pantau.nlp.signals import RULES_VERSION
 
-MODEL_FILE = "asn_campaign.skops"
 METRICS_FILE = "metrics.json"
-MODEL_FORMAT = 3
 CATEGORY_CODES = (
     "kampanye_medsos", "interaksi_pemenangan", "foto_simbol", "hadir_kampanye",
     "pencalonan_parpol", "fasilitas_negara", "atribut_kampanye",
@@ -137,7 +134,8 @@ def code_fingerprint() -> str:
     or normaliser gives a new model version even when the data and hyperparameters are the same."""
     here = Path(__file__).parent
     h = hashlib.sha256()
-    for name in ("normalise.py", "signals.py", "features.py", "identity.py", "contests.py", "train.py"):
+    for name in ("tokenizer.py", "normalise.py", "signals.py", "features.py", "identity.py", "contests.py", "train.py",
+                 "data/tokenizer_id.json"):
         h.update(name.encode() + b"\0" + (here / name).read_bytes())
     for path in sorted((here / "data" / "contests").glob("*.toml")):  # contest mentions are signals
         h.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -423,50 +421,18 @@ def out_of_fold_scores(rows_X: np.ndarray, y: np.ndarray, fams: np.ndarray, cats
 # --- entry point -----------------------------------------------------------------------------------
 
 
-def _bundle(version: str, threshold: float, vec, flag, cat_head, config: dict) -> dict:
-    # Vocabularies travel as one numpy string array per block (terms in index order), not as dicts: skops writes
-    # a dict item by item into its JSON schema (34 MB, ~3 s to load); an array is one .npy file. The fitted
-    # vectorizers are copied with an empty vocabulary (the loader puts it back, `restore_vocabularies`).
-    blocks, vocabularies = {}, {}
-    for name, block in vec.blocks.items():
-        vocab = getattr(block, "vocabulary_", None)
-        if isinstance(vocab, dict):
-            vocabularies[name] = np.array(sorted(vocab, key=vocab.__getitem__), dtype=str)
-            block = copy.copy(block)
-            block.vocabulary_ = {}
-        blocks[name] = block
-    return {
-        "format": MODEL_FORMAT,
-        "model_version": version,
-        "threshold": float(threshold),
-        "dense_names": list(DENSE_NAMES),
-        "features": blocks,
-        "vocabularies": vocabularies,
-        "feature_weights": vec.weights,
-        "flag": flag,
-        "category": cat_head,
-        "category_signal_boost": float(CONFIG["category_signal_boost"]),
-        "config": json.loads(json.dumps(config)),
-    }
-
-
-def restore_vocabularies(bundle: dict) -> dict:
-    """Put each block's vocabulary (stored as an array by `_bundle`) back into its vectorizer; returns the blocks."""
-    blocks = dict(bundle["features"])
-    for name, terms in bundle.get("vocabularies", {}).items():
-        block = copy.copy(blocks[name])
-        block.vocabulary_ = {str(t): i for i, t in enumerate(terms.tolist())}
-        blocks[name] = block
-    return blocks
+def _bundle(version: str, threshold: float, vec, flag, cat_head, config: dict) -> dict[str, np.ndarray]:
+    """The model file's arrays (pantau.nlp.model_file): what classifying needs of the fitted objects."""
+    meta = {"model_version": version, "threshold": float(threshold), "dense_names": list(DENSE_NAMES),
+            "category_signal_boost": float(CONFIG["category_signal_boost"]), "config": json.loads(json.dumps(config))}
+    return export_arrays(meta, vec, flag, cat_head)
 
 
 def train(data_path: Path | None = None, out_dir: Path | None = None, seed: int = 0, evaluate: bool = True) -> dict:
-    """Train, estimate on held-out groups, write <out_dir>/asn_campaign.skops and metrics.json.
+    """Train, estimate on held-out groups, write <out_dir>/asn_campaign.npz and metrics.json.
 
     Returns the metrics dict (also written to metrics.json).
     """
-    import skops.io as sio
-
     data_path = Path(data_path) if data_path else default_data_path()
     out_dir = Path(out_dir) if out_dir else default_model_dir()
     if not data_path.exists():
@@ -554,9 +520,7 @@ def train(data_path: Path | None = None, out_dir: Path | None = None, seed: int 
         ev = evaluate_all(Classifier(estimate_bundle), metrics, sets=("heldout",), data_path=data_path)
         ev.update(evaluate_all(Classifier(bundle), metrics, sets=external_sets(), data_path=data_path))
         metrics["evaluation"] = _round(ev)
-    tmp = out_dir / (MODEL_FILE + ".tmp")
-    sio.dump(bundle, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
-    tmp.replace(out_dir / MODEL_FILE)
+    save(bundle, out_dir / MODEL_FILE)
     (out_dir / METRICS_FILE).write_text(json.dumps(metrics, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     if evaluate:
         from pantau.nlp.evaluate import write_model_card

@@ -250,7 +250,7 @@ def classify(
     input: Annotated[Path, typer.Argument(help="JSON Lines file, one Post per line.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="JSON Lines file of results.")],
     skip_invalid: Annotated[bool, typer.Option(help="Skip bad lines instead of stopping.")] = False,
-    model: Annotated[Optional[Path], typer.Option(help="Model file (.skops); default: the shipped model.")] = None,
+    model: Annotated[Optional[Path], typer.Option(help="Model file (.npz); default: the shipped model.")] = None,
 ) -> None:
     """Classify posts: one result per valid input line (score, flagged, category, signals, model_version)."""
     from itertools import islice
@@ -290,7 +290,7 @@ def classify(
 
 @app.command()
 def evaluate(
-    model: Annotated[Optional[Path], typer.Option(help="Model file (.skops); default: the shipped model.")] = None,
+    model: Annotated[Optional[Path], typer.Option(help="Model file (.npz); default: the shipped model.")] = None,
     sets: Annotated[str, typer.Option(help="Comma-separated sets: heldout, realistic, demo, independent "
                                            "(nlp/data/eval_independent.jsonl), everyday (nlp/data/eval_everyday.jsonl)."
                                       )] = "heldout,realistic,demo,independent,everyday",
@@ -1054,11 +1054,14 @@ def _serve(db: Path, host: str, port: int) -> None:
 
 
 def main() -> None:
-    from pantau.store.db import StoreBusy
-
     try:
         app()
-    except StoreBusy as exc:
+    except Exception as exc:
+        # Only a command that opened the store can raise StoreBusy; importing the store here (duckdb, argon2) would
+        # cost every command ~0.3 s of start-up, `pantau classify` included.
+        store = sys.modules.get("pantau.store.db")
+        if store is None or not isinstance(exc, store.StoreBusy):
+            raise
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise SystemExit(3) from None
 

@@ -86,7 +86,7 @@ def test_a_better_candidate_is_promoted_and_a_worse_one_is_not(prefect_server, r
     from pantau.flows.retrain import retrain
     from pantau.nlp.classifier import load
 
-    target = tmp_path / "active" / "asn_campaign.skops"
+    target = tmp_path / "active" / "asn_campaign.npz"
     monkeypatch.setenv("PANTAU_MODEL", str(target))
 
     # too few decisions: nothing trained, nothing written
@@ -98,7 +98,7 @@ def test_a_better_candidate_is_promoted_and_a_worse_one_is_not(prefect_server, r
 
     train(flipped, tmp_path / "poisoned", evaluate=False)
     target.parent.mkdir()
-    target.write_bytes((tmp_path / "poisoned" / "asn_campaign.skops").read_bytes())
+    target.write_bytes((tmp_path / "poisoned" / "asn_campaign.npz").read_bytes())
     old_version = load(target).version
     promoted = retrain(db=reviewed_db, data_path=sample, work_dir=tmp_path / "w1")
     assert promoted["reviewed"] == 59 and promoted["heldout_reviewed"] > 0

@@ -1,4 +1,4 @@
-"""The shipped model (models/asn_campaign.skops) on fresh sentences written for this test.
+"""The shipped model (models/asn_campaign.npz) on fresh sentences written for this test.
 
 None of these sentences, names or accounts appear in the training data.
 """
@@ -57,7 +57,7 @@ def clf():
 
 
 def test_default_path_is_inside_the_models_package(clf):
-    assert default_model_path() == Path(pantau.models.__file__).parent / "asn_campaign.skops"
+    assert default_model_path() == Path(pantau.models.__file__).parent / "asn_campaign.npz"
     metrics = json.loads((Path(pantau.models.__file__).parent / "metrics.json").read_text())
     assert clf.version == metrics["model_version"] and clf.version.startswith("asn-campaign-")
     assert clf.threshold == metrics["threshold"]
@@ -102,45 +102,30 @@ def test_result_shape_order_and_batching(clf):
 
 
 def test_missing_or_broken_model_file(tmp_path):
-    missing = tmp_path / "nope.skops"
+    missing = tmp_path / "nope.npz"
     with pytest.raises(FileNotFoundError) as exc:
         load(missing)
     assert str(exc.value) == f"model not found at {missing}; run `pantau train`"
-    broken = tmp_path / "broken.skops"
+    broken = tmp_path / "broken.npz"
     broken.write_bytes(b"not a zip file")
     with pytest.raises(ModelError, match="cannot read model file"):
         load(broken)
 
 
-def test_a_model_file_with_untrusted_types_is_refused(tmp_path):
+def test_a_model_file_with_pickled_objects_is_refused(tmp_path):
+    """The model file is arrays only: an object array (a pickle) is never loaded, whatever it holds."""
     import operator
 
-    import skops.io as sio
-    from sklearn.preprocessing import FunctionTransformer
-
-    path = tmp_path / "evil.skops"
-    sio.dump({"format": 1, "x": FunctionTransformer(func=operator.attrgetter)}, path)
-    with pytest.raises(ModelError, match="types pantau does not trust: operator.attrgetter"):
-        load(path)
-
-
-def test_fast_tfidf_gives_the_numbers_of_sklearn_transform(clf):
-    """The cached per-token TF-IDF path reproduces each fitted vectorizer's own transform."""
     import numpy as np
 
-    from pantau.nlp.features import FastTfidf
-    from pantau.nlp.normalise import normalise
+    from pantau.nlp.model_file import read
 
-    docs = [normalise(t) for t in ("Ayo coblos nomor 2 ya bapak ibu ✌️", "Guru SDN 3 Sleman | PNS", "", "RT @x: #PilihNomor2 mantap",
-                                   "juara 2 lomba mewarnai", "kami ASN siap netral #ASNNetral")]
-    for name, vec in clf._features.blocks.items():
-        if name == "signals":
-            continue
-        fast = FastTfidf(vec)
-        assert fast.supported
-        a, b = fast.transform(docs), vec.transform(docs)
-        assert a.shape == b.shape and np.abs((a - b).toarray()).max() < 1e-12
-        assert np.abs((fast.transform(docs) - b).toarray()).max() < 1e-12  # second call: from the cache
+    arrays = read(default_model_path(packaged=True))
+    arrays["coef_direct"] = np.array([operator.attrgetter("x")], dtype=object)
+    path = tmp_path / "evil.npz"
+    np.savez(path, **arrays)
+    with pytest.raises(ModelError, match="cannot read model file"):
+        load(path)
 
 
 def test_results_do_not_depend_on_caches(clf):

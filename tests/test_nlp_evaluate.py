@@ -114,7 +114,7 @@ def test_classify_cli_reports_a_broken_model_clearly(tmp_path):
     posts = tmp_path / "posts.jsonl"
     posts.write_text(json.dumps({"platform": "x", "post_id": "1", "text": "halo", "url": "https://x/1",
                                  "created_at": "2024-11-01T00:00:00Z"}) + "\n", encoding="utf-8")
-    broken = tmp_path / "broken.skops"
+    broken = tmp_path / "broken.npz"
     broken.write_bytes(b"not a zip file")
     out = tmp_path / "out.jsonl"
     proc = subprocess.run([*PANTAU, "classify", str(posts), "-o", str(out), "--model", str(broken)],

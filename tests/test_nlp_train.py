@@ -1,4 +1,4 @@
-"""Labelled data generator and training: determinism, honest group split, skops round trip."""
+"""Labelled data generator and training: determinism, honest group split, model file round trip."""
 
 import json
 from collections import Counter
@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pantau.nlp.classifier import TRUSTED_TYPES, load
+from pantau.nlp.classifier import load
 from pantau.nlp.data import generate
+from pantau.nlp.model_file import MODEL_FILE
 from pantau.nlp.train import (
     CATEGORY_CODES, DataError, default_data_path, family_folds, family_group, group_split, held_out_groups,
     model_version, sub_labels, train,
@@ -162,7 +163,7 @@ def test_training_is_deterministic_and_round_trips(subset, tmp_path):
     m2 = train(subset, tmp_path / "b", seed=0)
     assert (tmp_path / "a" / "metrics.json").read_bytes() == (tmp_path / "b" / "metrics.json").read_bytes()
     assert m1 == m2 == json.loads((tmp_path / "a" / "metrics.json").read_text())
-    assert _probe(tmp_path / "a" / "asn_campaign.skops") == _probe(tmp_path / "b" / "asn_campaign.skops")
+    assert _probe(tmp_path / "a" / MODEL_FILE) == _probe(tmp_path / "b" / MODEL_FILE)
 
     # Honest split: test families never overlap the families the model was fitted on.
     data = [json.loads(line) for line in subset.read_text().splitlines()]
@@ -174,14 +175,14 @@ def test_training_is_deterministic_and_round_trips(subset, tmp_path):
 
     assert m1["split"]["dev_examples"] + m1["split"]["test_examples"] + m1["split"]["dropped_examples"] == len(data)
 
-    # skops round trip: the loaded model reproduces the realistic-set confusion counts computed before saving.
-    import skops.io as sio
-
+    # Model file round trip: arrays only (no pickle), and the loaded model reproduces the realistic-set confusion
+    # counts computed before saving.
     from pantau.nlp.evaluate import default_realistic_path, score_set
     from pantau.nlp.train import load_examples
 
-    model = tmp_path / "a" / "asn_campaign.skops"
-    assert set(sio.get_untrusted_types(file=model)) <= set(TRUSTED_TYPES)
+    model = tmp_path / "a" / MODEL_FILE
+    with np.load(model, allow_pickle=False) as npz:
+        assert all(npz[name].dtype != object for name in npz.files)
     clf = load(model)
     assert clf.version == m1["model_version"] and clf.threshold == m1["threshold"]
     again = score_set(clf, load_examples(default_realistic_path()))["model"]
