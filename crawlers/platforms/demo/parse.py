@@ -74,6 +74,9 @@ def parse_timeline(
         except ParseError as exc:
             if errors is not None:
                 errors.append(exc)
+        except ValueError as exc:  # lxml: an attribute name it kept but cannot return (control character, "{")
+            if errors is not None:
+                errors.append(ParseError(f"unreadable article: {exc}", index=index, snippet=raw))
     sel = Selector(text=text, type="html")  # never sniffed as JSON
     href = sel.css('a[rel~="next"]::attr(href), link[rel~="next"]::attr(href)').get()
     return posts, (urljoin(base_url, href.strip()) if href and href.strip() else None)
