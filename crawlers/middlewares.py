@@ -16,6 +16,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
@@ -149,3 +150,21 @@ class RateLimitHeadersMiddleware:
         if wait > 0:
             await sleep(wait)
         return response
+
+
+class UnsendableRequests:
+    """Drop a request the spider says must not go out any more (`PantauSpider.unsendable`, e.g. a YouTube call once
+    the daily quota is used up) just before it is sent: IgnoreRequest, so its errback counts and logs the page as
+    lost and the chain's state is not advanced. A request created earlier and still queued is caught here too."""
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "UnsendableRequests":
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        check = getattr(self.crawler.spider, "unsendable", None)
+        if check is not None and (reason := check(request)):
+            raise IgnoreRequest(reason)

@@ -48,6 +48,8 @@ DOWNLOADER_MIDDLEWARES = {
     "pantau.crawlers.middlewares.RetryAfterMiddleware": 550,
     # Waits for the window to reset when x-rate-limit-remaining / X-RateLimit-Remaining reaches 0.
     "pantau.crawlers.middlewares.RateLimitHeadersMiddleware": 560,
+    # Drops what the spider says must not be sent any more (YouTube calls once the daily quota is used up).
+    "pantau.crawlers.middlewares.UnsendableRequests": 50,
 }
 # Longest wait for a rate-limit window to reset (seconds).
 RATE_LIMIT_MAX_WAIT = 900.0

@@ -189,6 +189,11 @@ class PantauSpider(scrapy.Spider):
         stats.inc_value(f"pantau/request_failures/{reason}")
         self.logger.error("request %s failed (%s: %s), page skipped", request.url, reason, failure.getErrorMessage())
 
+    def unsendable(self, request: scrapy.Request) -> str | None:
+        """Why `request`, created earlier, must not be sent now (pantau.crawlers.middlewares.UnsendableRequests drops
+        it; its errback marks the page lost), or None. Platforms override (YouTube: the daily quota is used up)."""
+        return None
+
     def limit_reason(self, response: Response) -> str | None:
         """The platform's reason when an error response says a quota or rate limit is used up (HTTP 403 on some
         APIs), which is not a credentials problem; None otherwise. Platforms override."""

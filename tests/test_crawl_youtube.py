@@ -95,8 +95,10 @@ def test_crawl_that_runs_out_of_quota_says_so_and_keeps_what_it_got(tmp_path):
     env = {**os.environ, "PANTAU_YOUTUBE_API_KEY": "key-quota-after-3"}
     state = tmp_path / "st.json"
     with FakeServer(yt.app) as server:
+        # one request at a time: which calls are already queued when the 403 comes back no longer depends on timing
+        # (with 4 at a time, a loaded machine decided whether any call was left to skip)
         result = run_crawl("youtube", tmp_path / "yt.jsonl", spider_args=yt.spider_args(server.url), state_path=state,
-                           timeout=90, env=env)
+                           timeout=90, env=env, settings={"CONCURRENT_REQUESTS": 1})
         statuses = [status for _, _, status in server.requests]
         state_saved = state.exists()
         # the next day: the same state file, the quota back
@@ -108,7 +110,7 @@ def test_crawl_that_runs_out_of_quota_says_so_and_keeps_what_it_got(tmp_path):
     assert "youtube quota or rate limit used up (HTTP 403, reason quotaExceeded)" in log and "credentials rejected" not in log
     assert stats["pantau/youtube/quota_exhausted"] == "quotaExceeded" and stats["pantau/rate_limited/quotaExceeded"] >= 1
     assert stats["pantau/youtube/quota_skipped"] >= 1, "no more calls once the daily quota is gone"
-    assert statuses.count(200) == 3 and statuses.count(403) <= 4, "only the calls already in flight got a 403"
+    assert statuses.count(200) == 3 and statuses.count(403) <= 2, "only the calls already in flight got a 403"
     assert not state_saved, "a crawl that lost pages does not advance its state"
     ids = {json.loads(line)["post_id"] for line in (tmp_path / "yt2.jsonl").read_text().splitlines()}
     assert ids == yt.expected_ids(), "so the next run gets every video and every comment"

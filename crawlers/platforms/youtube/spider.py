@@ -7,8 +7,9 @@ Watched channels go through their uploads playlist (1 unit/page) rather than sea
 used are counted; a request that would pass `quota_limit` is not sent (stat `pantau/youtube/quota_skipped`).
 A 403 quotaExceeded / dailyLimitExceeded / rateLimitExceeded / userRateLimitExceeded is reported as the quota or
 rate limit used up (stats `pantau/rate_limited/<reason>`), not as a rejected key; after a daily one no further call
-is sent in this crawl (`pantau/youtube/quota_exhausted`). 403 forbidden and 400 keyInvalid / "API key not valid"
-are a rejected key.
+is sent in this crawl (`pantau/youtube/quota_exhausted`), not even one created before and still queued (dropped by
+the UnsendableRequests middleware, counted in `pantau/youtube/quota_skipped`). 403 forbidden and 400 keyInvalid /
+"API key not valid" are a rejected key.
 State: newest video time per channel/query and newest comment time per video.
 
 Identity: the watched channel's description comes with its channels.list call (part=snippet,contentDetails);
@@ -75,6 +76,13 @@ class YoutubeSpider(PantauSpider):
         self.quota_used += cost
         self.crawler.stats.set_value("pantau/youtube/quota_units", self.quota_used)
         return True
+
+    def unsendable(self, request: Any) -> str | None:
+        """A call created before the API said the daily quota is used up, still queued: not sent (counted as skipped)."""
+        if self.quota_exhausted and request.headers.get("X-Goog-Api-Key"):
+            self.crawler.stats.inc_value("pantau/youtube/quota_skipped")
+            return f"daily quota used up ({self.quota_exhausted}): call not sent"
+        return None
 
     def api(self, method: str, url: str, callback: Any, *, chain: str, meta: dict | None = None, follow: Response | None = None) -> Any:
         if not self.spend(method):
