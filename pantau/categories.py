@@ -32,3 +32,11 @@ CHECKLIST = {
     "partisan_act": "Ada tindakan keberpihakan (ajakan, simbol, atribut, dukungan)?",
     "election_period": "Terjadi dalam masa pemilihan/kampanye?",
 }
+# The store's overall counts (Store.counts) as the monitoring and statistics pages show them.
+COUNT_LABELS = {
+    "posts": "Pos tersimpan",
+    "classified": "Pos terklasifikasi",
+    "flagged": "Pos ditandai model",
+    "queue": "Dalam antrean tinjauan",
+    "decisions": "Keputusan peninjau",
+}

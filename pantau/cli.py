@@ -84,6 +84,9 @@ def demo(
         f"{counts['queue']} in the triage queue ({time.perf_counter() - started:.1f}s)"
     )
     if serve:
+        if not (os.environ.get("PANTAU_REPORTER_FILE") or os.environ.get("PANTAU_REPORTER_NAME")):
+            # the demo's packages get an invented reporter (a real team sets its own; the app refuses empty ones)
+            os.environ["PANTAU_REPORTER_FILE"] = str(DEMO_REPORTER)
         _serve(db, host, port)
 
 
@@ -394,6 +397,7 @@ def _stored_before(exc: Exception) -> str:
 
 
 DEMO_WATCHLIST = "Demo Pilkada Sleman"
+DEMO_REPORTER = Path(__file__).resolve().parent.parent / "demo" / "reporter.toml"  # pantau.demo
 
 
 @app.command()

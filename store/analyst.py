@@ -32,16 +32,19 @@ from .connection import StoreBusy, StoreError, connect_waiting, live_owner, owne
 from .db import Store
 from .ownership import register_request_handler
 
-EXPORT_TABLES = ("posts", "classifications", "decisions")
+# The tables an analyst needs to rerun the docs' queries (four eyes, deadlines, referrals) on an export.
+EXPORT_TABLES = ("posts", "classifications", "decisions", "confirmations", "referrals", "queue_items")
 ANALYST_VIEWS = ("v_flags_weekly", "v_reviewer_throughput", "v_classifier_precision", "v_referrals_by_status",
                  "v_repeat_accounts")
 SALT_ENV = "PANTAU_PSEUDONYM_SALT"
 MIN_SALT_LENGTH = 16
 FORMATS = ("parquet", "csv")
 # Columns replaced by their HMAC when pseudonymising, and columns left out.
-PSEUDONYMISED_COLUMNS = frozenset({"author_id", "author_handle", "author_name", "reviewer"})
+PSEUDONYMISED_COLUMNS = frozenset({"author_id", "author_handle", "author_name", "reviewer", "supervisor", "built_by",
+                                   "status_by"})
 # shared_from holds the original author's identity and bio; media URLs and a profile location often identify too.
-DROPPED_COLUMNS = frozenset({"author_bio", "url", "reason", "author_location", "shared_from", "media"})
+# A referral's package_dir is a path on the team's server.
+DROPPED_COLUMNS = frozenset({"author_bio", "url", "reason", "author_location", "shared_from", "media", "package_dir"})
 
 
 class AnalystError(StoreError):
@@ -209,7 +212,7 @@ def export(
     salt: str | None = None,
     actor: str = "cli",
 ) -> ExportResult:
-    """Write posts, classifications, decisions and the analyst views to `out_dir` (<name>.parquet or .csv) plus
+    """Write EXPORT_TABLES and the analyst views to `out_dir` (<name>.parquet or .csv) plus
     `export.json` (what was written, rows and SHA-256 per file), then log an `export` audit entry."""
     db, out_dir = Path(db), Path(out_dir)
     if fmt not in FORMATS:

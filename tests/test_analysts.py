@@ -257,8 +257,8 @@ def test_export_reads_back_and_is_audited(db, tmp_path, fmt):
     before = len(export_entries(db))
     result = export(db, tmp_path / "out", fmt, actor="analis_dewi")
     out = tmp_path / "out"
-    names = ["posts", "classifications", "decisions", "v_flags_weekly", "v_reviewer_throughput",
-             "v_classifier_precision", "v_referrals_by_status", "v_repeat_accounts"]
+    names = ["posts", "classifications", "decisions", "confirmations", "referrals", "queue_items", "v_flags_weekly",
+             "v_reviewer_throughput", "v_classifier_precision", "v_referrals_by_status", "v_repeat_accounts"]
     assert sorted(p.name for p in out.iterdir()) == sorted([f"{n}.{fmt}" for n in names] + ["export.json"])
     posts = read(out / f"posts.{fmt}")
     assert len(posts) == 8 and {p["author_handle"] for p in posts} == {"guru_budi", "camat_siti", "warga_andi", None}
@@ -273,7 +273,10 @@ def test_export_reads_back_and_is_audited(db, tmp_path, fmt):
     manifest = json.loads((out / "export.json").read_text(encoding="utf-8"))
     assert {f["name"]: f["rows"] for f in manifest["files"]} == {
         "posts": 8, "classifications": 10, "decisions": 9, "v_flags_weekly": 5, "v_reviewer_throughput": 5,
-        "v_classifier_precision": 4, "v_referrals_by_status": 7, "v_repeat_accounts": 2}
+        "v_classifier_precision": 4, "v_referrals_by_status": 7, "v_repeat_accounts": 2,
+        **{t: Store(db).scalar(f"SELECT count(*) FROM {t}") for t in ("confirmations", "referrals", "queue_items")}}
+    assert all(manifest_rows > 0 for manifest_rows in (len(read(out / f"{t}.{fmt}")) for t in (
+        "confirmations", "referrals", "queue_items")))  # the four-eyes and deadline queries have rows to read
     entries = export_entries(db)
     assert len(entries) == before + 1
     last = entries[-1]
@@ -311,6 +314,14 @@ def test_pseudonymised_export_hides_people_and_is_stable_per_salt(db, tmp_path, 
     decisions = read(tmp_path / "a" / f"decisions.{fmt}")
     assert "reason" not in decisions[0]
     assert {d["reviewer"] for d in decisions} == {pseudonym(SALT, n) for n in ("rina_w", "tono_s", "sari_sup")}
+    confirmations = read(tmp_path / "a" / f"confirmations.{fmt}")
+    assert confirmations and "reason" not in confirmations[0]
+    assert all(len(c["supervisor"]) == 64 for c in confirmations)
+    referrals = read(tmp_path / "a" / f"referrals.{fmt}")
+    assert referrals and "package_dir" not in referrals[0] and all(len(r["built_by"]) == 64 for r in referrals)
+    queue = read(tmp_path / "a" / f"queue_items.{fmt}")
+    assert {q["author_handle"] for q in queue} <= {pseudonym(SALT, h) for h in ("guru_budi", "camat_siti",
+                                                                                "warga_andi")} | {None}
     signals = json.loads(read(tmp_path / "a" / f"classifications.{fmt}")[0]["signals"] or "[]")
     assert all("text" not in s for s in signals if s["source"] == "bio")
     repeat = read(tmp_path / "a" / f"v_repeat_accounts.{fmt}")

@@ -478,3 +478,37 @@ def test_cli_refer_and_status_changes_are_carried_out_by_the_running_triage_app(
         drainer.stop()
         store.disown()
     assert store.verify_audit()[1] == []
+
+
+def test_empty_reporter_details_block_the_package_and_name_the_setting(tmp_path):
+    store = Store(tmp_path / "kosong.duckdb")
+    seed(store)
+    add_users(store, ("rina", "reviewer"), ("sari", "supervisor"))
+    out = tmp_path / "paket"
+    app = create_app(store.path, secret=b"r", referrals={"out_dir": out, "reporter": lambda: Reporter()})
+    with TestClient(app):
+        rina, sari = client_for(app, "rina"), client_for(app, "sari")
+        decide_and_confirm(rina, sari, "1", store)
+        page = sari.get("/rujukan")
+        assert "Data pelapor tim belum lengkap" in page.text and "PANTAU_REPORTER_FILE" in page.text
+        assert 'class="build-package"' not in page.text and "demo/1" in page.text  # listed as ready, no button
+        r = sari.post("/pos/demo/1/rujukan", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False)
+        assert r.status_code == 400 and "PANTAU_REPORTER_NAME" in r.text and "Nama" in r.text
+        assert store.referrals() == [] and not out.exists()
+
+
+def test_ready_to_refer_list_builds_and_comes_back_with_the_download(app_env):
+    app, store, out = app_env
+    with TestClient(app):
+        rina, sari = client_for(app, "rina"), client_for(app, "sari")
+        decide_and_confirm(rina, sari, "1", store)
+        queue = sari.get("/antrean")
+        assert 'id="waiting-ready"><strong>1</strong>' in queue.text
+        page = sari.get("/rujukan")
+        assert '<span id="ready-count">1</span>' in page.text and 'class="build-package"' in page.text
+        r = sari.post("/pos/demo/1/rujukan", data={"csrf_token": csrf_of(page.text), "kembali": "rujukan"},
+                      follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/rujukan?dibuat=demo%2F1")
+        page = sari.get(r.headers["location"])
+        assert 'id="package-download"' in page.text and '<span id="ready-count">0</span>' in page.text
+        assert sari.get("/paket/demo/1").content[:2] == b"PK"

@@ -72,3 +72,14 @@ def test_every_classifier_signal_has_a_reviewer_label_in_a_group():
     assert [g["key"] for g in groups] == ["asn", "kampanye", "penyangkal", "lain"]  # fixed order, empty groups left out
     assert groups[0]["items"] == [{"name": "asn_role", "label": "Peran/jabatan ASN", "source": "bio", "text": "Guru"}]
     assert groups[3]["items"][0]["label"] == "from_a_newer_model" == signal_label("from_a_newer_model")
+
+
+def test_kappa_note_says_why_kappa_means_nothing_when_one_kind_is_double_checked():
+    from pantau.triage.logic import agreement, kappa_note
+
+    only_violations = agreement([("violation", "violation")] * 7 + [("violation", "not_violation")])
+    assert only_violations["percent"] == 87.5 and only_violations["kappa"] == 0.0
+    assert "tidak bermakna" in kappa_note(only_violations)
+    mixed = agreement([("violation", "violation"), ("not_violation", "not_violation")] * 15)
+    assert mixed["kappa"] == 1.0 and kappa_note(mixed) is None
+    assert "pasangan" in kappa_note(agreement([("violation", "violation"), ("not_violation", "not_violation")]))

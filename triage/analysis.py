@@ -17,7 +17,7 @@ from pantau.store.db import Store
 
 from . import charts
 from .deps import Who, allowed, get_store, one_connection, render
-from .logic import agreement, csv_cell
+from .logic import agreement, csv_cell, kappa_note
 
 router = APIRouter()
 
@@ -42,7 +42,7 @@ def agreement_page(
     for r in rows:
         matrix[(r["first"], r["second"])] = matrix.get((r["first"], r["second"]), 0) + 1
     return render(request, "agreement.html", _who=who, overall=overall, by_reviewer=by_reviewer, matrix=matrix,
-                  codes=DECISIONS)
+                  codes=DECISIONS, kappa_note=kappa_note(overall))
 
 
 @router.get("/statistik", response_class=HTMLResponse, name="stats")

@@ -25,7 +25,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from pantau.categories import CATEGORIES, CHECKLIST, DECISION_LABELS, STATUS_LABELS
+from pantau.categories import CATEGORIES, CHECKLIST, COUNT_LABELS, DECISION_LABELS, STATUS_LABELS
 from pantau.store.db import Store
 
 from .admin import router as admin_router
@@ -33,13 +33,12 @@ from .analysis import COMPLIANCE_STATES, router as analysis_router  # noqa: F401
 from .capture import router as capture_router
 from .decisions import router as decisions_router
 from .intake import add_intake_routes
-from .item import router as item_router
+from .item import CHECKLIST_KEYS, DECISION_KEYS, router as item_router
 from .login import router as login_router
 from .logic import http_url, item_path, package_path, signal_label, time_left, to_wib
 from .queue import FacetCache, router as queue_router
 from .referrals import add_referral_routes
 from .roles import (  # noqa: F401 (re-exported: the role matrix tests import them from here)
-    DECISION_KEYS,
     LANDING,
     NAV,
     PUBLIC_ROUTES,
@@ -102,7 +101,8 @@ def create_app(
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(
         categories=CATEGORIES, decision_labels=DECISION_LABELS, status_labels=STATUS_LABELS, role_labels=ROLE_LABELS,
-        decision_keys=DECISION_KEYS, checklist=CHECKLIST, item_url=item_path, package_url=package_path,
+        decision_keys=DECISION_KEYS, checklist=CHECKLIST, checklist_keys=CHECKLIST_KEYS, item_url=item_path,
+        package_url=package_path, count_labels=COUNT_LABELS,
     )
     templates.env.filters.update(time_left=time_left, wib=to_wib, signal_label=signal_label, http_url=http_url)
 

@@ -16,11 +16,14 @@ Dependencies come through Depends (triage/deps.py): `get_store`, and `allowed(ro
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from pantau import review
+from pantau.categories import DECISION_LABELS
+from pantau.review import DECISIONS
 from pantau.store.db import ClaimConflict, Store, StoreError, TransitionRefused
 
 from .deps import Who, allowed, get_store, one_connection
@@ -55,6 +58,7 @@ REFUSAL_MESSAGES = {
     "draft_referral": "Pos ini punya paket rujukan berstatus draf; tutup kasus itu dulu sebelum membuka kembali.",
 }
 
+SAVED_COOKIE = "pantau_tersimpan"
 CLAIM_JOIN = "LEFT JOIN claims cl ON cl.platform = qi.platform AND cl.post_id = qi.post_id AND cl.expires_at > now()"
 
 
@@ -92,22 +96,46 @@ def decide(
     asn_identity: Annotated[str, Form()] = "",
     partisan_act: Annotated[str, Form()] = "",
     election_period: Annotated[str, Form()] = "",
+    note: Annotated[str, Form(max_length=4000)] = "",
+    seen: Annotated[str | None, Form(max_length=20)] = None,
 ):
+    """Decision, checklist, reason and note are saved together. `seen` (the item page's form carries it) is the item's
+    last decision when the page was shown: a form sent again (browser Back, a double submit) or overtaken by someone
+    else's decision adds nothing."""
     _, user = who
     checklist = {"asn_identity": bool(asn_identity), "partisan_act": bool(partisan_act),
                  "election_period": bool(election_period)}
+    if decision not in DECISIONS:
+        raise HTTPException(status_code=400, detail=REFUSAL_MESSAGES["unknown_decision"])
+    duplicate_of = duplicate_target(store, platform, duplicate_of) if decision == "duplicate" else ""
+    last = last_decision(store, platform, post_id)
+    repeat = (last is not None and last["reviewer"] == user["username"] and last["decision"] == decision
+              and (last["reason"] or "") == reason.strip()
+              and review.allowed(store.review_state(platform, post_id), "decide", user["role"], user["username"],
+                                 decision))  # else the store refuses it, with its reason
+    if seen is not None and last is not None and str(last["decision_id"]) != seen and not repeat:
+        raise HTTPException(status_code=409, detail=(
+            f"Pos ini sudah diputuskan ({DECISION_LABELS[last['decision']]}, oleh {last['reviewer']}) sejak "
+            "halaman ini dibuka. Muat ulang halaman pos untuk melihat keputusan terakhir."))
     try:
-        store.record_decision(
-            platform, post_id, decision, reviewer=user["username"], role=user["role"], reason=reason.strip() or None,
-            duplicate_of=duplicate_of.strip() or None, checklist=checklist,
-        )
+        if not repeat:  # the same person's same decision and reason again (Back + send, a double click): kept once
+            store.record_decision(
+                platform, post_id, decision, reviewer=user["username"], role=user["role"],
+                reason=reason.strip() or None, duplicate_of=duplicate_of or None, checklist=checklist,
+            )
+        if note.strip() and not (repeat and last_note_body(store, platform, post_id, user["username"]) == note.strip()):
+            store.add_note(platform, post_id, user["username"], note.strip())
     except ClaimConflict as exc:
         raise HTTPException(status_code=409, detail=f"Pos ini sedang ditinjau oleh {exc.holder}.") from None
     except TransitionRefused as exc:
         raise refusal(exc) from None
     except StoreError as exc:
         raise HTTPException(status_code=400, detail=f"Keputusan tidak tersimpan: {exc}") from None
-    return RedirectResponse(next_open_item(store, platform, post_id, user["username"]), status_code=303)
+    response = RedirectResponse(next_open_item(store, platform, post_id, user["username"]), status_code=303)
+    # "Tersimpan: ... [Ubah]" on the next page, once (the item page reads and clears it)
+    response.set_cookie(SAVED_COOKIE, urlencode({"pos": f"{platform}/{post_id}", "keputusan": decision}), max_age=60,
+                        httponly=True, samesite="strict", secure=request.url.scheme == "https")
+    return response
 
 
 @router.get("/konfirmasi", response_class=HTMLResponse, name="confirmations")
@@ -185,12 +213,54 @@ def reopen(
 
 
 def next_open_item(store: Store, platform: str, post_id: str, username: str) -> str:
-    """The first open item in queue order that nobody else is working on."""
+    """The first open item in queue order that nobody else is working on; an item waiting for information is left out
+    for NEEDS_INFO_PAUSE_HOURS after its decision unless someone else's note or new evidence arrived since."""
     rows = store.query(
         f"""SELECT qi.platform, qi.post_id FROM queue_items qi {CLAIM_JOIN}
+            LEFT JOIN decisions d ON d.decision_id = qi.last_decision_id
             WHERE qi.status IN ('new', 'needs_info') AND NOT (qi.platform = ? AND qi.post_id = ?)
               AND (cl.username IS NULL OR cl.username = ?)
+              AND NOT (qi.status = 'needs_info' AND d.decided_at > now() - to_hours(?)
+                       AND NOT EXISTS (SELECT 1 FROM notes n WHERE n.platform = qi.platform
+                                       AND n.post_id = qi.post_id AND n.created_at > d.decided_at
+                                       AND n.username <> d.reviewer)
+                       AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.platform = qi.platform
+                                       AND e.post_id = qi.post_id AND e.captured_at > d.decided_at))
             ORDER BY qi.deadline_at ASC, qi.score DESC, qi.platform, qi.post_id LIMIT 1""",
-        [platform, post_id, username],
+        [platform, post_id, username, review.NEEDS_INFO_PAUSE_HOURS],
     )
     return item_path(rows[0]["platform"], rows[0]["post_id"]) if rows else "/antrean"
+
+
+def last_decision(store: Store, platform: str, post_id: str) -> dict[str, Any] | None:
+    rows = store.query(
+        """SELECT decision_id, decision, reviewer, reason FROM decisions WHERE platform = ? AND post_id = ?
+           ORDER BY decision_id DESC LIMIT 1""", [platform, post_id])
+    return rows[0] if rows else None
+
+
+def last_note_body(store: Store, platform: str, post_id: str, username: str) -> str | None:
+    rows = store.query(
+        """SELECT body FROM notes WHERE platform = ? AND post_id = ? AND username = ? AND body IS NOT NULL
+           ORDER BY note_id DESC LIMIT 1""", [platform, post_id, username])
+    return rows[0]["body"] if rows else None
+
+
+def duplicate_target(store: Store, platform: str, target: str) -> str:
+    """A duplicate names the post it repeats: `platform/post_id`, or a post_id of the same platform, or the address of
+    its item page; it must be a stored post. Returns it as `platform/post_id`."""
+    target = target.strip()
+    if not target:
+        raise HTTPException(status_code=400, detail=(
+            "Keputusan Duplikat perlu pos aslinya: isi kolom \"Duplikat dari\" dengan platform/ID pos "
+            "(misalnya x/1234567890) atau alamat halaman pos itu."))
+    path = urlsplit(target).path if "://" in target else target
+    path = path.removeprefix("/pos/").strip("/")
+    candidates = [tuple(path.split("/", 1))] if "/" in path else []
+    candidates.append((platform, path))
+    for cand_platform, cand_id in candidates:
+        if store.scalar("SELECT count(*) FROM posts WHERE post_id = ? AND platform = ?", [cand_id, cand_platform]):
+            return f"{cand_platform}/{cand_id}"
+    raise HTTPException(status_code=400, detail=(
+        f"Pos \"{target}\" tidak ditemukan. Isi \"Duplikat dari\" dengan platform/ID pos yang sudah tersimpan "
+        "(misalnya x/1234567890)."))

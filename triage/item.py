@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -17,14 +18,19 @@ from pantau.referral.evidence import evidence_summary
 from pantau.review import DECISIONS
 from pantau.store.db import Store, StoreError
 
-from .decisions import item_review
+from .decisions import SAVED_COOKIE, item_review
 from .deps import Who, allowed, get_store, one_connection, render
 from .intake import intake_details
-from .logic import group_signals, highlight_segments, item_path
+from .logic import group_signals, highlight_segments, item_path, suggested_reasons
 from .referrals import referral_panel
 from .roles import ROUTE_ROLES
 
 router = APIRouter()
+
+# The item page's keyboard (triage/static/triage.js reads the keys from the page): 1-4 decide, i/t/m tick the legal
+# elements (identitas, tindakan, masa).
+DECISION_KEYS = {code: str(i + 1) for i, code in enumerate(DECISIONS)}
+CHECKLIST_KEYS = {"asn_identity": "i", "partisan_act": "t", "election_period": "m"}
 
 
 @router.get("/pos/{platform}/{post_id:post_id}", response_class=HTMLResponse, name="item")
@@ -113,11 +119,12 @@ def item(
     for n in notes:
         n["checklist"] = json.loads(n["checklist"]) if n["checklist"] else None
     neighbours = _neighbours(store, platform, post_id, post["deadline_us"], post.get("score"))
-    return render(
+    groups = group_signals(signals)
+    response = render(
         request, "item.html", _who=who, post=post, decisions=decisions, decision_codes=DECISIONS,
         text_segments=highlight_segments(post["text"], signals, "text"),
         bio_segments=highlight_segments(post.get("author_bio") or "", signals, "bio"),
-        signal_groups=group_signals(signals), evidence=evidence, other_posts=other_posts, author_decisions=author_decisions,
+        signal_groups=groups, evidence=evidence, other_posts=other_posts, author_decisions=author_decisions,
         media_labels=MEDIA_LABELS,
         intake=intake_details(store, platform, post_id, user["role"], raw_rows=raw_rows),
         evidence_capture=evidence_summary(store, platform, post_id),
@@ -126,8 +133,22 @@ def item(
         notes=notes, holder=holder, item_status=state[0]["status"] if state else None,
         review=item_review(review_state, user, holder), reopen_notice=buka_kembali,
         can_note=user["role"] in ROUTE_ROLES["note"],
+        seen=str(decisions[0]["decision_id"]) if decisions else "",
+        suggested=suggested_reasons(groups, post.get("category")),
+        saved=_saved_notice(request.cookies.get(SAVED_COOKIE, "")),
         next_item=neighbours["next"], prev_item=neighbours["prev"],
     )
+    response.delete_cookie(SAVED_COOKIE)
+    return response
+
+
+def _saved_notice(cookie: str) -> dict[str, Any] | None:
+    """The decision just saved (cookie set by the decide route), for "Tersimpan: ... [Ubah]"."""
+    values = dict(parse_qsl(cookie))
+    target, decision = values.get("pos", ""), values.get("keputusan", "")
+    if "/" not in target or decision not in DECISIONS:
+        return None
+    return {"path": item_path(*target.split("/", 1)), "label": target, "decision": decision}
 
 
 @router.post("/pos/{platform}/{post_id:post_id}/lepas", name="release")

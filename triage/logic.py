@@ -10,6 +10,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Sequence
 from urllib.parse import quote, urlsplit
 
+from pantau.categories import CATEGORIES
+
 from .post_ids import encode_post_id
 
 from pantau.spreadsheet import csv_cell  # noqa: F401 - the triage exports' cells
@@ -107,7 +109,23 @@ def agreement(pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
     second = Counter(b for _, b in pairs)
     expected = sum(first[k] * second[k] for k in set(first) | set(second)) / (n * n)
     kappa = None if expected == 1 else (observed - expected) / (1 - expected)
-    return {"n": n, "percent": 100.0 * observed, "kappa": kappa}
+    return {"n": n, "percent": 100.0 * observed, "kappa": kappa, "first_kinds": sorted(first)}
+
+
+def kappa_note(result: dict[str, Any]) -> str | None:
+    """Why a kappa is not meaningful, in words, or None. Kappa corrects agreement for chance over the kinds of decision
+    the first rater made; when only one kind is ever checked twice (the four-eyes rule double-checks violations), the
+    chance agreement equals the observed one and kappa is 0 or undefined whatever the reviewers do."""
+    if not result["n"]:
+        return "Belum ada pasangan keputusan."
+    if len(result["first_kinds"]) < 2:
+        return ("Kappa tidak bermakna di sini: semua keputusan yang diperiksa kedua kalinya berjenis sama ("
+                "prinsip empat mata hanya memeriksa ulang keputusan pelanggaran), sehingga kesepakatan karena "
+                "kebetulan sama dengan kesepakatan yang terlihat. Lihat persentase kesepakatan dan matriks; kappa "
+                "baru bermakna bila keputusan bukan-pelanggaran juga diperiksa ulang (sampel).")
+    if result["n"] < 20:
+        return f"Hanya {result['n']} pasangan: kappa masih sangat tidak pasti."
+    return None
 
 
 def encode_cursor(row: dict[str, Any]) -> str:
@@ -185,3 +203,33 @@ def to_wib(dt: Any) -> str:
         return f"{dt.isoformat()} (UTC)"
 
 
+def suggested_reasons(signal_groups: list[dict[str, Any]], category: str | None) -> dict[str, str]:
+    """A draft reason per decision, written from the item's evidence (the reviewer edits it): the identity and act
+    spans the classifier found, or what is missing. Filled in when a decision is chosen and the reason is empty."""
+    def spans(key: str) -> str:
+        items = next((g["items"] for g in signal_groups if g["key"] == key), [])
+        seen: dict[str, str] = {}
+        for s in items:
+            seen.setdefault(s["label"], s["text"])
+        return "; ".join(f'{label} "{text[:60]}"' for label, text in list(seen.items())[:3])
+    identity, act, lawful = spans("asn"), spans("kampanye"), spans("penyangkal")
+    violation = []
+    if identity:
+        violation.append(f"Identitas: {identity}.")
+    if act:
+        violation.append(f"Tindakan: {act}.")
+    if category:
+        violation.append(f"Kategori: {CATEGORIES.get(category, category)}.")
+    if not identity:
+        not_violation = "Identitas ASN tidak terlihat pada akun ini."
+    elif not act:
+        not_violation = "Tidak ada tindakan keberpihakan."
+    else:
+        not_violation = "Bukan ajakan/dukungan dari ASN" + (f" ({lawful})." if lawful else ".")
+    return {
+        "violation": " ".join(violation) or "Unsur identitas ASN dan tindakan keberpihakan terpenuhi.",
+        "not_violation": not_violation,
+        "needs_info": ("Perlu memastikan identitas ASN akun ini (bio, instansi, NIP)." if not identity else
+                       "Perlu memastikan waktu dan konteks unggahan."),
+        "duplicate": "Pesan yang sama sudah ditinjau pada pos lain.",
+    }

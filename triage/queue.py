@@ -86,8 +86,17 @@ def queue(
     if len(rows) > PAGE_SIZE:
         next_url = "/antrean?" + urlencode({**{k: v for k, v in filters.items() if v}, "after": encode_cursor(rows[PAGE_SIZE - 1])})
     query_string = urlencode({k: v for k, v in filters.items() if v})
+    _, user = who
+    waiting = None
+    if user["role"] == "supervisor":  # what only a supervisor can move on: second opinions and packages
+        waiting = store.query(
+            """SELECT count(*) FILTER (WHERE status = 'awaiting_confirmation') AS confirmations,
+                      count(*) FILTER (WHERE status = 'confirmed' AND NOT EXISTS (
+                          SELECT 1 FROM referrals r WHERE r.platform = qi.platform AND r.post_id = qi.post_id))
+                          AS ready
+               FROM queue_items qi WHERE status IN ('awaiting_confirmation', 'confirmed')""")[0]
     return render(
-        request, "queue.html", _who=who, rows=rows[:PAGE_SIZE], total=total, filters=filters, facets=facets,
+        request, "queue.html", _who=who, waiting=waiting, rows=rows[:PAGE_SIZE], total=total, filters=filters, facets=facets,
         next_url=next_url, first_url="/antrean?" + query_string if after else None, query_string=query_string,
     )
 

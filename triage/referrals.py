@@ -29,12 +29,14 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any, Callable, Mapping
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pantau import review
 from pantau.referral import register
+from pantau.referral.reporter import LABELS as REPORTER_LABELS
 from pantau.store.db import REFERRAL_STATUSES, StoreError
 
 from .decisions import refusal
@@ -59,6 +61,27 @@ def default_reporter():
 
     path = os.environ.get(REPORTER_FILE_ENV, "").strip()
     return load_reporter(path or None)
+
+
+def reporter_missing(who: Any) -> list[str]:
+    """The labels of the report's required reporter fields that are empty."""
+    return [REPORTER_LABELS[k] for k in who.missing()]
+
+
+def missing_reporter_message(missing: list[str]) -> str:
+    return ("Data pelapor tim belum lengkap (" + ", ".join(missing) + "): paket laporan tanpa identitas pelapor tidak "
+            f"dapat diterima Bawaslu. Isi pengaturan server {REPORTER_FILE_ENV} (berkas TOML, bagian [reporter]) "
+            "atau variabel PANTAU_REPORTER_* (misalnya PANTAU_REPORTER_NAME), lalu coba lagi.")
+
+
+def ready_to_refer(store) -> list[dict[str, Any]]:
+    """Confirmed violations without a referral case, by deadline: what a supervisor should package next."""
+    return store.query(
+        """SELECT qi.platform, qi.post_id, qi.snippet, qi.author_handle, qi.region, qi.deadline_at, qi.category
+           FROM queue_items qi
+           WHERE qi.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.platform = qi.platform
+                                                         AND r.post_id = qi.post_id)
+           ORDER BY qi.deadline_at, qi.platform, qi.post_id LIMIT 500""")
 
 
 def referral_panel(store, platform: str, post_id: str, role: str, item_status: str | None,
@@ -93,14 +116,19 @@ def add_referral_routes(
     app.state.referral_dir = folder
 
     @app.post("/pos/{platform}/{post_id:post_id}/rujukan", name="referral_build")
-    def referral_build(request: Request, platform: str, post_id: str, csrf_token: Annotated[str, Form()] = ""):
+    def referral_build(request: Request, platform: str, post_id: str, csrf_token: Annotated[str, Form()] = "",
+                       kembali: Annotated[str, Form(max_length=20)] = ""):
         _, user = need_post(request, "referral_build", csrf_token)
         from pantau.referral.package import NotConfirmed, ReferralConfig, ReferralError
         from pantau.referral.reporter import ReporterError
 
         with building:
             try:
-                config = ReferralConfig(reporter=reporter(), now=now(), actor=user["username"])
+                who_reports = reporter()
+                missing = reporter_missing(who_reports)
+                if missing:
+                    raise HTTPException(status_code=400, detail=missing_reporter_message(missing))
+                config = ReferralConfig(reporter=who_reports, now=now(), actor=user["username"])
                 [(pkg, _)] = register.build_and_register(store, [f"{platform}/{post_id}"], folder, config)
             except register.AlreadySent as exc:
                 raise HTTPException(status_code=409, detail=(
@@ -117,6 +145,9 @@ def add_referral_routes(
                 raise HTTPException(status_code=409, detail=f"Paket tidak terdaftar: {exc}") from None
         for w in pkg.warnings:
             log.info("%s: %s", pkg.item, w)
+        if kembali == "rujukan":  # built from the "Siap dirujuk" list: back to it, with the download link
+            return RedirectResponse("/rujukan?" + urlencode({"dibuat": f"{platform}/{post_id}"}) + "#siap",
+                                    status_code=303)
         return RedirectResponse(item_path(platform, post_id) + "?rujukan=dibuat#rujukan", status_code=303)
 
     @app.get("/paket/{platform}/{post_id:post_id}", name="referral_download")
@@ -141,14 +172,20 @@ def add_referral_routes(
                         headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
 
     @app.get("/rujukan", response_class=HTMLResponse, name="referrals")
-    def referrals_page(request: Request, tersimpan: str = ""):
+    def referrals_page(request: Request, tersimpan: str = "", dibuat: str = ""):
         who = need(request, "referrals")
         at = now()
         cases = register.annotate(store.referrals(), at)
         late = register.overdue(store, at)
-        return render(request, "referrals.html", _who=who, cases=cases, late=late,
+        try:
+            missing = reporter_missing(reporter())
+        except Exception as exc:  # a broken reporter file: said on the page, the build refuses with the details
+            missing = [f"berkas pelapor tidak terbaca ({exc})"]
+        built = next((c for c in cases if f"{c['platform']}/{c['post_id']}" == dibuat), None)
+        return render(request, "referrals.html", _who=who, cases=cases, late=late, ready=ready_to_refer(store),
                       referral_labels=register.STATUS_LABELS, reference_labels=register.REFERENCE_LABELS,
-                      saved=tersimpan, due_soon_hours=register.DUE_SOON_HOURS)
+                      saved=tersimpan, due_soon_hours=register.DUE_SOON_HOURS, built=built,
+                      reporter_missing=missing_reporter_message(missing) if missing else None)
 
     @app.post("/pos/{platform}/{post_id:post_id}/rujukan/status", name="referral_status")
     def referral_status(

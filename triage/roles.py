@@ -3,8 +3,6 @@ walk every route against it), the public routes, each role's landing page and th
 
 from __future__ import annotations
 
-from pantau.review import DECISIONS
-
 from .capture import CAPTURE_ROLES, TOKEN_ROUTES
 
 ROLE_LABELS = {
@@ -14,7 +12,6 @@ ROLE_LABELS = {
     "analyst": "Analis",
     "admin": "Admin",
 }
-DECISION_KEYS = {code: str(i + 1) for i, code in enumerate(DECISIONS)}  # 1-4 on the keyboard
 
 ALL_ROLES = frozenset(ROLE_LABELS)
 # The role matrix: every route that is not public names the roles allowed on it (tests iterate over it).
