@@ -73,7 +73,14 @@ def decode_html(page: str | bytes, content_type: str | None = None) -> str:
     """Bytes to text like a browser: BOM, Content-Type charset, <meta charset>, then UTF-8 (bad bytes replaced)."""
     if isinstance(page, str):
         return page
-    return html_to_unicode(content_type, page)[1]
+    try:
+        return html_to_unicode(content_type, page)[1]
+    except LookupError:  # a charset Python knows only as a bytes codec (uu, base64, zlib...): ignored, as a browser does
+        pass
+    try:
+        return html_to_unicode(None, page)[1]  # without the header's charset: the page's own
+    except LookupError:
+        return page.decode("utf-8", errors="replace")
 
 
 _BLOCK = re.compile(r"(?i)<\s*(br|/p|/div|/li|/h[1-6])\s*/?\s*>")

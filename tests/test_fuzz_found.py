@@ -46,3 +46,22 @@ def test_demo_article_with_attributes_lxml_cannot_hold_is_a_parse_error(attribut
                                               errors=errors)
     assert [type(e) for e in errors] == [ParseError] and errors[0].index == 0
     assert [p["post_id"] for p in posts] == [p["post_id"] for p in whole[1:]]
+
+
+@pytest.mark.parametrize("charset", ["uu", "base64", "hex", "zlib", "rot13", "uu\x00tf-8"])
+def test_a_charset_that_is_no_text_encoding_is_ignored_like_a_browser_does(charset):
+    """bench.fuzz 2026-12-06 (html.parse_page, input 7,899): `<meta charset='uu'>` (Python's uu codec turns bytes
+    into bytes, it is no text encoding) raised LookupError from decode_html, for every HTML parser. A browser
+    ignores a charset it cannot use; so does decode_html (UTF-8), in the page or in the Content-Type."""
+    from pantau.crawlers.common import decode_html
+
+    page = (FIX / "html" / "forum_page1.html").read_bytes()
+    odd = page.replace(b"charset='utf-8'", f"charset='{charset}'".encode(), 1)
+    assert odd != page
+    assert decode_html(odd) == page.decode("utf-8").replace("utf-8", charset, 1)
+    assert decode_html(page, f"text/html; charset={charset}") == page.decode("utf-8")
+    html = _module("html")
+    site = html.load_site(FIX / "html" / "site.toml")
+    expected, _ = html.parse_page(page, site=site, base_url=BASE + "/forum/pilkada")
+    posts, _ = html.parse_page(odd, site=site, base_url=BASE + "/forum/pilkada")
+    assert posts == expected and posts
