@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from pantau.triage.app import PUBLIC_ROUTES, ROUTE_ROLES, api_routes, create_app
 from test_triage_helpers import ROLES, add_users, csrf_of, login
 
-PATH_PARAMS = {"platform": "demo", "post_id": "3", "decision_id": "1", "username": "tidak-ada"}
+PATH_PARAMS = {"platform": "demo", "post_id": "3", "decision_id": "1", "username": "tidak-ada", "grafik": "mingguan"}
 
 
 @pytest.fixture(scope="module")

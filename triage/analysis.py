@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from pantau.categories import CATEGORIES
@@ -60,15 +62,36 @@ def stats(
                   by_region=by_region, by_category=by_category)
 
 
-@router.get("/analisis", response_class=HTMLResponse, name="analysis")
-@one_connection
-def analysis(
-    request: Request,
-    who: Annotated[Who, Depends(allowed("analysis", post=False))],
-    store: Annotated[Store, Depends(get_store)],
-):
+def _analysis_filters(dari: str, sampai: str, wilayah: str, platform: str, kategori: str):
+    """The /analisis filters as SQL over v_flags_weekly (`flags`) and over the cases of the compliance chart (`cases`,
+    by the post's region and platform and the item's category; the dates apply to flags only)."""
+    flags, cases, params, case_params = [], [], [], []
+    for name, value in (("dari", dari), ("sampai", sampai)):
+        if value:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise HTTPException(status_code=400, detail=f"Tanggal {name} tidak valid: tulis TTTT-BB-HH.") from None
+    if dari:
+        flags.append("week_start >= date_trunc('week', CAST(? AS DATE))")
+        params.append(dari)
+    if sampai:
+        flags.append("week_start <= CAST(? AS DATE)")
+        params.append(sampai)
+    for column, value in (("region", wilayah), ("platform", platform), ("category", kategori)):
+        if value:
+            flags.append(f"{column} = ?")
+            params.append(value)
+            cases.append(f"{'qi.category' if column == 'category' else 'p.' + column} = ?")
+            case_params.append(value)
+    return (" AND ".join(flags) or "TRUE", params, " AND ".join(cases) or "TRUE", case_params)
+
+
+def _analysis_data(store: Store, filters: tuple) -> dict[str, Any]:
+    where, params, case_where, case_params = filters
     flags = store.query(
-        """SELECT week_start, region, category, sum(flagged) AS flagged FROM v_flags_weekly GROUP BY ALL""")
+        f"""SELECT week_start, region, category, sum(flagged) AS flagged FROM v_flags_weekly WHERE {where}
+            GROUP BY ALL""", params)
     weekly = charts.weekly_by_region(flags, top=ANALYSIS_TOP_REGIONS, weeks=ANALYSIS_WEEKS)
     by_category: dict[str | None, int] = {}
     for r in flags:
@@ -77,10 +100,26 @@ def analysis(
         (CATEGORIES.get(code, code) if code else "(tanpa kategori)", n)
         for code, n in sorted(by_category.items(), key=lambda kv: (-kv[1], kv[0] or ""))
     ]
-    found = {r["state"]: int(r["n"]) for r in store.query(_COMPLIANCE_SQL)}
+    found = {r["state"]: int(r["n"]) for r in store.query(_COMPLIANCE_SQL.format(where=case_where), case_params)}
     compliance_rows = [(label, found.get(state, 0)) for state, label, _ in COMPLIANCE_STATES]
+    return {"weekly": weekly, "category_rows": category_rows, "compliance_rows": compliance_rows}
+
+
+@router.get("/analisis", response_class=HTMLResponse, name="analysis")
+@one_connection
+def analysis(
+    request: Request,
+    who: Annotated[Who, Depends(allowed("analysis", post=False))],
+    store: Annotated[Store, Depends(get_store)],
+    dari: str = "", sampai: str = "", wilayah: str = "", platform: str = "", kategori: str = "",
+):
+    data = _analysis_data(store, _analysis_filters(dari, sampai, wilayah, platform, kategori))
+    weekly, category_rows, compliance_rows = data["weekly"], data["category_rows"], data["compliance_rows"]
+    chosen = {"dari": dari, "sampai": sampai, "wilayah": wilayah, "platform": platform, "kategori": kategori}
+    facets = request.app.state.facets.get(store)
     return render(
-        request, "analysis.html", _who=who, weekly=weekly,
+        request, "analysis.html", _who=who, weekly=weekly, chosen=chosen, facets=facets,
+        query_string=urlencode({k: v for k, v in chosen.items() if v}),
         weekly_svg=charts.stacked_bar_chart(
             "grafik-mingguan", "Tanda per minggu per wilayah", weekly["weeks"], weekly["series"],
             colours=weekly["colours"]),
@@ -92,6 +131,41 @@ def analysis(
             colours=[c for _, _, c in COMPLIANCE_STATES], unit="kasus"),
         weeks_shown=ANALYSIS_WEEKS, top_regions=ANALYSIS_TOP_REGIONS, deadline_days=REPORTING_DEADLINE_DAYS,
     )
+
+
+CHART_TABLES = {"mingguan", "kategori", "tenggat"}
+
+
+@router.get("/analisis/{grafik}.csv", name="analysis_csv")
+@one_connection
+def analysis_csv(
+    request: Request,
+    grafik: str,
+    who: Annotated[Who, Depends(allowed("analysis_csv", post=False))],
+    store: Annotated[Store, Depends(get_store)],
+    dari: str = "", sampai: str = "", wilayah: str = "", platform: str = "", kategori: str = "",
+):
+    """The numbers of one chart of /analisis, with the same filters, as CSV."""
+    if grafik not in CHART_TABLES:
+        raise HTTPException(status_code=404, detail="Grafik tidak dikenal: mingguan, kategori atau tenggat.")
+    data = _analysis_data(store, _analysis_filters(dari, sampai, wilayah, platform, kategori))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    if grafik == "mingguan":
+        weekly = data["weekly"]
+        writer.writerow(["minggu", *[label for label, _ in weekly["series"]], "jumlah"])
+        for i, week in enumerate(weekly["weeks"]):
+            writer.writerow([week, *[values[i] for _, values in weekly["series"]], weekly["totals"][i]])
+    else:
+        rows = data["category_rows"] if grafik == "kategori" else data["compliance_rows"]
+        writer.writerow(["kategori" if grafik == "kategori" else "keadaan", "jumlah"])
+        writer.writerows([csv_cell(label), n] for label, n in rows)
+    _, user = who
+    store.audit(user["username"], "export", f"analisis/{grafik}", {"filters": {
+        k: v for k, v in (("dari", dari), ("sampai", sampai), ("wilayah", wilayah), ("platform", platform),
+                          ("kategori", kategori)) if v}})
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="analisis-{grafik}.csv"'})
 
 
 @router.get("/ekspor.csv", name="export")
@@ -151,6 +225,7 @@ WITH cases AS (
     LEFT JOIN refs r ON r.platform = c.platform AND r.post_id = c.post_id
     LEFT JOIN queue_items qi ON qi.platform = c.platform AND qi.post_id = c.post_id
     LEFT JOIN posts p ON p.platform = c.platform AND p.post_id = c.post_id
+    WHERE {where}
 )
 SELECT CASE WHEN sent_at IS NOT NULL AND sent_at <= deadline_at THEN 'sent_on_time'
             WHEN sent_at IS NOT NULL THEN 'sent_late'

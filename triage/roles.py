@@ -31,6 +31,7 @@ ROUTE_ROLES: dict[str, frozenset[str]] = {
     "agreement": frozenset({"supervisor", "analyst"}),
     "stats": frozenset({"supervisor", "analyst"}),
     "analysis": frozenset({"supervisor", "analyst", "admin"}),
+    "analysis_csv": frozenset({"supervisor", "analyst", "admin"}),
     "export": frozenset({"supervisor", "analyst"}),
     "monitoring": frozenset({"monitor", "admin"}),
     "users": frozenset({"admin"}),
