@@ -360,3 +360,26 @@ def test_export_cli_needs_a_salt_to_pseudonymise(db, tmp_path):
     assert SALT not in json.dumps(entries[-1], default=str)
     with pytest.raises(AnalystError, match="unknown export format"):
         export(db, tmp_path / "x", "xlsx")
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_the_docs_example_script_reads_an_export_and_draws_the_chart(db, tmp_path, fmt):
+    out = tmp_path / "export"
+    export(db, out, fmt, pseudonymise=True, salt=SALT)
+    script = Path(__file__).resolve().parent.parent / "docs" / "examples" / "analyse_export.py"
+    r = subprocess.run([sys.executable, str(script), str(out)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "Four eyes" in r.stdout and "Deadline compliance" in r.stdout
+    svg = (out / "flags.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and 'id="flags"' in svg
+    # its queries give on the export what the same queries give on the database itself
+    sys.path.insert(0, str(script.parent))
+    try:
+        import analyse_export
+    finally:
+        sys.path.remove(str(script.parent))
+    con = analyse_export.open_export(out)
+    store = Store(db)
+    for query in (analyse_export.FOUR_EYES, analyse_export.COMPLIANCE):
+        assert [tuple(r) for r in con.sql(query).fetchall()] == [tuple(r.values()) for r in store.query(query)]
+    assert con.sql(analyse_export.FOUR_EYES).fetchone()[0] > 0
