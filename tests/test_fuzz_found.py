@@ -65,3 +65,15 @@ def test_a_charset_that_is_no_text_encoding_is_ignored_like_a_browser_does(chars
     expected, _ = html.parse_page(page, site=site, base_url=BASE + "/forum/pilkada")
     posts, _ = html.parse_page(odd, site=site, base_url=BASE + "/forum/pilkada")
     assert posts == expected and posts
+
+
+@pytest.mark.parametrize("fields", [1, 2.5, True, {"name": "NIP"}])
+def test_mastodon_account_fields_of_the_wrong_type_are_no_crash(fields):
+    """bench.fuzz 2026-12-06 (mastodon.parse_page, input 438): an account whose `fields` is not a list raised
+    TypeError. The post is kept, its author's bio without the fields."""
+    page = json.loads((FIX / "mastodon" / "tag_page1.json").read_bytes())
+    expected, _ = _module("mastodon").parse_page(json.loads((FIX / "mastodon" / "tag_page1.json").read_bytes()))
+    page[0]["account"]["fields"] = fields
+    errors: list[ParseError] = []
+    posts, _ = _module("mastodon").parse_page(page, errors=errors)
+    assert not errors and [p["post_id"] for p in posts] == [p["post_id"] for p in expected]

@@ -65,7 +65,8 @@ MEDIA_TYPES = {"image": "image", "gifv": "gif", "video": "video", "audio": "audi
 def _account(account: Any) -> dict:
     a = account if isinstance(account, dict) else {}
     bio = html_to_text(a.get("note"))
-    fields = [f"{unescape(f.get('name'))}: {html_to_text(f.get('value'))}" for f in a.get("fields") or []
+    listed = a.get("fields") if isinstance(a.get("fields"), list) else []
+    fields = [f"{unescape(f.get('name'))}: {html_to_text(f.get('value'))}" for f in listed
               if isinstance(f, dict) and f.get("name")]
     bio = "\n".join(t for t in [bio, *fields] if t)
     return {"id": a.get("url") or a.get("id"), "handle": a.get("acct"), "name": unescape(a.get("display_name")) or None,
