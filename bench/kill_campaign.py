@@ -16,8 +16,9 @@ that lands after the command already finished is counted as missed and drawn aga
   killed, run again: posts == the file's distinct keys, no duplicate keys, no staging file of the killed run left
   once the store's grace period (pantau.store.db.TEMP_GRACE) is over: the final sweep waits it out and runs once
   more.
-* bulk: `pantau bulk FILE --db DB` (a local Dask cluster; store + classify), killed, run again: every post stored
-  once and classified once by the model.
+* bulk: `pantau bulk FILE --db DB` (a local Dask cluster; store + classify), killed in each of its phases in turn
+  (start-up, classify, store, closing: watched through its work folder, bench/kill_bulk.py), run again: every post
+  stored once and classified once by the model, no work folder left behind.
 * app: `pantau serve --db DB --port 0` owns the file while W `pantau ingest` writers hand their batches over
   through its inbox and a client logs in again and again (audit entries written by the app); the app is killed
   during the hand-over/drain, started again, and once the inbox is drained it is stopped (SIGTERM): posts == the
@@ -26,7 +27,7 @@ that lands after the command already finished is counted as missed and drawn aga
 After every recovery `pantau audit verify --db DB` must pass (every DB was seeded with an audit entry by
 `pantau user add`). Counts are read with DuckDB from the documented tables (docs/sql.md); every command goes through
 the public CLI (`python -m pantau.cli`); processes and checks are in bench/kill_procs.py, the targets in
-bench/kill_targets.py. The summary table lists per target: kills, kill points (ms), lost,
+bench/kill_targets.py and bench/kill_bulk.py. The summary table lists per target: kills, kill points (ms), lost,
 duplicated, chain ok, problems, seconds. Exit 1 on any failure. Round folders are deleted unless they failed.
 """
 
@@ -41,8 +42,13 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from bench.kill_bulk import BulkTarget
 from bench.kill_procs import Round
-from bench.kill_targets import TARGET_CLASSES, TARGETS, Config
+from bench.kill_targets import TARGETS, AppTarget, Config, CrawlParentTarget, CrawlTarget, IngestTarget, Target
+
+TARGET_CLASSES: dict[str, Callable[[Config, Path], Target]] = {
+    "crawl": CrawlTarget, "ingest": IngestTarget, "bulk": BulkTarget, "app": AppTarget,
+    "crawl-parent": CrawlParentTarget}
 
 
 # -- campaign ------------------------------------------------------------------------------------------------------
@@ -62,16 +68,16 @@ def run_target(name: str, cfg: Config, work: Path, say: Callable[[str], None] = 
         rounds.append(base)
         lo, hi = target.window(duration)
         say(f"[{name}] baseline: {duration * 1000:.0f} ms, {'ok' if base.ok else base.problems}; "
-            f"kill window {lo * 1000:.0f}-{hi * 1000:.0f} ms")
+            + (target.baseline_text() or f"kill window {lo * 1000:.0f}-{hi * 1000:.0f} ms"))
         landed = missed = 0
         while landed < cfg.kills and missed <= 3 * cfg.kills:
-            kill_s = rng.uniform(*target.window(duration))
+            kill_s = target.draw(rng, duration, landed)
             t = time.monotonic()
             r, hit, ran_s = target.round(kill_s)
             r.seconds = time.monotonic() - t
             if not hit:
                 missed += 1
-                say(f"[{name}] kill at {kill_s * 1000:.0f} ms missed (already finished in {ran_s * 1000:.0f} ms); "
+                say(f"[{name}] kill at {target.aim_text()}{kill_s * 1000:.0f} ms missed (already finished in {ran_s * 1000:.0f} ms); "
                     "drawing again")
                 duration = min(duration, ran_s)  # the machine got faster than in the baseline: narrow the window
                 continue
@@ -126,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"comma-separated, default {','.join(TARGETS)}; also crawl-parent (kills only the pantau process)")
     ap.add_argument("--ingest-posts", type=int, default=Config.ingest_posts)
     ap.add_argument("--bulk-posts", type=int, default=Config.bulk_posts)
+    ap.add_argument("--bulk-chunk", type=int, default=Config.bulk_chunk, help="bulk: --chunk-size")
     ap.add_argument("--app-posts", type=int, default=Config.app_posts)
     ap.add_argument("--crawl-posts", type=int, default=Config.crawl_posts)
     ap.add_argument("--model", type=Path, help="bulk: model file (default: the packaged model)")
@@ -138,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown target(s) {unknown}; expected some of {','.join(TARGET_CLASSES)}")
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1_000_000)
     cfg = Config(kills=args.kills, seed=seed, targets=targets, ingest_posts=args.ingest_posts,
-                 bulk_posts=args.bulk_posts, app_posts=args.app_posts, crawl_posts=args.crawl_posts,
+                 bulk_posts=args.bulk_posts, bulk_chunk=args.bulk_chunk, app_posts=args.app_posts, crawl_posts=args.crawl_posts,
                  model=args.model, final_sweep=not args.no_sweep)
     work = args.keep or Path(tempfile.mkdtemp(prefix="kill-campaign-"))
     work.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ import duckdb
 import pytest
 
 from bench import kill_campaign as kc
+from bench.kill_bulk import PHASES, Progress
 from bench.kill_procs import Round, count_keys, db_posts
 from bench.kill_targets import Config, IngestTarget
 
@@ -14,8 +15,9 @@ pytestmark = pytest.mark.slow
 
 
 def tiny(**kw) -> Config:
-    return Config(kills=1, seed=5, crawl_posts=400, ingest_posts=3000, bulk_posts=600, bulk_chunk=200,
-                  app_posts=2000, app_writers=2, final_sweep=False, timeout=240, **kw)
+    kw.setdefault("kills", 1)
+    return Config(seed=5, crawl_posts=400, ingest_posts=3000, bulk_posts=600, bulk_chunk=200,
+                  app_posts=2000, app_writers=2, final_sweep=False, timeout=900, **kw)
 
 
 def landed(rounds: list[Round]) -> list[Round]:
@@ -36,10 +38,38 @@ def test_one_kill_per_target_recovers_with_nothing_lost(tmp_path, target):
     assert ok and table.splitlines()[1].split()[:2] == [target, "1"]
 
 
-def test_bulk_one_kill(tmp_path):
-    rounds = kc.run_target("bulk", tiny(), tmp_path, say=lambda line: None)
-    assert len(landed(rounds)) == 1
+def test_bulk_one_kill_per_phase(tmp_path):
+    """Kill k aims at phase k mod 4 (start-up, classify, store, closing); each kill's phase is the one seen."""
+    rounds = kc.run_target("bulk", tiny(kills=len(PHASES)), tmp_path, say=lambda line: None)
+    kills = landed(rounds)
+    assert len(kills) == len(PHASES)
     assert all(r.ok for r in rounds), [(r.kill_ms, r.lost, r.duplicated, r.chain_ok, r.problems) for r in rounds]
+    assert all(r.at_kill.split(" (")[0] in PHASES for r in kills), [r.at_kill for r in kills]
+    assert kills[0].at_kill.startswith("start-up")  # the first aims at the start, before any work folder
+    assert "kills per phase" in rounds[-1].at_kill
+
+
+def test_bulk_phases_are_read_from_the_work_folder(tmp_path):
+    """The observer reads the phases off a real folder laid out as flows/bulk.py lays it out."""
+    seen = Progress(tmp_path, 4242, chunks=2)
+    assert seen.phase() == 0  # no folder of that pid (another run's does not count)
+    (tmp_path / "pantau-bulk-4243-a").mkdir()
+    assert seen.phase() == 0
+    work = tmp_path / "pantau-bulk-4242-b"
+    work.mkdir()
+    assert seen.phase() == 1
+    for k in range(2):
+        (work / f"chunk-0000{k}.jsonl").write_text("{}\n", encoding="utf-8")
+    assert seen.phase() == 1
+    (work / "chunk-00000.classified.jsonl").write_text("{}\n", encoding="utf-8")
+    assert seen.phase() == 2 and seen.text(2) == "store (1/2 chunks classified, 0 stored)"
+    for name in ("chunk-00000.jsonl", "chunk-00000.classified.jsonl"):
+        (work / name).unlink()  # chunk 0 stored
+    assert seen.phase() == 2 and seen.stored == 1
+    (work / "chunk-00001.jsonl").unlink()
+    assert seen.phase() == 3 and seen.text(3) == "closing (2/2 chunks classified, 2 stored)"
+    work.rmdir()
+    assert seen.phase() == 3
 
 
 def test_the_checks_catch_a_lost_and_a_duplicated_post(tmp_path):
