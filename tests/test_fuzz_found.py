@@ -77,3 +77,18 @@ def test_mastodon_account_fields_of_the_wrong_type_are_no_crash(fields):
     errors: list[ParseError] = []
     posts, _ = _module("mastodon").parse_page(page, errors=errors)
     assert not errors and [p["post_id"] for p in posts] == [p["post_id"] for p in expected]
+
+
+@pytest.mark.parametrize("attribute", [b"\x01", b"{"])
+def test_telegram_message_with_attributes_lxml_cannot_hold_is_a_parse_error(attribute):
+    """bench.fuzz 2026-12-06 (telegram.parse_page, input 2,100): a message div with an attribute lxml's HTML
+    parser keeps but cannot return raised ValueError from parsel's .attrib for the whole page. That message is a
+    ParseError; the page's other posts are kept."""
+    page = (FIX / "telegram" / "channel_latest.html").read_bytes()
+    whole, _ = _module("telegram").parse_page(page)
+    div = b'<div class="tgme_widget_message '
+    assert div in page
+    errors: list[ParseError] = []
+    posts, _ = _module("telegram").parse_page(page.replace(div, b"<div " + attribute + div[4:], 1), errors=errors)
+    assert [type(e) for e in errors] == [ParseError] and errors[0].index == 0
+    assert [p["post_id"] for p in posts] == [p["post_id"] for p in whole[1:]]

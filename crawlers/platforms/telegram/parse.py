@@ -42,11 +42,17 @@ def parse_page(page: str | bytes, *, base_url: str = "https://t.me", content_typ
     channel_bio = html_to_text(info.get()) if info else None
     posts: list[dict] = []
     for index, msg in enumerate(sel.css("div.tgme_widget_message[data-post]")):
-        if "service_message" in msg.attrib.get("class", "").split():
+        try:
+            attrib = msg.attrib
+        except ValueError as exc:  # lxml: an attribute name it kept but cannot return (control character, "{")
+            if errors is not None:
+                errors.append(ParseError(f"unreadable message: {exc}", index=index, snippet=msg.get()))
+            continue
+        if "service_message" in attrib.get("class", "").split():
             continue  # "pinned a message", "channel photo updated"...: not a post
         raw = msg.get()
         try:
-            data_post = msg.attrib.get("data-post", "")
+            data_post = attrib.get("data-post", "")
             if "/" not in data_post:
                 raise ParseError("data-post is not <channel>/<id>", index=index, snippet=raw)
             channel = data_post.split("/", 1)[0]
