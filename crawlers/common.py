@@ -92,6 +92,8 @@ def html_to_text(fragment: str | None) -> str:
     whitespace (newlines of pretty-printed source included) one space."""
     if not fragment or not isinstance(fragment, str):  # absent, or not text where an API promised HTML
         return ""
+    if not fragment.isascii():  # a lone surrogate (JSON "\ud800") cannot reach lxml: U+FFFD, as a browser shows it
+        fragment = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in fragment)
     marked = _BLOCK.sub(lambda m: _BREAK + m.group(0), fragment.replace(_BREAK, ""))
     text = "".join(Selector(text=f"<div>{marked}</div>").xpath("//text()").getall())
     lines = [" ".join(line.split()) for line in text.split(_BREAK)]

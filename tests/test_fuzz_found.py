@@ -92,3 +92,18 @@ def test_telegram_message_with_attributes_lxml_cannot_hold_is_a_parse_error(attr
     posts, _ = _module("telegram").parse_page(page.replace(div, b"<div " + attribute + div[4:], 1), errors=errors)
     assert [type(e) for e in errors] == [ParseError] and errors[0].index == 0
     assert [p["post_id"] for p in posts] == [p["post_id"] for p in whole[1:]]
+
+
+@pytest.mark.parametrize("content", ["\ud800<p>Ayo coblos nomor 2!</p>", "<p>Ayo coblos \udfff nomor 2!</p>"])
+def test_html_field_with_a_lone_surrogate_is_no_crash(content):
+    """bench.fuzz 2026-12-06 (mastodon.parse_page, input 9,920): a status `content` holding a lone surrogate (JSON
+    "\\ud800") raised UnicodeEncodeError inside parsel, from html_to_text, which every parser turning an HTML field
+    into text uses. Now that post is a ParseError naming the surrogate (its raw payload holds it: not valid
+    Unicode, as the Post spec says), the page's other posts are kept."""
+    page = json.loads((FIX / "mastodon" / "tag_page1.json").read_bytes())
+    whole, _ = _module("mastodon").parse_page(json.loads((FIX / "mastodon" / "tag_page1.json").read_bytes()))
+    page[0]["content"] = content
+    errors: list[ParseError] = []
+    posts, _ = _module("mastodon").parse_page(page, errors=errors)
+    assert len(errors) == 1 and errors[0].index == 0 and "lone surrogate" in str(errors[0])
+    assert [p["post_id"] for p in posts] == [p["post_id"] for p in whole[1:]]
