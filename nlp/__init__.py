@@ -8,5 +8,6 @@ Public entry points:
     pantau.nlp.identity.gate(signals, text) -> (mode, strong act, identity evidence, identity class)
     pantau.nlp.contests.load_contests() -> Contests      (nlp/data/contests/*.toml + PANTAU_CONTESTS)
     pantau.nlp.registry.load_registry() -> Registry      (PANTAU_REGISTRY)
-Nothing heavy happens at import time; spaCy and the lookup tables load on first use.
+Nothing heavy happens at import time; the tokenizer rules and lookup tables load on first use, and classifying
+imports neither spaCy nor scikit-learn (pantau.nlp.tokenizer, pantau.nlp.model_file).
 """

@@ -1,7 +1,7 @@
 """Load the trained model and classify Posts.
 
     from pantau.nlp.classifier import load
-    clf = load()                      # models/asn_campaign.skops from the pantau.models package
+    clf = load()                      # models/asn_campaign.npz from the pantau.models package
     results = clf.classify(posts)     # one dict per post, same order
 
 Each result: {"platform", "post_id", "score" (decision score 0..1), "flagged" (bool), "category" (code, only when
