@@ -113,19 +113,27 @@ def overdue(store, now: datetime | None = None) -> dict[str, list[dict[str, Any]
     (`deadline_state` says which), and `unreferred`: confirmed violations with no case yet, in the same window."""
     now = as_aware(now) or datetime.now(timezone.utc)
     cases = [c for c in annotate(store.referrals(), now) if c["deadline_state"] in ("overdue", "due_soon")]
-    unreferred = store.query(
-        """SELECT qi.platform, qi.post_id, qi.author_handle, qi.region, qi.captured_at, qi.deadline_at
-           FROM queue_items qi
-           WHERE qi.status = 'confirmed' AND qi.deadline_at <= ?
-             AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.platform = qi.platform AND r.post_id = qi.post_id)
-           ORDER BY qi.deadline_at, qi.platform, qi.post_id""",
-        [now + timedelta(hours=DUE_SOON_HOURS)],
-    )
+    unreferred = confirmed_unreferred(store, due_by=now + timedelta(hours=DUE_SOON_HOURS))
     for u in unreferred:
         d = deadline_state({**u, "status": "draft"}, now)
         u.update(deadline_state=d["state"], hours_left=d["hours_left"],
                  deadline_label=deadline_label(d["state"], d["hours_left"]))
     return {"cases": cases, "unreferred": unreferred}
+
+
+def confirmed_unreferred(store, due_by: datetime | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """Confirmed violations with no referral case yet, by deadline (only those due by `due_by`, if given): what a
+    supervisor packages next ("Siap dirujuk" in the app; within the 48-hour window, part of `overdue`)."""
+    limit_sql = f"LIMIT {int(limit)}" if limit else ""
+    return store.query(
+        f"""SELECT qi.platform, qi.post_id, qi.snippet, qi.author_handle, qi.region, qi.category, qi.captured_at,
+                   qi.deadline_at
+            FROM queue_items qi
+            WHERE qi.status = 'confirmed' AND (CAST(? AS TIMESTAMPTZ) IS NULL OR qi.deadline_at <= ?)
+              AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.platform = qi.platform AND r.post_id = qi.post_id)
+            ORDER BY qi.deadline_at, qi.platform, qi.post_id {limit_sql}""",
+        [due_by, due_by],
+    )
 
 
 def package_reporter(path: str | Path) -> dict[str, str]:

@@ -13,7 +13,7 @@ import pytest
 from conftest import make_post, result
 from pantau.triage.app import create_app
 from pantau.triage.server import CHROMIUM, ThreadServer
-from test_triage_helpers import PASSWORD, add_users, browser  # noqa: F401 - browser is a fixture
+from test_triage_helpers import add_users, browser, browser_login  # noqa: F401 - browser is a fixture
 
 pytestmark = pytest.mark.slow
 
@@ -69,13 +69,7 @@ def test_every_page_has_no_wcag_21_aa_violation(served, browser):
     checked.append("/masuk")
     context.close()
     for user, paths in PAGES.items():
-        context = browser.new_context(bypass_csp=True)
-        page = context.new_page()
-        page.goto(f"{url}/masuk")
-        page.fill("input[name=username]", user)
-        page.fill("input[name=password]", PASSWORD)
-        page.press("input[name=password]", "Enter")
-        page.wait_for_load_state()
+        context, page, _ = browser_login(browser, url, user, bypass_csp=True)
         for path in paths:
             response = page.goto(f"{url}{path}")
             assert response.status == 200, (user, path)

@@ -19,7 +19,7 @@ from conftest import make_post, result
 from pantau.referral.reporter import Reporter
 from pantau.triage.app import create_app
 from pantau.triage.server import CHROMIUM, ThreadServer
-from test_triage_helpers import PASSWORD, add_users, browser  # noqa: F401 - browser is a fixture
+from test_triage_helpers import add_users, browser  # noqa: F401 - browser is a fixture
 from test_triage_helpers import browser_login as login
 
 pytestmark = pytest.mark.slow
@@ -31,6 +31,7 @@ REPORTER = Reporter(name="Siti Rahmawati", address="Jl. Kaliurang Km 5, Sleman",
                     email="siti@example.org", organisation="Tim Pantau Sleman", occupation="Pemantau",
                     citizenship="WNI", sex="Perempuan", birth_place="Sleman", birth_date="12 Maret 1990")
 PHONE = {"width": 390, "height": 844}
+PHONE_CONTEXT = {"viewport": PHONE, "has_touch": True, "is_mobile": True}
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +58,15 @@ def served(tmp_path_factory):
         yield url, store
 
 
+def open_first_item(page, url: str) -> None:
+    """From the queue, by keyboard: Enter opens the first (selected) row."""
+    page.goto(f"{url}/antrean")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/pos/demo/"))
+
+
 def _current(page) -> str:
-    return page.url.split("?")[0].rsplit("/", 1)[1]
+    return _current_of(page.url)
 
 
 def test_fifteen_decisions_with_checklist_reason_and_note_by_keyboard(served, browser):
@@ -66,9 +74,7 @@ def test_fifteen_decisions_with_checklist_reason_and_note_by_keyboard(served, br
     context, page, dialogs = login(browser, url, "rina")
     loads: list[str] = []
     page.on("load", lambda p: loads.append(p.url))
-    page.goto(f"{url}/antrean")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/pos/demo/"))
+    open_first_item(page, url)
     plan = ["1", "2", "3"] * 5  # violation, not a violation, needs information
     opened, keys = [], 0
     for key in plan:
@@ -111,9 +117,7 @@ def _current_of(u: str) -> str:
 def test_back_and_send_again_adds_no_decision(served, browser):
     url, store = served
     context, page, _ = login(browser, url, "budi")
-    page.goto(f"{url}/antrean")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/pos/demo/"))
+    open_first_item(page, url)
     first = _current(page)
     start = store.scalar("SELECT count(*) FROM decisions WHERE post_id = ?", [first])  # rina's, if needs-info
     page.keyboard.press("2")
@@ -133,9 +137,7 @@ def test_back_and_send_again_adds_no_decision(served, browser):
 def test_leaving_an_unsaved_item_asks_and_releases_the_claim(served, browser):
     url, store = served
     context, page, dialogs = login(browser, url, "budi")
-    page.goto(f"{url}/antrean")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/pos/demo/"))
+    open_first_item(page, url)
     here = _current(page)
     assert store.scalar("SELECT count(*) FROM claims WHERE post_id = ? AND username = 'budi'", [here]) == 1
     page.keyboard.press("x")  # a key with no use says so, in Indonesian
@@ -156,9 +158,7 @@ def test_leaving_an_unsaved_item_asks_and_releases_the_claim(served, browser):
 def test_duplicate_needs_a_stored_target_and_says_so(served, browser):
     url, store = served
     context, page, _ = login(browser, url, "budi")
-    page.goto(f"{url}/antrean")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/pos/demo/"))
+    open_first_item(page, url)
     here = _current(page)
     page.keyboard.press("4")
     page.keyboard.press("2")  # 2 changes the decision; it is not typed into the duplicate field
@@ -222,17 +222,14 @@ PHONE_PAGES = {  # role -> pages it opens
 def test_phone_nothing_scrolls_sideways_and_decisions_are_in_the_first_screen(served, browser):
     url, store = served
     opened = 0
+    context = browser.new_context(**PHONE_CONTEXT)
+    page = context.new_page()
+    page.goto(f"{url}/masuk")
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= PHONE["width"], ("/masuk", wide)
+    context.close()
     for user, paths in PHONE_PAGES.items():
-        context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
-        page = context.new_page()
-        page.on("dialog", lambda d: d.dismiss())
-        page.goto(f"{url}/masuk")
-        wide = page.evaluate("document.documentElement.scrollWidth")
-        assert wide <= PHONE["width"], ("/masuk", wide)
-        page.fill("input[name=username]", user)
-        page.fill("input[name=password]", PASSWORD)
-        page.press("input[name=password]", "Enter")
-        page.wait_for_load_state()
+        context, page, _ = login(browser, url, user, **PHONE_CONTEXT)
         for path in paths:
             response = page.goto(f"{url}{path}")
             assert response.status == 200, (user, path)

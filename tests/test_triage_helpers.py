@@ -46,9 +46,10 @@ def browser():
         b.close()
 
 
-def browser_login(browser, url: str, username: str, password: str = PASSWORD):
-    """A new browser context logged in as `username`: (context, page, dialogs seen)."""
-    context = browser.new_context()
+def browser_login(browser, url: str, username: str, password: str = PASSWORD, **context_options):
+    """A new browser context (Playwright `new_context` options, e.g. a phone viewport) logged in as `username`:
+    (context, page, dialogs seen)."""
+    context = browser.new_context(**context_options)
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

@@ -74,16 +74,6 @@ def missing_reporter_message(missing: list[str]) -> str:
             "atau variabel PANTAU_REPORTER_* (misalnya PANTAU_REPORTER_NAME), lalu coba lagi.")
 
 
-def ready_to_refer(store) -> list[dict[str, Any]]:
-    """Confirmed violations without a referral case, by deadline: what a supervisor should package next."""
-    return store.query(
-        """SELECT qi.platform, qi.post_id, qi.snippet, qi.author_handle, qi.region, qi.deadline_at, qi.category
-           FROM queue_items qi
-           WHERE qi.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.platform = qi.platform
-                                                         AND r.post_id = qi.post_id)
-           ORDER BY qi.deadline_at, qi.platform, qi.post_id LIMIT 500""")
-
-
 def referral_panel(store, platform: str, post_id: str, role: str, item_status: str | None,
                    route_roles: Mapping[str, frozenset[str]]) -> dict[str, Any]:
     """What the item page shows about the item's referral: the case (if any) and which buttons the role gets."""
@@ -182,7 +172,8 @@ def add_referral_routes(
         except Exception as exc:  # a broken reporter file: said on the page, the build refuses with the details
             missing = [f"berkas pelapor tidak terbaca ({exc})"]
         built = next((c for c in cases if f"{c['platform']}/{c['post_id']}" == dibuat), None)
-        return render(request, "referrals.html", _who=who, cases=cases, late=late, ready=ready_to_refer(store),
+        ready = register.confirmed_unreferred(store, limit=500)
+        return render(request, "referrals.html", _who=who, cases=cases, late=late, ready=ready,
                       referral_labels=register.STATUS_LABELS, reference_labels=register.REFERENCE_LABELS,
                       saved=tersimpan, due_soon_hours=register.DUE_SOON_HOURS, built=built,
                       reporter_missing=missing_reporter_message(missing) if missing else None)
