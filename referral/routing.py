@@ -15,6 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from pantau.regions import normalise, parts
+
 LEVEL_LABELS = {"nasional": "Bawaslu RI", "provinsi": "Bawaslu Provinsi", "kabupaten": "Bawaslu Kabupaten",
                 "kota": "Bawaslu Kota"}
 
@@ -45,24 +47,6 @@ class Route:
     @property
     def name(self) -> str:
         return self.office.office
-
-
-_PREFIXES = [
-    (re.compile(r"^(kabupaten|kab)\b\.?\s*", re.I), "kabupaten "),
-    (re.compile(r"^(kota administrasi|kota adm)\b\.?\s*", re.I), "kota administrasi "),
-    (re.compile(r"^(kotamadya|kodya|kota)\b\.?\s*", re.I), "kota "),
-    (re.compile(r"^(provinsi|propinsi|prov)\b\.?\s*", re.I), ""),
-]
-
-
-def normalise(name: str) -> str:
-    """Lower case, one space, 'Kab.' -> 'kabupaten ', 'Prov.' dropped: the key used for matching."""
-    s = re.sub(r"\s+", " ", (name or "").strip().lower())
-    for pattern, repl in _PREFIXES:
-        if pattern.match(s):
-            s = pattern.sub(repl, s, count=1)
-            break
-    return re.sub(r"[.\s]+", " ", s).strip()
 
 
 def _bare(name: str) -> str:
@@ -102,12 +86,12 @@ class OfficeTable:
         if not text:
             return Route(self.national, locus, True,
                          "Lokasi kejadian tidak diketahui; laporan diarahkan ke Bawaslu RI.")
-        parts = [text] + [p.strip() for p in re.split(r"[,/;]| - ", text) if p.strip()]
-        for part in parts:
+        pieces = parts(text)
+        for part in pieces:
             office = self.regencies.get(normalise(part))
             if office is not None:
                 return Route(office, locus, False, f"Lokasi '{text}' sesuai wilayah {office.regency_city}.")
-        for part in parts:
+        for part in pieces:
             office = self.provinces.get(normalise(part))
             if office is not None:
                 if normalise(text) in self.provinces:
@@ -115,7 +99,7 @@ class OfficeTable:
                 return Route(office, locus, True,
                              f"Kabupaten/kota dari lokasi '{text}' tidak ada dalam tabel kantor; laporan diarahkan "
                              f"ke tingkat provinsi ({office.province}).")
-        for part in parts:
+        for part in pieces:
             candidates = self.bare.get(_bare(part), [])
             if len(candidates) == 1:
                 office = candidates[0]

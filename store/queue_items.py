@@ -1,10 +1,14 @@
-"""`queue_items`: the triage queue's rows (one per flagged post, with its review status), recomputed in the caller's
-transaction whenever a post's classification, decision or second opinion changes.
+"""`queue_items`: the triage queue's rows (one per flagged post, with its review status and election stage),
+recomputed in the caller's transaction whenever a post's classification, decision or second opinion changes.
 
 The CASE that names the status is the SQL twin of pantau.review.status_of (tests/test_review.py compares them)."""
 
 from __future__ import annotations
 
+from .stages import STAGE_JOIN, ensure_stages
+
+_QUEUE_ITEMS_COLUMNS = ("(platform, post_id, author_id, author_handle, author_name, region, snippet, captured_at, "
+                        "deadline_at, score, category, status, last_decision_id, stage)")
 _QUEUE_ITEMS_SELECT = """
 SELECT p.platform, p.post_id, p.author_id, p.author_handle, p.author_name, p.region, left(p.text, 240),
        p.captured_at, reporting_deadline(p.captured_at), c.score, c.category,
@@ -15,7 +19,7 @@ SELECT p.platform, p.post_id, p.author_id, p.author_handle, p.author_name, p.reg
          WHEN d.decision = 'violation' THEN 'awaiting_confirmation'
          ELSE d.decision
        END,
-       d.decision_id
+       d.decision_id, s.stage
 FROM posts p
 JOIN (SELECT * FROM classifications {filter}
       QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY classified_at DESC, model_version DESC) = 1) c
@@ -24,6 +28,7 @@ LEFT JOIN (SELECT * FROM decisions {filter}
       QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY decision_id DESC) = 1) d
   USING (platform, post_id)
 LEFT JOIN confirmations f ON f.decision_id = d.decision_id
+""" + STAGE_JOIN + """
 WHERE c.flagged {post_filter}
 """
 
@@ -31,13 +36,15 @@ WHERE c.flagged {post_filter}
 def _refresh_queue_items(con, keys_table: str | None) -> None:
     """Recompute queue_items for the posts in `keys_table` (platform, post_id), or for all posts."""
     if keys_table is None:
+        ensure_stages(con)
         con.execute("DELETE FROM queue_items")
-        con.execute("INSERT INTO queue_items " + _QUEUE_ITEMS_SELECT.format(filter="", post_filter=""))
+        con.execute("INSERT INTO queue_items " + _QUEUE_ITEMS_COLUMNS + " " + _QUEUE_ITEMS_SELECT.format(filter="", post_filter=""))
         return
     semi = f"(platform, post_id) IN (SELECT (platform, post_id) FROM {keys_table})"
+    ensure_stages(con, f"(p.platform, p.post_id) IN (SELECT (platform, post_id) FROM {keys_table})")
     con.execute(f"DELETE FROM queue_items WHERE {semi}")
     con.execute(
-        "INSERT INTO queue_items "
+        "INSERT INTO queue_items " + _QUEUE_ITEMS_COLUMNS + " "
         + _QUEUE_ITEMS_SELECT.format(
             filter=f"WHERE {semi}", post_filter=f"AND (p.platform, p.post_id) IN (SELECT (platform, post_id) FROM {keys_table})"
         )
@@ -45,9 +52,10 @@ def _refresh_queue_items(con, keys_table: str | None) -> None:
 
 
 def _refresh_one(con, platform: str, post_id: str) -> None:
+    ensure_stages(con, "p.platform = $platform AND p.post_id = $post_id", {"platform": platform, "post_id": post_id})
     con.execute("DELETE FROM queue_items WHERE platform = ? AND post_id = ?", [platform, post_id])
     sel = _QUEUE_ITEMS_SELECT.format(
         filter="WHERE platform = $platform AND post_id = $post_id",
         post_filter="AND p.platform = $platform AND p.post_id = $post_id",
     )
-    con.execute("INSERT INTO queue_items " + sel, {"platform": platform, "post_id": post_id})
+    con.execute("INSERT INTO queue_items " + _QUEUE_ITEMS_COLUMNS + " " + sel, {"platform": platform, "post_id": post_id})

@@ -201,6 +201,24 @@ CREATE TABLE IF NOT EXISTS queue_items (
     last_decision_id BIGINT,
     PRIMARY KEY (platform, post_id)
 );
+-- The election stage of the post's time (created_at, else captured_at) in its region: 'pilkada2024/kampanye', NULL
+-- outside every stage (issue 18; pantau/calendar.py, docs/calendar.md).
+ALTER TABLE queue_items ADD COLUMN IF NOT EXISTS stage VARCHAR;
+
+-- The election calendar (pantau/calendar.py) as it applies to each region posts name ('' for posts without one):
+-- one row per stage with its UTC bounds [starts_at, ends_at) from local midnights. Filled by the store for every
+-- new region as posts are queued, and rebuilt whole when the calendar files change (schema_info 'calendar').
+CREATE TABLE IF NOT EXISTS election_stages (
+    region    VARCHAR NOT NULL,
+    stage     VARCHAR NOT NULL,       -- election/stage code, e.g. 'pilkada2024/kampanye'
+    starts_at TIMESTAMPTZ NOT NULL,
+    ends_at   TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (region, stage)
+);
+-- The regions election_stages has been filled for (a region may have no stage at all).
+CREATE TABLE IF NOT EXISTS election_stage_regions (
+    region VARCHAR PRIMARY KEY
+);
 
 -- Full-text search documents (one per post); the FTS index over it is built by Store.build_search_index().
 CREATE TABLE IF NOT EXISTS search_docs (
