@@ -161,8 +161,9 @@ class Calendar:
                        for e in chosen.values()), key=lambda s: (s.start, s.election))
 
     def stage_at(self, when: datetime | None, region: str | None) -> Stage | None:
-        """The stage `when` (an aware datetime; naive is UTC) falls in for `region`, or None outside every stage."""
-        if when is None:
+        """The stage `when` (an aware datetime; naive is UTC) falls in for `region`, or None outside every stage
+        (and for anything but a datetime: DuckDB returns a time after year 9999 as text)."""
+        if not isinstance(when, datetime):
             return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)

@@ -33,6 +33,7 @@ from typing import Any, Iterable, Sequence
 
 from pantau import timestamp
 from pantau.browser import CHROMIUM, CHROMIUM_ARGS
+from pantau.calendar import load_calendar, post_time
 from pantau.categories import CATEGORIES, DECISION_LABELS
 from pantau.deadline import reporting_deadline
 from pantau.post import as_aware
@@ -315,6 +316,7 @@ def _draft(case: dict[str, Any], reporter: Reporter, offices: OfficeTable, now: 
         raise ReferralError(f"{item}: no capture time stored; the reporting deadline cannot be computed")
     happened = as_aware(post["created_at"])
     deadline = reporting_deadline(known)
+    stage = load_calendar().stage_at(post_time(happened, known), post.get("region"))  # the timing element
     seconds_left = (deadline - now).total_seconds()
     late = seconds_left < 0
     warnings: list[str] = []
@@ -423,6 +425,7 @@ def _draft(case: dict[str, Any], reporter: Reporter, offices: OfficeTable, now: 
         "generated_wib": wib_text(now), "generated_utc": utc_text(now),
         "known_wib": wib_text(known), "known_utc": utc_text(known),
         "happened_wib": wib_text(happened) or "(tidak diketahui)", "happened_utc": utc_text(happened) or "-",
+        "stage": stage, "stage_from_capture": happened is None,
         "deadline_wib": wib_text(deadline), "deadline_utc": utc_text(deadline),
         "left_text": span_text(seconds_left), "overdue_text": span_text(seconds_left),
         "reporter_rows": reporter.rows(), "reporter_name": reporter.name, "terlapor": person,
@@ -442,7 +445,7 @@ def _draft(case: dict[str, Any], reporter: Reporter, offices: OfficeTable, now: 
     }
     return {"item": item, "platform": platform, "post_id": post_id, "html": render_html(context), "files": files,
             "meta": meta, "route": route, "known": known, "deadline": deadline, "late": late,
-            "seconds_left": seconds_left, "warnings": warnings, "shared": original}
+            "seconds_left": seconds_left, "warnings": warnings, "shared": original, "stage": stage}
 
 
 def render_html(context: dict[str, Any]) -> str:

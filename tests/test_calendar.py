@@ -88,6 +88,7 @@ def test_same_instant_is_kampanye_in_wib_and_masa_tenang_in_wit():
     assert cal.stage_at(at.replace(tzinfo=None) - timedelta(hours=7), "Kab. Sleman").stage == "kampanye"  # naive=UTC
     assert cal.stage_at(datetime(2024, 6, 1, tzinfo=UTC), "Kab. Sleman") is None  # between the elections
     assert cal.stage_at(None, "Kab. Sleman") is None
+    assert cal.stage_at("10000-01-07 23:59:59+00", "Kab. Sleman") is None  # DuckDB's text for a time past 9999
     created, captured = datetime(2024, 11, 1, tzinfo=UTC), datetime(2024, 12, 1, tzinfo=UTC)
     assert post_time(created, captured) == created and post_time(None, captured) == captured
 

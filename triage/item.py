@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from pantau import review
+from pantau.calendar import load_calendar, post_time
 from pantau.post import MEDIA_LABELS, sha256_hex
 from pantau.referral.evidence import evidence_summary
 from pantau.review import DECISIONS
@@ -120,6 +121,8 @@ def item(
         n["checklist"] = json.loads(n["checklist"]) if n["checklist"] else None
     neighbours = _neighbours(store, platform, post_id, post["deadline_us"], post.get("score"))
     groups = group_signals(signals)
+    # The election stage of the post's time in its region: shown, and it ticks the checklist's timing element.
+    stage = load_calendar().stage_at(post_time(post.get("created_at"), post.get("captured_at")), post.get("region"))
     response = render(
         request, "item.html", _who=who, post=post, decisions=decisions, decision_codes=DECISIONS,
         text_segments=highlight_segments(post["text"], signals, "text"),
@@ -136,7 +139,7 @@ def item(
         seen=str(decisions[0]["decision_id"]) if decisions else "",
         suggested=suggested_reasons(groups, post.get("category")),
         saved=_saved_notice(request.cookies.get(SAVED_COOKIE, "")),
-        next_item=neighbours["next"], prev_item=neighbours["prev"],
+        next_item=neighbours["next"], prev_item=neighbours["prev"], stage=stage,
     )
     response.delete_cookie(SAVED_COOKIE)
     return response

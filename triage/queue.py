@@ -1,5 +1,5 @@
 """The queue (page group "antrean"): open items by deadline then score, keyset pages, filters (status, region,
-platform, category, assignee, watchlist) and full-text search; the filter menus are cached for a minute
+platform, category, assignee, watchlist, election stage) and full-text search; the filter menus are cached for a minute
 (`FacetCache`, one per app on `app.state.facets`)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from pantau.calendar import load_calendar
 from pantau.review import STATUSES
 from pantau.store.db import Store
 
@@ -37,8 +38,9 @@ def queue(
     q: str = "",
     watchlist: str = "",
     after: str = "",
+    stage: str = "",
 ):
-    where, params = _queue_filters(store, status, region, platform, category, assignee, q, watchlist)
+    where, params = _queue_filters(store, status, region, platform, category, assignee, q, watchlist, stage)
     # The claims join is only needed to filter by assignee; without it DuckDB runs a plain top-N scan.
     join = CLAIM_JOIN if assignee else ""
     cursor = decode_cursor(after) if after else None
@@ -81,7 +83,10 @@ def queue(
         )
     facets = request.app.state.facets.get(store)
     filters = {"status": status, "region": region, "platform": platform, "category": category,
-               "assignee": assignee, "q": q, "watchlist": watchlist}
+               "assignee": assignee, "q": q, "watchlist": watchlist, "stage": stage}
+    calendar = load_calendar()
+    for r in rows:  # the stage badge: 'Masa kampanye Pilkada 2024 (25 Sep – 23 Nov 2024)'
+        r["stage_info"] = calendar.find(r.get("stage"), r.get("region"))
     next_url = None
     if len(rows) > PAGE_SIZE:
         next_url = "/antrean?" + urlencode({**{k: v for k, v in filters.items() if v}, "after": encode_cursor(rows[PAGE_SIZE - 1])})
@@ -102,7 +107,7 @@ def queue(
 
 
 class FacetCache:
-    """Regions, platforms and watchlists for the filter menus, recomputed at most once a minute."""
+    """Regions, platforms, watchlists and election stages for the filter menus, recomputed at most once a minute."""
 
     def __init__(self, ttl: float = 60.0):
         self.ttl = ttl
@@ -118,13 +123,14 @@ class FacetCache:
                     "SELECT DISTINCT platform FROM queue_items ORDER BY 1")],
                 "watchlists": [r["watchlist"] for r in store.query(
                     "SELECT DISTINCT watchlist FROM post_watchlists ORDER BY 1")],
+                "stages": load_calendar().choices(),  # (key, label) of every stage on the calendar, in time order
             }
             self._at = time.monotonic()
         return self._value
 
 
 def _queue_filters(store: Store, status: str, region: str, platform: str, category: str, assignee: str, q: str,
-                   watchlist: str = ""):
+                   watchlist: str = "", stage: str = ""):
     where: list[str] = []
     params: list[Any] = []
     if status == "open" or status not in STATUSES + ("all",):
@@ -132,7 +138,7 @@ def _queue_filters(store: Store, status: str, region: str, platform: str, catego
     elif status != "all":
         where.append("qi.status = ?")
         params.append(status)
-    for column, value in (("region", region), ("platform", platform), ("category", category)):
+    for column, value in (("region", region), ("platform", platform), ("category", category), ("stage", stage)):
         if value:
             where.append(f"qi.{column} = ?")
             params.append(value)
