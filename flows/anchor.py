@@ -9,12 +9,11 @@ from pathlib import Path
 from prefect import flow, task
 
 from pantau import timestamp
+from pantau.store.db import Store
 
 
 @task(retries=3, retry_delay_seconds=[30, 300, 1800])  # a TSA is an outside service: try again before giving up
 def anchor(db: Path) -> dict:
-    from pantau.store.db import Store
-
     return Store(db).anchor_audit()
 
 

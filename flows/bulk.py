@@ -37,7 +37,11 @@ from typing import Any
 
 from prefect import flow, task
 
+from pantau.nlp.classifier import default_model_path, load
 from pantau.post import JsonlError, iter_jsonl_posts, read_lines, write_jsonl
+from pantau.store.lake import is_lake, open_store
+
+from .report import publish
 
 DASK_ADDRESS_ENV = "PANTAU_DASK_ADDRESS"
 DEFAULT_CHUNK_SIZE = 20_000
@@ -95,14 +99,10 @@ def _own_work_folder() -> tuple[Path, int]:
 
 @functools.lru_cache(maxsize=2)
 def _model(path: str | None, mtime: float | None):  # noqa: ANN202 - one load per worker process and model file
-    from pantau.nlp.classifier import load
-
     return load(Path(path) if path else None)
 
 
 def _load_model(model_path: Path | None):  # noqa: ANN202
-    from pantau.nlp.classifier import default_model_path
-
     path = Path(model_path) if model_path else default_model_path()  # PANTAU_MODEL once `retrain` promoted one
     return _model(str(path), path.stat().st_mtime if path.exists() else None)
 
@@ -147,8 +147,6 @@ def store_chunk(db: str, chunk: Path, classified: dict, source: str, first_line:
     """Store one chunk's posts, then its classifier results (both idempotent, so a retry never duplicates).
     Bad lines are skipped and reported with their line number in the `source` file. `remove`: then delete the
     chunk's two files (in a temporary folder they are a copy of the input, no longer needed)."""
-    from pantau.store.lake import open_store
-
     store = open_store(db)
     errors: list[JsonlError] = []
     ingested = store.ingest_file(chunk, watchlist=watchlist, skip_invalid=True, errors=errors)
@@ -165,7 +163,7 @@ def store_chunk(db: str, chunk: Path, classified: dict, source: str, first_line:
 def task_runner(dask_address: str | None = None, workers: int = DEFAULT_WORKERS):  # noqa: ANN201
     """The DaskTaskRunner for `bulk`: the cluster at `dask_address` (or PANTAU_DASK_ADDRESS), else a local
     cluster of `workers` processes with one thread each (classification is CPU-bound Python)."""
-    from prefect_dask import DaskTaskRunner
+    from prefect_dask import DaskTaskRunner  # heavy (dask.distributed): only when a bulk run starts
 
     address = dask_address or os.environ.get(DASK_ADDRESS_ENV) or None
     if address:
@@ -205,10 +203,6 @@ def bulk(
 
 def _bulk(db: str, posts_path: Path, model_path: Path | None, work: Path, given_work: bool, chunk_size: int,
           watchlist: str | None, started: float) -> dict:
-    from pantau.store.lake import is_lake
-
-    from .report import publish
-
     parts = split(Path(posts_path), work, chunk_size)
     chunks = [Path(c) for c in parts["chunks"]]
 

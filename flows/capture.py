@@ -14,49 +14,41 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 
+from pantau.post import utcnow
+from pantau.referral.evidence import evidence_dir, pending_targets, raw_evidence, screenshots, snapshots
+from pantau.store.db import Store
+
+from .report import publish
+
 
 @task(retries=2, retry_delay_seconds=[1, 5])
 def find_pending(db: Path, max_attempts: int, limit: int | None) -> list[dict]:
-    from pantau.referral.evidence import pending_targets
-    from pantau.store.db import Store
-
     return pending_targets(Store(db), max_attempts=max_attempts, limit=limit)
 
 
 @task(retries=2, retry_delay_seconds=[1, 5])
 def save_raw(db: Path, targets: list[dict], root: Path) -> list[dict]:
-    from pantau.referral.evidence import raw_evidence
-    from pantau.store.db import Store
-
     return raw_evidence(Store(db), targets, root)
 
 
 @task(retries=2, retry_delay_seconds=[2, 10])
 def fetch_snapshots(targets: list[dict], root: Path) -> list[dict]:
-    from pantau.referral.evidence import snapshots
-
     return snapshots(targets, root)
 
 
 @task(retries=2, retry_delay_seconds=[2, 10])
 def render_screenshots(targets: list[dict], root: Path) -> list[dict]:
-    from pantau.referral.evidence import screenshots
-
     return screenshots(targets, root)
 
 
 @task(retries=2, retry_delay_seconds=[1, 5])
 def store_evidence(db: Path, rows: list[dict]) -> int:
-    from pantau.store.db import Store
-
     return Store(db).record_evidence(rows)
 
 
 def screenshots_or_failures(targets: list[dict], root: Path) -> list[dict]:
     """The screenshots; if the browser batch still fails after its retries (e.g. Chromium missing), one failed
     `png` row per post with the reason, so the other evidence is stored and the screenshots are tried next run."""
-    from pantau.post import utcnow
-
     state = render_screenshots(targets, root, return_state=True)
     if state.is_completed():
         return state.result()
@@ -70,8 +62,6 @@ def screenshots_or_failures(targets: list[dict], root: Path) -> list[dict]:
 def capture_evidence(db: Path, max_attempts: int = 5, limit: int | None = None) -> dict:
     """Capture the missing evidence of flagged posts in `db`; returns counts per kind and status.
     Publishes the run report artifact `capture-evidence`."""
-    from pantau.referral.evidence import evidence_dir
-
     started = time.perf_counter()
     db = Path(db)
     root = evidence_dir(db)
@@ -100,8 +90,6 @@ def capture_evidence(db: Path, max_attempts: int = 5, limit: int | None = None) 
 
 
 def _report(summary: dict, errors: dict[str, dict[str, int]], seconds: float) -> None:
-    from .report import publish
-
     figures = {"flagged posts missing evidence": summary["posts"], "evidence ok": sum(summary["ok"].values()),
                "evidence failed": sum(summary["failed"].values()), "ok by kind": summary["ok"],
                "failed by kind": summary["failed"], "rows stored": summary["stored"]}

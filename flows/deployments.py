@@ -25,6 +25,23 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.schedules import CronSchedule
+from prefect.deployments.runner import EntrypointType
+from prefect.exceptions import ObjectNotFound
+from prefect.schedules import Cron
+
+from pantau.crawlers.watchlist import crawl_plan, load_watchlist
+from pantau.flows.anchor import audit_anchor
+from pantau.flows.capture import capture_evidence
+from pantau.flows.monitor import crawl_limit_name, monitor
+from pantau.flows.recheck import recheck
+from pantau.flows.reminders import deadline_reminders
+from pantau.flows.report import artifact_key
+from pantau.flows.retention import retention_purge
+from pantau.flows.retrain import retrain
+from pantau.settings import env_int
+
 TIMEZONE = "Asia/Jakarta"
 MONITOR_CRON = "0 */2 * * *"
 CAPTURE_CRON = "30 * * * *"  # on the half hour, between the monitor runs
@@ -63,8 +80,6 @@ def schedules_path() -> Path:
 
 
 def check_cron(cron: str, timezone: str = TIMEZONE) -> str:
-    from prefect.client.schemas.schedules import CronSchedule
-
     try:
         CronSchedule(cron=cron, timezone=timezone)
     except ValueError:
@@ -112,13 +127,9 @@ def plans(db: Path, watchlist: Path | None = None, *, monitor_cron: str = MONITO
           overrides: dict[str, dict[str, Any]] | None = None) -> list[Plan]:
     """The deployments for the store `db` and (optionally) a watchlist file, as plain data, with the schedule
     file's changes applied (`overrides`; default: read from `schedules_path()`)."""
-    from pantau.flows.report import artifact_key
-
     db_param = str(db)
     out: list[Plan] = []
     if watchlist is not None:
-        from pantau.crawlers.watchlist import crawl_plan, load_watchlist
-
         wl = load_watchlist(watchlist)
         for job in crawl_plan(wl):
             out.append(Plan(artifact_key("monitor", job.label), "monitor", monitor_cron, timezone,
@@ -147,10 +158,6 @@ DEFAULT_CRAWL_CONCURRENCY = 1
 def crawl_limits(found: list[Plan], slots: int | None = None) -> dict[str, int]:
     """One global concurrency limit per platform crawled by the monitor deployments: `crawl-<source>` with `slots`
     (default PANTAU_CRAWL_CONCURRENCY, else 1: one crawl of a platform at a time, whatever the number of sources)."""
-    from pantau.flows.monitor import crawl_limit_name
-
-    from pantau.settings import env_int
-
     if slots is None:
         try:
             slots = env_int(CRAWL_CONCURRENCY_ENV, DEFAULT_CRAWL_CONCURRENCY, minimum=1)
@@ -163,8 +170,6 @@ def crawl_limits(found: list[Plan], slots: int | None = None) -> dict[str, int]:
 
 def ensure_limits(limits: dict[str, int]) -> None:
     """Create or update the global concurrency limits on the Prefect server."""
-    from prefect.client.orchestration import get_client
-
     with get_client(sync_client=True) as client:
         for name, slots in limits.items():
             client.upsert_global_concurrency_limit_by_name(name, slots)
@@ -181,10 +186,6 @@ def find_plan(found: list[Plan], name: str) -> Plan:
 async def apply_to_server(plan: Plan) -> bool:
     """Send a plan's cron and paused state to the Prefect server in PREFECT_API_URL; False when the server does
     not know the deployment yet (the worker registers it, with the schedule file applied, when it starts)."""
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.schedules import CronSchedule
-    from prefect.exceptions import ObjectNotFound
-
     async with get_client() as client:
         try:
             deployment = await client.read_deployment_by_name(plan.full_name)
@@ -203,23 +204,12 @@ async def apply_to_server(plan: Plan) -> bool:
 
 
 def flows_by_name() -> dict[str, Any]:
-    from pantau.flows.anchor import audit_anchor
-    from pantau.flows.capture import capture_evidence
-    from pantau.flows.monitor import monitor
-    from pantau.flows.recheck import recheck
-    from pantau.flows.reminders import deadline_reminders
-    from pantau.flows.retention import retention_purge
-    from pantau.flows.retrain import retrain
-
     return {f.name: f for f in (monitor, capture_evidence, recheck, deadline_reminders, retention_purge, retrain,
                                 audit_anchor)}
 
 
 def build_deployments(db: Path, watchlist: Path | None = None, **schedule: str) -> list[Any]:
     """`RunnerDeployment`s (flow.to_deployment with one Cron schedule each) for `prefect.serve`."""
-    from prefect.deployments.runner import EntrypointType
-    from prefect.schedules import Cron
-
     flows = flows_by_name()
     # module entrypoints (pantau.flows.monitor.monitor): the runs load the installed package from any directory
     return [flows[p.flow].to_deployment(name=p.name, schedules=[Cron(p.cron, timezone=p.timezone)],

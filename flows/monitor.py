@@ -11,17 +11,26 @@ go to the app's inbox).
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
+from contextlib import nullcontext
 from dataclasses import asdict
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.concurrency.sync import concurrency
+from prefect.settings import PREFECT_API_URL
 
-from pantau.post import JsonlError, iter_jsonl_posts, write_jsonl
-from pantau.store.lake import is_lake
+from pantau.crawlers.run import CrawlConfigError, run_crawl
+from pantau.flows.capture import fetch_snapshots, screenshots_or_failures, store_evidence
+from pantau.nlp.classifier import load
+from pantau.post import JsonlError, format_time, iter_jsonl_posts, parse_time, write_jsonl
+from pantau.referral.evidence import evidence_dir, raw_from_targets, targets_from_posts
+from pantau.store.lake import is_lake, open_store
 
 from .notify import notify_repeated_failures
+from .report import artifact_key, publish
 
 
 def crawl_limit_name(source: str) -> str:
@@ -32,8 +41,6 @@ def crawl_limit_name(source: str) -> str:
 
 def _worth_retrying(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's retry_condition_fn
     """A network or site failure may pass; an unknown source or a bad argument will not."""
-    from pantau.crawlers.run import CrawlConfigError
-
     try:
         state.result()
     except CrawlConfigError:
@@ -45,13 +52,6 @@ def _worth_retrying(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's 
 
 @task(retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_worth_retrying, task_run_name="crawl-{source}")
 def crawl(source: str, out_path: Path, spider_args: dict[str, str]) -> dict:
-    from contextlib import nullcontext
-
-    from prefect.concurrency.sync import concurrency
-    from prefect.settings import PREFECT_API_URL
-
-    from pantau.crawlers.run import run_crawl
-
     # waits while the platform's slots are taken; a run on Prefect's temporary server (no PREFECT_API_URL: `pantau
     # demo`, a one-off `pantau monitor`) has no limits to respect
     slot = (concurrency(crawl_limit_name(source), occupy=1, strict=False) if PREFECT_API_URL.value()
@@ -64,8 +64,6 @@ def crawl(source: str, out_path: Path, spider_args: dict[str, str]) -> dict:
 
 @task(retries=2, retry_delay_seconds=[1, 5])
 def store_posts(db: Path, posts_path: Path, watchlist: str | None = None) -> dict:
-    from pantau.store.lake import open_store
-
     errors: list[JsonlError] = []
     result = open_store(db).ingest_file(posts_path, watchlist=watchlist, skip_invalid=True, errors=errors)
     for err in errors:
@@ -77,12 +75,6 @@ def store_posts(db: Path, posts_path: Path, watchlist: str | None = None) -> dic
 def classify(posts_path: Path, out_path: Path, model_path: Path | None = None) -> dict:
     """Classify the crawl output into `out_path`; the evidence targets of the flagged posts are written beside it
     (`<out>.targets.json`), so the capture step does not read the crawl output again."""
-    import json
-
-    from pantau.nlp.classifier import load
-    from pantau.post import format_time
-    from pantau.referral.evidence import targets_from_posts
-
     model = load(model_path)
     posts = list(iter_jsonl_posts(posts_path, skip_invalid=True))
     results = model.classify(posts)
@@ -99,36 +91,23 @@ def _targets_path(results_path: Path) -> Path:
 
 @task(retries=2, retry_delay_seconds=[1, 5])
 def store_results(db: Path, results_path: Path) -> int:
-    import json
-
-    from pantau.store.lake import open_store
-
     with open(results_path, encoding="utf-8") as fh:
         return open_store(db).save_classifications(json.loads(line) for line in fh if line.strip())
 
 
 @task
 def flagged_targets(results_path: Path) -> list[dict]:
-    import json
-
-    from pantau.post import parse_time
-
     return [{**t, "captured_at": parse_time(t["captured_at"], "captured_at")}
             for t in json.loads(_targets_path(results_path).read_text(encoding="utf-8"))]
 
 
 @task(retries=2, retry_delay_seconds=[1, 5])
 def save_raw_files(targets: list[dict], root: Path) -> list[dict]:
-    from pantau.referral.evidence import raw_from_targets
-
     return raw_from_targets(targets, root)
 
 
 def capture_new(db: Path, posts_path: Path, results_path: Path) -> dict:
     """Evidence of this run's flagged posts; capture failures are recorded (and retried by `capture_evidence`)."""
-    from pantau.flows.capture import fetch_snapshots, screenshots_or_failures, store_evidence
-    from pantau.referral.evidence import evidence_dir
-
     targets = flagged_targets(results_path)
     if not targets:
         return {"posts": 0, "ok": 0, "failed": 0}
@@ -185,8 +164,6 @@ def monitor(
 
 
 def _report(source: str, summary: dict, seconds: float) -> None:
-    from .report import artifact_key, publish
-
     crawled, stored, classified, ev = summary["crawl"], summary["store"], summary["classify"], summary["evidence"]
     figures = {"source": source, "posts fetched": crawled["items"], "new": stored["new"],
                "already known": stored["already_known"], "classified": classified["classified"],

@@ -14,28 +14,25 @@ from pathlib import Path
 
 from prefect import flow, task
 
+from pantau.referral.evidence import evidence_dir, recheck_pages, recheck_targets
+from pantau.store.db import Store
+
 from .capture import screenshots_or_failures, store_evidence
+from .report import publish
 
 
 @task(retries=2, retry_delay_seconds=[1, 5])
 def find_captured(db: Path, limit: int | None) -> list[dict]:
-    from pantau.referral.evidence import recheck_targets
-    from pantau.store.db import Store
-
     return recheck_targets(Store(db), limit=limit)
 
 
 @task(retries=2, retry_delay_seconds=[2, 10])
 def refetch(targets: list[dict], root: Path) -> list[dict]:
-    from pantau.referral.evidence import recheck_pages
-
     return recheck_pages(targets, root)
 
 
 @task(retries=2, retry_delay_seconds=[1, 5])
 def store_checks(db: Path, checks: list[dict]) -> int:
-    from pantau.store.db import Store
-
     return Store(db).record_evidence_checks(checks)
 
 
@@ -43,10 +40,6 @@ def store_checks(db: Path, checks: list[dict]) -> int:
 def recheck(db: Path, limit: int | None = None) -> dict:
     """Re-check every captured post in `db`; returns the number of posts per outcome.
     Publishes the run report artifact `recheck`."""
-    from pantau.referral.evidence import evidence_dir
-
-    from .report import publish
-
     started = time.perf_counter()
     db = Path(db)
     root = evidence_dir(db)

@@ -47,7 +47,7 @@ def render(title: str, figures: Mapping[str, Any], errors: Mapping[str, Mapping[
 def publish(key: str, title: str, figures: Mapping[str, Any], errors: Mapping[str, Mapping[str, int]],
             seconds: float) -> UUID:
     """Create the markdown artifact of this run (inside a flow run it is linked to that run)."""
-    from prefect.artifacts import create_markdown_artifact
+    from prefect.artifacts import create_markdown_artifact  # heavy (all of Prefect): the CLI imports this module for artifact_key
 
     return create_markdown_artifact(markdown=render(title, figures, errors, seconds), key=key,
                                     description=f"{title}: run report")

@@ -9,14 +9,17 @@ from pathlib import Path
 
 from prefect import flow, task
 
+from pantau.settings import env_int
+from pantau.store.db import Store
+
+from .report import publish
+
 RETENTION_ENV = "PANTAU_RETENTION_DAYS"
 DEFAULT_RETENTION_DAYS = 30
 
 
 def retention_days(days: int | None = None) -> int:
     """`days`, else PANTAU_RETENTION_DAYS, else 30; a clear error for a value that is not a whole number >= 1."""
-    from pantau.settings import env_int
-
     if days is None:
         return env_int(RETENTION_ENV, DEFAULT_RETENTION_DAYS, minimum=1)
     if days < 1:
@@ -26,16 +29,12 @@ def retention_days(days: int | None = None) -> int:
 
 @task(retries=2, retry_delay_seconds=[5, 30])
 def purge(db: Path, days: int) -> dict:
-    from pantau.store.db import Store
-
     return Store(db).purge_unflagged(days, actor="flow:retention_purge")
 
 
 @flow(name="retention_purge", log_prints=True, timeout_seconds=60 * 60)
 def retention_purge(db: Path, days: int | None = None) -> dict:
     """Apply the retention period to `db`; publishes the run report artifact `retention-purge`."""
-    from .report import publish
-
     started = time.perf_counter()
     n = retention_days(days)
     counts = purge(Path(db), n)

@@ -24,6 +24,15 @@ from pathlib import Path
 
 from prefect import flow, task
 
+from pantau.categories import CATEGORIES
+from pantau.nlp.classifier import active_model_target, default_model_path, load
+from pantau.nlp.evaluate import heldout_examples, score_set
+from pantau.nlp.model_file import MODEL_FILE
+from pantau.nlp.train import default_data_path, train
+from pantau.store.db import Store
+
+from .report import publish
+
 POSITIVE_STATUS = "confirmed"
 NEGATIVE_STATUS = "not_violation"
 
@@ -31,9 +40,6 @@ NEGATIVE_STATUS = "not_violation"
 @task(retries=2, retry_delay_seconds=[5, 30])
 def reviewed_examples(db: Path) -> list[dict]:
     """Examples from the reviewers' final decisions (read-only, short connection)."""
-    from pantau.categories import CATEGORIES
-    from pantau.store.db import Store
-
     rows = Store(db).query(
         """SELECT qi.platform, qi.post_id, qi.status, coalesce(qi.category, lc.category) AS category,
                   p.text, p.author_bio, coalesce(p.author_id, p.author_handle, p.post_id) AS author
@@ -56,9 +62,6 @@ def reviewed_examples(db: Path) -> list[dict]:
 @task
 def train_candidate(examples: list[dict], data_path: Path, work: Path, seed: int) -> dict:
     """Train on the labelled file plus `examples` into `work/model/` (deterministic; pure CPU: no retries)."""
-    from pantau.nlp.model_file import MODEL_FILE
-    from pantau.nlp.train import train
-
     combined = work / "labelled.jsonl"
     with open(combined, "w", encoding="utf-8") as out:
         out.write(Path(data_path).read_text(encoding="utf-8").rstrip("\n") + "\n")
@@ -72,9 +75,6 @@ def train_candidate(examples: list[dict], data_path: Path, work: Path, seed: int
 @task
 def compare(active_path: Path, candidate_path: Path, data_path: Path) -> dict:
     """F1 of both models on the candidate's held-out examples."""
-    from pantau.nlp.classifier import load
-    from pantau.nlp.evaluate import heldout_examples, score_set
-
     metrics = json.loads((Path(candidate_path).parent / "metrics.json").read_text(encoding="utf-8"))
     held = heldout_examples(metrics, data_path)
     active, candidate = load(active_path), load(candidate_path)
@@ -109,11 +109,6 @@ def retrain(db: Path, model_path: Path | None = None, data_path: Path | None = N
     """Retrain with the reviewers' decisions in `db`; promote to `model_path` (default PANTAU_MODEL) when the
     candidate's held-out F1 is at least the active model's plus `margin` (0: not worse; a positive margin avoids
     replacing a model for noise). With fewer than `min_reviewed` reviewed posts nothing is trained."""
-    from pantau.nlp.classifier import active_model_target, default_model_path
-    from pantau.nlp.train import default_data_path
-
-    from .report import publish
-
     started = time.perf_counter()
     target = Path(model_path) if model_path else active_model_target()
     active = target if target.exists() else default_model_path(packaged=True)

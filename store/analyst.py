@@ -82,7 +82,7 @@ class SqlResult:
 def _read_only_connection(db: Path, lock_timeout: float) -> duckdb.DuckDBPyConnection:
     """The database opened read-only, without access to any other file; waits like Store while a job writes.
     While the triage app owns the file, its snapshot is read (made on request: it holds everything stored so far)."""
-    path = Store(db)._snapshot_for_reading() if live_owner(db) is not None else db
+    path = Store(db).snapshot_for_reading() if live_owner(db) is not None else db
     return connect_waiting(path, read_only=True, lock_timeout=lock_timeout, owned=lambda owner: StoreBusy(
         f"{db} is owned by the running triage app (process {owner}); stop it to query the file"),
         config={"enable_external_access": False, "lock_configuration": True}, db=db)

@@ -232,7 +232,7 @@ class Connection(Reads):
             return
         if read_only and live_owner(self.path) is not None:
             # the triage app keeps the file open read-write, which locks out even readers: read its snapshot
-            con = duckdb.connect(str(self._snapshot_for_reading()), read_only=True)
+            con = duckdb.connect(str(self.snapshot_for_reading()), read_only=True)
             try:
                 yield con
             finally:

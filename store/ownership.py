@@ -303,7 +303,7 @@ class Ownership:
             raise StoreError(f"the triage app could not carry out {kind}: {answer.get('error')}")
         return answer["result"]
 
-    def _snapshot_for_reading(self) -> Path:
+    def snapshot_for_reading(self) -> Path:
         """A snapshot that holds everything committed before now, or at least SNAPSHOT_MAX_AGE fresh and newer than
         this Store's last hand-over."""
         snap = snapshot_file(self.path)
