@@ -83,6 +83,9 @@ def demo(
         f"stored in {db}: {counts['posts']} posts, {counts['flagged']} flagged, "
         f"{counts['queue']} in the triage queue ({time.perf_counter() - started:.1f}s)"
     )
+    for c in Store(db).query("SELECT * FROM v_clusters WHERE accounts >= 2 ORDER BY size DESC LIMIT 3"):
+        typer.echo(f"pesan serentak: cluster {c['cluster_id']}, {c['size']} posts by {c['accounts']} accounts in "
+                   f"{c['regions']} region(s) within {c['span_hours']:.1f} h: {c['first_text'][:60]}...")
     if serve:
         if not (os.environ.get("PANTAU_REPORTER_FILE") or os.environ.get("PANTAU_REPORTER_NAME")):
             # the demo's packages get an invented reporter (a real team sets its own; the app refuses empty ones)

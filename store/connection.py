@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterator, Sequence
 import duckdb
 
 from . import owner_api
+from .clusters import backfill_clusters
 from .queue_items import _refresh_queue_items
 
 SCHEMA_VERSION = "3"  # 3: posts.kind, author_verified, author_location, shared_from, media
@@ -278,6 +279,7 @@ class Connection(Reads):
                 "SELECT count(*) FROM classifications WHERE flagged"
             ).fetchone()[0]:
                 _refresh_queue_items(con, None)
+            backfill_clusters(con, transaction)  # posts stored before clusters existed (store/clusters.py)
 
     @contextmanager
     def transaction(self, con: duckdb.DuckDBPyConnection | None = None) -> Iterator[duckdb.DuckDBPyConnection]:

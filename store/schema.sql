@@ -481,3 +481,59 @@ CREATE TABLE IF NOT EXISTS captures (
     snapshot_sha256   VARCHAR
 );
 CREATE INDEX IF NOT EXISTS captures_post_id ON captures (post_id);
+
+-- ---- near-copy clusters, "pesan serentak" (issue 18): store/clusters.py, pantau/nearcopy.py ----
+-- One row per post, written in the transaction that stores the post. A cluster's id is the post_no of its first
+-- post; a post alone is its own cluster of size 1 (the views list clusters of 2 posts or more).
+CREATE TABLE IF NOT EXISTS post_clusters (
+    post_no    BIGINT NOT NULL,       -- 1, 2, ... in the order posts were clustered
+    platform   VARCHAR NOT NULL,
+    post_id    VARCHAR NOT NULL,
+    cluster_id BIGINT NOT NULL,
+    signature  UINTEGER[] NOT NULL    -- MinHash of the normalised text (pantau.nearcopy; 4294967295: empty bin)
+);
+-- LSH band keys: one row per band key ever seen, pointing at the first post that had it.
+CREATE TABLE IF NOT EXISTS cluster_bands (
+    band_key BIGINT NOT NULL,
+    post_no  BIGINT NOT NULL
+);
+
+-- The posts of clusters of 2 posts or more, with the account key (author_id, handle when the platform gives no id)
+-- and the post's time (created_at, capture time when unknown).
+CREATE OR REPLACE VIEW v_cluster_members AS
+SELECT pc.cluster_id, p.platform, p.post_id, p.author_id, p.author_handle, p.author_name, p.region,
+       p.platform || ':' || coalesce(p.author_id, 'handle:' || p.author_handle, 'post:' || p.post_id) AS account,
+       coalesce(p.created_at, p.captured_at) AS posted_at, p.text
+FROM post_clusters pc
+JOIN posts p USING (platform, post_id)
+WHERE pc.cluster_id IN (SELECT cluster_id FROM post_clusters GROUP BY cluster_id HAVING count(*) >= 2);
+
+-- Clusters of near-copies: how many posts, accounts and regions, and over how long.
+CREATE OR REPLACE VIEW v_clusters AS
+SELECT cluster_id,
+       count(*) AS size,
+       count(DISTINCT account) AS accounts,
+       count(DISTINCT region) AS regions,
+       list(DISTINCT region ORDER BY region) FILTER (WHERE region IS NOT NULL) AS region_names,
+       min(posted_at) AS first_at,
+       max(posted_at) AS last_at,
+       date_diff('second', min(posted_at), max(posted_at)) / 3600.0 AS span_hours,
+       arg_min(text, posted_at) AS first_text
+FROM v_cluster_members
+GROUP BY cluster_id
+ORDER BY size DESC, cluster_id;
+
+-- Accounts that posted in 2 or more clusters shared with other accounts.
+CREATE OR REPLACE VIEW v_coordinated_accounts AS
+WITH shared AS (
+    SELECT cluster_id FROM v_cluster_members GROUP BY cluster_id HAVING count(DISTINCT account) >= 2
+)
+SELECT platform, any_value(author_id) AS author_id, arg_max(author_handle, posted_at) AS author_handle,
+       count(DISTINCT cluster_id) AS clusters, count(*) AS posts,
+       list(DISTINCT cluster_id ORDER BY cluster_id) AS cluster_ids,
+       min(posted_at) AS first_at, max(posted_at) AS last_at
+FROM v_cluster_members
+WHERE cluster_id IN (SELECT cluster_id FROM shared)
+GROUP BY platform, account
+HAVING count(DISTINCT cluster_id) >= 2
+ORDER BY clusters DESC, posts DESC, platform, author_handle;

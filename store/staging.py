@@ -21,6 +21,8 @@ import duckdb
 from pantau.post import (MAX_DEPTH, MAX_POST_BYTES, MEDIA_TYPES, POST_KINDS, JsonlError, Post, SharedFrom, format_time,
                          iter_jsonl_posts)
 
+from .clusters import assign_clusters
+
 log = logging.getLogger(__name__)
 
 _POST_COLUMNS = {
@@ -185,7 +187,8 @@ def _lenient_json(chunk: bytes) -> bool:
 
 def _insert_staging(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
     """Store the rows of the temp table `staging` (columns of `_POST_COLUMNS`, one row per post key) with INSERT OR
-    IGNORE into posts, raw_payloads and post_watchlists, then drop it; the caller holds the transaction.
+    IGNORE into posts, raw_payloads and post_watchlists, gives the new posts their near-copy cluster (store/clusters.py),
+    then drops it; the caller holds the transaction.
     Returns the number of posts added."""
     before = con.execute("SELECT count(*) FROM posts").fetchone()[0]
     con.execute(
@@ -202,6 +205,7 @@ def _insert_staging(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
         """INSERT OR IGNORE INTO post_watchlists
         SELECT platform, post_id, watchlist, captured_at FROM staging WHERE watchlist IS NOT NULL"""
     )
+    assign_clusters(con, "staging")  # near-copy clusters of the new posts, in the same transaction
     after = con.execute("SELECT count(*) FROM posts").fetchone()[0]
     con.execute("DROP TABLE staging")
     return after - before

@@ -1,0 +1,67 @@
+"""pantau.nearcopy: near-copies (edits, emoji, hashtags, casing, links) are found; distinct posts on one topic are not."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pantau import nearcopy
+
+TEMPLATE = ("Ayo bapak ibu guru se-Kecamatan Cibinong, tanggal 27 November coblos nomor 2 untuk Bogor yang lebih "
+            "maju, pendidikan gratis dan tunjangan guru naik!")
+COPIES = [
+    TEMPLATE,
+    TEMPLATE.upper(),
+    TEMPLATE.lower() + " 🔥🔥✌️ #Pilkada2024 #GuruHebat",
+    "@kepsek_sdn3 " + TEMPLATE.replace("Ayo", "Mari").replace("maju", "hebat") + " https://s.id/abc123",
+    TEMPLATE.replace("Cibinong", "Citeureup") + " ✌️✌️",
+    TEMPLATE.replace(",", "").replace("!", "!!!").title() + " #Coblos2",
+]
+SAME_TOPIC = [
+    "Besok 27 November jangan lupa datang ke TPS, gunakan hak pilih anda dengan bijak. Pemilu damai!",
+    "Debat calon bupati Bogor semalam membahas pendidikan gratis dan tunjangan guru, siapa yang paling meyakinkan?",
+    "Rapat koordinasi guru se-Kecamatan Cibinong hari ini membahas kurikulum merdeka dan jadwal ujian semester.",
+    "Kampanye nomor 2 di lapangan Tegar Beriman ramai, jalan macet sampai sore. Hati-hati di jalan.",
+    "Bawaslu Kabupaten Bogor mengingatkan ASN dan guru honorer untuk menjaga netralitas selama masa kampanye.",
+]
+
+
+def sim(a: str, b: str) -> float:
+    s = nearcopy.signatures([a, b])
+    return float(nearcopy.similarity(s[0], s[1]))
+
+
+def test_words_drop_links_mentions_emoji_and_keep_hashtag_words():
+    assert nearcopy.words("Ayo COBLOS no_2!! 🔥✌️ https://x.co/a @budi.s #Pilkada2024 Kab. Bogor") == [
+        "ayo", "coblos", "no", "2", "pilkada2024", "kab", "bogor"]
+
+
+def test_near_copies_are_above_the_threshold_and_share_a_band():
+    sig = nearcopy.signatures(COPIES)
+    keys = nearcopy.band_keys(sig)
+    for i in range(1, len(COPIES)):
+        assert nearcopy.similarity(sig[0], sig[i]) >= nearcopy.THRESHOLD, COPIES[i]
+        assert set(keys[0]) & set(keys[i]) - {0}, COPIES[i]
+
+
+def test_distinct_posts_on_the_same_topic_are_below_the_threshold():
+    texts = [TEMPLATE, *SAME_TOPIC]
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            assert sim(texts[i], texts[j]) < nearcopy.THRESHOLD, (texts[i], texts[j])
+
+
+def test_signatures_are_deterministic_and_empty_texts_have_no_band():
+    a = nearcopy.signatures([TEMPLATE, "🔥🔥 !!!", ""])
+    nearcopy._word_hashes.clear()  # the cache changes nothing
+    b = nearcopy.signatures([TEMPLATE, "🔥🔥 !!!", ""])
+    assert np.array_equal(a, b)
+    assert (a[1:] == nearcopy.EMPTY).all()
+    assert (nearcopy.band_keys(a)[1:] == 0).all()
+    assert nearcopy.similarity(a[1], a[2]) == 0.0
+    # a copy only re-cased and re-punctuated has the very same signature
+    assert int(nearcopy.signatures(["ayo coblos"])[0].astype(np.uint64).sum()) == int(
+        nearcopy.signatures(["AYO, coblos!!"])[0].astype(np.uint64).sum())
+
+
+def test_components_take_the_smallest_id():
+    assert nearcopy.components([(5, 3), (7, 5), (9, 10)]) == {5: 3, 3: 3, 7: 3, 9: 9, 10: 9}
