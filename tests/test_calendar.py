@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
+from bench.calendar_stages import main as bench_main
 from conftest import make_post, result
 from pantau.calendar import (SHIPPED_CALENDAR_DIR, ZONES, CalendarError, calendar_dir, load_calendar,
                              post_time)
@@ -206,3 +207,15 @@ def test_overlap_across_files_and_bad_zones(tmp_path):
     assert cal.zone_of("Kota Makassar") == "WIT" and cal.zone_of("Kab. Sleman") == "WITA"
     with pytest.raises(CalendarError, match="no such calendar folder"):
         load_calendar(tmp_path / "tidak-ada")
+
+
+def test_bench_runs_and_stages_posts_in_every_zone(tmp_path, monkeypatch, capsys):
+    """bench/calendar_stages.py at a small size: it prints both ratios, and its posts do fall in stages."""
+    monkeypatch.setenv("PANTAU_CALENDAR_DIR", str(SHIPPED_CALENDAR_DIR))
+    assert bench_main(["--posts", "3000", "--db", str(tmp_path / "b.duckdb")]) == 0
+    out = capsys.readouterr().out
+    assert "queue refresh query with stage join" in out and "queue count, stage filter" in out
+    store = Store(tmp_path / "b.duckdb")
+    by_zone = store.query("""SELECT count(DISTINCT region) AS regions, count(*) FILTER (WHERE stage IS NOT NULL) AS staged,
+                                    count(*) FILTER (WHERE stage IS NULL) AS unstaged FROM queue_items""")[0]
+    assert by_zone["regions"] >= 10 and by_zone["staged"] > 0 and by_zone["unstaged"] > 0
