@@ -15,6 +15,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from pantau.calendar import CalendarError, load_calendar
+
 app = typer.Typer(
     name="pantau",
     help="pantau: monitor civil servants (ASN) campaigning on social media, triage and refer to Bawaslu.",
@@ -195,6 +197,29 @@ def intake(
     post = json.loads(line)
     typer.echo(f"recorded {post['platform']}/{post['post_id']} at {post['captured_at']} -> {output}"
                + ("" if result.request_failures == 0 else " (page not fetched)"))
+
+
+calendar_app = typer.Typer(help="The election calendar: stages per election and region (docs/calendar.md).",
+                            no_args_is_help=True)
+app.add_typer(calendar_app, name="calendar")
+
+
+@calendar_app.command("check")
+def calendar_check(
+    folder: Annotated[Optional[Path], typer.Argument(
+        help="Calendar folder (default: PANTAU_CALENDAR_DIR, else the calendar shipped with pantau).")] = None,
+    region: Annotated[str, typer.Option(help="List the stages as they apply to this region (its zone, overrides).")] = "",
+) -> None:
+    """Validate the calendar files (errors name the file, line and field) and list the stages with their UTC bounds."""
+    try:
+        cal = load_calendar(folder)
+    except CalendarError as exc:
+        raise fail(str(exc)) from None
+    stages = cal.stages_for(region or None)
+    typer.echo(f"ok: {len(cal.elections)} election(s), {len(cal.entries)} stage(s); region {region or '(none)'!r} "
+               f"is in {cal.zone_of(region or None)}")
+    for s in stages:
+        typer.echo(f"{s.key:28} {s.starts_at:%Y-%m-%dT%H:%MZ} .. {s.ends_at:%Y-%m-%dT%H:%MZ}  {s.text}")
 
 
 watchlist_app = typer.Typer(help="Check a team's watchlist file and crawl what it lists.", no_args_is_help=True)

@@ -4,7 +4,10 @@ midnight in WIB/WITA/WIT, regional overrides, clear errors for bad files, and th
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -219,3 +222,18 @@ def test_bench_runs_and_stages_posts_in_every_zone(tmp_path, monkeypatch, capsys
     by_zone = store.query("""SELECT count(DISTINCT region) AS regions, count(*) FILTER (WHERE stage IS NOT NULL) AS staged,
                                     count(*) FILTER (WHERE stage IS NULL) AS unstaged FROM queue_items""")[0]
     assert by_zone["regions"] >= 10 and by_zone["staged"] > 0 and by_zone["unstaged"] > 0
+
+
+def test_cli_calendar_check(tmp_path):
+    """`pantau calendar check`: the stages for a region with their UTC bounds; a bad file exits 1 naming it."""
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "pantau.cli", "calendar", "check", *args], capture_output=True,
+                              text=True, timeout=300, env={**os.environ, "PANTAU_CALENDAR_DIR": str(SHIPPED_CALENDAR_DIR)})
+    r = run("--region", "Kota Jayapura")
+    assert r.returncode == 0, r.stderr
+    assert "ok: 2 election(s), 10 stage(s); region 'Kota Jayapura' is in WIT" in r.stdout
+    assert ("pilkada2024/kampanye         2024-09-24T15:00Z .. 2024-11-23T15:00Z  Masa kampanye Pilkada 2024 "
+            "(25 Sep \u2013 23 Nov 2024)") in r.stdout
+    (tmp_path / "uji.toml").write_text(GOOD.replace("end = 2025-01-13", "end = 2025-01-09"), encoding="utf-8")
+    r = run(str(tmp_path))
+    assert r.returncode == 1 and f"error: {tmp_path / 'uji.toml'}:12: stages[1].end: 2025-01-09 is before start" in r.stderr
