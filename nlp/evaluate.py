@@ -268,6 +268,18 @@ def _everyday_row(label: str, flagged: int, n: int, baseline: str = "-") -> str:
             f"{'yes' if bound <= EVERYDAY_FALSE_FLAG_GOAL else 'no'} | {baseline} |")
 
 
+def _reviewer_line(rd: dict | None) -> list[str]:
+    """The card's line on the reviewers' decisions the model learned from (`pantau retrain`); none for metrics
+    written before they were counted."""
+    if rd is None:
+        return []
+    if not rd.get("examples"):
+        return ["  - No reviewer decisions (trained on the repository's labelled data only)."]
+    versions = ", ".join(f"`{v}` ({n})" for v, n in rd.get("by_model_version", {}).items())
+    return [f"  - {rd['examples']} reviewer decisions from the triage app ({rd['positives']} confirmed violations, "
+            f"{rd['examples'] - rd['positives']} not violations), on posts scored by model version(s) {versions}."]
+
+
 def render_model_card(metrics: dict) -> str:
     """The model card (Markdown) generated from metrics.json; no other input."""
     d = metrics["data"]
@@ -313,6 +325,7 @@ def render_model_card(metrics: dict) -> str:
         f"  - {hw.get('examples', 0)} hand-written posts ({hw.get('positives', 0)} positive, {hw.get('families', 0)} families) from",
         "    `nlp/data/handwritten.jsonl`: whole posts with implicit stances, subtle identity cues, regional languages and",
         "    hard negatives; written for this project by writers who never saw the evaluation sets below.",
+        *_reviewer_line(d.get("reviewer_decisions")),
         "  - All licence-clean and project-written; people, candidates and parties are fictional.",
         f"- Honest split ({sp['unit']}): {sp['test_families']} test families ({sp['test_examples']} examples) are held out;",
         f"  the development model also never sees the registers {', '.join(sp.get('held_out_registers', [])) or '-'} nor the",

@@ -475,7 +475,7 @@ def train(data_path: Path | None = None, out_dir: Path | None = None, seed: int 
         "data": {"path": data_path.name, "sha256": hashlib.sha256(data_bytes).hexdigest(), "examples": len(examples),
                  "positives": int(y.sum()), "families": len(set(fams.tolist())),
                  "registers": sorted(set(registers.tolist())), "cues": sorted(set(cues.tolist())),
-                 "handwritten": _handwritten_counts(fams, y)},
+                 "handwritten": _handwritten_counts(fams, y), "reviewer_decisions": reviewer_counts(examples)},
         "split": {"unit": "group: family (stance fragment) x register x identity cue",
                   "dev_examples": int(len(dev)), "test_examples": int(len(test)),
                   "dropped_examples": int(len(split["dropped"])),
@@ -568,6 +568,18 @@ def is_handwritten(family: str) -> bool:
 def _handwritten_counts(fams: np.ndarray, y: np.ndarray) -> dict:
     hw = np.array([is_handwritten(f) for f in fams], dtype=bool)
     return {"examples": int(hw.sum()), "positives": int(y[hw].sum()), "families": len(set(fams[hw].tolist()))}
+
+
+def reviewer_counts(examples: Sequence[dict]) -> dict:
+    """The reviewers' decisions among the examples (register "review", written by `pantau retrain`): how many,
+    how many confirmed violations, and per model version that scored the posts (`scored_by`)."""
+    rows = [r for r in examples if r.get("register") == "review"]
+    versions: dict[str, int] = {}
+    for r in rows:
+        v = str(r.get("scored_by") or "-")
+        versions[v] = versions.get(v, 0) + 1
+    return {"examples": len(rows), "positives": sum(int(r["label"]) for r in rows),
+            "by_model_version": dict(sorted(versions.items()))}
 
 
 def _fp_by_kind(fams: np.ndarray, y: np.ndarray, flagged: np.ndarray) -> dict:
