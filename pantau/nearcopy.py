@@ -131,3 +131,9 @@ def components(edges: Sequence[tuple[int, int]]) -> dict[int, int]:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
     return {x: find(x) for x in list(parent)}
+
+
+def wave_phrase(accounts: int, regions: int, span_hours: float) -> str:
+    """How a report and the triage app cite a cluster: 'bagian dari pesan serentak: 30 akun, 1 wilayah, 2 jam'."""
+    span = f"{round(span_hours * 60)} menit" if span_hours < 1 else f"{round(span_hours)} jam"
+    return f"bagian dari pesan serentak: {accounts} akun, {regions} wilayah, {span}"

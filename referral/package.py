@@ -38,6 +38,7 @@ from pantau.categories import CATEGORIES, DECISION_LABELS
 from pantau.deadline import reporting_deadline
 from pantau.post import as_aware
 from pantau.store import tokens
+from pantau.store.clusters import post_wave
 from pantau.times import MONTHS, WIB, utc_text, wib_iso, wib_text
 
 from .reporter import Reporter
@@ -187,6 +188,7 @@ def load_case(store, platform: str, post_id: str) -> dict[str, Any]:
         "category": (queue[0]["category"] if queue else None)
         or (classification[0]["category"] if classification else None),
         "payloads": payloads, "notes": notes, "audit": audit, "captured": captured,
+        "wave": post_wave(store, platform, post_id),  # "bagian dari pesan serentak: N akun, K wilayah, H jam"
     }
 
 
@@ -426,6 +428,7 @@ def _draft(case: dict[str, Any], reporter: Reporter, offices: OfficeTable, now: 
         "known_wib": wib_text(known), "known_utc": utc_text(known),
         "happened_wib": wib_text(happened) or "(tidak diketahui)", "happened_utc": utc_text(happened) or "-",
         "stage": stage, "stage_from_capture": happened is None,
+        "wave": case.get("wave"),
         "deadline_wib": wib_text(deadline), "deadline_utc": utc_text(deadline),
         "left_text": span_text(seconds_left), "overdue_text": span_text(seconds_left),
         "reporter_rows": reporter.rows(), "reporter_name": reporter.name, "terlapor": person,

@@ -74,8 +74,13 @@ def assign_clusters(con: duckdb.DuckDBPyConnection, source: str) -> int:
     # A stored cluster's id is the number of its first post, below every new post's number: the smallest id of a
     # component is its oldest cluster, or its first new post.
     root = nearcopy.components(edges)
-    for old, new in sorted((x, r) for x, r in root.items() if x != r and x <= base):  # stored clusters joined
-        con.execute("UPDATE post_clusters SET cluster_id = ? WHERE cluster_id = ?", [new, old])
+    relabel = [(x, r) for x, r in root.items() if x != r and x <= base]  # stored clusters joined by new posts
+    if relabel:
+        con.register("nc_relabel", {"old": np.array([x for x, _ in relabel], dtype=np.int64),
+                                    "new": np.array([r for _, r in relabel], dtype=np.int64)})
+        con.execute("UPDATE post_clusters SET cluster_id = r.new FROM nc_relabel r "
+                    "WHERE post_clusters.cluster_id = r.old")
+        con.unregister("nc_relabel")
     cluster = post_no.copy()
     if root:
         ids = np.fromiter(root.keys(), dtype=np.int64, count=len(root))
@@ -126,3 +131,38 @@ def backfill_clusters(con: duckdb.DuckDBPyConnection, transaction: Callable[[duc
         total += added
         if added == 0:
             return total
+
+
+def cluster_summaries(store: Any, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+    """v_clusters' row (cluster_id, size, accounts, regions, span_hours...) and `phrase` of each of the posts `keys`
+    that is in a cluster of 2 posts or more, by (platform, post_id)."""
+    if not keys:
+        return {}
+    marks = ", ".join("(?, ?)" for _ in keys)
+    rows = store.query(
+        f"""WITH c AS (SELECT platform, post_id, cluster_id FROM post_clusters
+                       WHERE (platform, post_id) IN ({marks}))
+            SELECT c.platform, c.post_id, v.* FROM c JOIN v_clusters v USING (cluster_id)""",
+        [x for key in keys for x in key])
+    for r in rows:  # what a report cites: 'bagian dari pesan serentak: N akun, K wilayah, H jam'
+        r["phrase"] = nearcopy.wave_phrase(r["accounts"], r["regions"], r["span_hours"])
+    return {(r.pop("platform"), r.pop("post_id")): r for r in rows}
+
+
+def post_wave(store: Any, platform: str, post_id: str) -> dict | None:
+    """`cluster_summaries` of one post: its cluster (with `phrase`), or None when the post is alone."""
+    return cluster_summaries(store, [(platform, post_id)]).get((platform, post_id))
+
+
+def cluster_members(store: Any, cluster_id: int) -> list[dict]:
+    """The posts of a cluster, oldest first, with their identity evidence (bio, the classifier's identity class and
+    signals) and their queue status (None when not flagged)."""
+    return store.query(
+        """SELECT m.platform, m.post_id, m.author_id, m.author_handle, m.author_name, p.author_bio, m.region,
+                  m.posted_at, m.text, c.identity_class, c.signals, c.score, c.flagged, qi.status
+           FROM v_cluster_members m
+           JOIN posts p USING (platform, post_id)
+           LEFT JOIN latest_classification c USING (platform, post_id)
+           LEFT JOIN queue_items qi USING (platform, post_id)
+           WHERE m.cluster_id = ?
+           ORDER BY m.posted_at, m.platform, m.post_id""", [cluster_id])

@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from pantau.triage.app import PUBLIC_ROUTES, ROUTE_ROLES, api_routes, create_app
 from test_triage_helpers import ROLES, add_users, csrf_of, login
 
-PATH_PARAMS = {"platform": "demo", "post_id": "3", "decision_id": "1", "username": "tidak-ada", "grafik": "mingguan"}
+PATH_PARAMS = {"platform": "demo", "post_id": "3", "decision_id": "1", "username": "tidak-ada", "grafik": "mingguan",
+               "cluster_id": "1"}
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,7 @@ from pantau.store.db import Store
 from .admin import router as admin_router
 from .analysis import COMPLIANCE_STATES, router as analysis_router  # noqa: F401 (COMPLIANCE_STATES: tests)
 from .capture import router as capture_router
+from .clusters import router as clusters_router
 from .decisions import router as decisions_router
 from .intake import add_intake_routes
 from .item import CHECKLIST_KEYS, DECISION_KEYS, router as item_router
@@ -170,6 +171,7 @@ def create_app(
 
     app.include_router(decisions_router)
     app.include_router(capture_router)
+    app.include_router(clusters_router)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

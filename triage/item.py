@@ -17,6 +17,7 @@ from pantau.calendar import load_calendar, post_time
 from pantau.post import MEDIA_LABELS, sha256_hex
 from pantau.referral.evidence import evidence_summary
 from pantau.review import DECISIONS
+from pantau.store.clusters import post_wave
 from pantau.store.db import Store, StoreError
 
 from .decisions import SAVED_COOKIE, item_review
@@ -140,6 +141,7 @@ def item(
         suggested=suggested_reasons(groups, post.get("category")),
         saved=_saved_notice(request.cookies.get(SAVED_COOKIE, "")),
         next_item=neighbours["next"], prev_item=neighbours["prev"], stage=stage,
+        wave=post_wave(store, platform, post_id),
     )
     response.delete_cookie(SAVED_COOKIE)
     return response

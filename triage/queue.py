@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from pantau.calendar import load_calendar
 from pantau.review import STATUSES
+from pantau.store.clusters import cluster_summaries
 from pantau.store.db import Store
 
 from .decisions import CLAIM_JOIN
@@ -87,6 +88,9 @@ def queue(
     calendar = load_calendar()
     for r in rows:  # the stage badge: 'Masa kampanye Pilkada 2024 (25 Sep – 23 Nov 2024)'
         r["stage_info"] = calendar.find(r.get("stage"), r.get("region"))
+    waves = cluster_summaries(store, [(r["platform"], r["post_id"]) for r in rows])  # "pesan serentak" (issue 18)
+    for r in rows:
+        r["wave"] = waves.get((r["platform"], r["post_id"]))
     next_url = None
     if len(rows) > PAGE_SIZE:
         next_url = "/antrean?" + urlencode({**{k: v for k, v in filters.items() if v}, "after": encode_cursor(rows[PAGE_SIZE - 1])})

@@ -43,6 +43,9 @@ ROUTE_ROLES: dict[str, frozenset[str]] = {
     "referrals": frozenset({"supervisor", "admin"}),
     "referral_status": frozenset({"supervisor", "admin"}),
     "referrals_export": frozenset({"supervisor", "admin"}),
+    # near-copy clusters, "pesan serentak" (triage/clusters.py): decided at once by those who decide items
+    "cluster": frozenset({"reviewer", "supervisor", "analyst"}),
+    "cluster_decide": frozenset({"reviewer", "supervisor"}),
     **CAPTURE_ROLES,  # capture while browsing (triage/capture.py): tokens, capture page
 }
 PUBLIC_ROUTES = frozenset({"login_form", "login", "static"}) | TOKEN_ROUTES  # TOKEN_ROUTES: API token, no session
