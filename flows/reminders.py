@@ -1,21 +1,28 @@
-"""Prefect flow `deadline_reminders`: tell the team which referrals are about to miss (or missed) the 7-day deadline.
+"""Prefect flow `deadline_reminders`: tell the team which referrals are about to miss (or missed) the 7-day deadline,
+how many queue items are past the first-review target, and when a shift handover is due.
 
 What is due comes from `pantau.referral.register.overdue`: cases not yet sent and confirmed violations with no case
 yet, whose deadline (first capture + 7 days) has passed or passes within 48 h. When anything is due, one message
 goes to every configured channel of the notification hook (`pantau.flows.notify`: webhook and/or SMTP, from the
 environment); each channel is its own task with retries, so a retry never sends twice on a channel that worked.
 The message carries platform/post id, region, office and deadline, never an author handle or reporter data.
-Nothing due -> nothing sent. The run report artifact is `deadline-reminders`.
+With it go the shift figures (issue 18): items never decided past the team's first-review target
+(PANTAU_REVIEW_TARGET_HOURS, pantau.sla) and the last shift handover, due again once it is older than a shift
+(PANTAU_SHIFT_HOURS; never reminded before a team's first handover). Nothing due, nothing past the target and no
+handover due -> nothing sent. The run report artifact is `deadline-reminders`.
 """
 
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+
+from pantau.settings import review_target_hours, shift_hours
+from pantau.sla import hours_between
 
 
 def due_items(store, now: datetime | None = None) -> list[dict[str, Any]]:
@@ -35,28 +42,71 @@ def due_items(store, now: datetime | None = None) -> list[dict[str, Any]]:
                                         i["platform"], i["post_id"]))
 
 
+def shift_state(store, now: datetime, target_hours: int | None = None, shift_len: int | None = None) -> dict[str, Any]:
+    """Items never decided past the first-review target at `now`, and the last handover (None before the first):
+    when, by whom, hours since, and whether the next one is due (older than a shift)."""
+    target_hours = target_hours or review_target_hours()
+    shift_len = shift_len or shift_hours()
+    sla = store.review_sla(now - timedelta(hours=shift_len), now, target_hours=target_hours, now=now)
+    last = store.handover()
+    handover = None
+    if last is not None:
+        since = hours_between(last["handed_at"], now)
+        handover = {"last_at": last["handed_at"], "by": last["handed_by"], "hours_since": since,
+                    "due": since >= shift_len}
+    return {"first_review_overdue": sla["overdue_now"], "review_target_hours": target_hours, "shift_hours": shift_len,
+            "handover": handover}
+
+
+def worth_sending(items: list[dict[str, Any]], shift: dict[str, Any] | None) -> bool:
+    return bool(items) or bool(shift and (shift["first_review_overdue"]
+                                          or (shift["handover"] and shift["handover"]["due"])))
+
+
 def _iso(dt: datetime | None) -> str | None:
     if dt is None:
         return None
     return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).isoformat()
 
 
-def compose(items: list[dict[str, Any]], now: datetime) -> tuple[str, str, dict[str, Any]]:
-    """(subject, plain-text body, JSON payload) of the reminder; the text is in Bahasa Indonesia."""
+def compose(items: list[dict[str, Any]], now: datetime,
+            shift: dict[str, Any] | None = None) -> tuple[str, str, dict[str, Any]]:
+    """(subject, plain-text body, JSON payload) of the reminder; the text is in Bahasa Indonesia. `shift`
+    (shift_state) adds the first-review backlog and the handover."""
     late = sum(i["deadline_state"] == "overdue" for i in items)
     soon = len(items) - late
-    subject = f"[pantau] Batas 7 hari laporan Bawaslu: {late} terlambat, {soon} jatuh tempo dalam 48 jam"
+    parts = [f"Batas 7 hari laporan Bawaslu: {late} terlambat, {soon} jatuh tempo dalam 48 jam"] if items else []
+    handover = shift["handover"] if shift else None
+    if shift and shift["first_review_overdue"]:
+        parts.append(f"{shift['first_review_overdue']} pos belum ditinjau lewat {shift['review_target_hours']} jam")
+    if handover and handover["due"]:
+        parts.append("serah terima shift tertunda")
+    subject = "[pantau] " + "; ".join(parts or ["tidak ada yang jatuh tempo"])
     lines = [subject, ""]
     for i in items:
         what = f"kasus #{i['referral_id']} ({i['status']})" if i["kind"] == "case" else "pelanggaran terkonfirmasi, belum ada kasus"
         lines.append(f"- {i['platform']}/{i['post_id']}: {what}; {i['label']}; batas {_iso(i['deadline_at'])}"
                      + (f"; {i['region']}" if i["region"] else "") + (f"; {i['office']}" if i["office"] else ""))
-    lines += ["", "Buka halaman Rujukan di aplikasi triase untuk menindaklanjuti."]
+    if items:
+        lines += ["", "Buka halaman Rujukan di aplikasi triase untuk menindaklanjuti."]
+    if shift and shift["first_review_overdue"]:
+        lines += ["", f"Tinjauan pertama: {shift['first_review_overdue']} pos belum ditinjau lebih dari "
+                      f"{shift['review_target_hours']} jam sejak ditangkap; buka halaman Antrean."]
+    if handover:
+        lines += ["", f"Serah terima shift terakhir: {handover['hours_since']:.0f} jam lalu oleh {handover['by']}"
+                      + (f" (lebih dari {shift['shift_hours']} jam: serahkan shift di halaman Serah terima)."
+                         if handover["due"] else ".")]
     payload = {"event": "deadline_reminder", "generated_at": now.isoformat(), "overdue": late, "due_soon": soon,
                "items": [{**{k: v for k, v in i.items() if k not in ("deadline_at", "hours_left")},
                           "deadline_at": _iso(i["deadline_at"]),
                           "hours_left": round(i["hours_left"], 1) if i["hours_left"] is not None else None}
                          for i in items]}
+    if shift:
+        payload.update(first_review_overdue=shift["first_review_overdue"],
+                       review_target_hours=shift["review_target_hours"],
+                       handover=handover and {"last_at": _iso(handover["last_at"]), "by": handover["by"],
+                                              "hours_since": round(handover["hours_since"], 1),
+                                              "due": handover["due"]})
     return subject, "\n".join(lines) + "\n", payload
 
 
@@ -65,6 +115,13 @@ def find_due(db: Path, now: datetime | None) -> list[dict[str, Any]]:
     from pantau.store.db import Store
 
     return due_items(Store(db), now)
+
+
+@task(retries=2, retry_delay_seconds=[1, 5])
+def find_shift_state(db: Path, now: datetime) -> dict[str, Any]:
+    from pantau.store.db import Store
+
+    return shift_state(Store(db), now)
 
 
 @task(retries=2, retry_delay_seconds=[5, 30], task_run_name="notify-{channel}")
@@ -88,14 +145,16 @@ def deadline_reminders(db: Path, now: datetime | None = None) -> dict:
     started = time.perf_counter()
     now = now or datetime.now(timezone.utc)
     items = find_due(Path(db), now)
+    shift = find_shift_state(Path(db), now)
+    handover_due = bool(shift["handover"] and shift["handover"]["due"])
     channels = NotifyConfig.from_env().channels
     sent: list[str] = []
     failed: dict[str, str] = {}
     if items and not channels:
         get_run_logger().warning("%d referral deadline(s) due but no notification channel configured "
                                  "(PANTAU_NOTIFY_WEBHOOK or PANTAU_SMTP_HOST/FROM/TO)", len(items))
-    if items:
-        subject, body, payload = compose(items, now)
+    if worth_sending(items, shift):
+        subject, body, payload = compose(items, now, shift)
         for channel in channels:
             state = send(channel, subject, body, payload, return_state=True)
             if state.is_completed():
@@ -103,11 +162,15 @@ def deadline_reminders(db: Path, now: datetime | None = None) -> dict:
             else:
                 failed[channel] = str(state.result(raise_on_failure=False))
     summary = {"due": len(items), "overdue": sum(i["deadline_state"] == "overdue" for i in items),
+               "first_review_overdue": shift["first_review_overdue"], "handover_due": handover_due,
                "sent": sent, "failed": failed}
     print(f"deadline_reminders: {summary['due']} due ({summary['overdue']} overdue), "
+          f"{summary['first_review_overdue']} past the first-review target, handover due: {handover_due}; "
           f"sent via {', '.join(sent) or 'nothing'}" + (f", failed: {', '.join(failed)}" if failed else ""))
     publish("deadline-reminders", "deadline_reminders",
             {"due within 48 h or overdue": summary["due"], "overdue": summary["overdue"],
+             f"not reviewed within {shift['review_target_hours']} h": summary["first_review_overdue"],
+             "shift handover due": "yes" if handover_due else "no",
              "channels configured": ", ".join(channels) or "none", "sent via": ", ".join(sent) or "nothing"},
             {c: {"failed": 1} for c in failed}, time.perf_counter() - started)
     if failed:

@@ -1068,6 +1068,8 @@ def reminders(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_D
         raise fail(str(result))
     typer.echo(f"{result['due']} referral deadline(s) due within 48 h or overdue ({result['overdue']} overdue); "
                f"sent via {', '.join(result['sent']) or 'nothing'}")
+    typer.echo(f"{result['first_review_overdue']} item(s) not reviewed within the first-review target; "
+               f"shift handover due: {'yes' if result['handover_due'] else 'no'}")
 
 def _serve(db: Path, host: str, port: int) -> None:
     import uvicorn

@@ -1,9 +1,12 @@
-"""Whole-number settings read from the environment (PANTAU_RETENTION_DAYS, PANTAU_NOTIFY_FAILURES, ...)."""
+"""Whole-number settings read from the environment (PANTAU_RETENTION_DAYS, PANTAU_NOTIFY_FAILURES,
+PANTAU_REVIEW_TARGET_HOURS, PANTAU_SHIFT_HOURS, ...)."""
 
 from __future__ import annotations
 
 import os
 from typing import Mapping
+
+from pantau.sla import DEFAULT_REVIEW_TARGET_HOURS, DEFAULT_SHIFT_HOURS
 
 
 def env_int(name: str, default: int, *, minimum: int, env: Mapping[str, str] | None = None) -> int:
@@ -19,3 +22,19 @@ def env_int(name: str, default: int, *, minimum: int, env: Mapping[str, str] | N
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, not {value}")
     return value
+
+
+# -- the team's first-review target and shift length (pantau.sla holds the rule and the defaults) -------------------
+
+REVIEW_TARGET_ENV = "PANTAU_REVIEW_TARGET_HOURS"
+SHIFT_HOURS_ENV = "PANTAU_SHIFT_HOURS"
+
+
+def review_target_hours(env: Mapping[str, str] | None = None) -> int:
+    """Hours from capture to an item's first decision: PANTAU_REVIEW_TARGET_HOURS, default 24."""
+    return env_int(REVIEW_TARGET_ENV, DEFAULT_REVIEW_TARGET_HOURS, minimum=1, env=env)
+
+
+def shift_hours(env: Mapping[str, str] | None = None) -> int:
+    """Length of a shift (the handover page's default window, the handover reminder): PANTAU_SHIFT_HOURS, default 8."""
+    return env_int(SHIFT_HOURS_ENV, DEFAULT_SHIFT_HOURS, minimum=1, env=env)

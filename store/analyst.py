@@ -35,7 +35,7 @@ from .ownership import register_request_handler
 # The tables an analyst needs to rerun the docs' queries (four eyes, deadlines, referrals) on an export.
 EXPORT_TABLES = ("posts", "classifications", "decisions", "confirmations", "referrals", "queue_items")
 ANALYST_VIEWS = ("v_flags_weekly", "v_reviewer_throughput", "v_classifier_precision", "v_referrals_by_status",
-                 "v_repeat_accounts")
+                 "v_repeat_accounts", "v_review_sla")
 SALT_ENV = "PANTAU_PSEUDONYM_SALT"
 MIN_SALT_LENGTH = 16
 FORMATS = ("parquet", "csv")

@@ -9,7 +9,7 @@ Every INSERT/UPDATE in the project goes through `Store`. Its parts, each in a mo
 * ingest.py (with staging.py): posts in; results.py: classifier results in; queue_items.py: the triage queue rows;
 * review.py: decisions, second opinions, reopening, notes, claims; accounts.py: users and sessions;
 * audit_log.py: the hash-chained audit trail (audit.py: the chain itself; anchors.py: trusted timestamps);
-* search.py, referrals.py, evidence.py, retention.py.
+* search.py, referrals.py, evidence.py, retention.py; shifts.py: shift handovers and the first-review SLA.
 
 The names callers use are importable from here, as they always were.
 """
@@ -33,9 +33,10 @@ from .results import Results, result_rows  # noqa: F401
 from .retention import Retention
 from .review import CLAIM_MINUTES, ClaimConflict, Review, TransitionRefused  # noqa: F401
 from .search import Search, search_terms  # noqa: F401
+from .shifts import Shifts
 from .staging import TEMP_GRACE, remove_dead_temp_files  # noqa: F401
 
 
-class Store(Ingest, Results, Review, Accounts, AuditTrail, Search, Referrals, Evidence, Retention, Ownership,
+class Store(Ingest, Results, Review, Accounts, AuditTrail, Search, Referrals, Evidence, Retention, Shifts, Ownership,
             Connection):
     """pantau's DuckDB database: schema, ingest, classifier results, review, accounts, audit, referrals."""

@@ -482,6 +482,60 @@ CREATE TABLE IF NOT EXISTS captures (
 );
 CREATE INDEX IF NOT EXISTS captures_post_id ON captures (post_id);
 
+-- ---- shifts and first-review SLA (issue 18, part 4) ----
+-- An item's first review is due `hours` after its first capture (pantau.sla holds the same rule for Python; a test
+-- compares them). review_target_hours() is the team's target: the triage app records PANTAU_REVIEW_TARGET_HOURS in
+-- schema_info when it starts (Store.set_review_target); 24 when never recorded (pantau.sla's default, tested).
+CREATE OR REPLACE MACRO first_review_due(captured_at, hours) AS captured_at + to_hours(CAST(hours AS BIGINT));
+CREATE OR REPLACE MACRO review_target_hours() AS coalesce(
+    (SELECT TRY_CAST(value AS INTEGER) FROM schema_info WHERE key = 'review_target_hours'), 24);
+
+-- Append-only: one row per "Serahkan shift" (triage/shifts.py), with the figures shown then (JSON) and the audit
+-- entry recorded with it; the next shift's handover page opens the last one.
+CREATE SEQUENCE IF NOT EXISTS shift_handover_seq START 1;
+CREATE TABLE IF NOT EXISTS shift_handovers (
+    handover_id  BIGINT PRIMARY KEY DEFAULT nextval('shift_handover_seq'),
+    handed_by    VARCHAR NOT NULL,
+    handed_at    TIMESTAMPTZ NOT NULL,
+    window_start TIMESTAMPTZ NOT NULL,      -- the shift handed over: [window_start, window_end)
+    window_end   TIMESTAMPTZ NOT NULL,
+    note         VARCHAR,
+    figures      JSON NOT NULL,             -- open items, due within 24/48 h, claims, decisions, SLA (as shown)
+    audit_seq    BIGINT NOT NULL
+);
+
+-- Time to first review per day and per ISO week (grain) of first capture in WIB, over the triage queue's items:
+-- items captured, first reviewed (any first decision, needs_info included), reviewed within the team's target,
+-- median and 90th percentile hours from capture to first decision, and items still undecided past the target now.
+CREATE OR REPLACE VIEW v_review_sla AS
+WITH fd AS (
+    SELECT platform, post_id, arg_min(decided_at, decision_id) AS first_decided_at FROM decisions GROUP BY ALL
+), i AS (
+    SELECT timezone('Asia/Jakarta', qi.captured_at) AS local_at, t.target_hours,
+           date_diff('second', qi.captured_at, fd.first_decided_at) / 3600.0 AS hours_to_first_review,
+           fd.first_decided_at <= first_review_due(qi.captured_at, t.target_hours) AS within_target,
+           qi.status = 'new' AND now() > first_review_due(qi.captured_at, t.target_hours) AS overdue_now
+    FROM queue_items qi
+    CROSS JOIN (SELECT review_target_hours() AS target_hours) t
+    LEFT JOIN fd ON fd.platform = qi.platform AND fd.post_id = qi.post_id
+), g AS (
+    SELECT 'day' AS grain, CAST(local_at AS DATE) AS period_start, * FROM i
+    UNION ALL
+    SELECT 'week' AS grain, CAST(date_trunc('week', local_at) AS DATE) AS period_start, * FROM i
+)
+SELECT
+    grain, period_start,
+    any_value(target_hours) AS target_hours,
+    count(*) AS captured,
+    count(hours_to_first_review) AS reviewed,
+    count(*) FILTER (WHERE within_target) AS reviewed_within_target,
+    median(hours_to_first_review) AS median_hours_to_first_review,
+    quantile_cont(hours_to_first_review, 0.9) AS p90_hours_to_first_review,
+    count(*) FILTER (WHERE overdue_now) AS overdue_now
+FROM g
+GROUP BY grain, period_start
+ORDER BY grain, period_start;
+
 -- ---- near-copy clusters, "pesan serentak" (issue 18): store/clusters.py, pantau/nearcopy.py ----
 -- One row per post, written in the transaction that stores the post. A cluster's id is the post_no of its first
 -- post; a post alone is its own cluster of size 1 (the views list clusters of 2 posts or more).

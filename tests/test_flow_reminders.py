@@ -14,7 +14,7 @@ import pytest
 
 from conftest import NOW, make_post, result
 from pantau.flows.notify import NotifyConfig, NotifyError, notify, send_webhook
-from pantau.flows.reminders import compose, due_items
+from pantau.flows.reminders import compose, due_items, shift_state, worth_sending
 from pantau.store.db import Store
 
 SECRET_URL_PART = "hooks/T0KEN-rahasia"
@@ -193,7 +193,9 @@ def test_deadline_reminders_flow_notifies_both_channels(prefect_server, tmp_path
         summary = state.result()
         # nothing due ten days earlier: nothing sent
         assert deadline_reminders(db=tmp_path / "due.duckdb", now=NOW)["sent"] == []
-    assert summary == {"due": 3, "overdue": 1, "sent": ["webhook", "smtp"], "failed": {}}
+    # 30, 31 and 34 were never decided and were captured more than 24 h ago (32 exactly 24 h ago: due, not late)
+    assert summary == {"due": 3, "overdue": 1, "first_review_overdue": 3, "handover_due": False,
+                       "sent": ["webhook", "smtp"], "failed": {}}
     [(request, _)] = httpserver.log
     assert request.json["event"] == "deadline_reminder" and len(request.json["items"]) == 3
     [mail] = smtp.received
@@ -260,10 +262,72 @@ def test_documented_webhook_body_matches_the_payload(tmp_path):
     doc = (Path(__file__).resolve().parents[1] / "docs" / "operations.md").read_text(encoding="utf-8")
     documented = json.loads(re.search(r"```json\n(.*?)```", doc, re.S).group(1))
     now = NOW + timedelta(days=10)
-    subject, body, payload = compose(due_items(late_store(tmp_path, now), now), now)
+    store = late_store(tmp_path, now)
+    subject, body, payload = compose(due_items(store, now), now, shift_state(store, now))
     sent = {"subject": subject, "text": body, **payload}
     assert set(documented) == set(sent)
     assert documented["subject"] == sent["subject"]
     by_id = {i["post_id"]: i for i in sent["items"]}
     for item in documented["items"]:
         assert item == by_id[item["post_id"]]
+
+
+def shift_store(tmp_path, now):
+    """Nothing due for referral; posts 40-42 captured 30 h, 26 h and 2 h ago, never decided (40 and 41 past the
+    24-hour first-review target), 43 decided; the last shift handover was 9 hours ago."""
+    store = Store(tmp_path / "shift.duckdb")
+    posts = [make_post(40 + i, captured=now - timedelta(hours=h)) for i, h in enumerate((30, 26, 2, 50))]
+    store.ingest(posts)
+    store.save_classifications([result(p, 0.9, True, "kampanye_medsos") for p in posts])
+    store.record_decision("demo", "43", "not_violation", reviewer="rina", now=now - timedelta(hours=40))
+    store.record_handover("sari", now - timedelta(hours=17), now - timedelta(hours=9), "aman", {"open_items": 3},
+                          now=now - timedelta(hours=9))
+    return store
+
+
+def test_reminder_carries_first_review_backlog_and_handover(tmp_path):
+    now = NOW + timedelta(days=1)
+    store = shift_store(tmp_path, now)
+    independent = store.scalar("""SELECT count(*) FROM queue_items q WHERE NOT EXISTS (SELECT 1 FROM decisions d
+                                  WHERE d.platform = q.platform AND d.post_id = q.post_id)
+                                  AND q.captured_at + INTERVAL 24 HOUR < ?""", [now])
+    shift = shift_state(store, now, target_hours=24, shift_len=8)
+    assert shift["first_review_overdue"] == independent == 2
+    assert shift["handover"]["by"] == "sari" and shift["handover"]["due"] and shift["handover"]["hours_since"] == 9
+    assert worth_sending([], shift)  # no referral due, still worth a message
+    subject, body, payload = compose([], now, shift)
+    assert subject == "[pantau] 2 pos belum ditinjau lewat 24 jam; serah terima shift tertunda"
+    assert "2 pos belum ditinjau lebih dari 24 jam sejak ditangkap" in body
+    assert "Serah terima shift terakhir: 9 jam lalu oleh sari (lebih dari 8 jam" in body
+    assert payload["first_review_overdue"] == 2 and payload["review_target_hours"] == 24
+    assert payload["handover"] == {"last_at": (now - timedelta(hours=9)).isoformat(), "by": "sari",
+                                   "hours_since": 9.0, "due": True}
+    # a longer target, a handover still fresh: nothing to send
+    calm = shift_state(store, now, target_hours=48, shift_len=12)
+    assert calm["first_review_overdue"] == 0 and not calm["handover"]["due"] and not worth_sending([], calm)
+    # a team that never handed a shift over gets no handover reminder
+    assert shift_state(late_store(tmp_path, now), now)["handover"] is None
+
+
+@pytest.mark.slow
+def test_reminders_flow_sends_the_backlog_and_handover(prefect_server, tmp_path, httpserver, monkeypatch):
+    from pantau.flows.reminders import deadline_reminders
+
+    now = NOW + timedelta(days=1)
+    shift_store(tmp_path, now)
+    httpserver.expect_request(f"/{SECRET_URL_PART}", method="POST").respond_with_data("ok")
+    monkeypatch.setenv("PANTAU_NOTIFY_WEBHOOK", httpserver.url_for(f"/{SECRET_URL_PART}"))
+    for key in ("PANTAU_SMTP_HOST", "PANTAU_SMTP_FROM", "PANTAU_SMTP_TO", "PANTAU_REVIEW_TARGET_HOURS",
+                "PANTAU_SHIFT_HOURS"):
+        monkeypatch.delenv(key, raising=False)
+    summary = deadline_reminders(db=tmp_path / "shift.duckdb", now=now)
+    assert summary == {"due": 0, "overdue": 0, "first_review_overdue": 2, "handover_due": True, "sent": ["webhook"],
+                       "failed": {}}
+    [(request, _)] = httpserver.log
+    assert request.json["first_review_overdue"] == 2 and request.json["handover"]["due"] is True
+    assert request.json["items"] == [] and "serah terima shift tertunda" in request.json["subject"]
+    # the team's own target and shift length, from the environment: nothing past 48 h, handover fresh for 12 h
+    monkeypatch.setenv("PANTAU_REVIEW_TARGET_HOURS", "48")
+    monkeypatch.setenv("PANTAU_SHIFT_HOURS", "12")
+    assert deadline_reminders(db=tmp_path / "shift.duckdb", now=now)["sent"] == []
+    assert len(httpserver.log) == 1

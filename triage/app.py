@@ -4,7 +4,7 @@ renderer on `app.state` and includes one APIRouter per page group:
 * triage/login.py (masuk, keluar, landing pages), triage/queue.py (antrean), triage/item.py (pos, lepas, catatan),
   triage/decisions.py (keputusan, konfirmasi, buka kembali), triage/referrals.py (rujukan), triage/intake.py
   (masukan manual), triage/capture.py (tangkap, API token), triage/analysis.py (kesepakatan, statistik, analisis,
-  ekspor), triage/admin.py (pemantauan, pengguna, audit).
+  ekspor), triage/admin.py (pemantauan, pengguna, audit), triage/shifts.py (serah terima shift).
 
 Who may use which route is data (triage/roles.py, checked on every route); CSRF on every state change; a login rate
 limit; server-side sessions. Every write goes through pantau.store.db.Store, which keeps the hash-chained audit trail.
@@ -26,6 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from pantau.categories import CATEGORIES, CHECKLIST, COUNT_LABELS, DECISION_LABELS, STATUS_LABELS
+from pantau.settings import review_target_hours
 from pantau.store.db import Store
 
 from .admin import router as admin_router
@@ -47,6 +48,7 @@ from .roles import (  # noqa: F401 (re-exported: the role matrix tests import th
     ROUTE_ROLES,
 )
 from .security import SECURITY_HEADERS, SESSION_COOKIE, LoginLimiter, Session, SessionSigner, csrf_ok, secret_from_env
+from .shifts import router as shifts_router
 
 HERE = Path(__file__).parent
 
@@ -97,6 +99,7 @@ def create_app(
     whole life and stores what flows hand over through the inbox; without lifespan every request opens the file."""
     store = Store(db_path)
     store.init()
+    store.set_review_target(review_target_hours())  # the team's first-review target, for SQL (v_review_sla)
     signer = SessionSigner(secret or secret_from_env())
     limiter = limiter or LoginLimiter()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -171,6 +174,7 @@ def create_app(
 
     app.include_router(decisions_router)
     app.include_router(capture_router)
+    app.include_router(shifts_router)
     app.include_router(clusters_router)
 
     @app.exception_handler(HTTPException)

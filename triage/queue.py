@@ -5,6 +5,7 @@ platform, category, assignee, watchlist, election stage) and full-text search; t
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -13,6 +14,8 @@ from fastapi.responses import HTMLResponse
 
 from pantau.calendar import load_calendar
 from pantau.review import STATUSES
+from pantau.settings import review_target_hours
+from pantau.sla import review_overdue
 from pantau.store.clusters import cluster_summaries
 from pantau.store.db import Store
 
@@ -42,6 +45,9 @@ def queue(
     stage: str = "",
 ):
     where, params = _queue_filters(store, status, region, platform, category, assignee, q, watchlist, stage)
+    target = review_target_hours()
+    # Items never decided past the first-review target (pantau.sla), counted in the same scan as the total.
+    overdue = f"qi.status = 'new' AND now() > first_review_due(qi.captured_at, {int(target)})"
     # The claims join is only needed to filter by assignee; without it DuckDB runs a plain top-N scan.
     join = CLAIM_JOIN if assignee else ""
     cursor = decode_cursor(after) if after else None
@@ -60,15 +66,18 @@ def queue(
         # A text search: match once (the full-text lookup is the expensive part), then count and page the matches.
         rows = store.query(
             f"""WITH hits AS MATERIALIZED (SELECT qi.* FROM queue_items qi {join} WHERE {cond}),
-                page AS (SELECT qi.*, (SELECT count(*) FROM hits) AS hits_total FROM hits qi
+                page AS (SELECT qi.*, (SELECT count(*) FROM hits) AS hits_total,
+                         (SELECT count(*) FILTER (WHERE {overdue}) FROM hits qi) AS hits_overdue FROM hits qi
                          WHERE {cursor_cond} ORDER BY {order} LIMIT {PAGE_SIZE + 1})
                 {claimed}""",
             params + cursor_params,
         )
-        total = rows[0]["hits_total"] if rows else store.scalar(
-            f"SELECT count(*) FROM queue_items qi {join} WHERE {cond}", params)
+        counts = ({"total": rows[0]["hits_total"], "overdue": rows[0]["hits_overdue"]} if rows else store.query(
+            f"SELECT count(*) AS total, count(*) FILTER (WHERE {overdue}) AS overdue FROM queue_items qi {join}"
+            f" WHERE {cond}", params)[0])
     else:
-        total = store.scalar(f"SELECT count(*) FROM queue_items qi {join} WHERE {cond}", params)
+        counts = store.query(f"SELECT count(*) AS total, count(*) FILTER (WHERE {overdue}) AS overdue"
+                             f" FROM queue_items qi {join} WHERE {cond}", params)[0]
         # Two steps make the top-N cheap: the (PAGE_SIZE+1)-th deadline first (a one-column top-N), then the full
         # ordering only over items due by then; ties on that deadline are all kept, so the page is exact.
         page_cond = f"{cond} AND {cursor_cond}"
@@ -82,6 +91,12 @@ def queue(
                 {claimed}""",
             params + cursor_params + params + cursor_params,
         )
+    now = datetime.now(timezone.utc)
+    for r in rows:
+        try:  # a stored time Python cannot hold (DuckDB gives text past year 9999) gets no badge
+            r["review_overdue"] = review_overdue(r["status"], r["captured_at"], now, target)
+        except (TypeError, OverflowError):
+            r["review_overdue"] = False
     facets = request.app.state.facets.get(store)
     filters = {"status": status, "region": region, "platform": platform, "category": category,
                "assignee": assignee, "q": q, "watchlist": watchlist, "stage": stage}
@@ -105,7 +120,8 @@ def queue(
                           AS ready
                FROM queue_items qi WHERE status IN ('awaiting_confirmation', 'confirmed')""")[0]
     return render(
-        request, "queue.html", _who=who, waiting=waiting, rows=rows[:PAGE_SIZE], total=total, filters=filters, facets=facets,
+        request, "queue.html", _who=who, waiting=waiting, rows=rows[:PAGE_SIZE], total=counts["total"],
+        review_overdue_count=counts["overdue"], review_target=target, filters=filters, facets=facets,
         next_url=next_url, first_url="/antrean?" + query_string if after else None, query_string=query_string,
     )
 

@@ -43,6 +43,10 @@ ROUTE_ROLES: dict[str, frozenset[str]] = {
     "referrals": frozenset({"supervisor", "admin"}),
     "referral_status": frozenset({"supervisor", "admin"}),
     "referrals_export": frozenset({"supervisor", "admin"}),
+    # shift handover (triage/shifts.py): the people who work the queue in shifts
+    "handover": frozenset({"reviewer", "supervisor"}),
+    "handover_record": frozenset({"reviewer", "supervisor"}),
+    "handover_report": frozenset({"reviewer", "supervisor"}),
     # near-copy clusters, "pesan serentak" (triage/clusters.py): decided at once by those who decide items
     "cluster": frozenset({"reviewer", "supervisor", "analyst"}),
     "cluster_decide": frozenset({"reviewer", "supervisor"}),
@@ -56,6 +60,7 @@ NAV = [  # (route, path, label)
     ("intake_form", "/masukan", "Masukan manual"),
     ("capture_page", "/tangkap", "Tangkap"),
     ("confirmations", "/konfirmasi", "Konfirmasi"),
+    ("handover", "/serah-terima", "Serah terima"),
     ("referrals", "/rujukan", "Rujukan"),
     ("agreement", "/kesepakatan", "Kesepakatan"),
     ("stats", "/statistik", "Statistik"),
