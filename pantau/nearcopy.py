@@ -135,5 +135,5 @@ def components(edges: Sequence[tuple[int, int]]) -> dict[int, int]:
 
 def wave_phrase(accounts: int, regions: int, span_hours: float) -> str:
     """How a report and the triage app cite a cluster: 'bagian dari pesan serentak: 30 akun, 1 wilayah, 2 jam'."""
-    span = f"{round(span_hours * 60)} menit" if span_hours < 1 else f"{round(span_hours)} jam"
+    span = f"{int(span_hours * 60 + 0.5)} menit" if span_hours < 1 else f"{int(span_hours + 0.5)} jam"  # half up
     return f"bagian dari pesan serentak: {accounts} akun, {regions} wilayah, {span}"

@@ -51,8 +51,9 @@ def assign_clusters(con: duckdb.DuckDBPyConnection, source: str) -> int:
     con.register("nc_bands", {"post_no": band_post[filled], "band_key": band_key[filled]})
     edges: list[tuple[int, int]] = []
     # Stored candidates: the first stored post of each band key a new post has; verified against its signature.
-    stored = con.execute(f"""SELECT DISTINCT n.post_no AS a, pc.cluster_id, {_SIG_COLUMNS}
-        FROM nc_bands n JOIN cluster_bands cb USING (band_key) JOIN post_clusters pc ON pc.post_no = cb.post_no
+    stored = con.execute(f"""WITH cand AS (
+            SELECT DISTINCT n.post_no AS a, cb.post_no AS b FROM nc_bands n JOIN cluster_bands cb USING (band_key))
+        SELECT cand.a, pc.cluster_id, {_SIG_COLUMNS} FROM cand JOIN post_clusters pc ON pc.post_no = cand.b
         """).fetchnumpy()
     if len(stored["a"]):
         a = stored["a"].astype(np.int64)
@@ -67,7 +68,8 @@ def assign_clusters(con: duckdb.DuckDBPyConnection, source: str) -> int:
         first[0] = True
         np.not_equal(k[1:], k[:-1], out=first[1:])
         rep = p[first][np.cumsum(first) - 1]
-        pair = np.unique((p[p != rep] - base) * (n + 1) + (rep[p != rep] - base))  # each pair once
+        pair = np.sort((p[p != rep] - base) * (n + 1) + (rep[p != rep] - base))
+        pair = pair[np.concatenate((pair[:1] == pair[:1], pair[1:] != pair[:-1]))]  # each pair once
         x, y = pair // (n + 1) + base, pair % (n + 1) + base
         ok = nearcopy.similarity(sig[x - base - 1], sig[y - base - 1]) >= nearcopy.THRESHOLD
         edges += zip(x[ok].tolist(), y[ok].tolist())

@@ -65,3 +65,9 @@ def test_signatures_are_deterministic_and_empty_texts_have_no_band():
 
 def test_components_take_the_smallest_id():
     assert nearcopy.components([(5, 3), (7, 5), (9, 10)]) == {5: 3, 3: 3, 7: 3, 9: 9, 10: 9}
+
+
+def test_wave_phrase_rounds_half_up_and_counts_minutes_below_an_hour():
+    assert nearcopy.wave_phrase(37, 5, 1.93) == "bagian dari pesan serentak: 37 akun, 5 wilayah, 2 jam"
+    assert nearcopy.wave_phrase(4, 3, 2.5) == "bagian dari pesan serentak: 4 akun, 3 wilayah, 3 jam"
+    assert nearcopy.wave_phrase(2, 1, 0.25) == "bagian dari pesan serentak: 2 akun, 1 wilayah, 15 menit"
