@@ -9,6 +9,7 @@ operation (CLI jobs, flows, tests) or one process owns it for its whole life (th
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import time
@@ -22,6 +23,8 @@ import duckdb
 from . import owner_api
 from .clusters import backfill_clusters
 from .queue_items import _refresh_queue_items
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "3"  # 3: posts.kind, author_verified, author_location, shared_from, media
 STORAGE_VERSION = "v1.2.0"  # DuckDB storage format of new database files (readable by DuckDB >= 1.2)
@@ -128,16 +131,72 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         raise
 
 
+def wal_left(path: str | Path) -> bool:
+    """The file's write-ahead log is not empty: the last process that wrote the file did not close it (killed,
+    crashed, power cut), and the next open replays the log."""
+    try:
+        return os.stat(f"{path}.wal").st_size > 0
+    except FileNotFoundError:
+        return False
+
+
+def rebuild_indexes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Drop and create again every index made by CREATE INDEX (primary keys are not among them), from the tables'
+    rows; returns their names. Needed after a replayed write-ahead log (see `connect_waiting`). Each index in its own
+    statement: DROP and CREATE of a damaged index in one explicit transaction crashed DuckDB 1.5.5 ("pure virtual
+    method called")."""
+    indexes = con.execute("SELECT index_name, sql FROM duckdb_indexes() "
+                          "WHERE database_name = current_database() AND sql IS NOT NULL AND NOT is_primary").fetchall()
+    for name, sql in indexes:
+        con.execute(f'DROP INDEX "{name}"')
+        con.execute(sql)
+    return [name for name, _ in indexes]
+
+
+def _open_repairing(path: Path, read_only: bool, config: dict[str, Any]) -> duckdb.DuckDBPyConnection:
+    """`duckdb.connect`, repairing the file's indexes first when a killed writer left a write-ahead log.
+
+    DuckDB 1.5.5 replays such a log into the tables and indexes, but when the instance that replayed it is closed
+    without an explicit CHECKPOINT, the rows the log added are missing from every CREATE INDEX index (primary keys
+    keep them). Measured on files of a killed `Store.save_classifications` (issue 21): after the reopen, deleting
+    those rows from queue_items fails at COMMIT ("Failed to delete all rows from index. Only deleted 220 out of 265
+    rows"), which invalidates the database, and lookups through the index miss them. So the log is replayed by a
+    read-write connection that rebuilds the indexes from the rows and checkpoints before anything else runs; a
+    reader then opens the repaired file."""
+    if wal_left(path):
+        try:
+            repair = duckdb.connect(str(path), config=config if not read_only else {})
+        except duckdb.IOException as exc:
+            if not read_only or _is_lock_error(exc):
+                raise
+            log.warning("%s: cannot open it read-write to repair it after a crash (%s); reading it as it is", path, exc)
+            return duckdb.connect(str(path), read_only=True, config=config)
+        try:
+            rebuilt = rebuild_indexes(repair)
+            repair.execute("CHECKPOINT")
+        except BaseException:
+            repair.close()
+            raise
+        if rebuilt:
+            log.warning("%s: a write-ahead log left by a process that did not close the file was replayed; "
+                        "indexes rebuilt: %s", path, ", ".join(rebuilt))
+        if not read_only:
+            return repair
+        repair.close()
+    return duckdb.connect(str(path), read_only=read_only, config=config)
+
+
 def connect_waiting(path: Path, *, read_only: bool, lock_timeout: float, owned: Callable[[int], StoreBusy],
                     config: dict[str, Any] | None = None, db: Path | None = None) -> duckdb.DuckDBPyConnection:
     """`duckdb.connect(path)`, tried again with backoff while another process holds the file's lock, for up to
     `lock_timeout` seconds; a live owner of `db` (default `path`) keeps the file until it stops, so then waiting
-    would not help: `owned(pid)` is raised at once."""
+    would not help: `owned(pid)` is raised at once. A file left with a write-ahead log by a killed writer has its
+    indexes rebuilt first (`_open_repairing`)."""
     deadline = time.monotonic() + lock_timeout
     delay = 0.02
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config=config or {})
+            return _open_repairing(path, read_only, config or {})
         except (duckdb.IOException, duckdb.ConnectionException) as exc:
             if not _is_lock_error(exc):
                 raise

@@ -38,10 +38,6 @@ def test_one_kill_per_target_recovers_with_nothing_lost(tmp_path, target):
     assert ok and table.splitlines()[1].split()[:2] == [target, "1"]
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "open bug, issue 21: after a kill in bulk's store phase the re-run sometimes exits 1 with a DuckDB error and the "
-    "chunk's posts are missing (2026-12-06: 1 of 2 clean-clone CI runs, 800 lost in round 4; twice more under load); kept running so "
-    "the failure stays visible (XFAIL) until the recovery is fixed"))
 def test_bulk_one_kill_per_phase(tmp_path):
     """Kill k aims at phase k mod 4 (start-up, classify, store, closing); each kill's phase is the one seen."""
     rounds = kc.run_target("bulk", tiny(kills=len(PHASES)), tmp_path, say=lambda line: None)
