@@ -23,7 +23,7 @@ AXE_JS = Path(axe_package.__file__).parent / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 PAGES = {  # user -> the pages that user opens (every page group of the app, by the roles allowed on it)
-    "rina": ["/antrean", "/pos/demo/2", "/masukan", "/tangkap"],
+    "rina": ["/antrean", "/pos/demo/2", "/masukan", "/tangkap", "/serah-terima"],
     "sari": ["/antrean", "/konfirmasi", "/rujukan", "/kesepakatan", "/statistik", "/analisis", "/pos/demo/1"],
     "mon": ["/pemantauan", "/masukan", "/token"],
     "adm": ["/pengguna", "/audit", "/analisis"],
