@@ -1,17 +1,21 @@
 """Prefect flow `retrain`: train a candidate model on the project's labelled data plus the reviewers' decisions,
-and promote it only if it is not worse than the active model on examples the candidate never saw.
+compare it with the current (active) model on the same sets, and promote it only if it is better.
 
-Reviewed posts become examples: a confirmed violation (four-eyes) is a positive with its category, a post decided
-`not_violation` a negative; each author is one family (`review.<platform>.<author>`), so the training's group
-split holds out whole authors, never rows of an author it trained on. The candidate is trained deterministically
-(`pantau.nlp.train.train`) into a work folder; both models are then scored on the candidate's held-out examples
-(its test families, repository and reviewed alike) at their own thresholds. The candidate replaces the active
-model only when its F1 there is at least the active model's (the active model may have trained on some of those
-examples, which favours it: promotion is conservative). The previous model is kept as `*.previous`.
+Reviewers' final decisions come from `v_training_rows` (store/learning.py): a confirmed violation (four-eyes) is a
+positive with its category, a post decided `not_violation` a negative (an unflagged post from the "Bantu model"
+lane too), each with the model version that scored it. Each author is one family (`review.<platform>.<author>`), so
+the training's group split holds out whole authors, never rows of an author it trained on. The candidate is
+trained deterministically (`pantau.nlp.train.train`, whose model card counts the reviewer decisions and the model
+versions they were made on) into a work folder. Both models are then scored on the same sets
+(pantau.nlp.compare): the reviewers' decisions held out of the candidate's training and the fixed evaluation
+sets; `promotion_verdict` decides. The comparison report (Markdown: set, metric, current, candidate, delta) is
+published as the Prefect artifact `retrain-comparison` and written beside the candidate (`comparison.md` in the
+work folder) and beside the active model (`<model>.retrain.md`, the latest run). The previous model is kept as
+`*.previous`.
 
 The active model is the file named by PANTAU_MODEL (what `monitor` and `classify` load, see
 `pantau.nlp.classifier.default_model_path`); until a first promotion writes it, the packaged model is used.
-Publishes the run report artifact `retrain`.
+Publishes the run report artifact `retrain` too.
 """
 
 from __future__ import annotations
@@ -23,39 +27,34 @@ import time
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 
 from pantau.categories import CATEGORIES
 from pantau.nlp.classifier import active_model_target, default_model_path, load
-from pantau.nlp.evaluate import heldout_examples, score_set
+from pantau.nlp.compare import REVIEW_SET, compare_models, comparison_sets, promotion_verdict, render_comparison
 from pantau.nlp.model_file import MODEL_FILE
 from pantau.nlp.train import default_data_path, train
 from pantau.store.db import Store
+from pantau.store.learning import training_rows
 
 from .report import publish
 
-POSITIVE_STATUS = "confirmed"
-NEGATIVE_STATUS = "not_violation"
+COMPARISON_ARTIFACT = "retrain-comparison"
 
 
 @task(retries=2, retry_delay_seconds=[5, 30])
 def reviewed_examples(db: Path) -> list[dict]:
-    """Examples from the reviewers' final decisions (read-only, short connection)."""
-    rows = Store(db).query(
-        """SELECT qi.platform, qi.post_id, qi.status, coalesce(qi.category, lc.category) AS category,
-                  p.text, p.author_bio, coalesce(p.author_id, p.author_handle, p.post_id) AS author
-           FROM queue_items qi JOIN posts p USING (platform, post_id)
-           LEFT JOIN latest_classification lc USING (platform, post_id)
-           WHERE qi.status IN (?, ?) ORDER BY qi.platform, qi.post_id""",
-        [POSITIVE_STATUS, NEGATIVE_STATUS])
+    """Examples from the reviewers' final decisions (v_training_rows; read-only, short connection). `scored_by` is
+    the model version that scored the post when it was decided."""
     out = []
-    for r in rows:
-        positive = r["status"] == POSITIVE_STATUS
+    for r in training_rows(Store(db)):
+        positive = bool(r["label"])
         if positive and r["category"] not in CATEGORIES:
             continue  # a positive needs its SKB category for the category head
         out.append({"id": f"review-{r['platform']}-{r['post_id']}", "family": f"review.{r['platform']}.{r['author']}",
                     "register": "review", "cue": "-", "platform": r["platform"], "text": r["text"],
                     "bio": r["author_bio"] or "", "label": int(positive),
-                    "category": r["category"] if positive else None})
+                    "category": r["category"] if positive else None, "scored_by": r["model_version"] or "-"})
     return out
 
 
@@ -74,27 +73,24 @@ def train_candidate(examples: list[dict], data_path: Path, work: Path, seed: int
 
 @task
 def compare(active_path: Path, candidate_path: Path, data_path: Path) -> dict:
-    """F1 of both models on the candidate's held-out examples."""
+    """Both models on the same sets (pantau.nlp.compare): the reviewers' held-out decisions and the fixed sets."""
     metrics = json.loads((Path(candidate_path).parent / "metrics.json").read_text(encoding="utf-8"))
-    held = heldout_examples(metrics, data_path)
     active, candidate = load(active_path), load(candidate_path)
-    a, c = score_set(active, held)["model"], score_set(candidate, held)["model"]
-    return {"heldout_examples": len(held), "heldout_reviewed": sum(r["family"].startswith("review.") for r in held),
-            "active_version": active.version, "candidate_version": candidate.version,
-            "active_f1": round(a["f1"], 4), "candidate_f1": round(c["f1"], 4),
-            "active_precision": round(a["precision"], 4), "candidate_precision": round(c["precision"], 4),
-            "active_recall": round(a["recall"], 4), "candidate_recall": round(c["recall"], 4)}
+    rows = compare_models(active, candidate, comparison_sets(metrics, data_path))
+    return {"rows": rows, "active_version": active.version, "candidate_version": candidate.version,
+            "reviewed_trained": metrics["data"].get("reviewer_decisions") or {}}
 
 
 @task(retries=2, retry_delay_seconds=[1, 5])
 def promote(candidate_path: Path, target: Path) -> str:
-    """Put the candidate (with its metrics.json and model card) at `target`, keeping the old file as .previous;
-    the model file is replaced atomically, so a running classify loads either the old or the new model."""
+    """Put the candidate (with its metrics.json, model card and comparison report) at `target`, keeping the old
+    file as .previous; the model file is replaced atomically, so a running classify loads either the old or the new
+    model."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         shutil.copy2(target, target.with_name(target.name + ".previous"))
     src_dir = Path(candidate_path).parent
-    for extra in ("metrics.json", "MODEL_CARD.md"):
+    for extra in ("metrics.json", "MODEL_CARD.md", "comparison.md"):
         if (src_dir / extra).exists():
             shutil.copy2(src_dir / extra, target.with_name(f"{target.stem}.{extra}"))
     tmp = target.with_name(f".{target.name}.tmp")
@@ -103,12 +99,18 @@ def promote(candidate_path: Path, target: Path) -> str:
     return str(target)
 
 
+def report_path(target: Path) -> Path:
+    """The latest comparison report beside the active model: <model>.retrain.md."""
+    return target.with_name(f"{target.stem}.retrain.md")
+
+
 @flow(name="retrain", log_prints=True, timeout_seconds=3 * 3600)
 def retrain(db: Path, model_path: Path | None = None, data_path: Path | None = None, min_reviewed: int = 20,
             margin: float = 0.0, seed: int = 0, work_dir: Path | None = None) -> dict:
-    """Retrain with the reviewers' decisions in `db`; promote to `model_path` (default PANTAU_MODEL) when the
-    candidate's held-out F1 is at least the active model's plus `margin` (0: not worse; a positive margin avoids
-    replacing a model for noise). With fewer than `min_reviewed` reviewed posts nothing is trained."""
+    """Retrain with the reviewers' decisions in `db`; promote to `model_path` (default PANTAU_MODEL) when
+    `promotion_verdict` says the candidate is better (`margin`: how much higher its F1 on the reviewers' held-out
+    decisions must be; 0: not worse, and some set strictly better). With fewer than `min_reviewed` reviewed posts
+    nothing is trained."""
     started = time.perf_counter()
     target = Path(model_path) if model_path else active_model_target()
     active = target if target.exists() else default_model_path(packaged=True)
@@ -122,16 +124,27 @@ def retrain(db: Path, model_path: Path | None = None, data_path: Path | None = N
         work.mkdir(parents=True, exist_ok=True)
         cand = train_candidate(examples, Path(data_path) if data_path else default_data_path(), work, seed)
         scores = compare(active, Path(cand["model_path"]), Path(cand["data_path"]))
-        summary.update(scores)
-        if scores["candidate_f1"] >= scores["active_f1"] + margin:
+        review = next(r for r in scores["rows"] if r["set"] == REVIEW_SET)
+        promoted, reason = promotion_verdict(scores["rows"], margin=margin)
+        summary.update(comparison=scores["rows"], active_version=scores["active_version"],
+                       candidate_version=scores["candidate_version"], heldout_examples=review["examples"],
+                       heldout_reviewed=review["examples"], active_f1=review["current_f1"],
+                       candidate_f1=review["candidate_f1"], reason=reason)
+        report = render_comparison(scores["rows"], current_version=scores["active_version"],
+                                   candidate_version=scores["candidate_version"], promoted=promoted, reason=reason,
+                                   reviewed=scores["reviewed_trained"])
+        (Path(cand["model_path"]).parent / "comparison.md").write_text(report, encoding="utf-8")
+        if promoted:
             summary["model_path"] = promote(Path(cand["model_path"]), target)
             summary["promoted"] = True
-            summary["reason"] = "candidate F1 not worse on held-out examples" + (f" (margin {margin})" if margin else "")
-        else:
-            summary["reason"] = ("candidate F1 worse on held-out examples" + (f" than active + {margin}" if margin else "")
-                                 + ": active model kept")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        report_path(target).write_text(report, encoding="utf-8")
+        summary["report_path"] = str(report_path(target))
+        create_markdown_artifact(markdown=report, key=COMPARISON_ARTIFACT,
+                                 description="retrain: candidate vs current on the same sets")
     print(f"retrain: {summary['reviewed']} reviewed post(s); " + summary["reason"]
-          + (f" (F1 {summary.get('candidate_f1')} vs {summary.get('active_f1')})" if "active_f1" in summary else ""))
+          + (f" (F1 on reviewers' held-out {summary.get('candidate_f1')} vs {summary.get('active_f1')})"
+             if "active_f1" in summary else ""))
     figures = {k: summary.get(k) for k in ("reviewed", "positives", "heldout_examples", "heldout_reviewed",
                                             "active_version", "active_f1", "candidate_version", "candidate_f1",
                                             "promoted", "reason")}

@@ -591,3 +591,44 @@ WHERE cluster_id IN (SELECT cluster_id FROM shared)
 GROUP BY platform, account
 HAVING count(DISTINCT cluster_id) >= 2
 ORDER BY clusters DESC, posts DESC, platform, author_handle;
+
+-- ---- issue 18, part 3: the learning loop (store/learning.py, flows/retrain.py) ----
+
+-- The "Bantu model" lane: a sample of undecided posts the model is least sure of or that disagree with the account
+-- registry or with the decisions on their near-copy cluster, round-robin across categories. Recomputed by
+-- store/learning.py when the classifications or the threshold change (schema_info 'learning_lane') or when half of it
+-- has been decided; the queue reads it with ?lane=bantu.
+CREATE TABLE IF NOT EXISTS learning_lane (
+    platform      VARCHAR NOT NULL,
+    post_id       VARCHAR NOT NULL,
+    lane_rank     INTEGER NOT NULL,   -- 1, 2, ...: the round-robin order across categories
+    reason        VARCHAR NOT NULL CHECK (reason IN ('registry', 'cluster', 'uncertain')),
+    category      VARCHAR,            -- the model's category (NULL: the model did not flag the post)
+    score         DOUBLE NOT NULL,
+    flagged       BOOLEAN NOT NULL,
+    threshold     DOUBLE NOT NULL,    -- the active model's flag threshold when the lane was computed
+    model_version VARCHAR NOT NULL,
+    author_handle VARCHAR,
+    author_name   VARCHAR,
+    region        VARCHAR,
+    snippet       VARCHAR,
+    captured_at   TIMESTAMPTZ,
+    PRIMARY KEY (platform, post_id)
+);
+
+-- Reviewers' final decisions as training rows: a violation confirmed by a second reviewer is label 1, a
+-- not_violation label 0 (other decisions teach nothing). model_version and score are those of the classification
+-- the post had when it was decided (the latest one at or before decided_at), so a retrain knows which model's
+-- mistakes it learns from; category is that classification's (else the post's latest).
+CREATE OR REPLACE VIEW v_training_rows AS
+SELECT d.platform, d.post_id,
+       CASE WHEN d.decision = 'violation' THEN 1 ELSE 0 END AS label,
+       CASE WHEN d.decision = 'violation' THEN coalesce(s.category, lc.category) END AS category,
+       d.decision_id, d.reviewer, d.decided_at,
+       s.model_version, s.score, s.flagged AS model_flagged
+FROM latest_decision d
+LEFT JOIN confirmations f ON f.decision_id = d.decision_id
+ASOF LEFT JOIN classifications s
+    ON s.platform = d.platform AND s.post_id = d.post_id AND d.decided_at >= s.classified_at
+LEFT JOIN latest_classification lc ON lc.platform = d.platform AND lc.post_id = d.post_id
+WHERE (d.decision = 'violation' AND f.agreed) OR d.decision = 'not_violation';

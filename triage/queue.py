@@ -21,6 +21,7 @@ from pantau.store.db import Store
 
 from .decisions import CLAIM_JOIN
 from .deps import Who, allowed, get_store, one_connection, render
+from .lane import lane_page
 from .logic import decode_cursor, encode_cursor
 
 PAGE_SIZE = 50
@@ -43,7 +44,10 @@ def queue(
     watchlist: str = "",
     after: str = "",
     stage: str = "",
+    lane: str = "",
 ):
+    if lane == "bantu":
+        return lane_page(request, who, store)
     where, params = _queue_filters(store, status, region, platform, category, assignee, q, watchlist, stage)
     target = review_target_hours()
     # Items never decided past the first-review target (pantau.sla), counted in the same scan as the total.
