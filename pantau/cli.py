@@ -1,6 +1,6 @@
 """`pantau`: one command line for every job.
 
-Heavy imports (Scrapy, spaCy, Prefect, FastAPI) happen inside the commands, so
+Heavy imports (DuckDB, Prefect, FastAPI, numpy) happen inside the commands that need them, so
 `pantau --help` is instant and importing this module has no side effects.
 """
 
@@ -8,14 +8,23 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
+import signal
 import sys
 import time
+from itertools import islice
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from pantau.calendar import CalendarError, load_calendar
+from pantau.crawlers.run import CrawlError, list_sources, run_crawl
+from pantau.crawlers.watchlist import WatchlistError, crawl_plan, load_watchlist
+from pantau.post import JsonlError, iter_jsonl_posts
+from pantau.progress import count_lines, progress
+from pantau.referral.evidence import EvidenceError, evidence_dir, purge
+from pantau.referral.reporter import ReporterError, load_reporter
 
 app = typer.Typer(
     name="pantau",
@@ -47,7 +56,7 @@ def apply_env_defaults() -> None:
 
 def store_failure(exc: Exception) -> typer.Exit:
     """Exit 3 when the triage app owns the database (StoreBusy: try again once it is stopped), else 1."""
-    from pantau.store.db import StoreBusy
+    from pantau.store.db import StoreBusy  # heavy (DuckDB): only when a command needs it
 
     return fail(str(exc), 3 if isinstance(exc, StoreBusy) else 1)
 
@@ -70,9 +79,9 @@ def demo(
     port: Annotated[int, typer.Option(help="Triage app port (0 = any free port).")] = 8000,
 ) -> None:
     """Start the local demo platform, run the monitor flow over it, then serve the triage app."""
-    from pantau.demo.site import DemoSite
-    from pantau.flows.monitor import monitor
-    from pantau.store.db import Store
+    from pantau.flows.monitor import monitor  # heavy (Prefect): only when a command needs it
+    from pantau.demo.site import DemoSite  # http.server and friends (~0.1 s): only the demo commands serve pages
+    from pantau.store.db import Store  # heavy (DuckDB): only when a command needs it
 
     started = time.perf_counter()
     _ensure_demo_account(Store(db))  # first: a bad PANTAU_DEMO_PASSWORD fails before any crawling
@@ -97,8 +106,6 @@ def demo(
 
 def _ensure_demo_account(store) -> None:
     """The demo needs someone to log in: create `demo` (supervisor) once, printing its password once."""
-    import secrets
-
     if store.scalar("SELECT count(*) FROM users"):
         return
     password = os.environ.get("PANTAU_DEMO_PASSWORD") or secrets.token_urlsafe(12)
@@ -116,7 +123,7 @@ def demo_site(
     port: Annotated[int, typer.Option()] = 8800,
 ) -> None:
     """Serve only the local demo social platform (generated posts) until Ctrl-C."""
-    from pantau.demo.site import serve_forever
+    from pantau.demo.site import serve_forever  # http.server and friends (~0.1 s): only the demo commands serve pages
 
     typer.echo(f"demo platform at http://{host}:{port}")
     try:
@@ -128,8 +135,6 @@ def demo_site(
 @app.command()
 def sources() -> None:
     """List the crawler adapters."""
-    from pantau.crawlers.run import list_sources
-
     for name, description in list_sources():
         typer.echo(f"{name:12} {description}")
 
@@ -157,9 +162,6 @@ def crawl(
     resume_dir: Annotated[Optional[Path], typer.Option(help="Folder kept between attempts: a killed crawl run again resumes.")] = None,
 ) -> None:
     """Crawl one source into a JSON Lines file (runs Scrapy in a subprocess)."""
-    from pantau.crawlers.run import CrawlError, run_crawl
-    from pantau.progress import progress
-
     spider_args = _spider_args({"base_url": base_url, "query": query, "max_pages": max_pages}, arg)
     try:
         with progress(f"crawl {source}") as update:
@@ -183,8 +185,6 @@ def intake(
     fetch: Annotated[bool, typer.Option("--fetch/--no-fetch", help="Fetch the URL for title, description and hash.")] = True,
 ) -> None:
     """Record a manual URL or citizen tip (stored with who submitted it and when; the page fetched when possible)."""
-    from pantau.crawlers.run import CrawlError, run_crawl
-
     if not url and not tip:
         raise fail("give --url and/or --tip")
     args = _spider_args({"url": url, "tip": tip, "reporter_contact": reporter_contact, "submitted_by": submitted_by}, None)
@@ -227,8 +227,6 @@ app.add_typer(watchlist_app, name="watchlist")
 
 
 def _load_watchlist(path: Path):  # noqa: ANN202
-    from pantau.crawlers.watchlist import WatchlistError, load_watchlist
-
     try:
         return load_watchlist(path)
     except WatchlistError as exc:
@@ -246,8 +244,6 @@ def watchlist_check(path: Annotated[Path, typer.Argument(help="Watchlist TOML fi
 @watchlist_app.command("plan")
 def watchlist_plan(path: Annotated[Path, typer.Argument(help="Watchlist TOML file.")]) -> None:
     """Print the crawl jobs a watchlist describes."""
-    from pantau.crawlers.watchlist import crawl_plan
-
     for job in crawl_plan(_load_watchlist(path)):
         args = " ".join(f"-a {k}={v!r}" for k, v in job.spider_args.items())
         typer.echo(f"{job.label:20} {job.source:10} {job.region or '-':18} {args}")
@@ -259,9 +255,6 @@ def watchlist_crawl(
     out_dir: Annotated[Path, typer.Option("-o", "--out-dir", help="Folder for <label>.jsonl files and crawl-state/.")],
 ) -> None:
     """Run every crawl job of a watchlist (incremental: state kept in <out-dir>/crawl-state/)."""
-    from pantau.crawlers.run import CrawlError, run_crawl
-    from pantau.crawlers.watchlist import crawl_plan
-
     failed = 0
     for job in crawl_plan(_load_watchlist(path)):
         out = out_dir / f"{job.label}.jsonl"
@@ -284,12 +277,7 @@ def classify(
     model: Annotated[Optional[Path], typer.Option(help="Model file (.npz); default: the shipped model.")] = None,
 ) -> None:
     """Classify posts: one result per valid input line (score, flagged, category, signals, model_version)."""
-    from itertools import islice
-
-    from pantau.nlp.classifier import ModelError, load
-    from pantau.post import JsonlError, iter_jsonl_posts
-    from pantau.progress import count_lines, progress
-
+    from pantau.nlp.classifier import ModelError, load  # heavy (numpy and the model): only when a command needs it
     if not input.exists():
         raise fail(f"{input}: no such file")
     try:
@@ -328,9 +316,9 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the full evaluation as JSON.")] = False,
 ) -> None:
     """Evaluate the model and a keyword baseline: P/R/F1, per category, confusion matrix, threshold curve."""
-    from pantau.nlp.classifier import ModelError, load
-    from pantau.nlp.evaluate import evaluate_all
-    from pantau.nlp.train import METRICS_FILE
+    from pantau.nlp.classifier import ModelError, load  # heavy (numpy and the model): only when a command needs it
+    from pantau.nlp.evaluate import evaluate_all  # heavy (numpy and the model): only when a command needs it
+    from pantau.nlp.train import METRICS_FILE  # heavy (numpy and the model): only when a command needs it
 
     try:
         clf = load(model)
@@ -379,7 +367,7 @@ def train(
     seed: Annotated[int, typer.Option()] = 0,
 ) -> None:
     """Train the classifier (deterministic) and write the model and its metrics."""
-    from pantau.nlp.train import train as run_train
+    from pantau.nlp.train import train as run_train  # heavy (numpy and the model): only when a command needs it
 
     metrics = run_train(data, out, seed=seed)
     typer.echo(json.dumps(metrics, indent=2, ensure_ascii=False, default=str))
@@ -394,9 +382,7 @@ def ingest(
     watchlist: Annotated[Optional[str], typer.Option(help="Tag the posts with this watchlist (queue filter).")] = None,
 ) -> None:
     """Store posts from a JSON Lines file (idempotent: known posts are not added again)."""
-    from pantau.post import JsonlError
-    from pantau.progress import count_lines, progress
-    from pantau.store.lake import open_store
+    from pantau.store.lake import open_store  # heavy (DuckDB): only when a command needs it
 
     if not input.exists():
         raise fail(f"{input}: no such file")
@@ -441,7 +427,7 @@ def monitor(
                                           help="Capture evidence (snapshot, screenshot) of newly flagged posts.")] = True,
 ) -> None:
     """Run the Prefect `monitor` flow once: crawl, store, classify, store results, capture evidence."""
-    from pantau.flows.monitor import monitor as monitor_flow
+    from pantau.flows.monitor import monitor as monitor_flow  # heavy (Prefect): only when a command needs it
 
     summary = monitor_flow(db=db, source=source, base_url=base_url, query=query, max_pages=max_pages,
                            watchlist=watchlist, capture=capture)
@@ -466,7 +452,7 @@ def retrain_command(
 ) -> None:
     """Run the Prefect `retrain` flow once: train on the labelled data plus the reviewers' decisions and promote
     the candidate only if its held-out F1 is not worse than the active model's (docs/operations.md)."""
-    from pantau.flows.retrain import retrain
+    from pantau.flows.retrain import retrain  # heavy (Prefect): only when a command needs it
 
     state = retrain(db=db, model_path=model, data_path=data, min_reviewed=min_reviewed, margin=margin,
                     return_state=True)
@@ -495,7 +481,7 @@ def bulk_command(
                                                      "folder; on a remote cluster, one every worker reads).")] = None,
 ) -> None:
     """Run the Prefect `bulk` flow on Dask: store and classify a large file of posts in chunks (docs/operations.md)."""
-    from pantau.flows.bulk import run_bulk
+    from pantau.flows.bulk import run_bulk  # heavy (Prefect): only when a command needs it
 
     if not posts.is_file():
         raise fail(f"{posts}: no such file")
@@ -544,7 +530,7 @@ def user_add(
     db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
 ) -> None:
     """Add an account; the password comes from PANTAU_PASSWORD or a prompt."""
-    from pantau.store.db import Store, StoreError
+    from pantau.store.db import Store, StoreError  # heavy (DuckDB): only when a command needs it
 
     password = _read_password()
     try:
@@ -560,7 +546,7 @@ def user_remove(
     db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
 ) -> None:
     """Remove an account (its decisions and audit entries stay)."""
-    from pantau.store.db import Store, StoreError
+    from pantau.store.db import Store, StoreError  # heavy (DuckDB): only when a command needs it
 
     try:
         Store(db).remove_user(username)
@@ -575,7 +561,7 @@ def user_passwd(
     db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
 ) -> None:
     """Set a new password (PANTAU_PASSWORD or a prompt); the account's open sessions end."""
-    from pantau.store.db import Store, StoreError
+    from pantau.store.db import Store, StoreError  # heavy (DuckDB): only when a command needs it
 
     password = _read_password()
     try:
@@ -588,7 +574,7 @@ def user_passwd(
 @user_app.command("list")
 def user_list(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB) -> None:
     """List accounts and roles."""
-    from pantau.store.db import Store
+    from pantau.store.db import Store  # heavy (DuckDB): only when a command needs it
 
     for row in Store(db).query("SELECT username, role FROM users ORDER BY username"):
         typer.echo(f"{row['username']:24} {row['role']}")
@@ -598,11 +584,11 @@ def user_list(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_D
 def audit_verify(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB) -> None:
     """Recompute the audit log's hash chain and check it against its trusted timestamps (PANTAU_TSA_CA: the TSA's
     root certificate); exit 1 and name the entries if any was edited, deleted or re-hashed."""
-    from pantau.store.db import Store
+    from pantau.store.db import Store  # heavy (DuckDB): only when a command needs it
 
     if not db.exists():
         raise fail(f"{db}: no such file")
-    from pantau.timestamp import TimestampError
+    from pantau.timestamp import TimestampError  # heavy (cryptography): only when a command needs it
 
     try:
         checked, problems, notes = Store(db).audit_report()
@@ -622,7 +608,7 @@ def audit_anchor(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAUL
                  tsa: Annotated[Optional[str], typer.Option(help="TSA URL (default: PANTAU_TSA_URL).")] = None) -> None:
     """Timestamp the audit chain's head at an RFC 3161 TSA, so an edited and re-hashed chain fails `audit verify`;
     run at least daily (the `audit-anchor` deployment does)."""
-    from pantau.store.db import Store, StoreError
+    from pantau.store.db import Store, StoreError  # heavy (DuckDB): only when a command needs it
 
     if not db.exists():
         raise fail(f"{db}: no such file")
@@ -637,7 +623,7 @@ def audit_anchor(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAUL
 @app.command()
 def reindex(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB) -> None:
     """Rebuild the full-text search index over all posts (the triage queue's search)."""
-    from pantau.store.db import Store, StoreError
+    from pantau.store.db import Store, StoreError  # heavy (DuckDB): only when a command needs it
 
     try:
         indexed = Store(db).build_search_index()
@@ -656,10 +642,9 @@ def refer(
     actor: Annotated[str, typer.Option(help="Who builds the packages (audit log).")] = "cli",
 ) -> None:
     """Build a Bawaslu referral package (report PDF+HTML, evidence, manifest.json) per confirmed violation."""
-    from pantau.referral.package import ReferralConfig, ReferralError
-    from pantau.referral.register import AlreadySent, refer as build_referrals
-    from pantau.referral.reporter import ReporterError, load_reporter
-    from pantau.store.db import Store, StoreError
+    from pantau.referral.package import ReferralConfig, ReferralError  # heavy (DuckDB): only when a command needs it
+    from pantau.referral.register import AlreadySent, refer as build_referrals  # heavy (DuckDB): on demand
+    from pantau.store.db import Store, StoreError  # heavy (DuckDB): only when a command needs it
 
     if not db.exists():
         raise fail(f"{db}: no such file")
@@ -686,7 +671,7 @@ def verify(
                                                                 "in the audit log).")] = None,
 ) -> None:
     """Re-hash every file of a referral package against its manifest; exit 1 naming each altered/missing/extra file."""
-    from pantau.referral.verify import verify_package
+    from pantau.referral.verify import verify_package  # heavy (DuckDB): only when a command needs it
 
     result = verify_package(package, manifest_sha256=manifest_sha256)
     for problem in result.problems:
@@ -717,8 +702,8 @@ def referral_list(
     no_reporter: Annotated[bool, typer.Option("--no-reporter", help="CSV without the reporter columns.")] = False,
 ) -> None:
     """List referral cases (status, deadline state, reference numbers), or export them as CSV."""
-    from pantau.referral import register
-    from pantau.store.db import Store
+    from pantau.referral import register  # heavy (DuckDB): only when a command needs it
+    from pantau.store.db import Store  # heavy (DuckDB): only when a command needs it
 
     if not db.exists():
         raise fail(f"{db}: no such file")
@@ -755,7 +740,7 @@ def referral_set_status(
     db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
 ) -> None:
     """Move a case forward (or close it); going back or leaving `closed` is refused."""
-    from pantau.store.db import Store, StoreError
+    from pantau.store.db import Store, StoreError  # heavy (DuckDB): only when a command needs it
 
     if not db.exists():
         raise fail(f"{db}: no such file")
@@ -778,7 +763,7 @@ def evidence_capture(
     limit: Annotated[Optional[int], typer.Option(help="At most this many posts.")] = None,
 ) -> None:
     """Run the `capture_evidence` flow once: raw payload, HTML snapshot and screenshot of flagged posts."""
-    from pantau.flows.capture import capture_evidence
+    from pantau.flows.capture import capture_evidence  # heavy (Prefect): only when a command needs it
 
     if not db.exists():
         raise fail(f"{db}: no such file")
@@ -792,7 +777,7 @@ def evidence_recheck(
     limit: Annotated[Optional[int], typer.Option(help="At most this many posts.")] = None,
 ) -> None:
     """Run the `recheck` flow once: is each captured post unchanged, edited, deleted or unavailable?"""
-    from pantau.flows.recheck import recheck
+    from pantau.flows.recheck import recheck  # heavy (Prefect): only when a command needs it
 
     if not db.exists():
         raise fail(f"{db}: no such file")
@@ -809,8 +794,7 @@ def evidence_purge(
     actor: Annotated[str, typer.Option(help="Who purges (audit log).")] = "cli",
 ) -> None:
     """Delete evidence of posts not flagged and of cases closed longer than the retention period (audit-logged)."""
-    from pantau.referral.evidence import EvidenceError, evidence_dir, purge
-    from pantau.store.db import Store
+    from pantau.store.db import Store  # heavy (DuckDB): only when a command needs it
 
     if not db.exists():
         raise fail(f"{db}: no such file")
@@ -840,8 +824,8 @@ def retention_purge_command(
 ) -> None:
     """Delete old posts that no model flagged and nobody worked on, with their raw payloads and results (one
     audit entry). Flagged, queued, decided, referred posts and posts with evidence are always kept."""
-    from pantau.flows.retention import retention_days
-    from pantau.store.db import Store, StoreError
+    from pantau.flows.retention import retention_days  # heavy (Prefect): only when a command needs it
+    from pantau.store.db import Store, StoreError  # heavy (DuckDB): only when a command needs it
 
     if not db.exists():
         raise fail(f"{db}: no such file")
@@ -864,7 +848,7 @@ def sql_command(
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """Query the database read-only (statements that write are refused); views and examples in docs/sql.md."""
-    from pantau.store.analyst import AnalystError, format_result, run_sql
+    from pantau.store.analyst import AnalystError, format_result, run_sql  # heavy (DuckDB): only when a command needs it
 
     if fmt not in ("table", "csv", "json"):
         raise fail(f"unknown format {fmt!r}; expected table, csv or json")
@@ -885,7 +869,7 @@ def export_command(
     actor: Annotated[str, typer.Option(help="Who exports (audit log).")] = "cli",
 ) -> None:
     """Export posts, classifications, decisions and the analyst views (never raw payloads); audit-logged."""
-    from pantau.store.analyst import SALT_ENV, AnalystError, export
+    from pantau.store.analyst import SALT_ENV, AnalystError, export  # heavy (DuckDB): only when a command needs it
 
     try:
         result = export(db, out_dir, fmt, pseudonymise=pseudonymise, salt=os.environ.get(SALT_ENV), actor=actor)
@@ -907,8 +891,7 @@ app.add_typer(schedule_app, name="schedule")
 
 
 def _deployment_plans(db: Path, watchlist: Optional[Path]):  # noqa: ANN202
-    from pantau.crawlers.watchlist import WatchlistError
-    from pantau.flows.deployments import plans
+    from pantau.flows.deployments import plans  # heavy (Prefect): only when a command needs it
 
     try:
         return plans(db, watchlist)
@@ -933,11 +916,9 @@ def schedule_list(
 
 
 def _change_schedule(name: str, db: Path, watchlist: Optional[Path], **change: object) -> None:
-    import asyncio
+    from prefect.settings import PREFECT_API_URL  # heavy (Prefect): only when a command needs it
 
-    from prefect.settings import PREFECT_API_URL
-
-    from pantau.flows.deployments import ScheduleError, apply_to_server, find_plan, schedules_path, write_override
+    from pantau.flows.deployments import ScheduleError, apply_to_server, find_plan, schedules_path, write_override  # heavy (Prefect): only when a command needs it
 
     try:
         find_plan(_deployment_plans(db, watchlist), name)
@@ -951,6 +932,8 @@ def _change_schedule(name: str, db: Path, watchlist: Optional[Path], **change: o
         typer.echo("PREFECT_API_URL is not set: the change applies when `pantau worker` starts")
         return
     try:
+        import asyncio  # slow to import (~0.2 s), only this command runs an event loop
+
         known = asyncio.run(apply_to_server(plan))
     except Exception as exc:  # noqa: BLE001 - the server is down or refused: the file still holds the change
         raise fail(f"saved, but the Prefect server did not take the change ({type(exc).__name__}: {exc}); "
@@ -968,7 +951,7 @@ def schedule_set(
 ) -> None:
     """Change a deployment's cron: kept in the schedule file (PANTAU_SCHEDULES, default var/schedules.json) and
     sent to the Prefect server in PREFECT_API_URL when it is set."""
-    from pantau.flows.deployments import ScheduleError, check_cron
+    from pantau.flows.deployments import ScheduleError, check_cron  # heavy (Prefect): only when a command needs it
 
     try:
         check_cron(cron)
@@ -1010,9 +993,10 @@ def worker(
 ) -> None:
     """Register the deployments with the Prefect server and run their scheduled runs here until Ctrl-C
     (prefect.serve). The server: PREFECT_API_URL, or with --server one started here (docs/operations.md)."""
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL, temporary_settings  # heavy (Prefect): only when a command needs it
 
-    from pantau.flows.deployments import ScheduleError, crawl_limits
+    from pantau.flows.deployments import ScheduleError, crawl_limits  # heavy (Prefect): only when a command needs it
+    from pantau.flows.server import local_server  # subprocess, http (~0.1 s): only `worker --server` starts one
 
     found = _deployment_plans(db, watchlist)  # a bad watchlist fails here, with its line
     try:
@@ -1020,10 +1004,6 @@ def worker(
     except ScheduleError as exc:
         raise fail(str(exc)) from None
     if server:
-        import signal
-
-        from pantau.flows.server import local_server
-
         # a service manager stops the worker with SIGTERM: end like Ctrl-C, so the server is stopped too
         signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
@@ -1043,9 +1023,9 @@ def worker(
 
 
 def _serve_deployments(db: Path, watchlist: Optional[Path], limits: dict[str, int], limit: Optional[int]) -> None:
-    from prefect import serve
+    from prefect import serve  # heavy (Prefect): only when a command needs it
 
-    from pantau.flows.deployments import build_deployments, ensure_limits
+    from pantau.flows.deployments import build_deployments, ensure_limits  # heavy (Prefect): only when a command needs it
 
     deployments = build_deployments(db, watchlist)
     ensure_limits(limits)
@@ -1060,7 +1040,7 @@ def _serve_deployments(db: Path, watchlist: Optional[Path], limits: dict[str, in
 def reminders(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB) -> None:
     """Run the `deadline_reminders` flow once: referrals due within 48 h or overdue go to the notification hook
     (PANTAU_NOTIFY_WEBHOOK and/or PANTAU_SMTP_HOST/FROM/TO; docs/operations.md)."""
-    from pantau.flows.reminders import deadline_reminders
+    from pantau.flows.reminders import deadline_reminders  # heavy (Prefect): only when a command needs it
 
     state = deadline_reminders(db=db, return_state=True)
     result = state.result(raise_on_failure=False)
@@ -1072,10 +1052,10 @@ def reminders(db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_D
                f"shift handover due: {'yes' if result['handover_due'] else 'no'}")
 
 def _serve(db: Path, host: str, port: int) -> None:
-    import uvicorn
+    import uvicorn  # heavy (uvicorn): only when a command needs it
 
-    from pantau.triage.app import create_app
-    from pantau.triage.server import listening_socket, uvicorn_config
+    from pantau.triage.app import create_app  # heavy (FastAPI and the app): only when a command needs it
+    from pantau.triage.server import listening_socket, uvicorn_config  # heavy (uvicorn): only when a command needs it
 
     try:
         sock = listening_socket(host, port)
