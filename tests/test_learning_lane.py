@@ -132,3 +132,17 @@ def test_cluster_disagreement_is_in_the_lane(tmp_path):
     refresh_lane(store, 0.5, force=True)
     rows = {r["post_id"]: r["reason"] for r in lane_rows(store, 0.5)}
     assert rows == {"2": "cluster", "3": "cluster", "4": "cluster"}
+
+
+def test_bench_runs_and_its_lane_holds_every_reason(tmp_path, capsys):
+    """bench/learning_lane.py at a small size: it prints both ratios, and its lane holds all three reasons over the
+    seven categories and the unflagged bucket."""
+    from bench.learning_lane import main as bench_main
+
+    assert bench_main(["--posts", "5000", "--db", str(tmp_path / "b.duckdb")]) == 0
+    out = capsys.readouterr().out
+    assert "learning_lane recompute" in out and "lane opened (staleness check + read)" in out
+    store = Store(tmp_path / "b.duckdb")
+    assert {r["reason"] for r in store.query("SELECT DISTINCT reason FROM learning_lane")} == {
+        "registry", "cluster", "uncertain"}
+    assert store.scalar("SELECT count(DISTINCT coalesce(category, '')) FROM learning_lane") == 8
