@@ -11,6 +11,7 @@ item (a plain dict, or a new dict built from a CheckedPost to change it) is vali
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import re
@@ -213,8 +214,6 @@ class _FrozenDict(dict):
         return dict(self)
 
     def __deepcopy__(self, memo: dict) -> dict:
-        import copy
-
         return copy.deepcopy(dict(self), memo)
 
 

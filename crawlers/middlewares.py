@@ -11,6 +11,7 @@ reactor thread. Stats: `pantau/retry_after/count`, `pantau/retry_after/seconds`.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -138,8 +139,6 @@ class RateLimitHeadersMiddleware:
         return cls(crawler)
 
     async def process_response(self, request: Request, response: Response) -> Response:
-        import time
-
         wait = rate_limit_wait(response.headers, time.time())
         if wait is None:
             return response

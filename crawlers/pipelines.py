@@ -11,7 +11,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem
+from scrapy import signals
+from scrapy.exceptions import DropItem, NotConfigured
 
 from pantau.crawlers.common import CheckedPost, validated
 from pantau.post import Post, PostError, sha256_hex
@@ -117,14 +118,10 @@ class JsonlWriterPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "JsonlWriterPipeline":
-        from scrapy.exceptions import NotConfigured
-
         path = crawler.settings.get("PANTAU_ITEMS_FILE")
         if not path:
             raise NotConfigured("PANTAU_ITEMS_FILE is not set")
         pipe = cls(path, crawler.stats)
-        from scrapy import signals
-
         crawler.signals.connect(pipe.close, signal=signals.spider_closed)
         return pipe
 

@@ -7,6 +7,7 @@ name the key and, when it can be found, the line. Format and example: docs/watch
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import re
 import tomllib
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from pantau.crawlers.run import list_sources
 
 LEVELS = ("nasional", "provinsi", "kabupaten", "kota")
 TOP_KEYS = ("team", "keywords", "elections", "candidates", "sources")
@@ -249,8 +252,6 @@ class _Validator:
                          slogans=self.strings(c, "slogans", p + "slogans", loc("slogans")))
 
     def source(self, s: dict, i: int) -> SourceEntry:
-        from pantau.crawlers.run import list_sources
-
         p, loc = f"sources[{i}].", lambda k: ("sources", i, k)
         name = self.text(s, "source", p + "source", loc("source")) or ""
         known = [n for n, _ in list_sources() if n != "intake"]
@@ -278,9 +279,7 @@ class _Validator:
 
 def spider_params(source: str) -> set[str]:
     """Spider arguments a source accepts (its __init__ parameters and the shared ones)."""
-    import importlib
-
-    import scrapy
+    import scrapy  # heavy (Scrapy): only this function needs it
 
     mod = importlib.import_module(f"pantau.crawlers.platforms.{source}.spider")
     cls = next(obj for _, obj in inspect.getmembers(mod, inspect.isclass) if issubclass(obj, scrapy.Spider) and getattr(obj, "name", None) == source)

@@ -37,6 +37,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Iterable
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from pantau.demo.generate import generate_posts
+
 PAGE_SIZE = 20
 API_DEFAULT_LIMIT = 20
 API_MAX_LIMIT = 100
@@ -63,8 +65,6 @@ class DemoSite:
         quiet: bool = True,
     ):
         if posts is None:
-            from pantau.demo.generate import generate_posts
-
             posts = generate_posts()
         self.posts = _check_posts(posts)  # newest first
         self.by_id = {p["id"]: p for p in self.posts}

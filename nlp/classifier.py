@@ -26,9 +26,11 @@ from typing import Any, Sequence
 
 import numpy as np
 
+import pantau.models
+from pantau.nlp import features, normalise
 from pantau.nlp.features import DENSE_NAMES, MAX_TEXT_CHARS, analyse_many, build_rows
 from pantau.nlp.identity import decision_scores, gate
-from pantau.nlp.model_file import MODEL_FILE, LinearModel, ModelError, meta_of, read
+from pantau.nlp.model_file import LinearModel, MODEL_FILE, ModelError, meta_of, read
 from pantau.nlp.registry import Registry, load_registry
 from pantau.post import Post
 
@@ -50,8 +52,6 @@ def default_model_path(*, packaged: bool = False) -> Path:
         env = os.environ.get(MODEL_ENV)
         if env and Path(env).is_file():
             return Path(env)
-    import pantau.models
-
     return Path(pantau.models.__file__).parent / MODEL_FILE
 
 
@@ -77,8 +77,6 @@ class Classifier:
 
     def clear_caches(self) -> None:
         """Forget every per-token / per-bio cache (for cold-cache benchmarks; results do not change)."""
-        from pantau.nlp import features, normalise
-
         self._model.clear_caches()
         normalise._chunk_pieces.cache_clear()
         normalise.normalise_token.cache_clear()

@@ -21,13 +21,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from pantau.nlp.signals import (
-    ASN_SIGNALS,
-    CAMPAIGN_SIGNALS,
-    OFFICIAL_SIGNALS,
-    SIGNAL_NAMES,
-    get_extractor,
-)
+from pantau.nlp.signals import ASN_SIGNALS, CAMPAIGN_SIGNALS, OFFICIAL_SIGNALS, SIGNAL_NAMES, get_extractor
 
 FEATURE_VERSION = "3"
 
@@ -173,7 +167,7 @@ def build_rows(analysed: Sequence[Analysed]) -> np.ndarray:
 def category_matrix(X, rows: np.ndarray, boost: float):
     """Features for the category head: the shared matrix plus the dense signal block scaled by `boost`
     (signals such as baliho/foto/deklarasi separate the categories better than n-grams)."""
-    import scipy.sparse as sp
+    import scipy.sparse as sp  # scipy: only training builds sparse matrices
 
     dense = sp.csr_matrix(_dense(rows))
     return sp.hstack([X, dense * boost], format="csr")
@@ -204,8 +198,8 @@ class Vectoriser:
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> "Vectoriser":
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.preprocessing import MaxAbsScaler
+        from sklearn.feature_extraction.text import TfidfVectorizer  # heavy (scikit-learn): training only
+        from sklearn.preprocessing import MaxAbsScaler  # heavy (scikit-learn): training only
 
         blocks: dict[str, Any] = {}
         for name, _, analyzer in BLOCKS:
@@ -229,7 +223,7 @@ class Vectoriser:
         return self
 
     def transform(self, rows: np.ndarray):
-        import scipy.sparse as sp
+        import scipy.sparse as sp  # scipy: only training builds sparse matrices
 
         parts = []
         for name, col, _ in BLOCKS:
@@ -297,8 +291,8 @@ class FastTfidf:
         return ids
 
     def transform(self, docs: Sequence[str]):
-        import scipy.sparse as sp
-        from sklearn.preprocessing import normalize
+        import scipy.sparse as sp  # scipy: only training builds sparse matrices
+        from sklearn.preprocessing import normalize  # heavy (scikit-learn): training only
 
         if not self.supported:
             return self.vectorizer.transform(docs)

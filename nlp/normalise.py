@@ -27,10 +27,12 @@ Nothing is computed at import time; the tokenizer rules and lookup tables load o
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import unicodedata
 from functools import lru_cache
+from importlib.resources import files
 from typing import Iterable, Iterator, NamedTuple
 
 from pantau.nlp.tokenizer import special_cases, tokenize_chunk
@@ -132,9 +134,6 @@ def lookup_tables() -> tuple[dict[str, str], dict[str, str]]:
     The package ships them as gzipped JSON files (data/id_lexeme_norm.json.gz, data/id_lemma_lookup.json.gz);
     they are read directly, without importing spaCy (whose `load_lookups` gives the same tables, hashed).
     """
-    import gzip
-    from importlib.resources import files
-
     data = files("spacy_lookups_data") / "data"
     return tuple(json.loads(gzip.decompress((data / f"id_{name}.json.gz").read_bytes()))  # type: ignore[return-value]
                  for name in ("lexeme_norm", "lemma_lookup"))

@@ -166,7 +166,7 @@ def _apply_matcher(tokens: list[str]) -> list[str]:
 def export_rules(path: Path = RULES_FILE) -> Path:
     """Write spaCy's blank Indonesian tokenizer rules to `path` (needs spaCy; run after upgrading it)."""
     import spacy  # heavy (seconds): only for exporting the rules, never when classifying
-    from spacy.attrs import ORTH
+    from spacy.attrs import ORTH  # heavy (spaCy): only this function needs it
 
     tok = spacy.blank("id").tokenizer
 

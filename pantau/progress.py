@@ -28,9 +28,9 @@ def progress(description: str, total: int | None = None, unit: str = "posts") ->
     if not enabled():
         yield lambda completed: None
         return
-    from rich.console import Console
+    from rich.console import Console  # rich (~40 ms): only when a progress bar is shown
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, \
-        TimeElapsedColumn, TimeRemainingColumn
+        TimeElapsedColumn, TimeRemainingColumn  # rich (~40 ms): only when a progress bar is shown
 
     columns = [TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn(unit), TaskProgressColumn(), TimeElapsedColumn(), TimeRemainingColumn()]

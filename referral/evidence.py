@@ -105,7 +105,7 @@ class Fetched:
 
 def fetch_page(url: str, *, timeout: float = TIMEOUT, client: Any = None) -> Fetched:
     """GET `url` with a plain HTTP client (redirects followed); never raises for network or HTTP errors."""
-    import httpx
+    import httpx  # heavy (httpx): only this function needs it
 
     own = client is None
     client = client or httpx.Client(follow_redirects=True, timeout=timeout, headers={"User-Agent": USER_AGENT})
@@ -154,8 +154,8 @@ def screenshots(targets: Sequence[dict[str, Any]], root: Path) -> list[dict[str,
 
 
 def _screenshots(targets: list[dict[str, Any]], root: Path) -> list[dict[str, Any]]:
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Error as PlaywrightError  # heavy (Playwright): only this function needs it
+    from playwright.sync_api import sync_playwright  # heavy (Playwright): only this function needs it
 
 
     if not Path(CHROMIUM).exists():
@@ -289,7 +289,7 @@ def _raw_ext(raw: str) -> str:
 
 def snapshots(targets: Sequence[dict[str, Any]], root: Path) -> list[dict[str, Any]]:
     """HTML snapshots of the targets that need one (one HTTP client for the batch)."""
-    import httpx
+    import httpx  # heavy (httpx): only this function needs it
 
     todo = [t for t in targets if "html" in t["kinds"]]
     with httpx.Client(follow_redirects=True, timeout=TIMEOUT, headers={"User-Agent": USER_AGENT}) as client:
@@ -334,7 +334,7 @@ def recheck_page(target: dict[str, Any], root: Path, *, client: Any = None) -> d
 
 
 def recheck_pages(targets: Sequence[dict[str, Any]], root: Path) -> list[dict[str, Any]]:
-    import httpx
+    import httpx  # heavy (httpx): only this function needs it
 
     with httpx.Client(follow_redirects=True, timeout=TIMEOUT, headers={"User-Agent": USER_AGENT}) as client:
         return [recheck_page(t, root, client=client) for t in targets]

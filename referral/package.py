@@ -36,11 +36,13 @@ from pantau.browser import CHROMIUM, CHROMIUM_ARGS
 from pantau.calendar import load_calendar, post_time
 from pantau.categories import CATEGORIES, DECISION_LABELS
 from pantau.deadline import reporting_deadline
+from pantau.nlp.signals import find_nips
 from pantau.post import as_aware
 from pantau.store import tokens
 from pantau.store.clusters import post_wave
 from pantau.times import MONTHS, WIB, utc_text, wib_iso, wib_text
 
+from .evidence import evidence_dir, package_files
 from .reporter import Reporter
 from .routing import OfficeTable, Route, default_offices
 from .share import manifest_entry, original_account, shared_original
@@ -176,8 +178,6 @@ def load_case(store, platform: str, post_id: str) -> dict[str, Any]:
     audit = store.query(
         "SELECT seq, logged_at, actor, action, target, detail, prev_sha256, sha256 FROM audit_log WHERE target = ? "
         "ORDER BY seq", [f"{platform}/{post_id}"])
-    from .evidence import evidence_dir, package_files
-
     captured = [f for f in package_files(store, platform, post_id, evidence_dir(store.path)) if f["kind"] != "raw"]
     monitor = tokens.monitor_files(store, platform, post_id)
     for f in captured:  # a monitor's screenshot / page snapshot sent from the browser or phone (issue 19)
@@ -200,8 +200,6 @@ _STATUS_WORDS = (("PPPK", r"\b(pppk|p3k)\b"), ("PNS", r"\bpns\b"), ("ASN", r"\ba
 
 def terlapor(post: dict[str, Any], signals: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The reported person as far as public data shows: name, handle, role, agency, status, NIP (only if public)."""
-    from pantau.nlp.signals import find_nips
-
     bio = post.get("author_bio") or ""
     text = post.get("text") or ""
     segments = [s for s in _SEGMENT_SPLIT.split(bio) if s.strip()]
@@ -452,7 +450,7 @@ def _draft(case: dict[str, Any], reporter: Reporter, offices: OfficeTable, now: 
 
 
 def render_html(context: dict[str, Any]) -> str:
-    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape  # heavy (Jinja2)
 
     env = Environment(loader=PackageLoader("pantau.referral", "templates"), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined)
@@ -463,7 +461,7 @@ def render_pdfs(htmls: Sequence[str]) -> list[bytes]:
     """Print each HTML document to an A4 PDF with headless Chromium (Playwright + Debian's /usr/bin/chromium).
 
     The documents are self-contained; every network request is refused, so printing never leaves the machine."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # heavy (Playwright): only this function needs it
 
 
     if not htmls:

@@ -24,6 +24,7 @@ import html
 import io
 import re
 import zipfile
+from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable
@@ -31,7 +32,10 @@ from typing import Any, Iterable
 from pantau.deadline import reporting_deadline
 from pantau.post import as_aware
 from pantau.spreadsheet import csv_cell
-from pantau.store.db import REFERRAL_STATUSES, register_request_handler
+from pantau.store.db import REFERRAL_STATUSES, referral_next_statuses, register_request_handler
+
+from .package import ReferralConfig, build_package, parse_item
+from .reporter import Reporter
 
 DUE_SOON_HOURS = 48
 STATUS_LABELS = {
@@ -97,8 +101,6 @@ def deadline_label(state: str, hours_left: float | None) -> str:
 
 def annotate(cases: Iterable[dict[str, Any]], now: datetime | None = None) -> list[dict[str, Any]]:
     """The cases with `deadline_state`, `hours_left` and `next_statuses` added."""
-    from pantau.store.db import referral_next_statuses
-
     out = []
     for case in cases:
         d = deadline_state(case, now)
@@ -192,8 +194,6 @@ def refer(store, items: Iterable[str], out_dir: str | Path, config) -> list[dict
     """build_and_register, as summaries; while the triage app owns the database the app builds and registers the
     packages (request `refer`: items, the absolute output folder, the reporter's fields and the actor; the packages
     are written by the app's process, so the folder must be writable by it)."""
-    from dataclasses import asdict
-
     items = list(items)
     if store.owned_elsewhere():
         return store.request_owner("refer", {"items": items, "out_dir": str(Path(out_dir).resolve()),
@@ -203,9 +203,6 @@ def refer(store, items: Iterable[str], out_dir: str | Path, config) -> list[dict
 
 def answer_refer_request(store, args: dict[str, Any]) -> list[dict[str, Any]]:
     """Owner side of `refer`: build and register with the caller's reporter and actor."""
-    from .package import ReferralConfig
-    from .reporter import Reporter
-
     reporter = dict(args.get("reporter") or {})
     reporter["witnesses"] = tuple(reporter.get("witnesses") or ())
     config = ReferralConfig(reporter=Reporter(**reporter), actor=str(args.get("actor") or "cli"))
@@ -220,8 +217,6 @@ def build_and_register(store, items: Iterable[str], out_dir: str | Path, config)
 
     Refuses before building anything (AlreadySent) when an item's case has already been sent. Returns
     (Package, referral_id) pairs. Used by `pantau refer` and the app's build button."""
-    from .package import build_package, parse_item
-
     items = list(items)
     for item in items:
         case = store.referral_for(*parse_item(item))

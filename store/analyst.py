@@ -30,6 +30,7 @@ from pantau.post import format_time, utcnow
 from . import owner_api
 from .connection import StoreBusy, StoreError, connect_waiting, live_owner, owner_info
 from .db import Store
+from .lake import is_lake, lake_read_only_connection
 from .ownership import register_request_handler
 
 # The tables an analyst needs to rerun the docs' queries (four eyes, deadlines, referrals) on an export.
@@ -95,8 +96,6 @@ def run_sql(db: str | Path, sql: str, *, lock_timeout: float = 30.0) -> SqlResul
     SQL errors."""
     if not sql.strip():
         raise AnalystError("no SQL given")
-    from .lake import is_lake, lake_read_only_connection
-
     if is_lake(db):
         try:
             con = lake_read_only_connection(str(db))

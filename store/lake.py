@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import sqlite3
 import threading
 import time
 from contextlib import contextmanager
@@ -41,7 +42,7 @@ import duckdb
 
 from pantau.post import Post, utcnow
 
-from .connection import SCHEMA_VERSION, Reads, StoreBusy, StoreError, fetch_dicts, schema_sql, transaction
+from .connection import Reads, SCHEMA_VERSION, StoreBusy, StoreError, fetch_dicts, schema_sql, transaction
 from .db import Store
 from .extensions import load_extension
 from .ingest import BATCH_SIZE, IngestResult, ingest_file_as_posts
@@ -333,8 +334,6 @@ def _is_conflict(exc: Exception) -> bool:
 
 def _sqlite_wal(path: str) -> None:
     """Put a new SQLite catalog in WAL mode (kept in the file): readers then never block the writers."""
-    import sqlite3
-
     con = sqlite3.connect(path, timeout=30)
     try:
         if con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":

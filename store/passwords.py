@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 ROLES = ("monitor", "reviewer", "supervisor", "analyst", "admin")
@@ -24,8 +24,6 @@ def hash_password(password: str) -> str:
 
 def check_hash(password_hash: str) -> str:
     """An argon2id hash made by hash_password (what the triage app accepts from another process), else ValueError."""
-    from argon2 import extract_parameters
-
     if not password_hash.startswith("$argon2id$"):
         raise ValueError("not an argon2id password hash")
     try:

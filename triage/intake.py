@@ -34,6 +34,7 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from pantau.crawlers.run import CrawlError, run_crawl
 from pantau.post import Post, PostError, format_time, iter_jsonl_posts, parse_time, utcnow
 
 from .logic import item_path
@@ -70,7 +71,7 @@ class LazyClassifier:
                 if self._clf is None:
                     loader = self._loader
                     if loader is None:
-                        from pantau.nlp.classifier import load as loader
+                        from pantau.nlp.classifier import load as loader  # heavy (numpy): only this function needs it
                     self._clf = loader()
         return self._clf
 
@@ -171,8 +172,8 @@ def add_intake_routes(
     pantau.nlp.classifier.load), called once, on the first submission. fetch_private: also fetch URLs on loopback /
     private networks (tests; off in production so a team member cannot make the server read internal pages).
     """
-    from pantau.crawlers.platforms.intake.parse import canonical_url
-    from pantau.crawlers.common import ParseError
+    from pantau.crawlers.platforms.intake.parse import canonical_url  # heavy (parsel, lxml)
+    from pantau.crawlers.common import ParseError  # heavy (parsel, lxml): only this function needs it
 
     route_roles: Mapping[str, frozenset[str]] = app.state.route_roles
     classifier = LazyClassifier(classifier_loader)
@@ -228,8 +229,6 @@ def add_intake_routes(
                 "submitted_at": submitted_at}
         spider_args = {k: v for k, v in args.items() if v}
         spider_args["fetch"] = "1" if fetch else "0"
-
-        from pantau.crawlers.run import CrawlError, run_crawl
 
         # The crawl runs before any database connection is taken: the app's other requests go on meanwhile.
         # Its folder (items, Scrapy log, stats: they hold the reporter's contact) is deleted right after.

@@ -36,7 +36,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pantau import review
 from pantau.referral import register
-from pantau.referral.reporter import LABELS as REPORTER_LABELS
+from pantau.referral.package import NotConfirmed, ReferralConfig, ReferralError
+from pantau.referral.reporter import LABELS as REPORTER_LABELS, ReporterError, load_reporter
 from pantau.store.db import REFERRAL_STATUSES, StoreError
 
 from .decisions import refusal
@@ -57,8 +58,6 @@ def referral_dir(db_path: str | Path, environ: Mapping[str, str] | None = None) 
 
 def default_reporter():
     """The reporter from $PANTAU_REPORTER_FILE (TOML) and/or PANTAU_REPORTER_* variables, read at each build."""
-    from pantau.referral.reporter import load_reporter
-
     path = os.environ.get(REPORTER_FILE_ENV, "").strip()
     return load_reporter(path or None)
 
@@ -109,9 +108,6 @@ def add_referral_routes(
     def referral_build(request: Request, platform: str, post_id: str, csrf_token: Annotated[str, Form()] = "",
                        kembali: Annotated[str, Form(max_length=20)] = ""):
         _, user = need_post(request, "referral_build", csrf_token)
-        from pantau.referral.package import NotConfirmed, ReferralConfig, ReferralError
-        from pantau.referral.reporter import ReporterError
-
         with building:
             try:
                 who_reports = reporter()

@@ -1058,7 +1058,7 @@ def handwritten(path: Path = HANDWRITTEN_PATH) -> list[dict]:
     prefixed with `hw_` + its category (positives) or negative kind, so the group split holds them out like
     generated families and the metrics can report them on their own. They carry no register or cue group
     ("-"): every held-out split keeps them. A bad line raises ValueError (DataError for bad JSON) naming the line."""
-    from pantau.nlp.train import iter_json_objects
+    from pantau.nlp.train import iter_json_objects  # heavy (numpy): only this function needs it
 
     if not path.exists():
         return []

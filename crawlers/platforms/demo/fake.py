@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from pantau.demo.generate import generate_posts
+from pantau.demo.site import DemoSite
+
 ENV: dict[str, str] = {}
 
 
 def _posts() -> list[dict]:
-    from pantau.demo.generate import generate_posts
-
     return generate_posts(n=30)
 
 
 def serve():  # noqa: ANN201 - a DemoSite (context manager with .url)
-    from pantau.demo.site import DemoSite
-
     return DemoSite(posts=_posts())
 
 

@@ -18,6 +18,7 @@ logged and counted as `pantau/rss/odd_dates`).
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
@@ -226,8 +227,6 @@ def parse_article(page: str | bytes, entry: dict, *, url: str, content_type: str
 
 def entry_post(entry: dict) -> dict:
     """A Post from the feed entry alone (the article page could not be fetched)."""
-    import json
-
     raw = json.dumps(entry, ensure_ascii=False, sort_keys=True)
     text = "\n\n".join(t for t in (entry.get("title"), entry.get("summary")) if t)
     return post_payload(PLATFORM, entry["guid"], text, raw, url=entry.get("link"),
