@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.ingest_throughput import iter_post_lines
+
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -27,10 +29,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--chunk-size", type=int, default=5_000)
     args = ap.parse_args(argv)
 
-    from prefect.testing.utilities import prefect_test_harness
+    from prefect.testing.utilities import prefect_test_harness  # heavy (Prefect and its test server)
 
-    from bench.ingest_throughput import iter_post_lines
-    from pantau.flows.bulk import run_bulk
+    from pantau.flows.bulk import run_bulk  # heavy (Prefect): only this function needs it
 
     work = Path(tempfile.mkdtemp(prefix="pantau-bench-bulk-"))
     posts = work / "posts.jsonl"

@@ -37,7 +37,7 @@ NAMES = ["Budi", "Sari W.", "Rudi Hartono", "ibu_ani", "Dimas", "Yuli 🌸", "Pa
 
 def realistic_posts(n: int, seed: int = 1) -> list[dict]:
     """`n` distinct Post payloads composed from the labelled rows (see the module docstring)."""
-    from pantau.nlp.train import default_data_path, load_examples
+    from pantau.nlp.train import default_data_path, load_examples  # heavy (numpy): only this function needs it
 
     rows = load_examples(default_data_path())
     rng = random.Random(seed)
@@ -77,11 +77,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--small", type=int, default=100)
     args = ap.parse_args(argv)
 
-    import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+    import numpy as np  # heavy (numpy): only this function needs it
+    from sklearn.feature_extraction.text import TfidfVectorizer  # heavy (scikit-learn): only this function needs it
+    from sklearn.linear_model import LogisticRegression  # heavy (scikit-learn): only this function needs it
 
-    from pantau.nlp.train import default_data_path, load_examples
+    from pantau.nlp.train import default_data_path, load_examples  # heavy (numpy): only this function needs it
 
     posts = realistic_posts(args.posts)
     texts = [p["text"] for p in posts]

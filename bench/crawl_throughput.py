@@ -28,6 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from pantau.crawlers.run import run_crawl
+from pantau.demo.generate import generate_posts
+from pantau.demo.site import DemoSite
+
 BARE_SPIDER = '''
 import json
 import scrapy
@@ -73,8 +77,6 @@ def run_bare(base_url: str, limit: int, work: Path) -> tuple[float, float, int]:
 
 
 def run_pantau(base_url: str, limit: int, work: Path) -> tuple[float, float, int]:
-    from pantau.crawlers.run import run_crawl
-
     out = work / "pantau.jsonl"
     started = time.perf_counter()
     result = run_crawl("demo", out, spider_args={"base_url": base_url, "limit": str(limit)}, state_path=False,
@@ -90,9 +92,6 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=50, help="posts per API page")
     ap.add_argument("--rounds", type=int, default=5)
     opts = ap.parse_args()
-
-    from pantau.demo.generate import generate_posts
-    from pantau.demo.site import DemoSite
 
     posts = generate_posts(n=opts.posts)
     wall = {"pantau": float("inf"), "bare": float("inf")}

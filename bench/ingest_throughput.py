@@ -42,6 +42,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Iterator
 
+from pantau.demo.generate import DEFAULT_NOW, generate_posts
+from pantau.post import canonical_json, format_time, iter_jsonl_posts, sha256_hex
+
 GOAL_POSTS_PER_S = 50_000
 GOAL_COPY_RATIO = 0.5
 BASE_URL = "http://127.0.0.1:8800"
@@ -51,16 +54,11 @@ BASE_URL = "http://127.0.0.1:8800"
 
 
 def _text_pool(seed: int) -> list[dict]:
-    from pantau.demo.generate import generate_posts
-
     return generate_posts(seed=seed, n=20_000)
 
 
 def iter_post_lines(n: int, seed: int = 7) -> Iterator[str]:
     """`n` JSON lines in the crawler's output format, post_ids "1000001", "1000002", ... (unique)."""
-    from pantau.demo.generate import DEFAULT_NOW
-    from pantau.post import canonical_json, format_time, sha256_hex
-
     pool = _text_pool(seed)
     rng = random.Random(seed)
     captured = DEFAULT_NOW
@@ -100,8 +98,7 @@ def write_posts(path: Path, n: int, seed: int = 7) -> int:
 def pantau_ingest(src: Path, db: Path, *, iterable: bool = False) -> dict:
     """Ingest `src` into a fresh pantau database `db` with `Store.ingest_file` (or, with `iterable`,
     `Store.ingest(iter_jsonl_posts(src))`); seconds for the schema and for the ingest, and the result."""
-    from pantau.post import iter_jsonl_posts
-    from pantau.store.db import Store
+    from pantau.store.db import Store  # heavy (DuckDB): only this function needs it
 
     store = Store(db)
     t0 = time.perf_counter()
@@ -113,7 +110,7 @@ def pantau_ingest(src: Path, db: Path, *, iterable: bool = False) -> dict:
 
 
 def duckdb_read_json(src: Path, db: Path) -> tuple[float, int]:
-    import duckdb
+    import duckdb  # heavy (DuckDB): only this function needs it
 
     t0 = time.perf_counter()
     con = duckdb.connect(str(db))
@@ -124,7 +121,7 @@ def duckdb_read_json(src: Path, db: Path) -> tuple[float, int]:
 
 
 def duckdb_copy(src: Path, db: Path) -> tuple[float, int]:
-    import duckdb
+    import duckdb  # heavy (DuckDB): only this function needs it
 
     con = duckdb.connect(str(db))  # the empty table with read_json's detected layout: not timed
     con.execute("CREATE TABLE t AS SELECT * FROM read_json(?, format='newline_delimited') LIMIT 0", [str(src)])
@@ -140,7 +137,7 @@ def duckdb_copy(src: Path, db: Path) -> tuple[float, int]:
 
 def _count(db: Path, table: str = "t") -> int:
     """Rows of `table` (the baselines' "t", or pantau's "posts"), read-only."""
-    import duckdb
+    import duckdb  # heavy (DuckDB): only this function needs it
 
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -185,7 +182,7 @@ def _child_ingest(src: Path, db: Path) -> None:
 def _child_baseline() -> None:
     """Peak RSS of a child that only imports the store and opens an empty database (the fixed part)."""
     with tempfile.TemporaryDirectory(prefix="pantau-bench-") as tmp:
-        from pantau.store.db import Store
+        from pantau.store.db import Store  # heavy (DuckDB): only this function needs it
 
         Store(Path(tmp) / "empty.duckdb").init()
     print(json.dumps({"maxrss_kib": peak_rss_kib()}))
@@ -246,9 +243,9 @@ def main(argv: list[str] | None = None) -> None:
         _child_baseline()
         return
 
-    import duckdb
+    import duckdb  # heavy (DuckDB): only this function needs it
 
-    from pantau.store.db import BATCH_SIZE
+    from pantau.store.db import BATCH_SIZE  # heavy (DuckDB): only this function needs it
 
     tmp = tempfile.mkdtemp(prefix="pantau-bench-")
     try:
@@ -288,7 +285,7 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(f"pantau stored {stored} posts (new={first.new}), expected {n}")
 
         t0 = time.perf_counter()
-        from pantau.store.db import Store
+        from pantau.store.db import Store  # heavy (DuckDB): only this function needs it
 
         again = Store(work / "pantau.duckdb").ingest_file(src)
         t_again = time.perf_counter() - t0

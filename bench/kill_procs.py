@@ -178,7 +178,7 @@ def stored_count(db: Path) -> str:
 
 def temp_grace() -> float:
     try:  # the store's own grace period for staging files of dead processes
-        from pantau.store.db import TEMP_GRACE
+        from pantau.store.db import TEMP_GRACE  # heavy (the store): only this function needs it
         return float(TEMP_GRACE)
     except ImportError:
         return DEFAULT_TEMP_GRACE

@@ -19,11 +19,13 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 import duckdb
-
 from bench.ingest_throughput import write_posts
-from bench.kill_procs import (PASSWORD, USER, Round, audit_ok, check_temp, copy_db, count_keys, count_lines, db_posts,
-                              file_keys, kill_at, kill_group, pantau, run, seed_db, staging_files, start,
-                              stored_count, tail, temp_grace, wait_group)
+from bench.kill_procs import (PASSWORD, Round, USER, audit_ok, check_temp, copy_db, count_keys, count_lines, db_posts,
+                              file_keys, kill_at, kill_group, pantau, run, seed_db, staging_files, start, stored_count,
+                              tail, temp_grace, wait_group)
+
+from pantau.demo.generate import generate_posts
+from pantau.demo.site import DemoSite
 
 TARGETS = ("crawl", "ingest", "bulk", "app")
 
@@ -97,9 +99,6 @@ class CrawlTarget(Target):
     group = True  # SIGKILL the whole process group (pantau and its Scrapy child)
 
     def prepare(self) -> None:
-        from pantau.demo.generate import generate_posts
-        from pantau.demo.site import DemoSite
-
         posts = generate_posts(seed=self.cfg.seed, n=self.cfg.crawl_posts)
         self.expected = {("demo", p["id"]) for p in posts}
         self.site = DemoSite(posts=posts).start()

@@ -10,6 +10,7 @@ the queries, template rendering and, for the item page, the claim and audit writ
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import statistics
@@ -26,7 +27,7 @@ PASSWORD = "bench-kata-sandi-1"
 
 
 def generate(db: Path, n_posts: int, flagged_share: float = 0.1) -> dict:
-    from pantau.store.db import Store
+    from pantau.store.db import Store  # heavy (DuckDB): only this function needs it
 
     store = Store(db)
     store.init()
@@ -96,11 +97,11 @@ def _login_csrf(client) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import httpx
+    import httpx  # heavy (httpx): only this function needs it
 
-    from pantau.store.db import Store
-    from pantau.triage.app import create_app
-    from pantau.triage.server import ThreadServer
+    from pantau.store.db import Store  # heavy (DuckDB): only this function needs it
+    from pantau.triage.app import create_app  # heavy (FastAPI and the app): only this function needs it
+    from pantau.triage.server import ThreadServer  # heavy (uvicorn): only this function needs it
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--posts", type=int, default=1_000_000)
@@ -146,8 +147,6 @@ def main(argv: list[str] | None = None) -> int:
     for name, m in results.items():
         print(f"{name:34} {m['n']:5d} {m['p50']:8.1f} {m['p95']:8.1f} {m['max']:8.1f}")
     worst = max(m["p95"] for m in results.values())
-    import os
-
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the end")
     print(f"\ngoal p95 <= 100 ms: {'met' if worst <= 100 else 'NOT met'} (worst p95 {worst:.1f} ms)")
     return 0

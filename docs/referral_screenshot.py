@@ -14,6 +14,9 @@ import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from pantau.post import Author, Post, canonical_json, sha256_hex
+from pantau.referral.reporter import Reporter
+
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -25,11 +28,9 @@ CAPTURED = datetime(2024, 11, 18, 2, 30, tzinfo=timezone.utc)
 
 
 def build(tmp: Path) -> Path:
-    from pantau.post import Author, Post, canonical_json, sha256_hex
-    from pantau.referral.package import ReferralConfig, build_package
-    from pantau.referral.reporter import Reporter
-    from pantau.referral.verify import verify_package
-    from pantau.store.db import Store
+    from pantau.referral.package import ReferralConfig, build_package  # heavy (DuckDB): only this function needs it
+    from pantau.referral.verify import verify_package  # heavy (DuckDB): only this function needs it
+    from pantau.store.db import Store  # heavy (DuckDB): only this function needs it
 
     store = Store(tmp / "contoh.duckdb")
     raw = canonical_json({"id": "48213", "text": TEXT, "user": {"handle": "bu_ratna_sd", "bio": BIO}})

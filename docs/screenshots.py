@@ -11,6 +11,8 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+from pantau.post import Author, Post, canonical_json, sha256_hex, utcnow
+
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -32,8 +34,7 @@ CATS = ["kampanye_medsos", "foto_simbol", "interaksi_pemenangan", "hadir_kampany
 
 
 def build(db: Path):
-    from pantau.post import Author, Post, canonical_json, sha256_hex, utcnow
-    from pantau.store.db import Store
+    from pantau.store.db import Store  # heavy (DuckDB): only this function needs it
 
     store = Store(db)
     now = utcnow()
@@ -63,10 +64,10 @@ def build(db: Path):
 
 
 def main() -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # heavy (Playwright): only this function needs it
 
-    from pantau.triage.app import create_app
-    from pantau.triage.server import CHROMIUM, CHROMIUM_ARGS, ThreadServer
+    from pantau.triage.app import create_app  # heavy (FastAPI and the app): only this function needs it
+    from pantau.triage.server import CHROMIUM, CHROMIUM_ARGS, ThreadServer  # heavy (uvicorn)
 
     with tempfile.TemporaryDirectory() as tmp:
         store = build(Path(tmp) / "shots.duckdb")
