@@ -15,6 +15,9 @@ import sys
 import time
 from pathlib import Path
 
+from pantau.store.queue_items import _QUEUE_ITEMS_SELECT
+from pantau.store.stages import STAGE_JOIN
+
 if __package__ in (None, ""):  # `python bench/calendar_stages.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -58,10 +61,7 @@ def best(fn, runs: int = 3) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pantau.store.db import Store
-    from pantau.store.queue_items import _QUEUE_ITEMS_SELECT
-    from pantau.store.stages import STAGE_JOIN
-
+    from pantau.store.db import Store  # heavy (DuckDB): only this function needs it
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--posts", type=int, default=1_000_000)
     ap.add_argument("--db", type=Path, default=Path("var/bench-calendar.duckdb"))

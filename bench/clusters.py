@@ -31,6 +31,9 @@ from pathlib import Path
 
 from bench.ingest_throughput import write_posts
 
+from pantau.demo.generate import DEFAULT_NOW, generate_posts
+from pantau.post import Author, Post
+
 GOAL_RECALL = 0.95
 GOAL_FALSE_MERGES = 0.01
 GOAL_OVERHEAD = 1.20
@@ -42,8 +45,6 @@ PUNCT = ("!", "!!", ".", "...", "?", ",")
 
 def vocabulary(seed: int) -> tuple[list[str], list[int]]:
     """The words of the demo posts and how often each occurs."""
-    from pantau.demo.generate import generate_posts
-
     counts: Counter[str] = Counter()
     for post in generate_posts(seed=seed, n=5_000):
         counts.update(w.strip(".,!?:;()\"'").lower() for w in post["text"].split())
@@ -85,9 +86,7 @@ def near_copy(rng: random.Random, text: str, words: list[str], weights: list[int
 
 
 def quality(groups: int, distinct: int, seed: int, folder: Path) -> dict:
-    from pantau.demo.generate import DEFAULT_NOW
-    from pantau.post import Author, Post
-    from pantau.store.db import Store
+    from pantau.store.db import Store  # heavy (DuckDB): only this function needs it
 
     rng = random.Random(seed)
     words, weights = vocabulary(seed)
