@@ -23,9 +23,15 @@ def first_review_due(captured_at: datetime, target_hours: int) -> datetime:
     return captured_at + timedelta(hours=target_hours)
 
 
+def first_review_cutoff(now: datetime, target_hours: int) -> datetime:
+    """Items captured before this time and never decided are overdue at `now` (the same rule as review_overdue,
+    as one bound a query compares `captured_at` with instead of computing a due time per row)."""
+    return now - timedelta(hours=target_hours)
+
+
 def review_overdue(status: str, captured_at: datetime, now: datetime, target_hours: int) -> bool:
     """True for an item never decided (status `new`) whose first review was due before `now`."""
-    return status == "new" and now > first_review_due(captured_at, target_hours)
+    return status == "new" and captured_at < first_review_cutoff(now, target_hours)
 
 
 def hours_between(start: datetime, end: datetime) -> float:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pantau.post import utcnow
-from pantau.sla import HANDOVER_DUE_WITHIN_HOURS
+from pantau.sla import HANDOVER_DUE_WITHIN_HOURS, first_review_cutoff
 
 from .audit_log import _append_audit
 from .connection import StoreError
@@ -24,25 +24,25 @@ _PENDING = "('new', 'needs_info', 'awaiting_confirmation')"
 _SLA_SQL = """
 WITH w AS (
     SELECT CAST(? AS TIMESTAMPTZ) AS w_start, CAST(? AS TIMESTAMPTZ) AS w_end, CAST(? AS INTEGER) AS target,
-           CAST(? AS TIMESTAMPTZ) AS w_now
-), fd AS (
-    SELECT platform, post_id, arg_min(decided_at, decision_id) AS first_decided_at FROM decisions GROUP BY ALL
-), i AS (
-    SELECT qi.captured_at, qi.status, fd.first_decided_at, w.*,
-           fd.first_decided_at >= w.w_start AND fd.first_decided_at < w.w_end AS first_in_window,
-           date_diff('second', qi.captured_at, fd.first_decided_at) / 3600.0 AS hours
-    FROM queue_items qi CROSS JOIN w LEFT JOIN fd ON fd.platform = qi.platform AND fd.post_id = qi.post_id
+           CAST(? AS TIMESTAMPTZ) AS w_cutoff
+), firsts AS (  -- decisions made in the window that were their item's first (no lower decision_id)
+    SELECT d.platform, d.post_id, d.decided_at FROM decisions d, w
+    WHERE d.decided_at >= w.w_start AND d.decided_at < w.w_end
+      AND NOT EXISTS (SELECT 1 FROM decisions e WHERE e.post_id = d.post_id AND e.platform = d.platform
+                      AND e.decision_id < d.decision_id)
+), reviewed AS (
+    SELECT date_diff('second', qi.captured_at, f.decided_at) / 3600.0 AS hours,
+           f.decided_at <= first_review_due(qi.captured_at, w.target) AS within
+    FROM firsts f JOIN queue_items qi ON qi.post_id = f.post_id AND qi.platform = f.platform, w
+), items AS (
+    SELECT count(*) FILTER (WHERE qi.captured_at >= w.w_start AND qi.captured_at < w.w_end) AS captured,
+           count(*) FILTER (WHERE qi.status = 'new' AND qi.captured_at < w.w_cutoff) AS overdue_now,
+           count(*) FILTER (WHERE qi.status IN ('new', 'needs_info')) AS open_items
+    FROM queue_items qi, w
 )
-SELECT
-    count(*) FILTER (WHERE captured_at >= w_start AND captured_at < w_end) AS captured,
-    count(*) FILTER (WHERE first_in_window) AS first_reviews,
-    count(*) FILTER (WHERE first_in_window AND first_decided_at <= first_review_due(captured_at, target))
-        AS within_target,
-    median(hours) FILTER (WHERE first_in_window) AS median_hours,
-    quantile_cont(hours, 0.9) FILTER (WHERE first_in_window) AS p90_hours,
-    count(*) FILTER (WHERE status = 'new' AND w_now > first_review_due(captured_at, target)) AS overdue_now,
-    count(*) FILTER (WHERE status IN ('new', 'needs_info')) AS open_items
-FROM i
+SELECT items.*, r.*
+FROM items, (SELECT count(*) AS first_reviews, count(*) FILTER (WHERE within) AS within_target,
+                    median(hours) AS median_hours, quantile_cont(hours, 0.9) AS p90_hours FROM reviewed) r
 """
 
 
@@ -67,20 +67,28 @@ class Shifts:
         """Time to first review for the window [start, end): items captured in it, first decisions made in it (how
         many within the target, median and 90th percentile hours from capture), and, at `now`, the items never
         decided past the target and the open items (new + needs_info)."""
-        row = self.query(_SLA_SQL, [start, end, int(target_hours), now])[0]
+        row = self.query(_SLA_SQL, [start, end, int(target_hours), first_review_cutoff(now, target_hours)])[0]
         return {"target_hours": int(target_hours), "captured": row["captured"], "first_reviews": row["first_reviews"],
                 "within_target": row["within_target"], "median_hours": _round(row["median_hours"]),
                 "p90_hours": _round(row["p90_hours"]), "overdue_now": row["overdue_now"],
                 "open_items": row["open_items"]}
 
-    def pending_due(self, now: datetime, hours: int = max(HANDOVER_DUE_WITHIN_HOURS)) -> list[dict[str, Any]]:
-        """Items not yet decided for good (new, needs_info, awaiting confirmation) whose reporting deadline has
-        passed or passes within `hours`, earliest first."""
-        return self.query(
-            f"""SELECT platform, post_id, snippet, author_handle, region, category, status, captured_at, deadline_at
-                FROM queue_items WHERE status IN {_PENDING} AND deadline_at <= ?
-                ORDER BY deadline_at, platform, post_id""",
-            [now + timedelta(hours=hours)])
+    def pending_due(self, now: datetime, limit: int) -> tuple[dict[str, int], list[dict[str, Any]]]:
+        """Items not yet decided for good (new, needs_info, awaiting confirmation) by reporting deadline: how many
+        passed it, pass it within 24 h and within 48 h (HANDOVER_DUE_WITHIN_HOURS), and the first `limit` of those
+        still ahead within 48 h, earliest first (the passed ones are counted, not listed: a backlog can be long)."""
+        soon, later = (now + timedelta(hours=h) for h in HANDOVER_DUE_WITHIN_HOURS)
+        counts = self.query(
+            f"""SELECT count(*) FILTER (WHERE deadline_at <= ?) AS passed,
+                       count(*) FILTER (WHERE deadline_at > ? AND deadline_at <= ?) AS within_24h,
+                       count(*) FILTER (WHERE deadline_at > ? AND deadline_at <= ?) AS within_48h
+                FROM queue_items WHERE status IN {_PENDING} AND deadline_at <= ?""",
+            [now, now, soon, now, later, later])[0]
+        rows = self.query(
+            f"""SELECT platform, post_id, snippet, region, category, status, captured_at, deadline_at
+                FROM queue_items WHERE status IN {_PENDING} AND deadline_at > ? AND deadline_at <= ?
+                ORDER BY deadline_at, platform, post_id LIMIT {int(limit)}""", [now, later])
+        return counts, rows
 
     def claims_held(self, now: datetime) -> list[dict[str, Any]]:
         """Claims not expired at `now`, with the item, by user."""

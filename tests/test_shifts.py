@@ -227,6 +227,8 @@ def test_handover_is_recorded_audited_and_opened_by_the_next_shift(world):
     assert "> Pos 4 masih \\<b\\>saya\\</b\\> pegang" in report.text  # Markdown markup escaped
     figures = json.loads(h["figures"])
     assert figures["first_review_overdue"] == 4
+    # listed: what falls due within 48 h (8 and 9); 10 passed its deadline and is counted, not listed
+    assert [i["post_id"] for i in figures["due"]["items"]] == ["8", "9"] and figures["due"]["deadline_passed"] == 1
     assert "| Belum ditinjau melewati target 24 jam | 4 |" in report.text
     assert "| rina | demo/4 |" in report.text
     assert store.query("SELECT target FROM audit_log WHERE action = 'export' ORDER BY seq DESC LIMIT 1")[0][

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from pantau.calendar import load_calendar
 from pantau.review import STATUSES
 from pantau.settings import review_target_hours
-from pantau.sla import review_overdue
+from pantau.sla import first_review_cutoff, review_overdue
 from pantau.store.clusters import cluster_summaries
 from pantau.store.db import Store
 
@@ -50,8 +50,10 @@ def queue(
         return lane_page(request, who, store)
     where, params = _queue_filters(store, status, region, platform, category, assignee, q, watchlist, stage)
     target = review_target_hours()
-    # Items never decided past the first-review target (pantau.sla), counted in the same scan as the total.
-    overdue = f"qi.status = 'new' AND now() > first_review_due(qi.captured_at, {int(target)})"
+    now = datetime.now(timezone.utc)
+    # Items never decided past the first-review target (pantau.sla), counted in the same scan as the total; the
+    # bound is a literal made from a datetime (no user input), one comparison per row.
+    overdue = f"qi.status = 'new' AND qi.captured_at < TIMESTAMPTZ '{first_review_cutoff(now, target).isoformat()}'"
     # The claims join is only needed to filter by assignee; without it DuckDB runs a plain top-N scan.
     join = CLAIM_JOIN if assignee else ""
     cursor = decode_cursor(after) if after else None
@@ -95,7 +97,6 @@ def queue(
                 {claimed}""",
             params + cursor_params + params + cursor_params,
         )
-    now = datetime.now(timezone.utc)
     for r in rows:
         try:  # a stored time Python cannot hold (DuckDB gives text past year 9999) gets no badge
             r["review_overdue"] = review_overdue(r["status"], r["captured_at"], now, target)

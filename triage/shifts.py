@@ -51,11 +51,8 @@ def shift_window(store: Store, dari: str, sampai: str, now: datetime) -> tuple[d
     return start, end
 
 
-def _bucket(deadline: datetime, now: datetime) -> str:
-    hours = (deadline - now).total_seconds() / 3600
-    if hours <= 0:
-        return "passed"
-    return "24h" if hours <= HANDOVER_DUE_WITHIN_HOURS[0] else "48h"
+def _within(deadline: datetime, now: datetime, hours: int) -> bool:
+    return now < deadline <= now + timedelta(hours=hours)
 
 
 def shift_figures(store: Store, start: datetime, end: datetime, now: datetime) -> dict[str, Any]:
@@ -63,10 +60,13 @@ def shift_figures(store: Store, start: datetime, end: datetime, now: datetime) -
     and counts, no post text or author."""
     target = review_target_hours()
     sla = store.review_sla(start, end, target_hours=target, now=now)
-    horizon = now + timedelta(hours=max(HANDOVER_DUE_WITHIN_HOURS))
-    due = store.pending_due(now) + [{**u, "status": "confirmed"} for u in confirmed_unreferred(store, due_by=horizon)]
-    due.sort(key=lambda r: (r["deadline_at"], r["platform"], r["post_id"]))
-    buckets = [_bucket(r["deadline_at"], now) for r in due]
+    soon, later = HANDOVER_DUE_WITHIN_HOURS
+    counts, pending = store.pending_due(now, DUE_LISTED)
+    # confirmed violations without a case (few: each one is a package to build) come from the referral register
+    confirmed = [{**u, "status": "confirmed"}
+                 for u in confirmed_unreferred(store, due_by=now + timedelta(hours=later))]
+    due = sorted(pending + [u for u in confirmed if u["deadline_at"] > now],
+                 key=lambda r: (r["deadline_at"], r["platform"], r["post_id"]))[:DUE_LISTED]
     by_reviewer: dict[str, dict[str, int]] = {}
     for r in store.decisions_between(start, end):
         by_reviewer.setdefault(r["reviewer"], {})[r["decision"]] = r["n"]
@@ -77,11 +77,11 @@ def shift_figures(store: Store, start: datetime, end: datetime, now: datetime) -
         "open_items": sla.pop("open_items"),
         "first_review_overdue": sla.pop("overdue_now"),
         "sla": {k: v for k, v in sla.items() if k != "target_hours"},
-        "due": {"deadline_passed": buckets.count("passed"), "within_24h": buckets.count("24h"),
-                "within_48h": buckets.count("24h") + buckets.count("48h"),
+        "due": {"deadline_passed": counts["passed"] + sum(u["deadline_at"] <= now for u in confirmed),
+                "within_24h": counts["within_24h"] + sum(_within(u["deadline_at"], now, soon) for u in confirmed),
+                "within_48h": counts["within_48h"] + sum(_within(u["deadline_at"], now, later) for u in confirmed),
                 "items": [{"platform": r["platform"], "post_id": r["post_id"], "status": r["status"],
-                           "region": r["region"], "deadline_at": utc_text(r["deadline_at"]), "due": b}
-                          for r, b in zip(due[:DUE_LISTED], buckets)]},
+                           "region": r["region"], "deadline_at": utc_text(r["deadline_at"])} for r in due]},
         "claims": [{"username": c["username"], "platform": c["platform"], "post_id": c["post_id"],
                     "expires_at": utc_text(c["expires_at"])} for c in store.claims_held(now)],
         "decisions": {"total": sum(n for d in by_reviewer.values() for n in d.values()), "by_reviewer": by_reviewer},
@@ -134,7 +134,7 @@ def report_markdown(figures: dict[str, Any], handover: dict[str, Any] | None = N
               f"| ... dalam target | {sla['within_target']} |",
               f"| Median jam | {hours(sla['median_hours'])} |",
               f"| Persentil 90 jam | {hours(sla['p90_hours'])} |", "",
-              "## Jatuh tempo batas lapor", ""]
+              "## Batas lapor jatuh tempo dalam 48 jam", ""]
     if due["items"]:
         lines += ["| pos | status | wilayah | batas lapor |", "|---|---|---|---|"]
         lines += [f"| {md(i['platform'])}/{md(i['post_id'])} | {STATUS_LABELS.get(i['status'], i['status'])} | "
@@ -188,7 +188,7 @@ def handover_page(
     now = datetime.now(timezone.utc)
     start, end = shift_window(store, dari, sampai, now)
     figures = shift_figures(store, start, end, now)
-    details = {(r["platform"], r["post_id"]): r for r in store.pending_due(now)}
+    details = {(r["platform"], r["post_id"]): r for r in store.pending_due(now, DUE_LISTED)[1]}
     return render(
         request, "handover.html", _who=who, figures=figures, last=store.handover(), details=details,
         start=start, end=end, start_value=f"{start.astimezone(WIB):%Y-%m-%dT%H:%M}",
