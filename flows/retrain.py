@@ -117,6 +117,10 @@ def retrain(db: Path, model_path: Path | None = None, data_path: Path | None = N
     examples = reviewed_examples(Path(db))
     summary: dict = {"reviewed": len(examples), "positives": sum(e["label"] for e in examples),
                      "active_model": str(active), "promoted": False}
+    # Confirmed violations without an SKB category (a post the model did not flag has none) cannot train the
+    # category head: left out, and counted so the report says so.
+    summary["uncategorised_violations"] = (
+        Store(Path(db)).scalar("SELECT count(*) FROM v_training_rows WHERE label = 1") - summary["positives"])
     if len(examples) < min_reviewed:
         summary["reason"] = f"only {len(examples)} reviewed post(s), fewer than {min_reviewed}: nothing trained"
     else:
@@ -145,7 +149,7 @@ def retrain(db: Path, model_path: Path | None = None, data_path: Path | None = N
     print(f"retrain: {summary['reviewed']} reviewed post(s); " + summary["reason"]
           + (f" (F1 on reviewers' held-out {summary.get('candidate_f1')} vs {summary.get('active_f1')})"
              if "active_f1" in summary else ""))
-    figures = {k: summary.get(k) for k in ("reviewed", "positives", "heldout_examples", "heldout_reviewed",
+    figures = {k: summary.get(k) for k in ("reviewed", "positives", "uncategorised_violations", "heldout_examples", "heldout_reviewed",
                                             "active_version", "active_f1", "candidate_version", "candidate_f1",
                                             "promoted", "reason")}
     publish("retrain", "retrain", figures, {}, time.perf_counter() - started)

@@ -1,4 +1,5 @@
-"""`queue_items`: the triage queue's rows (one per flagged post, with its review status and election stage),
+"""`queue_items`: the triage queue's rows (one per flagged post, and per post a reviewer decided although the model did
+not flag it, e.g. from the "Bantu model" lane; with its review status and election stage),
 recomputed in the caller's transaction whenever a post's classification, decision or second opinion changes.
 
 The CASE that names the status is the SQL twin of pantau.review.status_of (tests/test_review.py compares them)."""
@@ -29,7 +30,7 @@ LEFT JOIN (SELECT * FROM decisions {filter}
   USING (platform, post_id)
 LEFT JOIN confirmations f ON f.decision_id = d.decision_id
 """ + STAGE_JOIN + """
-WHERE c.flagged {post_filter}
+WHERE (c.flagged OR d.decision IS NOT NULL) {post_filter}
 """
 
 

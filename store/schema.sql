@@ -184,7 +184,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     expires_at   TIMESTAMPTZ NOT NULL
 );
 
--- Flagged posts with their triage status, kept up to date by Store so the queue is one narrow table scan.
+-- Flagged posts (and decided unflagged ones) with their triage status, kept up to date by Store so the queue is one
+-- narrow table scan.
 CREATE TABLE IF NOT EXISTS queue_items (
     platform      VARCHAR NOT NULL,
     post_id       VARCHAR NOT NULL,

@@ -136,7 +136,7 @@ def test_a_better_candidate_is_promoted_and_a_worse_one_is_not(prefect_server, r
     target.write_bytes((tmp_path / "poisoned" / "asn_campaign.npz").read_bytes())
     old_version = load(target).version
     promoted, md = run(db=reviewed_db, data_path=sample, work_dir=tmp_path / "w1")
-    assert promoted["reviewed"] == 59 and promoted["heldout_reviewed"] > 0
+    assert promoted["reviewed"] == 59 and promoted["heldout_reviewed"] > 0 and promoted["uncategorised_violations"] == 0
     assert promoted["active_version"] == old_version
     assert promoted["candidate_f1"] > promoted["active_f1"] and promoted["promoted"] is True
     assert load(None).version == promoted["candidate_version"]  # PANTAU_MODEL now loads the promoted model

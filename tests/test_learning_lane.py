@@ -91,6 +91,23 @@ def test_a_lane_decision_is_a_training_row_with_the_model_version(lane_store):
     assert set(rows) == {"17", "23"}
     assert rows["17"]["label"] == 0 and rows["17"]["model_version"] == "test-model"
     assert rows["17"]["score"] == pytest.approx(t - 0.01) and rows["17"]["model_flagged"] is False
+    # the registry post the model missed, decided a violation: it reaches the supervisors' confirmation list like any
+    # flagged post (queue_items holds decided unflagged posts), and once confirmed it is a positive training row
+    item = c.get("/pos/demo/22")
+    seen = re.search(r'name="seen" value="([^"]*)"', item.text)
+    data = {"decision": "violation", "csrf_token": csrf_of(item.text), **({"seen": seen.group(1)} if seen else {})}
+    assert c.post("/pos/demo/22/keputusan", data=data, follow_redirects=False).status_code in (303, 200)
+    assert store.query("SELECT status FROM queue_items WHERE post_id = '22'") == [{"status": "awaiting_confirmation"}]
+    add_users(store, ("sari", "supervisor"))
+    sup = TestClient(c.app)
+    login(sup, "sari")
+    assert 'href="/pos/demo/22"' in sup.get("/konfirmasi").text
+    [decision] = store.query("SELECT decision_id FROM decisions WHERE post_id = '22'")
+    store.confirm_decision(decision["decision_id"], supervisor="sari", agreed=True)
+    row = store.query("SELECT label, model_version, model_flagged FROM v_training_rows WHERE post_id = '22'")
+    assert row == [{"label": 1, "model_version": "test-model", "model_flagged": False}]
+    # an unflagged post nobody decided stays out of the queue
+    assert store.scalar("SELECT count(*) FROM queue_items WHERE post_id IN ('18', '19', '21')") == 0
 
 
 def test_training_rows_carry_the_model_version_that_scored_the_post(tmp_path):
