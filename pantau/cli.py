@@ -444,14 +444,14 @@ def monitor(
 def retrain_command(
     db: Annotated[Path, typer.Option(help="DuckDB file with the reviewers' decisions.")] = DEFAULT_DB,
     model: Annotated[Optional[Path], typer.Option(help="Active model file to compare with and replace "
-                                                  "(default PANTAU_MODEL, else var/models/asn_campaign.skops).")] = None,
+                                                  "(default PANTAU_MODEL, else var/models/asn_campaign.npz).")] = None,
     data: Annotated[Optional[Path], typer.Option(help="Labelled JSON Lines (default: the repository's).")] = None,
     min_reviewed: Annotated[int, typer.Option(help="Train only with at least this many reviewed posts.")] = 20,
-    margin: Annotated[float, typer.Option(help="Promote only if the candidate F1 beats the active one by this "
-                                          "much.")] = 0.0,
+    margin: Annotated[float, typer.Option(help="Promote only if the candidate F1 on the reviewers' held-out "
+                                          "decisions beats the active one by this much.")] = 0.0,
 ) -> None:
-    """Run the Prefect `retrain` flow once: train on the labelled data plus the reviewers' decisions and promote
-    the candidate only if its held-out F1 is not worse than the active model's (docs/operations.md)."""
+    """Run the Prefect `retrain` flow once: train on the labelled data plus the reviewers' decisions, compare the
+    candidate with the active model on the same sets and promote it only if it is better (docs/learning.md)."""
     from pantau.flows.retrain import retrain  # heavy (Prefect): only when a command needs it
 
     state = retrain(db=db, model_path=model, data_path=data, min_reviewed=min_reviewed, margin=margin,
@@ -460,9 +460,11 @@ def retrain_command(
     if not state.is_completed():
         raise fail(f"retrain failed: {summary}")
     scores = (f"; F1 candidate {summary['candidate_f1']} vs active {summary['active_f1']} on "
-              f"{summary['heldout_examples']} held-out examples" if "candidate_f1" in summary else "")
+              f"{summary['heldout_examples']} held-out reviewer decisions" if "candidate_f1" in summary else "")
     typer.echo(f"retrain: {summary['reviewed']} reviewed post(s){scores}; {summary['reason']}"
                + (f"; model at {summary['model_path']}" if summary["promoted"] else ""))
+    if summary.get("report_path"):
+        typer.echo(f"comparison report (candidate vs current on the same sets): {summary['report_path']}")
 
 
 @app.command("bulk")
