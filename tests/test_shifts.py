@@ -254,3 +254,15 @@ def test_roles_on_the_handover(world, role):
     assert r.status_code == (303 if may else 403)
     assert store.scalar("SELECT count(*) FROM shift_handovers") == (1 if may else 0)
     assert ('href="/serah-terima"' in c.get("/").text) is may
+
+
+def test_bench_prints_each_ratio(tmp_path, capsys):
+    """bench/shifts.py at a small size: every figure is measured against the plain count of the same run."""
+    from bench.shifts import main as bench_main
+
+    assert bench_main(["--posts", "20000", "--db", str(tmp_path / "bench.duckdb")]) == 0
+    out = capsys.readouterr().out
+    for label in ("queue count (baseline)", "queue count with the overdue figure", "handover figures",
+                  "v_review_sla"):
+        assert re.search(rf"{re.escape(label)}.*\d+\.\d{{4}}\s+\d+\.\d\d", out), label
+    assert "overdue for first review" in out
