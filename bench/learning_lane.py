@@ -47,9 +47,10 @@ def shape(store, n_posts: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # heavy (DuckDB): only a run of the bench needs the store, not importing the module for its helpers
     from pantau.store.db import Store
-    from pantau.store.learning import lane_rows, refresh_lane
-    from pantau.store.queue_items import _refresh_queue_items
+    from pantau.store.learning import lane_rows, refresh_lane  # heavy (DuckDB), as above
+    from pantau.store.queue_items import _refresh_queue_items  # heavy (DuckDB), as above
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--posts", type=int, default=1_000_000)
