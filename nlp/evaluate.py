@@ -34,8 +34,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from pantau.demo.generate import generate_posts
 from pantau.nlp.identity import IDENTITY_CLASSES
-from pantau.nlp.train import CATEGORY_CODES, METRICS_FILE, binary_metrics, default_data_path, load_examples
+from pantau.nlp.train import (CATEGORY_CODES, DataError, METRICS_FILE, binary_metrics, default_data_path,
+                              iter_json_objects, load_examples)
 
 OTHER_CLASSES = tuple(c for c in IDENTITY_CLASSES if c != "asn")
 
@@ -82,7 +84,7 @@ def external_sets() -> tuple[str, ...]:
 def rate_upper_bound(flagged: int, n: int, confidence: float = 0.95) -> float:
     """Exact (Clopper-Pearson) one-sided upper confidence bound of a rate seen as flagged of n: the claim "the rate
     is at most the goal" is one-sided."""
-    from scipy.stats import beta
+    from scipy.stats import beta  # heavy (scipy): only for the confidence bound
 
     if flagged >= n:
         return 1.0
@@ -104,8 +106,6 @@ def everyday_false_flags(kind_counts: dict | None) -> dict | None:
 def load_labelled(path: Path, prefix: str) -> list[dict]:
     """A labelled JSONL evaluation file: needs "text" and "label" (0/1); "bio", "category", "kind", "id",
     "family" are optional (family defaults to prefix + kind). Errors name the file and line."""
-    from pantau.nlp.train import DataError, iter_json_objects
-
     rows: list[dict] = []
     for lineno, row in iter_json_objects(path):
         if not isinstance(row.get("text"), str) or row.get("label") not in (0, 1):
@@ -120,8 +120,6 @@ def load_labelled(path: Path, prefix: str) -> list[dict]:
 
 def demo_examples(seed: int = 7, n: int = 360) -> list[dict]:
     """The demo platform's posts as labelled examples (label = truth.violation)."""
-    from pantau.demo.generate import generate_posts
-
     out = []
     for p in generate_posts(seed=seed, n=n):
         t = p["truth"]

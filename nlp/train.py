@@ -44,8 +44,10 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from pantau.nlp.features import (DENSE_NAMES, FEATURE_VERSION, MAX_TEXT_CHARS, analyse_many, build_rows, category_matrix,
-                                  make_vectoriser)
+import pantau.models
+import pantau.nlp.data
+from pantau.nlp.features import (DENSE_NAMES, FEATURE_VERSION, MAX_TEXT_CHARS, analyse_many, build_rows,
+                                 category_matrix, make_vectoriser)
 from pantau.nlp.identity import NO_FLAG, decision_scores, gate
 from pantau.nlp.model_file import MODEL_FILE, MODEL_FORMAT, export_arrays, save
 from pantau.nlp.normalise import NORMALISE_VERSION
@@ -82,14 +84,10 @@ class DataError(ValueError):
 
 
 def default_data_path() -> Path:
-    import pantau.nlp.data
-
     return Path(pantau.nlp.data.__file__).parent / "labelled.jsonl"
 
 
 def default_model_dir() -> Path:
-    import pantau.models
-
     return Path(pantau.models.__file__).parent
 
 
@@ -182,9 +180,9 @@ def family_folds(families: Sequence[str], k: int, seed: int) -> dict[str, int]:
 
 
 def _fit_flag(X, y: np.ndarray, groups: np.ndarray, seed: int, weights: np.ndarray | None = None):
-    from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold
+    from sklearn.calibration import CalibratedClassifierCV  # heavy (scikit-learn): training only
+    from sklearn.linear_model import LogisticRegression  # heavy (scikit-learn): training only
+    from sklearn.model_selection import GroupKFold  # heavy (scikit-learn): training only
 
     lr = LogisticRegression(random_state=seed, **CONFIG["flag_lr"])
     n_groups = len(set(groups.tolist()))
@@ -198,8 +196,8 @@ def _fit_flag(X, y: np.ndarray, groups: np.ndarray, seed: int, weights: np.ndarr
 
 
 def _fit_category(X, cats: list[str], seed: int):
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.linear_model import LogisticRegression  # heavy (scikit-learn): training only
+    from sklearn.multiclass import OneVsRestClassifier  # heavy (scikit-learn): training only
 
     if len(set(cats)) < 2:
         return None
@@ -322,7 +320,7 @@ def choose_threshold(y: np.ndarray, p: np.ndarray, min_precision: float, f1_tole
 
 
 def binary_metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict:
-    from sklearn.metrics import average_precision_score, roc_auc_score
+    from sklearn.metrics import average_precision_score, roc_auc_score  # heavy (scikit-learn): training only
 
     pred = p >= threshold
     tp = int(np.sum(pred & (y == 1)))
@@ -515,7 +513,7 @@ def train(data_path: Path | None = None, out_dir: Path | None = None, seed: int 
         # posts, demo platform posts, the independent set if present): the shipped model, measured only,
         # never used for fitting or threshold choice.
         from pantau.nlp.classifier import Classifier
-        from pantau.nlp.evaluate import evaluate_all, external_sets
+        from pantau.nlp.evaluate import evaluate_all, external_sets  # import cycle: evaluate imports train
 
         ev = evaluate_all(Classifier(estimate_bundle), metrics, sets=("heldout",), data_path=data_path)
         ev.update(evaluate_all(Classifier(bundle), metrics, sets=external_sets(), data_path=data_path))
@@ -523,7 +521,7 @@ def train(data_path: Path | None = None, out_dir: Path | None = None, seed: int 
     save(bundle, out_dir / MODEL_FILE)
     (out_dir / METRICS_FILE).write_text(json.dumps(metrics, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     if evaluate:
-        from pantau.nlp.evaluate import write_model_card
+        from pantau.nlp.evaluate import write_model_card  # import cycle: evaluate imports train
 
         write_model_card(out_dir)
     return metrics
