@@ -41,7 +41,7 @@ def decide(store) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     from pantau.store.db import Store  # heavy (DuckDB, the app): only this function needs them
-    from pantau.triage.shifts import shift_figures
+    from pantau.triage.shifts import shift_figures  # heavy (DuckDB, the app): only this function needs them
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--posts", type=int, default=1_000_000)

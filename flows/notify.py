@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any, Mapping
 
+from pantau.settings import env_int
+
 
 class NotifyError(RuntimeError):
     """A channel refused or could not be reached; the message names the channel, never its URL or password."""
@@ -135,8 +137,6 @@ _FINAL = _FAILED | {"COMPLETED"}  # a cancelled run neither breaks nor extends a
 
 def failure_threshold(env: Mapping[str, str] | None = None) -> int:
     """N of "notify when a source fails N runs in a row": PANTAU_NOTIFY_FAILURES, default 3, 0 = never."""
-    from pantau.settings import env_int
-
     try:
         return env_int(FAILURES_ENV, DEFAULT_FAILURES, minimum=0, env=env)
     except ValueError as exc:
@@ -170,8 +170,9 @@ def notify_repeated_failures(flow: Any, flow_run: Any, state: Any) -> None:
     """Prefect `on_failure`/`on_crashed` hook of `monitor`: when this run makes its source's streak of failed runs
     reach N (then 2N, 3N...), send one message on the configured channels. Runs of the same deployment are compared
     (same flow and `source` parameter when run by hand). Never raises: a hook error must not hide the failure."""
+    # heavy (Prefect's client): only a failed run's hook needs it; the app and the CLI import this module too
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import (DeploymentFilter, DeploymentFilterId, FlowFilter, FlowFilterId)
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId, FlowFilter, FlowFilterId
     from prefect.client.schemas.sorting import FlowRunSort
     from prefect.logging.loggers import flow_run_logger
 

@@ -21,14 +21,17 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 
+from pantau.referral.register import overdue
 from pantau.settings import review_target_hours, shift_hours
 from pantau.sla import hours_between
+from pantau.store.db import Store
+
+from .notify import NotifyConfig, send_email, send_webhook
+from .report import publish
 
 
 def due_items(store, now: datetime | None = None) -> list[dict[str, Any]]:
     """Cases and unreferred confirmed violations whose deadline passed or passes within 48 h, earliest first."""
-    from pantau.referral.register import overdue
-
     late = overdue(store, now)
     items = [{"kind": "case", "referral_id": c["referral_id"], "platform": c["platform"], "post_id": c["post_id"],
               "region": c.get("region"), "office": c.get("office"), "status": c["status"],
@@ -112,22 +115,16 @@ def compose(items: list[dict[str, Any]], now: datetime,
 
 @task(retries=2, retry_delay_seconds=[1, 5])
 def find_due(db: Path, now: datetime | None) -> list[dict[str, Any]]:
-    from pantau.store.db import Store
-
     return due_items(Store(db), now)
 
 
 @task(retries=2, retry_delay_seconds=[1, 5])
 def find_shift_state(db: Path, now: datetime) -> dict[str, Any]:
-    from pantau.store.db import Store
-
     return shift_state(Store(db), now)
 
 
 @task(retries=2, retry_delay_seconds=[5, 30], task_run_name="notify-{channel}")
 def send(channel: str, subject: str, body: str, payload: dict[str, Any]) -> str:
-    from .notify import NotifyConfig, send_email, send_webhook
-
     config = NotifyConfig.from_env()
     if channel == "webhook":
         send_webhook(config.webhook, {"subject": subject, "text": body, **payload})
@@ -139,9 +136,6 @@ def send(channel: str, subject: str, body: str, payload: dict[str, Any]) -> str:
 @flow(name="deadline_reminders", log_prints=True, timeout_seconds=15 * 60)
 def deadline_reminders(db: Path, now: datetime | None = None) -> dict:
     """Notify the configured channels of the referrals due within 48 h or overdue; returns what was due and sent."""
-    from .notify import NotifyConfig
-    from .report import publish
-
     started = time.perf_counter()
     now = now or datetime.now(timezone.utc)
     items = find_due(Path(db), now)

@@ -105,3 +105,49 @@ def test_store_writes_begin_and_commit_in_one_place():
                     and node.value.strip().upper().split(" ")[0] in ("BEGIN", "COMMIT", "ROLLBACK")):
                 found.append(f"store/{path.name}:{node.lineno}: {node.value!r}")
     assert found == [], "\n".join(found)
+
+
+SCRIPT_FOLDERS = ("bench", "docs", "models")  # scripts and tools: the same rule for imports inside functions
+
+
+def imports_without_reason(path: Path) -> list[str]:
+    """Imports inside a function with no comment on their lines, nor on the line above them or above the run of
+    imports they belong to: the reason (a heavy library loaded only where needed, an import cycle...) must be
+    written next to the import."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    found = []
+    for fn in ast.walk(ast.parse(text)):
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        nodes = sorted((n for n in ast.walk(fn) if isinstance(n, (ast.Import, ast.ImportFrom))), key=lambda n: n.lineno)
+        first = {}  # an import's first line -> the first line of its run of imports (one statement after another)
+        for prev, node in zip([None, *nodes], nodes):
+            run = prev is not None and node.lineno == prev.end_lineno + 1
+            first[node.lineno] = first[prev.lineno] if run else node.lineno
+        for node in nodes:
+            own = lines[node.lineno - 1: node.end_lineno]
+            above = lines[first[node.lineno] - 2].strip() if first[node.lineno] > 1 else ""
+            if not any("#" in line for line in own) and not above.startswith("#"):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {lines[node.lineno - 1].strip()}")
+    return found
+
+
+def test_imports_inside_functions_say_why():
+    """Import at the top of a module; inside a function only with the reason next to it (issue 17)."""
+    paths = [p for p, _ in modules()] + [p for folder in SCRIPT_FOLDERS for p in sorted((ROOT / folder).rglob("*.py"))]
+    found = [f for path in paths for f in imports_without_reason(path)]
+    assert found == [], f"{len(found)} imports inside functions without a reason:\n" + "\n".join(found)
+
+
+def test_the_import_check_sees_an_unexplained_import(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("def f():\n    import json\n\n\ndef g():\n    import duckdb  # heavy: only g needs it\n\n\n"
+                   "def h():\n    # heavy: only h needs it\n    from scrapy import Spider\n    from scrapy import Request\n\n"
+                   "    import os\n", encoding="utf-8")
+    global ROOT
+    saved, ROOT = ROOT, tmp_path
+    try:
+        assert imports_without_reason(bad) == ["bad.py:2: import json", "bad.py:14: import os"]
+    finally:
+        ROOT = saved
