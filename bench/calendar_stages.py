@@ -10,11 +10,11 @@ WIT, and posts without region); 10% flagged. Refresh figures are the best of 5 i
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
+from bench.fresh_db import bench_args
 from pantau.store.queue_items import _QUEUE_ITEMS_SELECT
 from pantau.store.stages import STAGE_JOIN
 
@@ -61,16 +61,7 @@ def best(fn, runs: int = 3) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pantau.store.db import Store  # heavy (DuckDB): only this function needs it
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--posts", type=int, default=1_000_000)
-    ap.add_argument("--db", type=Path, default=Path("var/bench-calendar.duckdb"))
-    args = ap.parse_args(argv)
-    args.db.parent.mkdir(parents=True, exist_ok=True)
-    for p in (args.db, Path(str(args.db) + ".wal")):
-        p.unlink(missing_ok=True)
-    store = Store(args.db)
-    store.init()
+    args, store = bench_args(__doc__, "var/bench-calendar.duckdb", argv)
     t0 = time.perf_counter()
     generate(store, args.posts)
     print(f"generated {args.posts:,} posts in {time.perf_counter() - t0:.1f}s -> {args.db}")

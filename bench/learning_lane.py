@@ -11,7 +11,6 @@ of the posts, and 5% of the flagged posts decided. Refresh figures are the best 
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ if __package__ in (None, ""):  # `python bench/learning_lane.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.calendar_stages import best, generate  # noqa: E402
+from bench.fresh_db import bench_args  # noqa: E402
 
 CATEGORIES = ["kampanye_medsos", "interaksi_pemenangan", "foto_simbol", "hadir_kampanye", "pencalonan_parpol",
               "fasilitas_negara", "atribut_kampanye"]
@@ -47,20 +47,11 @@ def shape(store, n_posts: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # heavy (DuckDB): only a run of the bench needs the store, not importing the module for its helpers
-    from pantau.store.db import Store
+    # heavy (DuckDB): only a run of the bench needs these, not importing the module for its helpers
     from pantau.store.learning import lane_rows, refresh_lane  # heavy (DuckDB), as above
     from pantau.store.queue_items import _refresh_queue_items  # heavy (DuckDB), as above
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--posts", type=int, default=1_000_000)
-    ap.add_argument("--db", type=Path, default=Path("var/bench-lane.duckdb"))
-    args = ap.parse_args(argv)
-    args.db.parent.mkdir(parents=True, exist_ok=True)
-    for p in (args.db, Path(str(args.db) + ".wal")):
-        p.unlink(missing_ok=True)
-    store = Store(args.db)
-    store.init()
+    args, store = bench_args(__doc__, "var/bench-lane.duckdb", argv)
     t0 = time.perf_counter()
     generate(store, args.posts)
     shape(store, args.posts)

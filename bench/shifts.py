@@ -11,7 +11,6 @@ one. "Now" is the newest capture, the shift the 8 hours before it. Figures are t
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from datetime import timedelta
@@ -21,6 +20,7 @@ if __package__ in (None, ""):  # `python bench/shifts.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.calendar_stages import best, generate  # noqa: E402
+from bench.fresh_db import bench_args  # noqa: E402
 from pantau.sla import first_review_cutoff  # noqa: E402
 
 PLAIN = "SELECT count(*) FROM queue_items qi WHERE qi.status IN ('new', 'needs_info')"
@@ -40,18 +40,9 @@ def decide(store) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pantau.store.db import Store  # heavy (DuckDB, the app): only this function needs them
     from pantau.triage.shifts import shift_figures  # heavy (DuckDB, the app): only this function needs them
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--posts", type=int, default=1_000_000)
-    ap.add_argument("--db", type=Path, default=Path("var/bench-shifts.duckdb"))
-    args = ap.parse_args(argv)
-    args.db.parent.mkdir(parents=True, exist_ok=True)
-    for p in (args.db, Path(str(args.db) + ".wal")):
-        p.unlink(missing_ok=True)
-    store = Store(args.db)
-    store.init()
+    args, store = bench_args(__doc__, "var/bench-shifts.duckdb", argv)
     t0 = time.perf_counter()
     generate(store, args.posts)
     store.rebuild_queue_items()
