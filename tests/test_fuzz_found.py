@@ -107,3 +107,62 @@ def test_html_field_with_a_lone_surrogate_is_no_crash(content):
     posts, _ = _module("mastodon").parse_page(page, errors=errors)
     assert len(errors) == 1 and errors[0].index == 0 and "lone surrogate" in str(errors[0])
     assert [p["post_id"] for p in posts] == [p["post_id"] for p in whole[1:]]
+
+
+@pytest.mark.parametrize("ref", ["&#xD800;", "&#xdfff;", "&#55296;", "&#x0DBFF;"])
+@pytest.mark.parametrize("tag", ["link", "title", "description"])
+def test_rss_character_reference_to_a_surrogate_is_no_crash(ref, tag):
+    """bench.fuzz 2026-12-06 (rss.parse_page input 301, rss.parse_feed input 2,022): a character reference to a
+    surrogate in a feed (which XML forbids) left lxml's recovering parser with bytes that are not UTF-8, and reading
+    the node's text raised UnicodeDecodeError for the whole feed. Now it reads as U+FFFD and every item is kept."""
+    rss = _module("rss")
+    feed = (FIX / "rss" / "feed.rss.xml").read_bytes()
+    whole, _ = rss.parse_page(feed, base_url=BASE)
+    bad = feed.replace(f"<{tag}>".encode(), f"<{tag}>{ref}".encode(), 2)
+    errors: list[ParseError] = []
+    posts, _ = rss.parse_page(bad, base_url=BASE, errors=errors)
+    assert len(posts) + len(errors) == len(whole) and len(posts) >= len(whole) - 1
+    assert all("\ufffd" not in p["post_id"] or tag == "link" for p in posts)
+
+
+@pytest.mark.parametrize("users", [7, 2.5, True])
+def test_x_includes_list_of_the_wrong_type_is_no_crash(users):
+    """bench.fuzz 2026-12-06 (x.parse_page, input 795): `includes.users` that is no list (a number) raised TypeError
+    for the whole page. Now it counts as empty: the page's posts are kept, without the included authors."""
+    x = _module("x")
+    page = json.loads((FIX / "x" / "search_page1.json").read_bytes())
+    whole, _ = x.parse_page(page)
+    page["includes"]["users"] = users
+    posts, _ = x.parse_page(page)
+    assert [p["post_id"] for p in posts] == [p["post_id"] for p in whole]
+
+
+@pytest.mark.parametrize("replies", ["balasan", 3, {"comments": 1}, {"comments": "x"}])
+def test_youtube_replies_of_the_wrong_type_are_no_crash(replies):
+    """bench.fuzz 2026-12-06 (youtube.parse_comments input 3,398, youtube.parse_page input 4,182): a comment thread
+    whose `replies` is no object, or whose `replies.comments` is no list, raised AttributeError / TypeError for the
+    whole page. Now such a thread has no inline replies; its own comment and the page's other threads are kept."""
+    yt = _module("youtube")
+    page = json.loads((FIX / "youtube" / "comment_threads_replies.json").read_bytes())
+    whole, _ = yt.parse_comments(page)
+    n = next(i for i, item in enumerate(page["items"]) if item.get("replies", {}).get("comments"))
+    dropped = {f"comment:{c['id']}" for c in page["items"][n]["replies"]["comments"]}
+    page["items"][n]["replies"] = replies
+    posts, _ = yt.parse_comments(page)
+    assert dropped and {p["post_id"] for p in posts} == {p["post_id"] for p in whole} - dropped
+
+
+@pytest.mark.parametrize("field, value", [("author_id", ["10977"]), ("author_id", {"id": "10977"}),
+                                          ("attachments", {"media_keys": [["3_1"]]})])
+def test_x_keys_of_the_wrong_type_are_no_crash(field, value):
+    """bench.fuzz 2026-12-06 (x.parse_page, input 1,139): a Tweet whose `author_id` (or a media key) is a list or an
+    object raised TypeError (unhashable) for the whole page. Now the key finds no included object: the other
+    posts are kept, and that one is a post or a ParseError."""
+    x = _module("x")
+    page = json.loads((FIX / "x" / "search_page1.json").read_bytes())
+    whole, _ = x.parse_page(page)
+    page["data"][0][field] = value
+    errors: list[ParseError] = []
+    posts, _ = x.parse_page(page, errors=errors)
+    assert [p["post_id"] for p in posts][-(len(whole) - 1):] == [p["post_id"] for p in whole][1:]
+    assert len(posts) + len(errors) == len(whole)

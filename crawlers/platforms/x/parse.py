@@ -119,7 +119,9 @@ def parse_page(page: Any, *, errors: list[ParseError] | None = None) -> tuple[li
     if not isinstance(doc["data"], list):
         raise PageError('"data" must be a list')
     includes = doc.get("includes") if isinstance(doc.get("includes"), dict) else {}
-    inc = {kind: {obj.get(key): obj for obj in (includes.get(kind) or [])
+    # an `includes` list of the wrong type counts as empty (bench.fuzz: `"users": 7` raised TypeError for the page)
+    listed = {kind: objs if isinstance(objs := includes.get(kind), list) else [] for kind in ("users", "tweets", "media")}
+    inc = {kind: {obj.get(key): obj for obj in listed[kind]
                   if isinstance(obj, dict) and isinstance(obj.get(key), (str, int))}
            for kind, key in (("users", "id"), ("tweets", "id"), ("media", "media_key"))}
     posts = collect(doc["data"], lambda t, i: _tweet(t, inc, i), errors)
@@ -172,11 +174,17 @@ def _user(user: dict | None, user_id: Any = None) -> dict:
             "verified": verified if isinstance(verified, bool) else None}
 
 
+def _included(table: dict, key: Any) -> Any:
+    """The included object (user, media) of `key`; None for a key of the wrong type (bench.fuzz, x.parse_page input
+    1,139: an `author_id` that was a list raised TypeError, unhashable, for the whole page)."""
+    return table.get(key) if isinstance(key, (str, int)) else None
+
+
 def _media(tweet: dict, media: dict) -> list[dict]:
     keys = (tweet.get("attachments") or {}).get("media_keys") if isinstance(tweet.get("attachments"), dict) else None
     out = []
     for key in keys if isinstance(keys, list) else []:
-        m = media.get(key)
+        m = _included(media, key)
         if isinstance(m, dict):
             out.append({"type": MEDIA_TYPES.get(m.get("type"), "other"), "url": m.get("url") or m.get("preview_image_url"),
                         "alt": unescape(m.get("alt_text")) or None})
@@ -189,9 +197,9 @@ def _tweet(tweet: dict, inc: dict[str, dict], index: int) -> dict:
     refs = _refs(tweet)
     shared_id = refs.get("retweeted") or refs.get("quoted")
     kind = "repost" if "retweeted" in refs else "quote" if "quoted" in refs else "reply" if "replied_to" in refs else "post"
-    user = inc["users"].get(tweet.get("author_id"))
+    user = _included(inc["users"], tweet.get("author_id"))
     original = inc["tweets"].get(shared_id) if shared_id else None
-    orig_user = inc["users"].get(original.get("author_id")) if original else None
+    orig_user = _included(inc["users"], original.get("author_id")) if original else None
     media = _media(tweet, inc["media"])
     shared_from = text = None
     if shared_id:

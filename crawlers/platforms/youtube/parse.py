@@ -181,7 +181,7 @@ def parse_comments(page: Any, *, errors: list[ParseError] | None = None,
     doc = _doc(page)
     posts = collect(doc.get("items", []), lambda i, n: _comment(i, n, channels or {}), errors)
     inline = [(r, n) for n, item in enumerate(doc.get("items", [])) if isinstance(item, dict)
-              for r in ((item.get("replies") or {}).get("comments") or [])]
+              for r in _inline_replies(item)]
     for reply, n in inline:
         try:
             posts.append(_reply(reply, n, channels or {}))
@@ -189,6 +189,14 @@ def parse_comments(page: Any, *, errors: list[ParseError] | None = None,
             if errors is not None:
                 errors.append(exc)
     return posts, _next(doc)
+
+
+def _inline_replies(thread: dict) -> list:
+    """A comment thread's `replies.comments`; a `replies` or `comments` of the wrong type counts as none (bench.fuzz:
+    `"replies": "x"` and `"comments": 1` raised AttributeError and TypeError for the whole page)."""
+    replies = thread.get("replies")
+    comments = replies.get("comments") if isinstance(replies, dict) else None
+    return comments if isinstance(comments, list) else []
 
 
 def parse_replies(page: Any, *, errors: list[ParseError] | None = None,
