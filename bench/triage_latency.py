@@ -1,10 +1,18 @@
 """Triage app latency with 1M posts in the store: queue page and item page, p50/p95, printed.
 
     python -m bench.triage_latency [--posts 1000000] [--requests 200] [--db var/bench.duckdb] [--search]
+                                   [--handover-rate 10000] [--sql-runs 10]
 
 Synthetic posts are generated with one SQL statement per table (seconds, not minutes); the app then runs under
 uvicorn in a thread and is called over HTTP on 127.0.0.1, so every figure includes opening the DuckDB file,
 the queries, template rendering and, for the item page, the claim and audit writes.
+
+`--handover-rate N` (issue 17): a second process hands N new posts a second to the running app (`Store.ingest`
+from a process that does not own the file: a batch file in the app's inbox, stored by the app's drainer) while
+every page is timed, and the rows are timed again without it. `--sql-runs K`: `pantau sql "SELECT count(*) FROM
+posts"` is started K times while the app runs (a fresh process each, the whole command); printed: the time from
+the start of the process to its first line of output, and whether a snapshot file of the database appeared
+(the read goes to the owner's read API; goal: first row <= 300 ms, no snapshot).
 """
 
 from __future__ import annotations
@@ -13,9 +21,12 @@ import argparse
 import os
 import random
 import re
+import signal
 import statistics
+import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 if __package__ in (None, ""):  # `python bench/triage_latency.py`
@@ -35,7 +46,8 @@ def generate(db: Path, n_posts: int, flagged_share: float = 0.1) -> dict:
     regions = "[" + ", ".join(f"'{r}'" for r in REGIONS) + "]"
     with store.connect() as con:
         con.execute(
-            f"""INSERT INTO posts
+            f"""INSERT INTO posts (platform, post_id, url, text, created_at, author_id, author_handle, author_name,
+                               author_bio, lang, region, captured_at, raw_sha256, ingested_at)
             SELECT ['demo', 'x', 'tiktok'][1 + i % 3] AS platform, i::VARCHAR AS post_id,
                    'https://example.invalid/p/' || i AS url,
                    ['Ayo dukung paslon nomor urut ', 'Guru SD ikut kampanye calon ', 'Jadwal posyandu minggu ke-',
@@ -54,7 +66,8 @@ def generate(db: Path, n_posts: int, flagged_share: float = 0.1) -> dict:
             """INSERT INTO raw_payloads SELECT platform, post_id, raw_sha256, '{"id":"' || post_id || '"}' FROM posts"""
         )
         con.execute(
-            f"""INSERT INTO classifications
+            f"""INSERT INTO classifications (platform, post_id, model_version, score, flagged, category, signals,
+                                         classified_at)
             SELECT platform, post_id, 'bench-1', (hash(post_id) % 1000) / 1000.0 AS score,
                    (hash(post_id) % 1000) / 1000.0 >= {1 - flagged_share} AS flagged,
                    ['kampanye_medsos', 'interaksi_pemenangan', 'foto_simbol', 'hadir_kampanye'][1 + (hash(post_id) % 4)::BIGINT],
@@ -91,6 +104,63 @@ def measure(client, paths: list[str]) -> dict:
     return {"n": len(times), "p50": statistics.median(times), "p95": percentile(times, 95), "max": max(times)}
 
 
+HANDOVER_ID_BASE = 10_000_000_000  # post_ids of handed-over posts start here: never those generate() made
+
+
+def handover_worker(db: Path, rate: int) -> int:
+    """Hand `rate` new posts a second to the process that owns `db` until SIGTERM; print what was handed over."""
+    from pantau.post import Author, Post  # heavy enough (the store's imports): only this worker needs them
+    from pantau.store.db import Store  # heavy (DuckDB): only this worker needs it
+
+    stop: list[int] = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    store = Store(db)
+    if not store.owned_elsewhere():
+        print("handover: no running owner of the database", file=sys.stderr)
+        return 2
+    i, batches, late, t_next = HANDOVER_ID_BASE, 0, 0, time.monotonic()
+    while not stop:
+        now = datetime.now(timezone.utc)
+        posts = [Post(platform="x", post_id=str(i + k), url=f"https://example.invalid/h/{i + k}",
+                      text=f"Serah terima {i + k}: Guru SD ikut kampanye calon nomor {k % 5}, ayo dukung #pilkada{k % 97}",
+                      created_at=now - timedelta(minutes=k % 600), region=REGIONS[k % len(REGIONS)],
+                      author=Author(id=f"h{k % 5000}", handle=f"serah{k % 5000}", bio="Guru SDN | PNS"),
+                      captured_at=now)
+                 for k in range(rate)]
+        store.ingest(posts)
+        i += rate
+        batches += 1
+        t_next += 1.0
+        pause = t_next - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        else:
+            late += 1
+    print(f"handover: {batches} batches, {i - HANDOVER_ID_BASE:,} posts handed over, {late} batch(es) late")
+    return 0
+
+
+def time_pantau_sql(db: Path, runs: int) -> dict:
+    """Start `pantau sql "SELECT count(*) FROM posts"` `runs` times: ms to the first line out; snapshot files seen."""
+    from pantau.store.connection import snapshot_file  # heavy (DuckDB): only this function needs it
+
+    cmd = [sys.executable, "-m", "pantau.cli", "sql", "--db", str(db), "--format", "csv",
+           "SELECT count(*) AS n FROM posts"]
+    times, snapshots, counts = [], 0, []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first = proc.stdout.readline()
+        times.append((time.perf_counter() - t0) * 1000)
+        rest, err = proc.communicate(timeout=120)
+        if proc.returncode != 0:
+            raise RuntimeError(f"pantau sql exited {proc.returncode}: {err.strip()}")
+        counts.append((first + rest).split()[-1])
+        snapshots += snapshot_file(db).exists()
+    return {"n": runs, "p50": statistics.median(times), "p95": percentile(times, 95), "max": max(times),
+            "snapshots": snapshots, "last count": counts[-1]}
+
+
 def _login_csrf(client) -> str:
     """GET the login form (sets the login nonce cookie) and return its CSRF token."""
     return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/masuk").text).group(1)
@@ -108,7 +178,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--db", type=Path, default=Path("var/bench-triage.duckdb"))
     ap.add_argument("--search", action="store_true", help="also build the FTS index and time a search")
+    ap.add_argument("--handover-rate", type=int, default=0,
+                    help="posts a second a second process hands over while the pages are timed (again)")
+    ap.add_argument("--sql-runs", type=int, default=0, help="times `pantau sql` is run while the app runs")
+    ap.add_argument("--handover-worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.handover_worker:
+        return handover_worker(args.db, args.handover_rate)
 
     store = Store(args.db)
     if args.db.exists() and store.scalar("SELECT count(*) FROM posts") == args.posts and store.user("bench"):
@@ -131,21 +207,49 @@ def main(argv: list[str] | None = None) -> int:
         after = re.search(r'rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
         item_paths = [f"/pos/{i['platform']}/{i['post_id']}" for i in rng.sample(open_items, min(args.requests, len(open_items)))]
         measure(c, ["/antrean"] * 5 + item_paths[:5])  # warm-up
-        results = {
-            "queue (first page)": measure(c, ["/antrean"] * args.requests),
-            "queue (keyset page 2)": measure(c, [after] * args.requests),
-            "queue (filter region+platform)": measure(
-                c, [f"/antrean?region={REGIONS[i % len(REGIONS)]}&platform=x" for i in range(args.requests)]),
-            "item page": measure(c, item_paths),
-        }
-        if args.search or store.scalar("SELECT count(*) FROM schema_info WHERE key = 'search_indexed_at'"):
-            results["queue (full-text search)"] = measure(c, [f"/antrean?q=pilkada{i % 97}" for i in range(max(20, args.requests // 5))])
+        search = args.search or store.scalar("SELECT count(*) FROM schema_info WHERE key = 'search_indexed_at'")
+
+        def rows(items: list[str]) -> dict:
+            found = {
+                "queue (first page)": measure(c, ["/antrean"] * args.requests),
+                "queue (keyset page 2)": measure(c, [after] * args.requests),
+                "queue (filter region+platform)": measure(
+                    c, [f"/antrean?region={REGIONS[i % len(REGIONS)]}&platform=x" for i in range(args.requests)]),
+                "item page": measure(c, items),
+            }
+            if search:
+                found["queue (full-text search)"] = measure(
+                    c, [f"/antrean?q=pilkada{i % 97}" for i in range(max(20, args.requests // 5))])
+            return found
+
+        results = rows(item_paths)
+        if args.sql_runs:
+            sql = time_pantau_sql(args.db, args.sql_runs)
+        if args.handover_rate:
+            worker = subprocess.Popen([sys.executable, "-m", "bench.triage_latency", "--handover-worker",
+                                       "--db", str(args.db), "--handover-rate", str(args.handover_rate)],
+                                      stdout=subprocess.PIPE, text=True)
+            time.sleep(3)  # the worker's start-up and first batches
+            rest = [f"/pos/{i['platform']}/{i['post_id']}" for i in rng.sample(open_items, min(args.requests, len(open_items)))]
+            during = rows(rest)
+            worker.send_signal(signal.SIGTERM)
+            handed = worker.communicate(timeout=300)[0].strip()
+            if worker.returncode != 0:
+                raise RuntimeError(f"handover worker exited {worker.returncode}")
+            results.update({f"{name}, during handover": m for name, m in during.items()})
     posts = store.scalar("SELECT count(*) FROM posts")
     print(f"\ntriage latency with {posts:,} posts, {store.scalar('SELECT count(*) FROM queue_items'):,} flagged "
           f"(HTTP over 127.0.0.1, one client, ms)")
     print(f"{'page':34} {'n':>5} {'p50':>8} {'p95':>8} {'max':>8}")
     for name, m in results.items():
         print(f"{name:34} {m['n']:5d} {m['p50']:8.1f} {m['p95']:8.1f} {m['max']:8.1f}")
+    if args.handover_rate:
+        print(handed)
+    if args.sql_runs:
+        print(f"\npantau sql \"SELECT count(*) FROM posts\" while the app runs, {sql['n']} runs: first line of output "
+              f"p50 {sql['p50']:.0f} ms, p95 {sql['p95']:.0f} ms, max {sql['max']:.0f} ms (count {sql['last count']}); "
+              f"snapshot file seen after {sql['snapshots']} of {sql['n']} runs")
+        print(f"goal first row <= 300 ms, no snapshot: {'met' if sql['p95'] <= 300 and not sql['snapshots'] else 'NOT met'}")
     worst = max(m["p95"] for m in results.values())
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the end")
     print(f"\ngoal p95 <= 100 ms: {'met' if worst <= 100 else 'NOT met'} (worst p95 {worst:.1f} ms)")

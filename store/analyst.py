@@ -12,14 +12,10 @@ classifier signals. Raw payloads are never exported (an intake's raw payload hol
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +23,13 @@ import duckdb
 
 from pantau.post import format_time, utcnow
 
-from . import owner_api
-from .connection import StoreBusy, StoreError, connect_waiting, live_owner, owner_info
+from .connection import connect_waiting
+from .errors import StoreBusy, StoreError
+from .owner_client import live_owner
 from .db import Store
 from .lake import is_lake, lake_read_only_connection
 from .ownership import register_request_handler
+from .sql_results import AnalystError, SqlResult, format_result, owner_read  # noqa: F401 (format_result: callers)
 
 # The tables an analyst needs to rerun the docs' queries (four eyes, deadlines, referrals) on an export.
 EXPORT_TABLES = ("posts", "classifications", "decisions", "confirmations", "referrals", "queue_items")
@@ -46,10 +44,6 @@ PSEUDONYMISED_COLUMNS = frozenset({"author_id", "author_handle", "author_name", 
 # shared_from holds the original author's identity and bio; media URLs and a profile location often identify too.
 # A referral's package_dir is a path on the team's server.
 DROPPED_COLUMNS = frozenset({"author_bio", "url", "reason", "author_location", "shared_from", "media", "package_dir"})
-
-
-class AnalystError(StoreError):
-    """An analyst request that cannot be run; the message says why."""
 
 
 def pseudonym(salt: str, value: str | None) -> str | None:
@@ -72,12 +66,6 @@ def scrub_signals(signals: str | None) -> str | None:
 
 
 # -- read-only SQL -----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class SqlResult:
-    columns: list[str]
-    rows: list[tuple]
 
 
 def _read_only_connection(db: Path, lock_timeout: float) -> duckdb.DuckDBPyConnection:
@@ -105,16 +93,9 @@ def run_sql(db: str | Path, sql: str, *, lock_timeout: float = 30.0) -> SqlResul
         db = Path(db)
         if not db.is_file():
             raise AnalystError(f"{db}: no such file")
-        info = owner_info(db)
-        if info is not None:  # the triage app owns the file: it runs the read (no copy of the database)
-            try:
-                return SqlResult(*owner_api.read(info, sql))
-            except owner_api.ReadRefused as exc:
-                raise AnalystError(f"refused: `pantau sql` only reads the database, no other files ({exc})") from None
-            except owner_api.OwnerReadError as exc:
-                raise AnalystError(str(exc).split(": ", 1)[-1]) from None
-            except owner_api.OwnerUnavailable:  # an owner without the read API (older pantau): its snapshot
-                pass
+        owned = owner_read(db, sql)  # the triage app owns the file: it runs the read (no copy of the database)
+        if owned is not None:
+            return owned
         con = _read_only_connection(db, lock_timeout)
     try:
         cur = con.execute(sql)
@@ -133,41 +114,6 @@ def run_sql(db: str | Path, sql: str, *, lock_timeout: float = 30.0) -> SqlResul
     finally:
         con.close()
     return SqlResult(columns, rows)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return format_time(value) if value.tzinfo else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, (bytes, bytearray)):
-        return value.hex()
-    return value
-
-
-def format_result(result: SqlResult, fmt: str) -> str:
-    """The result as an aligned text table, CSV (header row first) or a JSON array of objects."""
-    if fmt == "json":
-        return json.dumps([{c: _plain(v) for c, v in zip(result.columns, row)} for row in result.rows],
-                          ensure_ascii=False, indent=1, default=str)
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(result.columns)
-        for row in result.rows:
-            writer.writerow(["" if v is None else _plain(v) for v in row])
-        return buf.getvalue().rstrip("\n")
-    if fmt != "table":
-        raise AnalystError(f"unknown format {fmt!r}; expected table, csv or json")
-    cells = [["NULL" if v is None else str(_plain(v)) for v in row] for row in result.rows]
-    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(result.columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(result.columns, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
-    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
-    return "\n".join(lines)
 
 
 # -- export ------------------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ operation (CLI jobs, flows, tests) or one process owns it for its whole life (th
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -21,7 +20,10 @@ from typing import Any, Callable, Iterator, Sequence
 import duckdb
 
 from . import owner_api
+from . import owner_client
+from .errors import StoreBusy, StoreError
 from .clusters import backfill_clusters
+from .owner_client import live_owner, owner_info
 from .queue_items import _refresh_queue_items
 
 log = logging.getLogger(__name__)
@@ -43,12 +45,6 @@ def _path_lock(path: Path) -> threading.RLock:
         return _PATH_LOCKS.setdefault(key, threading.RLock())
 
 
-def owner_file(db: str | Path) -> Path:
-    """`<db>.owner`: JSON {pid, since} written by the process that keeps the database open (the triage app)."""
-    db = Path(db)
-    return db.with_name(db.name + ".owner")
-
-
 def inbox_dir(db: str | Path) -> Path:
     """`<db>.inbox/`: batches other processes hand to the owner; `failed/` keeps files that could not be read."""
     db = Path(db)
@@ -59,44 +55,6 @@ def snapshot_file(db: str | Path) -> Path:
     """`<db>.snapshot.duckdb`: the owner's latest copy of the database for other processes' reads."""
     db = Path(db)
     return db.with_name(db.name + ".snapshot.duckdb")
-
-
-def owner_info(db: str | Path) -> dict[str, Any] | None:
-    """The owner file of another live process ({pid, since, socket, token}), or None."""
-    pid = live_owner(db)
-    if pid is None:
-        return None
-    try:
-        info = json.loads(owner_file(db).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return info if isinstance(info, dict) and info.get("pid") == pid else None
-
-
-def live_owner(db: str | Path) -> int | None:
-    """The pid of another live process that owns `db`, or None (no owner file, stale file, or this process)."""
-    try:
-        info = json.loads(owner_file(db).read_text(encoding="utf-8"))
-        pid = int(info["pid"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if pid == os.getpid():
-        return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return None
-    except PermissionError:  # alive, owned by another user
-        return pid
-    return pid
-
-
-class StoreError(RuntimeError):
-    pass
-
-
-class StoreBusy(StoreError):
-    """Another process kept the database locked for longer than the retry budget."""
 
 
 class Rollback(Exception):
@@ -362,12 +320,12 @@ class Connection(Reads):
             if info is not None:
                 try:  # after a hand-over, the owner first stores what is in its inbox
                     asked_ns = time.time_ns()
-                    columns, rows = owner_api.read(info, sql, params, sync=self._handed_over_ns > self._synced_ns)
+                    columns, rows = owner_client.read(info, sql, params, sync=self._handed_over_ns > self._synced_ns)
                     self._synced_ns = asked_ns
                     return [dict(zip(columns, row)) for row in rows]
-                except owner_api.OwnerUnavailable:  # an owner without the API (older pantau): its snapshot
+                except owner_client.OwnerUnavailable:  # an owner without the API (older pantau): its snapshot
                     pass
-                except (owner_api.ReadRefused, owner_api.OwnerReadError) as exc:
+                except (owner_client.ReadRefused, owner_client.OwnerReadError) as exc:
                     raise StoreError(str(exc)) from None
         with self.connect(read_only=True) as con:
             return fetch_dicts(con, sql, params)

@@ -21,10 +21,12 @@ from pantau.review import DECISIONS, FINAL_DECISIONS, OPEN_STATUSES, STATUSES, I
 
 from .accounts import Accounts
 from .audit_log import AuditTrail
-from .connection import (SCHEMA_VERSION, STORAGE_VERSION, Connection, Rollback, StoreBusy,  # noqa: F401
-                         StoreError, inbox_dir, live_owner, owner_file, owner_info, schema_sql, snapshot_file)
+from .connection import (SCHEMA_VERSION, STORAGE_VERSION, Connection, Rollback, inbox_dir,  # noqa: F401
+                         schema_sql, snapshot_file)
+from .errors import StoreBusy, StoreError  # noqa: F401
 from .evidence import Evidence
 from .ingest import BATCH_SIZE, Ingest, IngestResult, IngestStopped, ingest_file_as_posts  # noqa: F401
+from .owner_client import live_owner, owner_file, owner_info  # noqa: F401
 from .ownership import (REQUEST_KINDS, REQUEST_TIMEOUT, SNAPSHOT_MAX_AGE, Ownership,  # noqa: F401
                         register_request_handler)
 from .referrals import (REFERRAL_REFERENCE_COLUMNS, REFERRAL_STATUSES, Referrals,  # noqa: F401

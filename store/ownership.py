@@ -31,8 +31,9 @@ import duckdb
 from pantau.post import format_time, utcnow
 
 from . import owner_api, passwords
-from .connection import (_OWNED, StoreBusy, StoreError, _path_lock, inbox_dir, live_owner, owner_file,
-                         snapshot_file)
+from .connection import _OWNED, _path_lock, inbox_dir, snapshot_file
+from .errors import StoreBusy, StoreError
+from .owner_client import live_owner, owner_file
 
 log = logging.getLogger(__name__)
 _INBOX_SEQ = itertools.count()
