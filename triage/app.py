@@ -34,12 +34,12 @@ from .analysis import COMPLIANCE_STATES, router as analysis_router  # noqa: F401
 from .capture import router as capture_router
 from .clusters import router as clusters_router
 from .decisions import router as decisions_router
-from .intake import add_intake_routes
+from .intake import intake_settings, router as intake_router
 from .item import CHECKLIST_KEYS, DECISION_KEYS, router as item_router
 from .login import router as login_router
 from .logic import http_url, item_path, package_path, signal_label, time_left, to_wib
 from .queue import FacetCache, router as queue_router
-from .referrals import add_referral_routes
+from .referrals import referral_settings, router as referrals_router
 from .roles import (  # noqa: F401 (re-exported: the role matrix tests import them from here)
     LANDING,
     NAV,
@@ -169,8 +169,11 @@ def create_app(
     app.state.render = render
     for router in (login_router, queue_router, item_router, analysis_router, admin_router):
         app.include_router(router)
-    add_intake_routes(app, store, need=need, need_post=need_post, render=render, **(intake or {}))
-    add_referral_routes(app, store, need=need, need_post=need_post, render=render, **(referrals or {}))
+    app.state.intake = intake_settings(**(intake or {}))
+    app.state.referral = referral_settings(store, **(referrals or {}))
+    app.state.referral_dir = app.state.referral.folder
+    for router in (intake_router, referrals_router):
+        app.include_router(router)
 
     app.include_router(decisions_router)
     app.include_router(capture_router)

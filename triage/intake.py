@@ -15,8 +15,8 @@ Who submitted and when are stored in the raw payload (`raw.intake.submitted_by` 
 The reporter's contact is personal data: it is kept only in the raw payload, never in the audit log, the post text
 or a page; `intake_details()` hands it only to supervisors and admins.
 
-Registered on an app made by `pantau.triage.app.create_app` with `add_intake_routes(app, store, need=...,
-need_post=..., render=...)`.
+One APIRouter: `create_app` puts the options (`intake_settings`: classifier, crawl timeout, private fetches) on
+`app.state.intake`, and the routes reach them, the store and the user through `Depends`.
 """
 
 from __future__ import annotations
@@ -27,16 +27,19 @@ import logging
 import socket
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Callable, Mapping
 from urllib.parse import urlencode, urlsplit
 
-from fastapi import FastAPI, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from pantau.crawlers.run import CrawlError, run_crawl
 from pantau.post import Post, PostError, format_time, iter_jsonl_posts, parse_time, utcnow
+from pantau.store.db import Store
 
+from .deps import Who, allowed, get_store, render
 from .logic import item_path
 
 log = logging.getLogger(__name__)
@@ -155,120 +158,127 @@ def private_target(url: str) -> bool:
     return False
 
 
-def add_intake_routes(
-    app: FastAPI,
-    store,
-    *,
-    need: Callable[[Request, str], tuple[Any, dict[str, Any]]],
-    need_post: Callable[[Request, str, str], tuple[Any, dict[str, Any]]],
-    render: Callable[..., HTMLResponse],
-    classifier_loader: Callable[[], Any] | None = None,
-    crawl_timeout: float = CRAWL_TIMEOUT,
-    fetch_private: bool = False,
-) -> None:
-    """Register GET/POST /masukan (route names `intake_form`, `intake`) on a triage app.
+@dataclass
+class IntakeSettings:
+    """The intake routes' options. classifier: the model, loaded on the first submission; fetch_private: also fetch
+    URLs on loopback / private networks (tests; off in production so a team member cannot make the server read
+    internal pages)."""
 
-    need/need_post/render are create_app's helpers; roles come from the app's ROUTE_ROLES. classifier_loader: returns a Classifier (default
-    pantau.nlp.classifier.load), called once, on the first submission. fetch_private: also fetch URLs on loopback /
-    private networks (tests; off in production so a team member cannot make the server read internal pages).
-    """
-    from pantau.crawlers.platforms.intake.parse import canonical_url  # heavy (parsel, lxml)
-    from pantau.crawlers.common import ParseError  # heavy (parsel, lxml): only this function needs it
+    classifier: LazyClassifier
+    crawl_timeout: float = CRAWL_TIMEOUT
+    fetch_private: bool = False
 
-    route_roles: Mapping[str, frozenset[str]] = app.state.route_roles
-    classifier = LazyClassifier(classifier_loader)
 
-    def who(request: Request, route: str, token: str | None = None):
-        return need(request, route) if token is None else need_post(request, route, token)
+def intake_settings(*, classifier_loader: Callable[[], Any] | None = None, crawl_timeout: float = CRAWL_TIMEOUT,
+                    fetch_private: bool = False) -> IntakeSettings:
+    """create_app's `intake=` options. classifier_loader: returns a Classifier (default pantau.nlp.classifier.load),
+    called once, on the first submission."""
+    return IntakeSettings(LazyClassifier(classifier_loader), crawl_timeout, fetch_private)
 
-    def item_link(role: str, platform: str, post_id: str) -> str | None:
-        if role not in route_roles["item"]:
-            return None
-        return item_path(platform, post_id)
 
-    def form_page(request: Request, found, status: int = 200, **ctx: Any) -> HTMLResponse:
-        values = {"url": "", "tip": "", "reporter_contact": "", "no_fetch": False, **ctx.pop("values", {})}
-        return render(request, "intake.html", status=status, _who=found, values=values,
-                      limits={"url": MAX_URL, "tip": MAX_TIP, "contact": MAX_CONTACT}, **ctx)
+def get_settings(request: Request) -> IntakeSettings:
+    return request.app.state.intake
 
-    @app.get("/masukan", response_class=HTMLResponse, name="intake_form")
-    def intake_form(request: Request, tersimpan: str = "", masukan: str = ""):
-        found = who(request, "intake_form")
-        saved = None
-        if tersimpan and "/" in tersimpan and masukan in NOTICES:
-            platform, post_id = tersimpan.split("/", 1)
-            if store.scalar("SELECT count(*) FROM posts WHERE platform = ? AND post_id = ?", [platform, post_id]):
-                saved = {"platform": platform, "post_id": post_id,
-                         "link": item_link(found[1]["role"], platform, post_id)}
-        return form_page(request, found, saved=saved)
 
-    @app.post("/masukan", name="intake")
-    def intake(
-        request: Request,
-        url: Annotated[str, Form(max_length=MAX_URL)] = "",
-        tip: Annotated[str, Form(max_length=MAX_TIP)] = "",
-        reporter_contact: Annotated[str, Form(max_length=MAX_CONTACT)] = "",
-        no_fetch: Annotated[str, Form()] = "",
-        csrf_token: Annotated[str, Form()] = "",
-    ):
-        found = who(request, "intake", csrf_token)
-        user = found[1]
-        url, tip, contact = url.strip(), tip.strip(), reporter_contact.strip()
-        values = {"url": url, "tip": tip, "reporter_contact": contact, "no_fetch": bool(no_fetch)}
-        if not url and not tip:
-            return form_page(request, found, 400, error=ERR_EMPTY, values=values)
-        if url:
-            try:
-                url = canonical_url(url)
-            except ParseError:
-                return form_page(request, found, 400, error=ERR_URL, values=values)
-        wanted = bool(url) and not no_fetch
-        fetch = wanted and (fetch_private or not private_target(url))
-        submitted_at = format_time(utcnow())
-        args = {"url": url, "tip": tip, "reporter_contact": contact, "submitted_by": user["username"],
-                "submitted_at": submitted_at}
-        spider_args = {k: v for k, v in args.items() if v}
-        spider_args["fetch"] = "1" if fetch else "0"
+router = APIRouter()
 
-        # The crawl runs before any database connection is taken: the app's other requests go on meanwhile.
-        # Its folder (items, Scrapy log, stats: they hold the reporter's contact) is deleted right after.
-        with tempfile.TemporaryDirectory(prefix="pantau-intake-") as tmp:
-            out = Path(tmp) / "intake.jsonl"
-            try:
-                result = run_crawl("intake", out, spider_args=spider_args, state_path=False, timeout=crawl_timeout)
-                posts = list(iter_jsonl_posts(out))
-            except (CrawlError, ValueError) as exc:
-                log.error("intake by %s failed: %s", user["username"], str(exc).splitlines()[0])
-                return form_page(request, found, 502, error=ERR_CRAWL, values=values)
-        if len(posts) != 1:
-            log.error("intake by %s produced %d posts", user["username"], len(posts))
-            return form_page(request, found, 502, error=ERR_CRAWL, values=values)
-        post = posts[0]
-        fetched = fetch and result.request_failures == 0
 
-        model_result = None
+def _item_link(request: Request, role: str, platform: str, post_id: str) -> str | None:
+    if role not in request.app.state.route_roles["item"]:  # the role matrix (triage/roles.py imports this module)
+        return None
+    return item_path(platform, post_id)
+
+
+def _form_page(request: Request, found: Who, status: int = 200, **ctx: Any) -> HTMLResponse:
+    values = {"url": "", "tip": "", "reporter_contact": "", "no_fetch": False, **ctx.pop("values", {})}
+    return render(request, "intake.html", status=status, _who=found, values=values,
+                  limits={"url": MAX_URL, "tip": MAX_TIP, "contact": MAX_CONTACT}, **ctx)
+
+
+@router.get("/masukan", response_class=HTMLResponse, name="intake_form")
+def intake_form(request: Request, found: Annotated[Who, Depends(allowed("intake_form", post=False))],
+                store: Annotated[Store, Depends(get_store)], tersimpan: str = "", masukan: str = ""):
+    saved = None
+    if tersimpan and "/" in tersimpan and masukan in NOTICES:
+        platform, post_id = tersimpan.split("/", 1)
+        if store.scalar("SELECT count(*) FROM posts WHERE platform = ? AND post_id = ?", [platform, post_id]):
+            saved = {"platform": platform, "post_id": post_id,
+                     "link": _item_link(request, found[1]["role"], platform, post_id)}
+    return _form_page(request, found, saved=saved)
+
+
+@router.post("/masukan", name="intake")
+def intake(
+    request: Request,
+    found: Annotated[Who, Depends(allowed("intake"))],
+    store: Annotated[Store, Depends(get_store)],
+    settings: Annotated[IntakeSettings, Depends(get_settings)],
+    url: Annotated[str, Form(max_length=MAX_URL)] = "",
+    tip: Annotated[str, Form(max_length=MAX_TIP)] = "",
+    reporter_contact: Annotated[str, Form(max_length=MAX_CONTACT)] = "",
+    no_fetch: Annotated[str, Form()] = "",
+):
+    from pantau.crawlers.platforms.intake.parse import canonical_url  # heavy (parsel, lxml): only this route needs it
+    from pantau.crawlers.common import ParseError  # heavy (parsel, lxml): only this route needs it
+
+    user = found[1]
+    url, tip, contact = url.strip(), tip.strip(), reporter_contact.strip()
+    values = {"url": url, "tip": tip, "reporter_contact": contact, "no_fetch": bool(no_fetch)}
+    if not url and not tip:
+        return _form_page(request, found, 400, error=ERR_EMPTY, values=values)
+    if url:
         try:
-            model_result = classifier.get().classify([post])[0]
-        except Exception:  # noqa: BLE001 - the submission is kept for review even without a model
-            log.exception("intake: the classifier could not run; stored as %s%s", NO_MODEL_VERSION, VERSION_SUFFIX)
-        classification = intake_classification(post, user["username"], model_result)
+            url = canonical_url(url)
+        except ParseError:
+            return _form_page(request, found, 400, error=ERR_URL, values=values)
+    wanted = bool(url) and not no_fetch
+    fetch = wanted and (settings.fetch_private or not private_target(url))
+    submitted_at = format_time(utcnow())
+    args = {"url": url, "tip": tip, "reporter_contact": contact, "submitted_by": user["username"],
+            "submitted_at": submitted_at}
+    spider_args = {k: v for k, v in args.items() if v}
+    spider_args["fetch"] = "1" if fetch else "0"
 
-        key = f"{post.platform}/{post.post_id}"
+    # The crawl runs before any database connection is taken: the app's other requests go on meanwhile.
+    # Its folder (items, Scrapy log, stats: they hold the reporter's contact) is deleted right after.
+    with tempfile.TemporaryDirectory(prefix="pantau-intake-") as tmp:
+        out = Path(tmp) / "intake.jsonl"
         try:
-            with store.session():
-                ingested = store.ingest([post])
-                store.save_classifications([classification])
-                store.audit(user["username"], "intake", key, {
-                    "url": url or None, "tip": bool(tip), "reporter_contact": bool(contact),
-                    "submitted_at": submitted_at, "fetch": fetch, "fetched": fetched, "new": ingested.new == 1,
-                    "model_version": classification["model_version"], "score": classification["score"],
-                })
-        except Exception:  # noqa: BLE001 - StoreError, StoreBusy, DuckDB errors: tell the user, keep the log
-            log.exception("intake by %s could not be stored", user["username"])
-            return form_page(request, found, 503, error=ERR_STORE, values=values)
+            result = run_crawl("intake", out, spider_args=spider_args, state_path=False,
+                               timeout=settings.crawl_timeout)
+            posts = list(iter_jsonl_posts(out))
+        except (CrawlError, ValueError) as exc:
+            log.error("intake by %s failed: %s", user["username"], str(exc).splitlines()[0])
+            return _form_page(request, found, 502, error=ERR_CRAWL, values=values)
+    if len(posts) != 1:
+        log.error("intake by %s produced %d posts", user["username"], len(posts))
+        return _form_page(request, found, 502, error=ERR_CRAWL, values=values)
+    post = posts[0]
+    fetched = fetch and result.request_failures == 0
 
-        notice = "ada" if ingested.new == 0 and ingested.queued == 0 else ("tanpa-halaman" if wanted and not fetched else "baru")
-        link = item_link(user["role"], post.platform, post.post_id)
-        if link:
-            return RedirectResponse(f"{link}?{urlencode({'masukan': notice})}", status_code=303)
-        return RedirectResponse("/masukan?" + urlencode({"tersimpan": key, "masukan": notice}), status_code=303)
+    model_result = None
+    try:
+        model_result = settings.classifier.get().classify([post])[0]
+    except Exception:  # noqa: BLE001 - the submission is kept for review even without a model
+        log.exception("intake: the classifier could not run; stored as %s%s", NO_MODEL_VERSION, VERSION_SUFFIX)
+    classification = intake_classification(post, user["username"], model_result)
+
+    key = f"{post.platform}/{post.post_id}"
+    try:
+        with store.session():
+            ingested = store.ingest([post])
+            store.save_classifications([classification])
+            store.audit(user["username"], "intake", key, {
+                "url": url or None, "tip": bool(tip), "reporter_contact": bool(contact),
+                "submitted_at": submitted_at, "fetch": fetch, "fetched": fetched, "new": ingested.new == 1,
+                "model_version": classification["model_version"], "score": classification["score"],
+            })
+    except Exception:  # noqa: BLE001 - StoreError, StoreBusy, DuckDB errors: tell the user, keep the log
+        log.exception("intake by %s could not be stored", user["username"])
+        return _form_page(request, found, 503, error=ERR_STORE, values=values)
+
+    notice = "ada" if ingested.new == 0 and ingested.queued == 0 else ("tanpa-halaman" if wanted and not fetched else "baru")
+    link = _item_link(request, user["role"], post.platform, post.post_id)
+    if link:
+        return RedirectResponse(f"{link}?{urlencode({'masukan': notice})}", status_code=303)
+    return RedirectResponse("/masukan?" + urlencode({"tersimpan": key, "masukan": notice}), status_code=303)

@@ -16,8 +16,8 @@ Post ids may hold `/` (Telegram: `channel/1008`): the routes take them as `{post
 item page URL reach it.
 
 The package holds the reporter's identity and contact, so only supervisors and admins may download it; the
-register itself stores none. Registered from `create_app` with `add_referral_routes(app, store, need=...,
-need_post=..., render=...)`.
+register itself stores none. One APIRouter; `create_app` puts the package folder, the reporter source and the clock on
+`app.state.referral` (`referral_settings`), and the routes reach it, the store and the user through `Depends`.
 """
 
 from __future__ import annotations
@@ -26,21 +26,23 @@ import hashlib
 import logging
 import os
 import threading
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any, Callable, Mapping
 from urllib.parse import urlencode
 
-from fastapi import FastAPI, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pantau import review
 from pantau.referral import register
 from pantau.referral.package import NotConfirmed, ReferralConfig, ReferralError
 from pantau.referral.reporter import LABELS as REPORTER_LABELS, ReporterError, load_reporter
-from pantau.store.db import REFERRAL_STATUSES, StoreError
+from pantau.store.db import REFERRAL_STATUSES, Store, StoreError
 
 from .decisions import refusal
+from .deps import Who, allowed, get_store, render
 from .logic import item_path
 
 log = logging.getLogger(__name__)
@@ -86,131 +88,152 @@ def referral_panel(store, platform: str, post_id: str, role: str, item_status: s
     }
 
 
-def add_referral_routes(
-    app: FastAPI,
+@dataclass
+class ReferralSettings:
+    """The referral routes' settings: the package folder, the reporter of a package, the current time."""
+
+    folder: Path
+    reporter: Callable[[], Any]
+    now: Callable[[], datetime]
+    building: threading.Lock = field(default_factory=threading.Lock)  # one build at a time: one item, one file name
+
+
+def referral_settings(
     store,
     *,
-    need: Callable[[Request, str], tuple[Any, dict[str, Any]]],
-    need_post: Callable[[Request, str, str], tuple[Any, dict[str, Any]]],
-    render: Callable[..., HTMLResponse],
     out_dir: str | Path | None = None,
     reporter: Callable[[], Any] = default_reporter,
     clock: Callable[[], datetime] | None = None,
-) -> None:
-    """Register the referral routes. out_dir: the package folder (default `referral_dir(store.path)`);
+) -> ReferralSettings:
+    """create_app's `referrals=` options. out_dir: the package folder (default `referral_dir(store.path)`);
     reporter: returns the Reporter for a package; clock: the current time (tests)."""
-    folder = Path(out_dir) if out_dir is not None else referral_dir(store.path)
-    now = clock or (lambda: datetime.now(timezone.utc))
-    building = threading.Lock()  # one build at a time: packages of one item share a file name
-    app.state.referral_dir = folder
+    return ReferralSettings(folder=Path(out_dir) if out_dir is not None else referral_dir(store.path),
+                            reporter=reporter, now=clock or (lambda: datetime.now(timezone.utc)))
 
-    @app.post("/pos/{platform}/{post_id:post_id}/rujukan", name="referral_build")
-    def referral_build(request: Request, platform: str, post_id: str, csrf_token: Annotated[str, Form()] = "",
-                       kembali: Annotated[str, Form(max_length=20)] = ""):
-        _, user = need_post(request, "referral_build", csrf_token)
-        with building:
-            try:
-                who_reports = reporter()
-                missing = reporter_missing(who_reports)
-                if missing:
-                    raise HTTPException(status_code=400, detail=missing_reporter_message(missing))
-                config = ReferralConfig(reporter=who_reports, now=now(), actor=user["username"])
-                [(pkg, _)] = register.build_and_register(store, [f"{platform}/{post_id}"], folder, config)
-            except register.AlreadySent as exc:
-                raise HTTPException(status_code=409, detail=(
-                    f"Kasus ini sudah berstatus {register.status_label(exc.case['status'])}; paket yang sudah dikirim "
-                    "tidak dibuat ulang.")) from None
-            except NotConfirmed:
-                raise HTTPException(status_code=400, detail=(
-                    "Paket laporan hanya dapat dibuat untuk pelanggaran yang sudah dikonfirmasi supervisor "
-                    "kedua.")) from None
-            except (ReferralError, ReporterError) as exc:
-                log.error("referral package for %s/%s failed: %s", platform, post_id, exc)
-                raise HTTPException(status_code=500, detail=f"Paket laporan gagal dibuat: {exc}") from None
-            except StoreError as exc:
-                raise HTTPException(status_code=409, detail=f"Paket tidak terdaftar: {exc}") from None
-        for w in pkg.warnings:
-            log.info("%s: %s", pkg.item, w)
-        if kembali == "rujukan":  # built from the "Siap dirujuk" list: back to it, with the download link
-            return RedirectResponse("/rujukan?" + urlencode({"dibuat": f"{platform}/{post_id}"}) + "#siap",
-                                    status_code=303)
-        return RedirectResponse(item_path(platform, post_id) + "?rujukan=dibuat#rujukan", status_code=303)
 
-    @app.get("/paket/{platform}/{post_id:post_id}", name="referral_download")
-    def referral_download(request: Request, platform: str, post_id: str):
-        _, user = need(request, "referral_download")
-        case = store.referral_for(platform, post_id)
-        if case is None:
-            raise HTTPException(status_code=404, detail="Belum ada paket laporan untuk pos ini.")
-        path = Path(case["package_dir"]) / Path(case["package"]).name
-        if not path.is_file():
-            raise HTTPException(status_code=404, detail=f"Berkas paket {case['package']} tidak ditemukan.")
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != case["package_sha256"]:
+def get_settings(request: Request) -> ReferralSettings:
+    return request.app.state.referral
+
+
+Settings = Annotated[ReferralSettings, Depends(get_settings)]
+StoreDep = Annotated[Store, Depends(get_store)]
+router = APIRouter()
+
+
+@router.post("/pos/{platform}/{post_id:post_id}/rujukan", name="referral_build")
+def referral_build(platform: str, post_id: str, who: Annotated[Who, Depends(allowed("referral_build"))],
+                   store: StoreDep, settings: Settings, kembali: Annotated[str, Form(max_length=20)] = ""):
+    _, user = who
+    with settings.building:
+        try:
+            who_reports = settings.reporter()
+            missing = reporter_missing(who_reports)
+            if missing:
+                raise HTTPException(status_code=400, detail=missing_reporter_message(missing))
+            config = ReferralConfig(reporter=who_reports, now=settings.now(), actor=user["username"])
+            [(pkg, _)] = register.build_and_register(store, [f"{platform}/{post_id}"], settings.folder, config)
+        except register.AlreadySent as exc:
             raise HTTPException(status_code=409, detail=(
-                f"Berkas paket {case['package']} berubah sejak didaftarkan (SHA-256 {digest}, terdaftar "
-                f"{case['package_sha256']}). Buat ulang atau periksa dengan pantau verify."))
-        store.audit(user["username"], "export", f"{platform}/{post_id}", {
-            "what": "referral_package", "referral_id": case["referral_id"], "package": case["package"],
-            "sha256": digest})
-        return Response(data, media_type="application/zip",
-                        headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
-
-    @app.get("/rujukan", response_class=HTMLResponse, name="referrals")
-    def referrals_page(request: Request, tersimpan: str = "", dibuat: str = ""):
-        who = need(request, "referrals")
-        at = now()
-        cases = register.annotate(store.referrals(), at)
-        late = register.overdue(store, at)
-        try:
-            missing = reporter_missing(reporter())
-        except Exception as exc:  # a broken reporter file: said on the page, the build refuses with the details
-            missing = [f"berkas pelapor tidak terbaca ({exc})"]
-        built = next((c for c in cases if f"{c['platform']}/{c['post_id']}" == dibuat), None)
-        ready = register.confirmed_unreferred(store, limit=500)
-        return render(request, "referrals.html", _who=who, cases=cases, late=late, ready=ready,
-                      referral_labels=register.STATUS_LABELS, reference_labels=register.REFERENCE_LABELS,
-                      saved=tersimpan, due_soon_hours=register.DUE_SOON_HOURS, built=built,
-                      reporter_missing=missing_reporter_message(missing) if missing else None)
-
-    @app.post("/pos/{platform}/{post_id:post_id}/rujukan/status", name="referral_status")
-    def referral_status(
-        request: Request,
-        platform: str,
-        post_id: str,
-        status: Annotated[str, Form(max_length=40)] = "",
-        reference: Annotated[str, Form(max_length=200)] = "",
-        note: Annotated[str, Form(max_length=2000)] = "",
-        csrf_token: Annotated[str, Form()] = "",
-    ):
-        _, user = need_post(request, "referral_status", csrf_token)
-        case = store.referral_for(platform, post_id)
-        if case is None:
-            raise HTTPException(status_code=404, detail="Belum ada kasus rujukan untuk pos ini.")
-        if status not in REFERRAL_STATUSES:
-            raise HTTPException(status_code=400, detail="Pilih status tujuan.")
-        if status == "sent" and case["status"] == "draft":  # the case leaves for Bawaslu: the item is `referred`
-            try:
-                review.check(store.review_state(platform, post_id), "refer", user["role"], user["username"])
-            except review.ReviewRefused as exc:
-                raise refusal(exc) from None
-        try:
-            store.set_referral_status(case["referral_id"], status, actor=user["username"], reference=reference,
-                                      note=note, now=now())
+                f"Kasus ini sudah berstatus {register.status_label(exc.case['status'])}; paket yang sudah dikirim "
+                "tidak dibuat ulang.")) from None
+        except NotConfirmed:
+            raise HTTPException(status_code=400, detail=(
+                "Paket laporan hanya dapat dibuat untuk pelanggaran yang sudah dikonfirmasi supervisor "
+                "kedua.")) from None
+        except (ReferralError, ReporterError) as exc:
+            log.error("referral package for %s/%s failed: %s", platform, post_id, exc)
+            raise HTTPException(status_code=500, detail=f"Paket laporan gagal dibuat: {exc}") from None
         except StoreError as exc:
-            raise HTTPException(status_code=400, detail=f"Status tidak diubah: {exc}") from None
-        return RedirectResponse(f"/rujukan?tersimpan={case['referral_id']}#kasus-{case['referral_id']}",
+            raise HTTPException(status_code=409, detail=f"Paket tidak terdaftar: {exc}") from None
+    for w in pkg.warnings:
+        log.info("%s: %s", pkg.item, w)
+    if kembali == "rujukan":  # built from the "Siap dirujuk" list: back to it, with the download link
+        return RedirectResponse("/rujukan?" + urlencode({"dibuat": f"{platform}/{post_id}"}) + "#siap",
                                 status_code=303)
+    return RedirectResponse(item_path(platform, post_id) + "?rujukan=dibuat#rujukan", status_code=303)
 
-    @app.get("/rujukan.csv", name="referrals_export")
-    def referrals_export(request: Request, tanpa_pelapor: str = ""):
-        _, user = need(request, "referrals_export")
-        with_reporter = tanpa_pelapor not in ("1", "ya", "true")
-        cases = store.referrals()
-        store.audit(user["username"], "export", "referral_register",
-                    {"rows": len(cases), "reporter": with_reporter})
-        name = "register-rujukan" + ("" if with_reporter else "-tanpa-pelapor") + ".csv"
-        return Response(register.to_csv(cases, reporter=with_reporter, now=now()),
-                        media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+@router.get("/paket/{platform}/{post_id:post_id}", name="referral_download")
+def referral_download(platform: str, post_id: str,
+                      who: Annotated[Who, Depends(allowed("referral_download", post=False))], store: StoreDep):
+    _, user = who
+    case = store.referral_for(platform, post_id)
+    if case is None:
+        raise HTTPException(status_code=404, detail="Belum ada paket laporan untuk pos ini.")
+    path = Path(case["package_dir"]) / Path(case["package"]).name
+    if not path.is_file():
+        raise HTTPException(status_code=404, detail=f"Berkas paket {case['package']} tidak ditemukan.")
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != case["package_sha256"]:
+        raise HTTPException(status_code=409, detail=(
+            f"Berkas paket {case['package']} berubah sejak didaftarkan (SHA-256 {digest}, terdaftar "
+            f"{case['package_sha256']}). Buat ulang atau periksa dengan pantau verify."))
+    store.audit(user["username"], "export", f"{platform}/{post_id}", {
+        "what": "referral_package", "referral_id": case["referral_id"], "package": case["package"],
+        "sha256": digest})
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
+
+
+@router.get("/rujukan", response_class=HTMLResponse, name="referrals")
+def referrals_page(request: Request, who: Annotated[Who, Depends(allowed("referrals", post=False))],
+                   store: StoreDep, settings: Settings, tersimpan: str = "", dibuat: str = ""):
+    at = settings.now()
+    cases = register.annotate(store.referrals(), at)
+    late = register.overdue(store, at)
+    try:
+        missing = reporter_missing(settings.reporter())
+    except Exception as exc:  # a broken reporter file: said on the page, the build refuses with the details
+        missing = [f"berkas pelapor tidak terbaca ({exc})"]
+    built = next((c for c in cases if f"{c['platform']}/{c['post_id']}" == dibuat), None)
+    ready = register.confirmed_unreferred(store, limit=500)
+    return render(request, "referrals.html", _who=who, cases=cases, late=late, ready=ready,
+                  referral_labels=register.STATUS_LABELS, reference_labels=register.REFERENCE_LABELS,
+                  saved=tersimpan, due_soon_hours=register.DUE_SOON_HOURS, built=built,
+                  reporter_missing=missing_reporter_message(missing) if missing else None)
+
+
+@router.post("/pos/{platform}/{post_id:post_id}/rujukan/status", name="referral_status")
+def referral_status(
+    platform: str,
+    post_id: str,
+    who: Annotated[Who, Depends(allowed("referral_status"))],
+    store: StoreDep,
+    settings: Settings,
+    status: Annotated[str, Form(max_length=40)] = "",
+    reference: Annotated[str, Form(max_length=200)] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+):
+    _, user = who
+    case = store.referral_for(platform, post_id)
+    if case is None:
+        raise HTTPException(status_code=404, detail="Belum ada kasus rujukan untuk pos ini.")
+    if status not in REFERRAL_STATUSES:
+        raise HTTPException(status_code=400, detail="Pilih status tujuan.")
+    if status == "sent" and case["status"] == "draft":  # the case leaves for Bawaslu: the item is `referred`
+        try:
+            review.check(store.review_state(platform, post_id), "refer", user["role"], user["username"])
+        except review.ReviewRefused as exc:
+            raise refusal(exc) from None
+    try:
+        store.set_referral_status(case["referral_id"], status, actor=user["username"], reference=reference,
+                                  note=note, now=settings.now())
+    except StoreError as exc:
+        raise HTTPException(status_code=400, detail=f"Status tidak diubah: {exc}") from None
+    return RedirectResponse(f"/rujukan?tersimpan={case['referral_id']}#kasus-{case['referral_id']}",
+                            status_code=303)
+
+
+@router.get("/rujukan.csv", name="referrals_export")
+def referrals_export(who: Annotated[Who, Depends(allowed("referrals_export", post=False))], store: StoreDep,
+                     settings: Settings, tanpa_pelapor: str = ""):
+    _, user = who
+    with_reporter = tanpa_pelapor not in ("1", "ya", "true")
+    cases = store.referrals()
+    store.audit(user["username"], "export", "referral_register",
+                {"rows": len(cases), "reporter": with_reporter})
+    name = "register-rujukan" + ("" if with_reporter else "-tanpa-pelapor") + ".csv"
+    return Response(register.to_csv(cases, reporter=with_reporter, now=settings.now()),
+                    media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
