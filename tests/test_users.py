@@ -67,7 +67,7 @@ def test_cli_add_passwd_remove(tmp_path):
 
 
 def test_demo_account_is_created_once(tmp_path):
-    from pantau.cli import _ensure_demo_account
+    from pantau.commands.operations import _ensure_demo_account
 
     store = Store(tmp_path / "d.duckdb")
     os.environ["PANTAU_DEMO_PASSWORD"] = "demo-kata-sandi-1"
