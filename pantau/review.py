@@ -9,6 +9,8 @@ transitions exist, which roles may make them, and who may not (the person who ma
     confirmed --reopen_request (a supervisor)--> confirmed, request pending
     confirmed --reopen (a second supervisor, not the requester)--> needs_info (back in the queue)
     confirmed --refer (the case is sent to Bawaslu)--> referred; nothing changes a referred item
+    awaiting_confirmation / not_violation / duplicate / needs_info --withdraw (only who decided it, within
+        PANTAU_UNDO_SECONDS, nothing else happened since)--> the status before that decision ("Batalkan")
 
 The store (pantau.store.db) enforces this inside its write transactions; the triage app shows the refusal in
 Bahasa Indonesia and hides the forms a role cannot use (its route x role x state matrix is built from TRANSITIONS).
@@ -55,6 +57,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("reopen_request", frozenset({"confirmed"}), _SUPERVISORS, "confirmed", NO_REQUEST),
     Transition("reopen", frozenset({"confirmed"}), _SUPERVISORS, "needs_info", SECOND_SUPERVISOR),
     Transition("refer", frozenset({"confirmed"}), frozenset({"supervisor", "admin"}), REFERRED),
+    # target None: the status before the withdrawn decision, which the store finds (Store.withdraw_decision)
+    Transition("withdraw", frozenset({"awaiting_confirmation", "not_violation", "duplicate", "needs_info"}), _DECIDERS,
+               None, ONLY_DECIDER),
 )
 ACTIONS = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
 
@@ -74,6 +79,10 @@ REFUSALS = {
     "same_requester": "the reopen request needs a second supervisor, not the one who asked",
     "no_request": "reopening needs a request by a supervisor first",
     "draft_referral": "a referral package of this item is registered (draft); close that case before reopening",
+    "withdraw_late": "the time to withdraw this decision has passed",
+    "withdraw_later": "something happened to the item after this decision (a later decision, a second opinion, a note "
+                      "or evidence by someone else, another reviewer's claim); it can no longer be withdrawn",
+    "withdraw_other": "only the person who made a decision may withdraw it",
 }
 
 
@@ -115,6 +124,8 @@ def check(state: ItemState, action: str, role: str, actor: str, decision: str | 
     if not found:
         if state.status == REFERRED:
             raise ReviewRefused("referred")
+        if action == "withdraw":  # no decision to withdraw, or it was confirmed since
+            raise ReviewRefused("withdraw_later", f"from {state.status}")
         if state.status == "confirmed" and action in ("decide", "confirm", "dispute"):
             raise ReviewRefused("confirmed")
         raise ReviewRefused("state", f"{action} from {state.status}")
@@ -124,7 +135,7 @@ def check(state: ItemState, action: str, role: str, actor: str, decision: str | 
     if t.rule == NOT_DECIDER and actor == state.decided_by:
         raise ReviewRefused("own_decision")
     if t.rule == ONLY_DECIDER and actor != state.decided_by:
-        raise ReviewRefused("not_decider")
+        raise ReviewRefused("withdraw_other" if action == "withdraw" else "not_decider")
     if t.rule == NO_REQUEST and state.reopen_requested_by is not None:
         raise ReviewRefused("requested")
     if t.rule == SECOND_SUPERVISOR:

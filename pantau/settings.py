@@ -1,5 +1,5 @@
-"""Whole-number settings read from the environment (PANTAU_RETENTION_DAYS, PANTAU_NOTIFY_FAILURES,
-PANTAU_REVIEW_TARGET_HOURS, PANTAU_SHIFT_HOURS, ...)."""
+"""Settings read from the environment (PANTAU_RETENTION_DAYS, PANTAU_NOTIFY_FAILURES, PANTAU_REVIEW_TARGET_HOURS,
+PANTAU_SHIFT_HOURS, PANTAU_UNDO_SECONDS, ...): whole numbers, and a fraction for PANTAU_DOUBLE_CHECK_RATE."""
 
 from __future__ import annotations
 
@@ -38,3 +38,23 @@ def review_target_hours(env: Mapping[str, str] | None = None) -> int:
 def shift_hours(env: Mapping[str, str] | None = None) -> int:
     """Length of a shift (the handover page's default window, the handover reminder): PANTAU_SHIFT_HOURS, default 8."""
     return env_int(SHIFT_HOURS_ENV, DEFAULT_SHIFT_HOURS, minimum=1, env=env)
+
+
+# -- withdrawing a decision just made ("Tersimpan - [Batalkan]" in the triage app; pantau.review's withdraw) --------
+
+UNDO_SECONDS_ENV = "PANTAU_UNDO_SECONDS"
+UNDO_SHOWN_SECONDS_ENV = "PANTAU_UNDO_SHOWN_SECONDS"
+DEFAULT_UNDO_SECONDS = 60
+DEFAULT_UNDO_SHOWN_SECONDS = 10
+
+
+def undo_seconds(env: Mapping[str, str] | None = None) -> int:
+    """How long after a decision its reviewer may still withdraw it (the server's limit): PANTAU_UNDO_SECONDS,
+    default 60."""
+    return env_int(UNDO_SECONDS_ENV, DEFAULT_UNDO_SECONDS, minimum=1, env=env)
+
+
+def undo_shown_seconds(env: Mapping[str, str] | None = None) -> int:
+    """How long the app shows the Batalkan button after a save: PANTAU_UNDO_SHOWN_SECONDS, default 10, never more
+    than undo_seconds()."""
+    return min(env_int(UNDO_SHOWN_SECONDS_ENV, DEFAULT_UNDO_SHOWN_SECONDS, minimum=1, env=env), undo_seconds(env))

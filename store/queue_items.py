@@ -1,6 +1,7 @@
 """`queue_items`: the triage queue's rows (one per flagged post, and per post a reviewer decided although the model did
 not flag it, e.g. from the "Bantu model" lane; with its review status and election stage),
-recomputed in the caller's transaction whenever a post's classification, decision or second opinion changes.
+recomputed in the caller's transaction whenever a post's classification, decision or second opinion changes. A
+withdrawn decision (decision_withdrawals) does not count: the view live_decisions leaves it out.
 
 The CASE that names the status is the SQL twin of pantau.review.status_of (tests/test_review.py compares them)."""
 
@@ -25,7 +26,7 @@ FROM posts p
 JOIN (SELECT * FROM classifications {filter}
       QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY classified_at DESC, model_version DESC) = 1) c
   USING (platform, post_id)
-LEFT JOIN (SELECT * FROM decisions {filter}
+LEFT JOIN (SELECT * FROM live_decisions {filter}
       QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY decision_id DESC) = 1) d
   USING (platform, post_id)
 LEFT JOIN confirmations f ON f.decision_id = d.decision_id

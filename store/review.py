@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from pantau import review
+from pantau import review, settings
 from pantau.post import utcnow
 from pantau.review import DECISIONS, ItemState, ReviewRefused
 
@@ -117,9 +117,7 @@ class Review:
                           _actor_role(con, supervisor, role, "supervisor"), supervisor, label)
             if con.execute("SELECT count(*) FROM confirmations WHERE decision_id = ?", [decision_id]).fetchone()[0]:
                 raise StoreError(f"decision {decision_id} already has a second opinion")
-            latest = con.execute(
-                "SELECT max(decision_id) FROM decisions WHERE platform = ? AND post_id = ?", [platform, post_id]
-            ).fetchone()[0]
+            latest = _latest_decision_id(con, platform, post_id)
             if latest != decision_id:
                 raise StoreError(f"decision {decision_id} is no longer the latest for {platform}/{post_id}")
             con.execute(
@@ -149,8 +147,7 @@ class Review:
             _check_review(con, platform, post_id, action, _actor_role(con, supervisor, role, "supervisor"),
                           supervisor, state=state)
             target = f"{platform}/{post_id}"
-            decision_id = con.execute("SELECT max(decision_id) FROM decisions WHERE platform = ? AND post_id = ?",
-                                      [platform, post_id]).fetchone()[0]
+            decision_id = _latest_decision_id(con, platform, post_id)
             if action == "reopen_request":
                 con.execute("""INSERT INTO reopen_requests (platform, post_id, decision_id, requested_by, reason,
                                requested_at) VALUES (?, ?, ?, ?, ?, ?)""",
@@ -167,6 +164,53 @@ class Review:
                               {"decision_id": decision_id, "requested_by": state.reopen_requested_by,
                                "new_decision_id": new_id, "reason": reason}, now)
         return action
+
+    def withdraw_decision(self, decision_id: int, *, reviewer: str, role: str | None = None,
+                          window_seconds: int | None = None, now: datetime | None = None) -> tuple[str, str]:
+        """Withdraw a decision just made ("Batalkan"): only by the person who made it (pantau.review's `withdraw`),
+        within `window_seconds` (default PANTAU_UNDO_SECONDS), while it is still the item's latest decision and
+        nothing else happened to the item since (a second opinion, a note or evidence by someone else, another
+        reviewer's claim). Nothing is deleted: a decision_withdrawals row makes the decision not count, so the item
+        returns to the status before it; the claim returns to the reviewer; audited as `decision_withdrawn`.
+        Returns the item's (platform, post_id)."""
+        window = settings.undo_seconds() if window_seconds is None else window_seconds
+        now = now or utcnow()
+        reviewer = (reviewer or "").strip()
+        with self.transaction() as con:
+            row = con.execute(
+                """SELECT platform, post_id, decision, reviewer, decided_at,
+                          decision_id IN (SELECT decision_id FROM decision_withdrawals)
+                   FROM decisions WHERE decision_id = ?""", [decision_id]).fetchone()
+            if row is None:
+                raise StoreError(f"no decision {decision_id}")
+            platform, post_id, decision, decided_by, decided_at, withdrawn = row
+            if decided_by != reviewer:
+                raise TransitionRefused(ReviewRefused("withdraw_other"))
+            if withdrawn or _latest_decision_id(con, platform, post_id) != decision_id:
+                raise TransitionRefused(ReviewRefused("withdraw_later", "not the latest decision"))
+            if now - decided_at > timedelta(seconds=window):
+                raise TransitionRefused(ReviewRefused("withdraw_late", f"{window} s"))
+            _check_review(con, platform, post_id, "withdraw", _actor_role(con, reviewer, role, "reviewer"), reviewer)
+            later = con.execute(
+                """SELECT (SELECT count(*) FROM confirmations f JOIN decisions d USING (decision_id)
+                           WHERE d.platform = $p AND d.post_id = $i AND f.confirmed_at >= $t)
+                        + (SELECT count(*) FROM notes WHERE platform = $p AND post_id = $i AND created_at > $t
+                           AND username <> $u)
+                        + (SELECT count(*) FROM evidence WHERE platform = $p AND post_id = $i AND captured_at > $t)
+                        + (SELECT count(*) FROM claims WHERE platform = $p AND post_id = $i AND expires_at > $now
+                           AND username <> $u)""",
+                {"p": platform, "i": post_id, "t": decided_at, "u": reviewer, "now": now}).fetchone()[0]
+            if later:  # a second opinion on or by it (a dispute's decision), someone else's note, evidence or claim
+                raise TransitionRefused(ReviewRefused("withdraw_later"))
+            con.execute("INSERT INTO decision_withdrawals VALUES (?, ?, ?)", [decision_id, reviewer, now])
+            con.execute(
+                "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?)",
+                [platform, post_id, reviewer, now, now + timedelta(minutes=CLAIM_MINUTES)],
+            )
+            _refresh_one(con, platform, post_id)
+            _append_audit(con, reviewer, "decision_withdrawn", f"{platform}/{post_id}",
+                          {"decision_id": decision_id, "decision": decision}, now)
+        return platform, post_id
 
     def review_state(self, platform: str, post_id: str) -> ItemState:
         """The item's state for pantau.review (status, who decided, pending reopen request, draft referral)."""
@@ -242,9 +286,15 @@ def _actor_role(con, actor: str, role: str | None, default: str) -> str:
     return row[0] if row is not None else (role or default)
 
 
+def _latest_decision_id(con, platform: str, post_id: str) -> int | None:
+    """The item's latest decision that counts (a withdrawn one does not)."""
+    return con.execute("SELECT max(decision_id) FROM live_decisions WHERE platform = ? AND post_id = ?",
+                       [platform, post_id]).fetchone()[0]
+
+
 def _review_state(con, platform: str, post_id: str) -> ItemState:
     latest = con.execute(
-        """SELECT d.decision_id, d.decision, d.reviewer, f.agreed FROM decisions d
+        """SELECT d.decision_id, d.decision, d.reviewer, f.agreed FROM live_decisions d
            LEFT JOIN confirmations f USING (decision_id)
            WHERE d.platform = ? AND d.post_id = ? ORDER BY d.decision_id DESC LIMIT 1""", [platform, post_id]
     ).fetchone()

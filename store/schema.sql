@@ -85,8 +85,21 @@ CREATE OR REPLACE VIEW latest_classification AS
 SELECT * FROM classifications
 QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY classified_at DESC, model_version DESC) = 1;
 
+-- A decision its reviewer withdrew ("Batalkan", within seconds, before anything else happened to the item: pantau.review,
+-- Store.withdraw_decision): the decision row stays, this row says it no longer counts, so the latest decision that
+-- does is the one before it (or none: the item is new again). Append-only, audited as decision_withdrawn.
+CREATE TABLE IF NOT EXISTS decision_withdrawals (
+    decision_id  BIGINT PRIMARY KEY,
+    withdrawn_by VARCHAR NOT NULL,
+    withdrawn_at TIMESTAMPTZ NOT NULL
+);
+
+-- The decisions that count: every decision but the withdrawn ones.
+CREATE OR REPLACE VIEW live_decisions AS
+SELECT * FROM decisions ANTI JOIN decision_withdrawals USING (decision_id);
+
 CREATE OR REPLACE VIEW latest_decision AS
-SELECT * FROM decisions
+SELECT * FROM live_decisions
 QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY decision_id DESC) = 1;
 
 CREATE OR REPLACE VIEW triage_queue AS

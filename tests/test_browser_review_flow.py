@@ -1,8 +1,8 @@
 """Issue 22: a reviewer's whole day in a real browser (Playwright + Debian chromium, the app served by uvicorn).
 
 One decision form (decision, checklist, reason, note) saved by the keyboard in one page load; a draft reason written
-from the evidence; "Tersimpan ... Ubah"; needs-info items out of the automatic order; Back + send again adds nothing;
-a guard before leaving an unsaved item, and the claim released on leaving; Indonesian messages for wrong keys and
+from the evidence; "Tersimpan — [Batalkan]" (a real withdrawal); needs-info items out of the automatic order; Back +
+send again adds nothing; a guard before leaving an unsaved item, and the claim released on leaving; Indonesian messages for wrong keys and
 duplicates; a phone (390x844): nothing scrolls sideways, rows open on a tap, the decision buttons in the first screen.
 """
 
@@ -249,3 +249,39 @@ def test_phone_nothing_scrolls_sideways_and_decisions_are_in_the_first_screen(se
                 assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (selector, box)
         context.close()
     assert opened == sum(len(p) for p in PHONE_PAGES.values())
+
+
+def test_batalkan_withdraws_the_decision_just_made(served, browser, monkeypatch):
+    """"Tersimpan - [Batalkan]" after a save, on a phone: Batalkan (reached by Tab, pressed with Enter) withdraws the
+    decision (the item back to the status before, the claim back to the reviewer, the decision kept and marked); the
+    button goes after PANTAU_UNDO_SHOWN_SECONDS."""
+    url, store = served
+    monkeypatch.setenv("PANTAU_UNDO_SHOWN_SECONDS", "3")
+    context, page, _ = login(browser, url, "budi", **PHONE_CONTEXT)
+    open_first_item(page, url)
+    first = _current(page)
+    before = store.review_state("demo", first)
+    page.keyboard.press("2")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda u: _current_of(u) != first)
+    decided = store.scalar("SELECT max(decision_id) FROM decisions WHERE post_id = ?", [first])
+    assert store.review_state("demo", first).status == "not_violation"
+    notice = page.locator("#saved")
+    assert "Tersimpan" in notice.inner_text() and page.locator("#undo").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.locator("#undo").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda u: _current_of(u) == first and "dibatalkan=1" in u)
+    assert page.locator("#withdrawn").is_visible()
+    assert store.review_state("demo", first) == before
+    assert store.scalar("SELECT withdrawn_by FROM decision_withdrawals WHERE decision_id = ?", [decided]) == "budi"
+    assert store.scalar("SELECT count(*) FROM decisions WHERE decision_id = ?", [decided]) == 1
+    assert store.scalar("SELECT username FROM claims WHERE post_id = ?", [first]) == "budi"
+    assert "dibatalkan" in page.locator("#history").inner_text()
+    # the next save shows Batalkan again, for the configured seconds only
+    page.keyboard.press("3")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda u: _current_of(u) != first)
+    assert page.locator("#undo").is_visible()
+    page.wait_for_selector("#saved", state="hidden", timeout=10_000)
+    context.close()

@@ -6,6 +6,9 @@ Routes (roles in ROUTE_ROLES of pantau.triage.app; the item state decides the re
 * `POST /pos/{platform}/{post_id}/keputusan` (`decide`): a reviewer's decision, then the next open item;
 * `GET /konfirmasi` (`confirmations`): decisions awaiting a second opinion, and the recent disputes;
 * `POST /konfirmasi/{decision_id}` (`confirm`): agree (`confirm`) or disagree with an own decision (`dispute`);
+* `POST /pos/{platform}/{post_id}/batalkan` (`withdraw`): "Batalkan" right after a save: the decision just made is
+  withdrawn (only by its maker, within PANTAU_UNDO_SECONDS, before anything else happened), the item goes back to
+  the status before it and its claim to the maker;
 * `POST /pos/{platform}/{post_id}/buka-kembali` (`reopen`): a confirmed violation is reopened by two supervisors:
   the first call is the request, a second supervisor's call reopens it (back in the queue as needs_info).
 
@@ -35,6 +38,7 @@ ROUTE_ACTIONS: dict[str, tuple[str, ...]] = {
     "confirm": ("confirm", "dispute"),
     "reopen": ("reopen_request", "reopen"),
     "referral_status": ("refer",),  # only the move to `sent` (the case leaves for Bawaslu) is the `refer` action
+    "withdraw": ("withdraw",),
 }
 
 # Every refusal of pantau.review in Bahasa Indonesia (tests check that each code has one).
@@ -56,6 +60,12 @@ REFUSAL_MESSAGES = {
     "same_requester": "Permintaan membuka kembali harus disetujui supervisor lain, bukan yang memintanya.",
     "no_request": "Membuka kembali perlu permintaan seorang supervisor terlebih dahulu.",
     "draft_referral": "Pos ini punya paket rujukan berstatus draf; tutup kasus itu dulu sebelum membuka kembali.",
+    "withdraw_late": ("Waktu untuk membatalkan keputusan ini sudah lewat. Buka pos itu dan ubah keputusannya bila "
+                      "masih diizinkan."),
+    "withdraw_later": ("Keputusan ini tidak dapat dibatalkan lagi: sudah ada langkah lain pada pos ini setelahnya "
+                       "(keputusan atau pendapat kedua, catatan atau bukti dari orang lain, atau peninjau lain sedang "
+                       "membukanya)."),
+    "withdraw_other": "Hanya orang yang membuat keputusan ini yang dapat membatalkannya.",
 }
 
 SAVED_COOKIE = "pantau_tersimpan"
@@ -117,9 +127,10 @@ def decide(
         raise HTTPException(status_code=409, detail=(
             f"Pos ini sudah diputuskan ({DECISION_LABELS[last['decision']]}, oleh {last['reviewer']}) sejak "
             "halaman ini dibuka. Muat ulang halaman pos untuk melihat keputusan terakhir."))
+    decision_id = None
     try:
         if not repeat:  # the same person's same decision and reason again (Back + send, a double click): kept once
-            store.record_decision(
+            decision_id = store.record_decision(
                 platform, post_id, decision, reviewer=user["username"], role=user["role"],
                 reason=reason.strip() or None, duplicate_of=duplicate_of or None, checklist=checklist,
             )
@@ -132,10 +143,35 @@ def decide(
     except StoreError as exc:
         raise HTTPException(status_code=400, detail=f"Keputusan tidak tersimpan: {exc}") from None
     response = RedirectResponse(next_open_item(store, platform, post_id, user["username"]), status_code=303)
-    # "Tersimpan: ... [Ubah]" on the next page, once (the item page reads and clears it)
-    response.set_cookie(SAVED_COOKIE, urlencode({"pos": f"{platform}/{post_id}", "keputusan": decision}), max_age=60,
+    # "Tersimpan: ... [Batalkan]" on the next page, once (the item page reads and clears it); `id`: the decision
+    # recorded now (none when the form was a repeat), which Batalkan withdraws
+    saved = {"pos": f"{platform}/{post_id}", "keputusan": decision, **({"id": decision_id} if decision_id else {})}
+    response.set_cookie(SAVED_COOKIE, urlencode(saved), max_age=60,
                         httponly=True, samesite="strict", secure=request.url.scheme == "https")
     return response
+
+
+@router.post("/pos/{platform}/{post_id:post_id}/batalkan", name="withdraw")
+@one_connection
+def withdraw(
+    platform: str,
+    post_id: str,
+    who: Annotated[Who, Depends(allowed("withdraw"))],
+    store: Annotated[Store, Depends(get_store)],
+    decision_id: Annotated[int, Form()],
+):
+    """Batalkan: withdraw the decision just made on this item; back to the item, claimed by its reviewer again."""
+    _, user = who
+    found = store.query("SELECT platform, post_id FROM decisions WHERE decision_id = ?", [decision_id])
+    if not found or (found[0]["platform"], found[0]["post_id"]) != (platform, post_id):
+        raise HTTPException(status_code=404, detail="Keputusan itu tidak ditemukan pada pos ini.")
+    try:
+        store.withdraw_decision(decision_id, reviewer=user["username"], role=user["role"])
+    except TransitionRefused as exc:
+        raise refusal(exc) from None
+    except StoreError as exc:
+        raise HTTPException(status_code=400, detail=f"Keputusan tidak dibatalkan: {exc}") from None
+    return RedirectResponse(item_path(platform, post_id) + "?dibatalkan=1", status_code=303)
 
 
 @router.get("/konfirmasi", response_class=HTMLResponse, name="confirmations")
@@ -234,7 +270,7 @@ def next_open_item(store: Store, platform: str, post_id: str, username: str) -> 
 
 def last_decision(store: Store, platform: str, post_id: str) -> dict[str, Any] | None:
     rows = store.query(
-        """SELECT decision_id, decision, reviewer, reason FROM decisions WHERE platform = ? AND post_id = ?
+        """SELECT decision_id, decision, reviewer, reason FROM live_decisions WHERE platform = ? AND post_id = ?
            ORDER BY decision_id DESC LIMIT 1""", [platform, post_id])
     return rows[0] if rows else None
 

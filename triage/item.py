@@ -17,6 +17,7 @@ from pantau.calendar import load_calendar, post_time
 from pantau.post import MEDIA_LABELS, sha256_hex
 from pantau.referral.evidence import evidence_summary
 from pantau.review import DECISIONS
+from pantau.settings import undo_shown_seconds
 from pantau.store.clusters import post_wave
 from pantau.store.db import Store, StoreError
 
@@ -41,7 +42,7 @@ def item(
     request: Request,
     who: Annotated[Who, Depends(allowed("item", post=False))],
     store: Annotated[Store, Depends(get_store)],
-    platform: str, post_id: str, back: str = "", buka_kembali: str = ""):
+    platform: str, post_id: str, back: str = "", buka_kembali: str = "", dibatalkan: str = ""):
     session, user = who
     # Point lookups: filter on post_id alone first (an ART index scan), then on platform.
     rows = store.query(
@@ -89,8 +90,9 @@ def item(
     }
     decisions = store.query(
         """SELECT d.*, f.supervisor, f.agreed, f.decision AS second_decision, f.reason AS second_reason,
-                  f.confirmed_at
+                  f.confirmed_at, w.withdrawn_at
            FROM decisions d LEFT JOIN confirmations f USING (decision_id)
+           LEFT JOIN decision_withdrawals w USING (decision_id)
            WHERE d.platform = ? AND d.post_id = ? ORDER BY d.decision_id DESC""",
         [platform, post_id],
     )
@@ -137,7 +139,9 @@ def item(
         notes=notes, holder=holder, item_status=state[0]["status"] if state else None,
         review=item_review(review_state, user, holder), reopen_notice=buka_kembali,
         can_note=user["role"] in ROUTE_ROLES["note"],
-        seen=str(decisions[0]["decision_id"]) if decisions else "",
+        seen=next((str(d["decision_id"]) for d in decisions if d["withdrawn_at"] is None), ""),
+        live_decision=next((d for d in decisions if d["withdrawn_at"] is None), None),
+        withdrawn_notice=dibatalkan == "1", undo_seconds=undo_shown_seconds(),
         suggested=suggested_reasons(groups, post.get("category")),
         saved=_saved_notice(request.cookies.get(SAVED_COOKIE, "")),
         next_item=neighbours["next"], prev_item=neighbours["prev"], stage=stage,
@@ -148,12 +152,16 @@ def item(
 
 
 def _saved_notice(cookie: str) -> dict[str, Any] | None:
-    """The decision just saved (cookie set by the decide route), for "Tersimpan: ... [Ubah]"."""
+    """The decision just saved (cookie set by the decide route), for "Tersimpan: ... [Batalkan]"."""
     values = dict(parse_qsl(cookie))
     target, decision = values.get("pos", ""), values.get("keputusan", "")
     if "/" not in target or decision not in DECISIONS:
         return None
-    return {"path": item_path(*target.split("/", 1)), "label": target, "decision": decision}
+    platform, post_id = target.split("/", 1)
+    decision_id = values.get("id", "")
+    return {"path": item_path(platform, post_id), "label": target, "decision": decision,
+            "decision_id": int(decision_id) if decision_id.isdigit() else None,
+            "withdraw": item_path(platform, post_id, "batalkan")}
 
 
 @router.post("/pos/{platform}/{post_id:post_id}/lepas", name="release")

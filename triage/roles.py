@@ -23,6 +23,7 @@ ROUTE_ROLES: dict[str, frozenset[str]] = {
     "intake": frozenset({"monitor", "reviewer", "supervisor", "admin"}),
     "item": frozenset({"reviewer", "supervisor", "analyst"}),
     "decide": frozenset({"reviewer", "supervisor"}),
+    "withdraw": frozenset({"reviewer", "supervisor"}),
     "release": frozenset({"reviewer", "supervisor"}),
     "note": frozenset({"reviewer", "supervisor"}),
     "confirmations": frozenset({"supervisor"}),

@@ -52,7 +52,8 @@
     var hint = document.getElementById("key-hint");
     var saved = document.getElementById("saved");
     var dirty = false, submitting = false;
-    if (saved) setTimeout(function () { saved.hidden = true; }, 10000);
+    // "Tersimpan - [Batalkan]" for PANTAU_UNDO_SHOWN_SECONDS (the server accepts Batalkan a little longer)
+    if (saved) setTimeout(function () { saved.hidden = true; }, 1000 * (Number(saved.getAttribute("data-seconds")) || 10));
     function say(message) { if (hint) hint.textContent = message; }
     function leave(href) {
       if (dirty && !window.confirm(LEAVE_UNSAVED)) return;
