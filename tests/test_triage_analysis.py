@@ -283,7 +283,7 @@ def test_empty_database_page(tmp_path):
     login(c, "ana")
     page = c.get("/analisis")
     assert page.status_code == 200
-    assert page.text.count("Belum ada data</text>") == 3
+    assert page.text.count("Belum ada data</text>") == 4  # the three charts and the map
     assert Tables(page.text).tables == {}
 
 
@@ -329,8 +329,8 @@ def test_analysis_page_in_browser(tmp_path):
             page.wait_for_load_state("networkidle")
             assert response.status == 200
             charts_shown = page.locator("svg.chart[role=img]")
-            assert charts_shown.count() == 3
-            for i in range(3):
+            assert charts_shown.count() == 4  # three charts and the map (tests/test_analysis_map.py)
+            for i in range(4):
                 svg = charts_shown.nth(i)
                 assert svg.is_visible()
                 box = svg.bounding_box()

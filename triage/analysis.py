@@ -1,5 +1,6 @@
 """Figures for supervisors and analysts (page group "analisis"): reviewer agreement, queue statistics, the analysis
-charts (weekly flags per region, categories, deadline compliance) and the CSV export of confirmed violations."""
+charts (weekly flags per region, the map of flags per province, categories, deadline compliance) and the CSV export
+of confirmed violations."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pantau.deadline import REPORTING_DEADLINE_DAYS
 from pantau.review import DECISIONS
 from pantau.store.db import Store
 
-from . import charts
+from . import charts, choropleth
 from .deps import Who, allowed, get_store, one_connection, render
 from .logic import agreement, csv_cell, kappa_note
 
@@ -102,7 +103,8 @@ def _analysis_data(store: Store, filters: tuple) -> dict[str, Any]:
     ]
     found = {r["state"]: int(r["n"]) for r in store.query(_COMPLIANCE_SQL.format(where=case_where), case_params)}
     compliance_rows = [(label, found.get(state, 0)) for state, label, _ in COMPLIANCE_STATES]
-    return {"weekly": weekly, "category_rows": category_rows, "compliance_rows": compliance_rows}
+    return {"weekly": weekly, "category_rows": category_rows, "compliance_rows": compliance_rows,
+            "by_province": choropleth.count_by_province(flags)}
 
 
 @router.get("/analisis", response_class=HTMLResponse, name="analysis")
@@ -115,6 +117,8 @@ def analysis(
 ):
     data = _analysis_data(store, _analysis_filters(dari, sampai, wilayah, platform, kategori))
     weekly, category_rows, compliance_rows = data["weekly"], data["category_rows"], data["compliance_rows"]
+    by_province = data["by_province"]
+    province_rows = choropleth.province_rows(by_province)
     chosen = {"dari": dari, "sampai": sampai, "wilayah": wilayah, "platform": platform, "kategori": kategori}
     facets = request.app.state.facets.get(store)
     return render(
@@ -123,6 +127,10 @@ def analysis(
         weekly_svg=charts.stacked_bar_chart(
             "grafik-mingguan", "Tanda per minggu per wilayah", weekly["weeks"], weekly["series"],
             colours=weekly["colours"]),
+        map_svg=choropleth.choropleth("peta-provinsi", "Tanda per provinsi", by_province["areas"],
+                                      not_placed=sum(by_province["not_placed"].values())),
+        province_rows=[(p if area == p or not area else f"{p} (di peta: {area})", n) for p, area, n in province_rows],
+        province_total=by_province["total"], not_placed_note=choropleth.not_placed_note(by_province),
         category_rows=category_rows, category_total=sum(n for _, n in category_rows),
         category_svg=charts.horizontal_bar_chart("grafik-kategori", "Komposisi kategori", category_rows),
         compliance_rows=compliance_rows, compliance_total=sum(n for _, n in compliance_rows),
@@ -133,7 +141,7 @@ def analysis(
     )
 
 
-CHART_TABLES = {"mingguan", "kategori", "tenggat"}
+CHART_TABLES = {"mingguan", "provinsi", "kategori", "tenggat"}
 
 
 @router.get("/analisis/{grafik}.csv", name="analysis_csv")
@@ -147,7 +155,7 @@ def analysis_csv(
 ):
     """The numbers of one chart of /analisis, with the same filters, as CSV."""
     if grafik not in CHART_TABLES:
-        raise HTTPException(status_code=404, detail="Grafik tidak dikenal: mingguan, kategori atau tenggat.")
+        raise HTTPException(status_code=404, detail="Grafik tidak dikenal: mingguan, provinsi, kategori atau tenggat.")
     data = _analysis_data(store, _analysis_filters(dari, sampai, wilayah, platform, kategori))
     out = io.StringIO()
     writer = csv.writer(out)
@@ -156,6 +164,10 @@ def analysis_csv(
         writer.writerow(["minggu", *[label for label, _ in weekly["series"]], "jumlah"])
         for i, week in enumerate(weekly["weeks"]):
             writer.writerow([week, *[values[i] for _, values in weekly["series"]], weekly["totals"][i]])
+    elif grafik == "provinsi":  # every province of the office table, with flags or not, and the flags not placed
+        writer.writerow(["provinsi", "wilayah_peta", "jumlah"])
+        writer.writerows([csv_cell(p), csv_cell(area), n]
+                         for p, area, n in choropleth.province_rows(data["by_province"], all_provinces=True))
     else:
         rows = data["category_rows"] if grafik == "kategori" else data["compliance_rows"]
         writer.writerow(["kategori" if grafik == "kategori" else "keadaan", "jumlah"])
