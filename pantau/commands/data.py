@@ -11,6 +11,7 @@ import typer
 from pantau.commands.common import DEFAULT_DB, fail, store_failure
 from pantau.post import JsonlError
 from pantau.progress import count_lines, progress
+from pantau.store.sql_results import AnalystError, format_result, owner_read
 
 app = typer.Typer()
 
@@ -104,12 +105,15 @@ def sql_command(
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """Query the database read-only (statements that write are refused); views and examples in docs/sql.md."""
-    from pantau.store.analyst import AnalystError, format_result, run_sql  # heavy (DuckDB): only when a command needs it
-
     if fmt not in ("table", "csv", "json"):
         raise fail(f"unknown format {fmt!r}; expected table, csv or json")
     try:
-        typer.echo(format_result(run_sql(db, query), fmt))
+        result = owner_read(db, query)  # while the app owns the file it runs the read: no DuckDB imported here
+        if result is None:
+            from pantau.store.analyst import run_sql  # heavy (DuckDB): only when no app answers the read
+
+            result = run_sql(db, query)
+        typer.echo(format_result(result, fmt))
     except AnalystError as exc:
         raise fail(str(exc)) from None
 
@@ -125,7 +129,7 @@ def export_command(
     actor: Annotated[str, typer.Option(help="Who exports (audit log).")] = "cli",
 ) -> None:
     """Export posts, classifications, decisions and the analyst views (never raw payloads); audit-logged."""
-    from pantau.store.analyst import SALT_ENV, AnalystError, export  # heavy (DuckDB): only when a command needs it
+    from pantau.store.analyst import SALT_ENV, export  # heavy (DuckDB): only when a command needs it
 
     try:
         result = export(db, out_dir, fmt, pseudonymise=pseudonymise, salt=os.environ.get(SALT_ENV), actor=actor)
