@@ -6,6 +6,9 @@ transitions exist, which roles may make them, and who may not (the person who ma
     awaiting_confirmation --dispute (another supervisor, own decision)--> not_violation | needs_info
     awaiting_confirmation --decide (only who decided it: revise before the second opinion)--> ...
     not_violation / duplicate --decide--> ... (a violation still needs the second opinion)
+    not_violation / needs_info / duplicate, drawn for a double-check (needs_check: PANTAU_DOUBLE_CHECK_RATE of the
+        items, by a hash of the item) --check (a second reviewer, not who decided)--> the checker's decision's status
+        (agreeing keeps it); until then only who decided may decide again, others record theirs as the check
     confirmed --reopen_request (a supervisor)--> confirmed, request pending
     confirmed --reopen (a second supervisor, not the requester)--> needs_info (back in the queue)
     confirmed --refer (the case is sent to Bawaslu)--> referred; nothing changes a referred item
@@ -18,10 +21,13 @@ Bahasa Indonesia and hides the forms a role cannot use (its route x role x state
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 DECISIONS = ("violation", "not_violation", "needs_info", "duplicate")
 FINAL_DECISIONS = ("violation", "not_violation", "duplicate")
+# Decisions a sample of which a second reviewer checks (every violation has its four-eyes confirmation already).
+SAMPLED_DECISIONS = ("not_violation", "needs_info", "duplicate")
 STATUSES = ("new", "needs_info", "awaiting_confirmation", "confirmed", "not_violation", "duplicate")
 OPEN_STATUSES = ("new", "needs_info")
 # An item marked needs_info leaves the automatic next-item order for this many hours, unless new information (a note
@@ -36,6 +42,8 @@ NOT_DECIDER = "not_decider"        # not the person who made the decision being 
 ONLY_DECIDER = "only_decider"      # only the person who made the pending decision
 NO_REQUEST = "no_request"          # no reopen request is pending
 SECOND_SUPERVISOR = "second_supervisor"  # a reopen request is pending and the actor did not make it
+SECOND_REVIEWER = "second_reviewer"      # a double-check is pending and the actor did not make the decision
+DECIDER_WHILE_CHECK = "decider_while_check"  # while a double-check is pending, only the person who decided
 
 
 @dataclass(frozen=True)
@@ -50,13 +58,15 @@ class Transition:
 _DECIDERS = frozenset({"reviewer", "supervisor"})
 _SUPERVISORS = frozenset({"supervisor"})
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition("decide", frozenset({"new", "needs_info", "not_violation", "duplicate"}), _DECIDERS, None),
+    Transition("decide", frozenset({"new", "needs_info", "not_violation", "duplicate"}), _DECIDERS, None,
+               DECIDER_WHILE_CHECK),
     Transition("decide", frozenset({"awaiting_confirmation"}), _DECIDERS, None, ONLY_DECIDER),
     Transition("confirm", frozenset({"awaiting_confirmation"}), _SUPERVISORS, "confirmed", NOT_DECIDER),
     Transition("dispute", frozenset({"awaiting_confirmation"}), _SUPERVISORS, None, NOT_DECIDER),
     Transition("reopen_request", frozenset({"confirmed"}), _SUPERVISORS, "confirmed", NO_REQUEST),
     Transition("reopen", frozenset({"confirmed"}), _SUPERVISORS, "needs_info", SECOND_SUPERVISOR),
     Transition("refer", frozenset({"confirmed"}), frozenset({"supervisor", "admin"}), REFERRED),
+    Transition("check", frozenset(SAMPLED_DECISIONS), _DECIDERS, None, SECOND_REVIEWER),
     # target None: the status before the withdrawn decision, which the store finds (Store.withdraw_decision)
     Transition("withdraw", frozenset({"awaiting_confirmation", "not_violation", "duplicate", "needs_info"}), _DECIDERS,
                None, ONLY_DECIDER),
@@ -83,6 +93,8 @@ REFUSALS = {
     "withdraw_later": "something happened to the item after this decision (a later decision, a second opinion, a note "
                       "or evidence by someone else, another reviewer's claim); it can no longer be withdrawn",
     "withdraw_other": "only the person who made a decision may withdraw it",
+    "check_pending": "the decision awaits its double-check by a second reviewer; yours is recorded as that check",
+    "no_check": "no double-check is pending for this decision",
 }
 
 
@@ -101,6 +113,7 @@ class ItemState:
     decision: str | None = None              # the latest decision
     reopen_requested_by: str | None = None   # the supervisor of a pending reopen request
     draft_referral: bool = False             # a referral case of the item is still a draft
+    check_pending: bool = False              # the latest decision was drawn for a double-check, not checked yet
 
 
 def status_of(decision: str | None, agreed: bool | None) -> str:
@@ -114,11 +127,23 @@ def status_of(decision: str | None, agreed: bool | None) -> str:
     return decision
 
 
+def sample_point(platform: str, post_id: str) -> float:
+    """The item's place in [0, 1) for the double-check sample: the first 8 bytes of SHA-256 of `platform/post_id`.
+    The same item always gets the same point, so re-runs draw the same items, and a higher rate draws a superset."""
+    digest = hashlib.sha256(f"{platform}/{post_id}".encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2.0 ** 64
+
+
+def needs_check(platform: str, post_id: str, decision: str, rate: float) -> bool:
+    """Whether a (first) decision on the item is drawn for a double-check by a second reviewer."""
+    return decision in SAMPLED_DECISIONS and sample_point(platform, post_id) < rate
+
+
 def check(state: ItemState, action: str, role: str, actor: str, decision: str | None = None) -> str:
     """The status the item gets, or ReviewRefused. `decision`: the new decision (decide, dispute)."""
     if action not in ACTIONS:
         raise ReviewRefused("unknown_action", action)
-    if action in ("decide", "dispute") and decision not in DECISIONS:
+    if action in ("decide", "dispute", "check") and decision not in DECISIONS:
         raise ReviewRefused("unknown_decision", repr(decision))
     found = [t for t in TRANSITIONS if t.action == action and state.status in t.sources]
     if not found:
@@ -138,6 +163,13 @@ def check(state: ItemState, action: str, role: str, actor: str, decision: str | 
         raise ReviewRefused("withdraw_other" if action == "withdraw" else "not_decider")
     if t.rule == NO_REQUEST and state.reopen_requested_by is not None:
         raise ReviewRefused("requested")
+    if t.rule == DECIDER_WHILE_CHECK and state.check_pending and actor != state.decided_by:
+        raise ReviewRefused("check_pending")
+    if t.rule == SECOND_REVIEWER:
+        if not state.check_pending:
+            raise ReviewRefused("no_check")
+        if actor == state.decided_by:
+            raise ReviewRefused("own_decision")
     if t.rule == SECOND_SUPERVISOR:
         if state.reopen_requested_by is None:
             raise ReviewRefused("no_request")

@@ -58,3 +58,24 @@ def undo_shown_seconds(env: Mapping[str, str] | None = None) -> int:
     """How long the app shows the Batalkan button after a save: PANTAU_UNDO_SHOWN_SECONDS, default 10, never more
     than undo_seconds()."""
     return min(env_int(UNDO_SHOWN_SECONDS_ENV, DEFAULT_UNDO_SHOWN_SECONDS, minimum=1, env=env), undo_seconds(env))
+
+
+# -- the double-check sample (pantau.review.needs_check) ------------------------------------------------------------
+
+DOUBLE_CHECK_RATE_ENV = "PANTAU_DOUBLE_CHECK_RATE"
+DEFAULT_DOUBLE_CHECK_RATE = 0.1
+
+
+def double_check_rate(env: Mapping[str, str] | None = None) -> float:
+    """The share of not_violation / needs_info / duplicate decisions a second reviewer checks (by a hash of the item):
+    PANTAU_DOUBLE_CHECK_RATE, a number from 0 to 1, default 0.1. ValueError naming the variable otherwise."""
+    raw = (os.environ if env is None else env).get(DOUBLE_CHECK_RATE_ENV, "").strip()
+    if not raw:
+        return DEFAULT_DOUBLE_CHECK_RATE
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{DOUBLE_CHECK_RATE_ENV}={raw!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:  # also refuses nan
+        raise ValueError(f"{DOUBLE_CHECK_RATE_ENV} must be from 0 to 1, not {raw}")
+    return value

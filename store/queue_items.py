@@ -61,3 +61,14 @@ def _refresh_one(con, platform: str, post_id: str) -> None:
         post_filter="AND p.platform = $platform AND p.post_id = $post_id",
     )
     con.execute("INSERT INTO queue_items " + _QUEUE_ITEMS_COLUMNS + " " + sel, {"platform": platform, "post_id": post_id})
+
+
+# The items waiting for their double-check (pantau.review: a decision drawn for it, `double_checks`, with no second
+# opinion yet), as queue_items rows with the drawn decision's reviewer (`decided_by`): the one home of this rule in
+# SQL; ItemState.check_pending (store/review.py, _review_state) is its Python twin (tests compare them).
+PENDING_CHECKS_SQL = """
+SELECT qi.*, d.reviewer AS decided_by, dc.sampled_at FROM queue_items qi
+JOIN double_checks dc ON dc.decision_id = qi.last_decision_id
+JOIN decisions d ON d.decision_id = qi.last_decision_id
+WHERE NOT EXISTS (SELECT 1 FROM confirmations f WHERE f.decision_id = qi.last_decision_id)
+"""

@@ -12,7 +12,7 @@ from pantau.review import DECISIONS, ItemState, ReviewRefused
 
 from .audit_log import _append_audit
 from .connection import StoreError
-from .queue_items import _refresh_one, _refresh_queue_items
+from .queue_items import PENDING_CHECKS_SQL, _refresh_one, _refresh_queue_items
 
 CLAIM_MINUTES = 15
 
@@ -36,6 +36,8 @@ class TransitionRefused(StoreError):
 class Review:
     """Decisions, notes and claims (a part of `Store`)."""
 
+    PENDING_CHECKS_SQL = PENDING_CHECKS_SQL
+
     def record_decision(
         self,
         platform: str,
@@ -47,9 +49,14 @@ class Review:
         reason: str | None = None,
         duplicate_of: str | None = None,
         checklist: dict[str, bool] | None = None,
+        double_check_rate: float | None = None,
         now: datetime | None = None,
     ) -> int:
         """Append a reviewer decision (with its legal-element checklist, if given) and return its id.
+
+        A not_violation / needs_info / duplicate decision is drawn for a double-check by a second reviewer when
+        pantau.review.needs_check says so at `double_check_rate` (default PANTAU_DOUBLE_CHECK_RATE); while that check
+        is pending only the reviewer may decide again, and others record theirs with `check_decision`.
 
         The move must be allowed by the review state machine (pantau.review: TransitionRefused otherwise) for the
         reviewer's role: the account's role, else `role` (default reviewer, for scripts without accounts). Refuses
@@ -74,6 +81,9 @@ class Review:
             if holder is not None and holder != reviewer:
                 raise ClaimConflict(holder)
             decision_id = _insert_decision(con, platform, post_id, decision, reason, duplicate_of, reviewer, now)
+            rate = settings.double_check_rate() if double_check_rate is None else double_check_rate
+            if review.needs_check(platform, post_id, decision, rate):
+                con.execute("INSERT INTO double_checks VALUES (?, ?, ?)", [decision_id, rate, now])
             if checklist is not None:
                 _insert_note(con, platform, post_id, reviewer, None, checklist, now)
             con.execute("DELETE FROM claims WHERE platform = ? AND post_id = ?", [platform, post_id])
@@ -131,6 +141,51 @@ class Review:
                 con, supervisor, "confirmation", f"{platform}/{post_id}",
                 {"decision_id": decision_id, "agreed": agreed, "decision": label, "reason": reason}, now,
             )
+
+    def check_decision(
+        self,
+        decision_id: int,
+        *,
+        checker: str,
+        decision: str,
+        role: str | None = None,
+        reason: str | None = None,
+        duplicate_of: str | None = None,
+        now: datetime | None = None,
+    ) -> bool:
+        """The double-check of a sampled decision: a second reviewer's own `decision` (pantau.review's `check`: not
+        the person who decided; the account's role, else `role`, default reviewer). Stored as a `confirmations` row
+        (agreed when the decisions are the same), so the agreement figures hold every decision type; a different
+        decision is appended as the checker's (a violation then waits for a supervisor's confirmation). Audited as
+        `double_check`. Returns whether the two agreed."""
+        if decision == "duplicate" and not duplicate_of:
+            raise StoreError("a 'duplicate' decision needs duplicate_of")
+        now = now or utcnow()
+        checker = (checker or "").strip()
+        with self.transaction() as con:
+            row = con.execute("SELECT platform, post_id, decision FROM decisions WHERE decision_id = ?",
+                              [decision_id]).fetchone()
+            if row is None:
+                raise StoreError(f"no decision {decision_id}")
+            platform, post_id, original = row
+            if _latest_decision_id(con, platform, post_id) != decision_id:
+                raise StoreError(f"decision {decision_id} is no longer the latest for {platform}/{post_id}")
+            _check_review(con, platform, post_id, "check", _actor_role(con, checker, role, "reviewer"), checker,
+                          decision)
+            holder = _claim_holder(con, platform, post_id, now)
+            if holder is not None and holder != checker:
+                raise ClaimConflict(holder)
+            agreed = decision == original
+            con.execute("INSERT INTO confirmations VALUES (?, ?, ?, ?, ?, ?)",
+                        [decision_id, checker, agreed, decision, reason, now])
+            if not agreed:
+                _insert_decision(con, platform, post_id, decision, reason, duplicate_of, checker, now)
+            con.execute("DELETE FROM claims WHERE platform = ? AND post_id = ?", [platform, post_id])
+            _refresh_one(con, platform, post_id)
+            _append_audit(con, checker, "double_check", f"{platform}/{post_id}",
+                          {"decision_id": decision_id, "agreed": agreed, "decision": decision, "reason": reason,
+                           "duplicate_of": duplicate_of}, now)
+        return agreed
 
     def reopen(self, platform: str, post_id: str, *, supervisor: str, reason: str, role: str | None = None,
                now: datetime | None = None) -> str:
@@ -310,8 +365,12 @@ def _review_state(con, platform: str, post_id: str) -> ItemState:
         """SELECT requested_by FROM reopen_requests WHERE platform = ? AND post_id = ? AND decision_id = ?
            AND approved_by IS NULL ORDER BY request_id LIMIT 1""", [platform, post_id, decision_id]
     ).fetchone() if decision_id is not None else None
+    check_pending = bool(
+        decision in review.SAMPLED_DECISIONS and agreed is None
+        and con.execute("SELECT count(*) FROM double_checks WHERE decision_id = ?", [decision_id]).fetchone()[0])
     return ItemState(status=status, decided_by=decided_by, decision=decision,
-                     reopen_requested_by=pending[0] if pending else None, draft_referral=bool(draft))
+                     reopen_requested_by=pending[0] if pending else None, draft_referral=bool(draft),
+                     check_pending=check_pending)
 
 
 def _check_review(con, platform: str, post_id: str, action: str, role: str, actor: str, decision: str | None = None,

@@ -94,6 +94,15 @@ CREATE TABLE IF NOT EXISTS decision_withdrawals (
     withdrawn_at TIMESTAMPTZ NOT NULL
 );
 
+-- Decisions drawn for a double-check by a second reviewer (pantau.review.needs_check: not_violation, needs_info and
+-- duplicate decisions of the items whose hash falls below PANTAU_DOUBLE_CHECK_RATE), with the rate in force then.
+-- The check is a `confirmations` row by another reviewer, so the agreement page's pairs hold every decision type.
+CREATE TABLE IF NOT EXISTS double_checks (
+    decision_id BIGINT PRIMARY KEY,
+    rate        DOUBLE NOT NULL,
+    sampled_at  TIMESTAMPTZ NOT NULL
+);
+
 -- The decisions that count: every decision but the withdrawn ones.
 CREATE OR REPLACE VIEW live_decisions AS
 SELECT * FROM decisions ANTI JOIN decision_withdrawals USING (decision_id);

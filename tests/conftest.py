@@ -13,6 +13,9 @@ from pantau.post import Author, Post, canonical_json, sha256_hex
 # Tests never talk to a Prefect Cloud or send analytics.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# No double-check sample unless a test asks for one (tests/test_review_double_check.py): the sample (default 0.1 of the
+# items) would otherwise make a hash-chosen tenth of the other tests' decisions wait for a second reviewer.
+os.environ.setdefault("PANTAU_DOUBLE_CHECK_RATE", "0")
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 

@@ -23,7 +23,7 @@ AXE_JS = Path(axe_package.__file__).parent / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 PAGES = {  # user -> the pages that user opens (every page group of the app, by the roles allowed on it)
-    "rina": ["/antrean", "/pos/demo/2", "/masukan", "/tangkap", "/serah-terima"],
+    "rina": ["/antrean", "/pos/demo/2", "/masukan", "/tangkap", "/serah-terima", "/periksa-ulang", "/pos/demo/3"],
     "sari": ["/antrean", "/konfirmasi", "/rujukan", "/kesepakatan", "/statistik", "/analisis", "/pos/demo/1"],
     "mon": ["/pemantauan", "/masukan", "/token"],
     "adm": ["/pengguna", "/audit", "/analisis"],
@@ -48,6 +48,8 @@ def served(tmp_path_factory):
     add_users(store, ("rina", "reviewer"), ("sari", "supervisor"), ("mon", "monitor"), ("adm", "admin"))
     store.record_decision("demo", "1", "violation", reviewer="rina", reason="ajakan memilih")  # awaiting a 2nd look
     store.release("demo", "1", "rina")
+    store.record_decision("demo", "3", "not_violation", reviewer="sari", double_check_rate=1.0)  # for rina to check
+    store.release("demo", "3", "sari")
     with ThreadServer(create_app(store.path, secret=b"a11y")) as url:
         yield url
 

@@ -211,7 +211,7 @@ def test_supervisor_from_login_to_a_downloaded_package_in_three_clicks(served, b
 
 
 PHONE_PAGES = {  # role -> pages it opens
-    "rina": ["/antrean", "/masukan", "/tangkap"],
+    "rina": ["/antrean", "/masukan", "/tangkap", "/periksa-ulang"],
     "sari": ["/antrean", "/konfirmasi", "/rujukan", "/kesepakatan", "/statistik", "/analisis"],
     "ana": ["/analisis", "/statistik"],
     "mon": ["/pemantauan", "/masukan"],

@@ -2,7 +2,8 @@
 renderer on `app.state` and includes one APIRouter per page group:
 
 * triage/login.py (masuk, keluar, landing pages), triage/queue.py (antrean), triage/item.py (pos, lepas, catatan),
-  triage/decisions.py (keputusan, konfirmasi, buka kembali), triage/referrals.py (rujukan), triage/intake.py
+  triage/decisions.py (keputusan, konfirmasi, buka kembali, batalkan), triage/checks.py (periksa ulang),
+  triage/referrals.py (rujukan), triage/intake.py
   (masukan manual), triage/capture.py (tangkap, API token), triage/analysis.py (kesepakatan, statistik, analisis,
   ekspor), triage/admin.py (pemantauan, pengguna, audit), triage/shifts.py (serah terima shift).
 
@@ -26,12 +27,13 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from pantau.categories import CATEGORIES, CHECKLIST, COUNT_LABELS, DECISION_LABELS, STATUS_LABELS
-from pantau.settings import review_target_hours
+from pantau.settings import double_check_rate, review_target_hours
 from pantau.store.db import Store
 
 from .admin import router as admin_router
 from .analysis import COMPLIANCE_STATES, router as analysis_router  # noqa: F401 (COMPLIANCE_STATES: tests)
 from .capture import router as capture_router
+from .checks import router as checks_router
 from .clusters import router as clusters_router
 from .decisions import router as decisions_router
 from .intake import intake_settings, router as intake_router
@@ -107,6 +109,7 @@ def create_app(
         categories=CATEGORIES, decision_labels=DECISION_LABELS, status_labels=STATUS_LABELS, role_labels=ROLE_LABELS,
         decision_keys=DECISION_KEYS, checklist=CHECKLIST, checklist_keys=CHECKLIST_KEYS, item_url=item_path,
         package_url=package_path, count_labels=COUNT_LABELS,
+        double_check_rate=double_check_rate(),  # the sample a second reviewer checks (agreement, periksa ulang)
     )
     templates.env.filters.update(time_left=time_left, wib=to_wib, signal_label=signal_label, http_url=http_url)
 
@@ -176,6 +179,7 @@ def create_app(
         app.include_router(router)
 
     app.include_router(decisions_router)
+    app.include_router(checks_router)
     app.include_router(capture_router)
     app.include_router(shifts_router)
     app.include_router(clusters_router)

@@ -3,7 +3,9 @@ the review state machine (pantau.review) in Bahasa Indonesia, and the route -> r
 
 Routes (roles in ROUTE_ROLES of pantau.triage.app; the item state decides the rest, see ROUTE_ACTIONS):
 
-* `POST /pos/{platform}/{post_id}/keputusan` (`decide`): a reviewer's decision, then the next open item;
+* `POST /pos/{platform}/{post_id}/keputusan` (`decide`): a reviewer's decision, then the next open item; on a
+  decision drawn for a double-check (pantau.review), another reviewer's decision is recorded as that check
+  (`Store.check_decision`), then the next item waiting for one;
 * `GET /konfirmasi` (`confirmations`): decisions awaiting a second opinion, and the recent disputes;
 * `POST /konfirmasi/{decision_id}` (`confirm`): agree (`confirm`) or disagree with an own decision (`dispute`);
 * `POST /pos/{platform}/{post_id}/batalkan` (`withdraw`): "Batalkan" right after a save: the decision just made is
@@ -34,7 +36,7 @@ from .logic import item_path
 
 # The review actions a route can make (the state machine says from which states, by which role and by whom).
 ROUTE_ACTIONS: dict[str, tuple[str, ...]] = {
-    "decide": ("decide",),
+    "decide": ("decide", "check"),  # on a decision drawn for a double-check, another reviewer's decision is the check
     "confirm": ("confirm", "dispute"),
     "reopen": ("reopen_request", "reopen"),
     "referral_status": ("refer",),  # only the move to `sent` (the case leaves for Bawaslu) is the `refer` action
@@ -66,6 +68,9 @@ REFUSAL_MESSAGES = {
                        "(keputusan atau pendapat kedua, catatan atau bukti dari orang lain, atau peninjau lain sedang "
                        "membukanya)."),
     "withdraw_other": "Hanya orang yang membuat keputusan ini yang dapat membatalkannya.",
+    "check_pending": ("Keputusan ini terpilih untuk diperiksa ulang oleh peninjau kedua; keputusan Anda dicatat "
+                      "sebagai pemeriksaan itu."),
+    "no_check": "Keputusan ini tidak sedang menunggu pemeriksaan ulang.",
 }
 
 SAVED_COOKIE = "pantau_tersimpan"
@@ -80,9 +85,11 @@ def item_review(state: review.ItemState, user: dict[str, Any], holder: str | Non
     """What the item page offers this user, as the state machine allows it (the store checks again on submit)."""
     role, name = user["role"], user["username"]
     reopen = review.reopen_action(state)
+    can_check = review.allowed(state, "check", role, name, "needs_info")
     return {
         "state": state,
-        "can_decide": holder == name and review.allowed(state, "decide", role, name, "needs_info"),
+        "can_decide": holder == name and (review.allowed(state, "decide", role, name, "needs_info") or can_check),
+        "can_check": can_check,  # the decision form records a double-check: the first decision stays hidden
         "can_confirm": review.allowed(state, "confirm", role, name),
         "can_reopen": review.allowed(state, reopen, role, name),
         "reopen_action": reopen,
@@ -119,17 +126,26 @@ def decide(
         raise HTTPException(status_code=400, detail=REFUSAL_MESSAGES["unknown_decision"])
     duplicate_of = duplicate_target(store, platform, duplicate_of) if decision == "duplicate" else ""
     last = last_decision(store, platform, post_id)
-    repeat = (last is not None and last["reviewer"] == user["username"] and last["decision"] == decision
-              and (last["reason"] or "") == reason.strip()
-              and review.allowed(store.review_state(platform, post_id), "decide", user["role"], user["username"],
-                                 decision))  # else the store refuses it, with its reason
+    state = store.review_state(platform, post_id)
+    checking = review.allowed(state, "check", user["role"], user["username"], decision)
+    repeat = not checking and last is not None and (
+        (last["reviewer"] == user["username"] and last["decision"] == decision
+         and (last["reason"] or "") == reason.strip()
+         and review.allowed(state, "decide", user["role"], user["username"], decision))  # else the store refuses
+        or (last["decision"] in review.SAMPLED_DECISIONS and last["checked_by"] == user["username"]
+            and last["checked_as"] == decision))  # this user's double-check, sent again
     if seen is not None and last is not None and str(last["decision_id"]) != seen and not repeat:
         raise HTTPException(status_code=409, detail=(
             f"Pos ini sudah diputuskan ({DECISION_LABELS[last['decision']]}, oleh {last['reviewer']}) sejak "
             "halaman ini dibuka. Muat ulang halaman pos untuk melihat keputusan terakhir."))
     decision_id = None
     try:
-        if not repeat:  # the same person's same decision and reason again (Back + send, a double click): kept once
+        if checking:  # a decision drawn for a double-check: this second reviewer's decision is the check
+            store.check_decision(last["decision_id"], checker=user["username"], role=user["role"], decision=decision,
+                                 reason=reason.strip() or None, duplicate_of=duplicate_of or None)
+            if any(checklist.values()):
+                store.add_note(platform, post_id, user["username"], None, checklist)
+        elif not repeat:  # the same person's same decision and reason again (Back + send, a double click): kept once
             decision_id = store.record_decision(
                 platform, post_id, decision, reviewer=user["username"], role=user["role"],
                 reason=reason.strip() or None, duplicate_of=duplicate_of or None, checklist=checklist,
@@ -142,7 +158,9 @@ def decide(
         raise refusal(exc) from None
     except StoreError as exc:
         raise HTTPException(status_code=400, detail=f"Keputusan tidak tersimpan: {exc}") from None
-    response = RedirectResponse(next_open_item(store, platform, post_id, user["username"]), status_code=303)
+    after = (next_check(store, platform, post_id, user["username"]) if checking else None) \
+        or next_open_item(store, platform, post_id, user["username"])
+    response = RedirectResponse(after, status_code=303)
     # "Tersimpan: ... [Batalkan]" on the next page, once (the item page reads and clears it); `id`: the decision
     # recorded now (none when the form was a repeat), which Batalkan withdraws
     saved = {"pos": f"{platform}/{post_id}", "keputusan": decision, **({"id": decision_id} if decision_id else {})}
@@ -268,10 +286,23 @@ def next_open_item(store: Store, platform: str, post_id: str, username: str) -> 
     return item_path(rows[0]["platform"], rows[0]["post_id"]) if rows else "/antrean"
 
 
-def last_decision(store: Store, platform: str, post_id: str) -> dict[str, Any] | None:
+def next_check(store: Store, platform: str, post_id: str, username: str) -> str | None:
+    """The next item waiting for its double-check that this user did not decide and nobody else is working on."""
     rows = store.query(
-        """SELECT decision_id, decision, reviewer, reason FROM live_decisions WHERE platform = ? AND post_id = ?
-           ORDER BY decision_id DESC LIMIT 1""", [platform, post_id])
+        f"""SELECT qi.platform, qi.post_id FROM ({store.PENDING_CHECKS_SQL}) qi {CLAIM_JOIN}
+            WHERE qi.decided_by <> ? AND NOT (qi.platform = ? AND qi.post_id = ?)
+              AND (cl.username IS NULL OR cl.username = ?)
+            ORDER BY qi.deadline_at, qi.platform, qi.post_id LIMIT 1""", [username, platform, post_id, username])
+    return item_path(rows[0]["platform"], rows[0]["post_id"]) if rows else None
+
+
+def last_decision(store: Store, platform: str, post_id: str) -> dict[str, Any] | None:
+    """The item's latest decision that counts, with who double-checked it (`checked_by`, `checked_as`) if anyone."""
+    rows = store.query(
+        """SELECT d.decision_id, d.decision, d.reviewer, d.reason, f.supervisor AS checked_by,
+                  f.decision AS checked_as
+           FROM live_decisions d LEFT JOIN confirmations f USING (decision_id)
+           WHERE d.platform = ? AND d.post_id = ? ORDER BY d.decision_id DESC LIMIT 1""", [platform, post_id])
     return rows[0] if rows else None
 
 

@@ -81,7 +81,8 @@ def item(
     raw = next((r["raw"] for r in raw_rows if r["raw_sha256"] == post["raw_sha256"]), None)
     # claim the item only when the state machine would take this user's decision on it
     review_state = store.review_state(platform, post_id)
-    may_decide = review.allowed(review_state, "decide", user["role"], user["username"], "needs_info")
+    may_decide = any(review.allowed(review_state, action, user["role"], user["username"], "needs_info")
+                     for action in ("decide", "check"))
     holder = store.open_item(platform, post_id, user["username"], claim=may_decide)
     signals = json.loads(post["signals"]) if post.get("signals") else []
     evidence = {

@@ -114,15 +114,16 @@ def agreement(pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
 
 def kappa_note(result: dict[str, Any]) -> str | None:
     """Why a kappa is not meaningful, in words, or None. Kappa corrects agreement for chance over the kinds of decision
-    the first rater made; when only one kind is ever checked twice (the four-eyes rule double-checks violations), the
-    chance agreement equals the observed one and kappa is 0 or undefined whatever the reviewers do."""
+    the first rater made; when only one kind is ever checked twice (only violations, by the four-eyes rule, e.g. with
+    PANTAU_DOUBLE_CHECK_RATE=0 or before any sampled decision was checked), the chance agreement equals the observed
+    one and kappa is 0 or undefined whatever the reviewers do."""
     if not result["n"]:
         return "Belum ada pasangan keputusan."
     if len(result["first_kinds"]) < 2:
-        return ("Kappa tidak bermakna di sini: semua keputusan yang diperiksa kedua kalinya berjenis sama ("
-                "prinsip empat mata hanya memeriksa ulang keputusan pelanggaran), sehingga kesepakatan karena "
-                "kebetulan sama dengan kesepakatan yang terlihat. Lihat persentase kesepakatan dan matriks; kappa "
-                "baru bermakna bila keputusan bukan-pelanggaran juga diperiksa ulang (sampel).")
+        return ("Kappa tidak bermakna di sini: semua keputusan yang diperiksa kedua kalinya berjenis sama, sehingga "
+                "kesepakatan karena kebetulan sama dengan kesepakatan yang terlihat. Lihat persentase kesepakatan dan "
+                "matriks; kappa bermakna setelah keputusan lain dari sampel periksa ulang juga diperiksa "
+                "(PANTAU_DOUBLE_CHECK_RATE lebih dari 0, halaman Periksa ulang).")
     if result["n"] < 20:
         return f"Hanya {result['n']} pasangan: kappa masih sangat tidak pasti."
     return None

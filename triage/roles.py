@@ -24,6 +24,7 @@ ROUTE_ROLES: dict[str, frozenset[str]] = {
     "item": frozenset({"reviewer", "supervisor", "analyst"}),
     "decide": frozenset({"reviewer", "supervisor"}),
     "withdraw": frozenset({"reviewer", "supervisor"}),
+    "double_checks": frozenset({"reviewer", "supervisor"}),  # the sample of decisions a second reviewer checks
     "release": frozenset({"reviewer", "supervisor"}),
     "note": frozenset({"reviewer", "supervisor"}),
     "confirmations": frozenset({"supervisor"}),
@@ -61,6 +62,7 @@ NAV = [  # (route, path, label)
     ("intake_form", "/masukan", "Masukan manual"),
     ("capture_page", "/tangkap", "Tangkap"),
     ("confirmations", "/konfirmasi", "Konfirmasi"),
+    ("double_checks", "/periksa-ulang", "Periksa ulang"),
     ("handover", "/serah-terima", "Serah terima"),
     ("referrals", "/rujukan", "Rujukan"),
     ("agreement", "/kesepakatan", "Kesepakatan"),
