@@ -2,7 +2,8 @@
 
 import pytest
 
-from pantau.nlp.signals import SIGNAL_NAMES, extract_signals, find_nips, valid_nip
+from pantau.nlp.nip import find_nips, valid_nip
+from pantau.nlp.signals import SIGNAL_NAMES, extract_signals
 
 
 def names(text, source="text"):
@@ -298,13 +299,13 @@ def test_drop_contained_matches_the_definition_and_is_near_linear():
     the old all-pairs scan) finish as part of the normal run."""
     import random
 
-    from pantau.nlp.signals import _drop_contained
+    from pantau.nlp.spans import drop_contained
 
     rng = random.Random(5)
     for _ in range(200):
         spans = {(rng.choice("ab"), s, s + rng.randint(1, 6)) for s in (rng.randint(0, 30) for _ in range(rng.randint(1, 25)))}
         expected = {(n, s, e) for n, s, e in spans
                     if not any(m == n and os_ <= s and e <= oe and (os_, oe) != (s, e) for m, os_, oe in spans)}
-        assert _drop_contained(spans) == expected
+        assert drop_contained(spans) == expected
     nested = {("vote_call", i, 400_000 - i) for i in range(200_000)}
-    assert _drop_contained(nested) == {("vote_call", 0, 400_000)}
+    assert drop_contained(nested) == {("vote_call", 0, 400_000)}
