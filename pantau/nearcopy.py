@@ -2,20 +2,23 @@
 
 A post's text is normalised (`words`: case folded; URLs and @mentions dropped; emoji, punctuation, '#' and '_'
 separate words, so a hashtag keeps its word) and cut into shingles: its words and its pairs of neighbouring words.
-A batch of posts is summarised by one-permutation MinHash signatures (`signatures`, vectorised with numpy): each
-shingle is hashed once (BLAKE2b of each distinct word, mixed for pairs), the hash's low bits pick one of `BINS`
-bins, and a bin keeps the smallest high 32 bits it sees (`EMPTY` when no shingle fell in it). Two signatures
-estimate the Jaccard similarity of the shingle sets (`similarity`): the bins equal in both, out of the bins filled
-in either. `ROWS_PER_BAND` neighbouring bins form a band; posts with the same band key (`band_keys`) are candidates
-(LSH), and a candidate pair is a near-copy when its estimated similarity is at least `THRESHOLD`.
+A batch of posts is summarised by one-permutation MinHash signatures (`signatures`): each shingle gets a 64-bit
+hash, whose low bits pick one of `BINS` bins, and a bin keeps the smallest high 32 bits it sees (`EMPTY` when no
+shingle fell in it). Two signatures estimate the Jaccard similarity of the shingle sets (`similarity`): the bins
+equal in both, out of the bins filled in either. `ROWS_PER_BAND` neighbouring bins form a band; posts with the same
+band key (`band_keys`) are candidates (LSH), and a candidate pair is a near-copy when its estimated similarity is at
+least `THRESHOLD`.
 
-Everything here is deterministic across processes and machines (no Python `hash()`), so band keys and signatures
-can be stored and compared later (store/clusters.py). bench/clusters.py measures recall and false merges.
+The whole batch is worked on at once, with numpy (no Python loop per post or per word): the texts are joined by a
+separator and normalised by one call of each string method, read as an array of code points, cut into words where
+letters and digits start and stop, and each word is hashed by a polynomial over its code points (sums over the
+batch's words at once), finished by splitmix64. Everything is deterministic across processes and machines (no
+Python `hash()`), so band keys and signatures can be stored and compared later (store/clusters.py).
+bench/clusters.py measures recall and false merges.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Sequence
 
@@ -25,24 +28,23 @@ BINS = 32  # signature length (uint32 each)
 ROWS_PER_BAND = 2  # bins per LSH band: 16 bands; a pair at similarity 0.5 shares a band with p ~ 0.99
 BANDS = BINS // ROWS_PER_BAND
 THRESHOLD = 0.5  # estimated Jaccard at or above which two posts are near-copies
-ALGORITHM = f"oph-blake2b-w12-{BINS}x{ROWS_PER_BAND}"  # kept with stored signatures: another one means recomputing
+KEY_BITS = 47  # bits of a band key
+ALGORITHM = f"oph-poly-w12-{BINS}x{ROWS_PER_BAND}"  # kept with stored signatures: another one means recomputing
 EMPTY = np.uint32(0xFFFFFFFF)
 
 _DROP = re.compile(r"https?://\S+|www\.\S+|@[\w.]+")
-_WORD = re.compile(r"[^\W_]+")
+_SEP = "\x1e"  # joins a batch's texts: whitespace to _DROP (a link ends there), never part of a word
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_word_hashes: dict[str, int] = {}  # a cache of BLAKE2b per word (bounded: cleared past _CACHE_MAX)
-_CACHE_MAX = 1_000_000
-
-
-def words(text: str) -> list[str]:
-    """The normalised words of `text`: runs of letters and digits, case folded, without URLs and @mentions."""
-    s = text.casefold()
-    if "/" in s or "@" in s or "www." in s:
-        s = _DROP.sub(" ", s)
-    return _WORD.findall(s)
+_P = np.uint64(0x5851F42D4C957F2D)  # the polynomial's base (odd: each power is a bijection of 64-bit words)
+_SLICE = 8_192  # texts hashed at once: bounds the memory of the per-character arrays
+# Word characters: what Python's regular expressions call \w, but '_' (str.isalnum), by code point; filled in blocks
+# of 256 code points as texts bring them (`_filled` marks the blocks done).
+_word_char = np.zeros(0x110000, dtype=bool)
+_filled = np.zeros(0x110000 >> 8, dtype=bool)
+_word_char[:0x100], _filled[0] = [chr(c).isalnum() for c in range(0x100)], True  # Latin-1: every batch has it
+_powers = np.ones(1, dtype=np.uint64)  # _P ** i, grown to the longest word seen
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -54,83 +56,135 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def _word_hash(word: str) -> int:
-    h = _word_hashes.get(word)
-    if h is None:
-        if len(_word_hashes) >= _CACHE_MAX:
-            _word_hashes.clear()
-        h = _word_hashes[word] = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
-    return h
+def _normalised(texts: Sequence[str]) -> str:
+    """The texts case folded, links and @mentions replaced by a space, joined by _SEP."""
+    joined = _SEP.join(texts)
+    if joined.count(_SEP) != len(texts) - 1:  # a text holds the separator: a space there splits the same
+        joined = _SEP.join(t.replace(_SEP, " ") for t in texts)
+    s = joined.casefold()
+    if "/" in s or "@" in s or "www." in s:
+        s = _DROP.sub(" ", s)
+    return s
+
+
+def _is_word(cp: np.ndarray) -> np.ndarray:
+    """Whether each code point is a letter or a digit (str.isalnum)."""
+    rare = cp[cp >= 0x100] >> 8
+    for block in np.flatnonzero((np.bincount(rare, minlength=len(_filled)) > 0) & ~_filled).tolist():
+        first = block << 8
+        _word_char[first:first + 256] = [chr(c).isalnum() for c in range(first, first + 256)]
+        _filled[block] = True
+    return _word_char[cp]
+
+
+def _spans(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which code points of `cp` are word characters, and the start and end (exclusive) of each run of them."""
+    word = np.zeros(len(cp) + 2, dtype=bool)
+    word[1:-1] = _is_word(cp)
+    edge = np.flatnonzero(word[1:] != word[:-1])
+    return word[1:-1], edge[0::2], edge[1::2]
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of `text`: runs of letters and digits, case folded, without URLs and @mentions."""
+    s = _normalised([text])
+    _, starts, ends = _spans(np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32))
+    return [s[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+
+
+def _word_hashes(chars: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """64-bit hash of each word (`chars`: the words' code points one after another; `lens`: their lengths): the sum
+    of code point * _P ** position in the word, mixed with the length."""
+    global _powers
+    longest = int(lens.max())
+    if len(_powers) < longest:
+        p = np.full(max(longest, 2 * len(_powers)), _P, dtype=np.uint64)
+        p[0] = 1
+        with np.errstate(over="ignore"):
+            _powers = np.cumprod(p, dtype=np.uint64)
+    offsets = np.cumsum(lens) - lens  # where each word starts among the word characters
+    step = np.ones(len(chars), dtype=np.int64)  # position of each character in its word: +1, back to 0 at a start
+    step[offsets[1:]] = 1 - lens[:-1]
+    step[0] = 0
+    pos = np.cumsum(step, out=step)
+    with np.errstate(over="ignore"):
+        poly = np.add.reduceat(chars.astype(np.uint64) * _powers[pos], offsets)
+        return _mix(poly + lens.astype(np.uint64) * _GOLDEN)
+
+
+def _signatures(texts: Sequence[str], sig: np.ndarray) -> None:
+    """Fill `sig` (len(texts) * BINS uint32, EMPTY) with the signatures of `texts`."""
+    cp = np.frombuffer(_normalised(texts).encode("utf-32-le"), dtype=np.uint32)
+    word, starts, ends = _spans(cp)
+    if not len(starts):
+        return
+    post = np.searchsorted(np.flatnonzero(cp == ord(_SEP)), starts)  # the text of each word
+    h = _word_hashes(cp[word], ends - starts)
+    same = post[:-1] == post[1:]  # neighbouring words of one text: a pair shingle
+    with np.errstate(over="ignore"):
+        shingles = np.concatenate([_mix(h), _mix(h[:-1][same] * _GOLDEN + h[1:][same])])
+    owner = np.concatenate([post, post[:-1][same]])
+    slot = owner * BINS + (shingles % np.uint64(BINS)).astype(np.int64)
+    np.minimum.at(sig, slot, (shingles >> np.uint64(32)).astype(np.uint32))  # the smallest value per (text, bin)
 
 
 def signatures(texts: Sequence[str]) -> np.ndarray:
     """The (len(texts), BINS) uint32 signatures of `texts`; a text without words has only EMPTY bins."""
+    if isinstance(texts, np.ndarray):
+        texts = texts.tolist()  # str.join takes a list fastest
     n = len(texts)
-    flat: list[int] = []
-    lengths = np.empty(n, dtype=np.int64)
-    for i, text in enumerate(texts):
-        ws = words(text)
-        lengths[i] = len(ws)
-        flat.extend(map(_word_hash, ws))
     sig = np.full(n * BINS, EMPTY, dtype=np.uint32)
-    if not flat:
-        return sig.reshape(n, BINS)
-    with np.errstate(over="ignore"):
-        h = np.array(flat, dtype=np.uint64)
-        post = np.repeat(np.arange(n, dtype=np.int64), lengths)
-        same = post[:-1] == post[1:]  # neighbouring words of one post: a pair shingle
-        pairs = _mix(h[:-1][same] * _GOLDEN + h[1:][same])
-        sh = np.concatenate([_mix(h), pairs])
-        owner = np.concatenate([post, post[:-1][same]])
-    # the smallest value per (post, bin): sort (post, bin, value) packed in 64 bits, keep each group's first
-    packed = ((owner.astype(np.uint64) * np.uint64(BINS) + (sh % np.uint64(BINS))) << np.uint64(32)) | (sh >> np.uint64(32))
-    packed.sort()
-    slot = packed >> np.uint64(32)
-    first = np.empty(len(packed), dtype=bool)
-    first[0] = True
-    np.not_equal(slot[1:], slot[:-1], out=first[1:])
-    sig[slot[first].astype(np.int64)] = (packed[first] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    for i in range(0, n, _SLICE):
+        _signatures(texts[i:i + _SLICE], sig[i * BINS:(i + _SLICE) * BINS])
     return sig.reshape(n, BINS)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Estimated Jaccard similarity of signatures `a` and `b` (rows paired; 0 when both are empty)."""
-    filled = (a != EMPTY) | (b != EMPTY)
-    same = (a == b) & filled
-    n = filled.sum(axis=-1)
-    return np.where(n > 0, same.sum(axis=-1) / np.maximum(n, 1), 0.0)
+    both_empty = np.count_nonzero((a == EMPTY) & (b == EMPTY), axis=-1)
+    n = BINS - both_empty
+    return np.where(n > 0, (np.count_nonzero(a == b, axis=-1) - both_empty) / np.maximum(n, 1), 0.0)
 
 
 def band_keys(sig: np.ndarray) -> np.ndarray:
-    """(n, BANDS) int64 band keys of signatures; 0 for a band whose bins are all empty (never a candidate)."""
+    """(n, BANDS) int64 band keys of signatures, of KEY_BITS bits (a post's row in a batch of up to 2**16 fits beside
+    one in 63 bits, so one sort groups them); 0 for a band whose bins are all empty (never a candidate). Two bands
+    that share a key by chance only make a candidate pair more, which fails the similarity check."""
     n = sig.shape[0]
     bands = sig.reshape(n, BANDS, ROWS_PER_BAND).astype(np.uint64)
     with np.errstate(over="ignore"):
         k = np.broadcast_to(np.arange(1, BANDS + 1, dtype=np.uint64), (n, BANDS)).copy()
         for r in range(ROWS_PER_BAND):
             k = _mix(k * _GOLDEN + bands[:, :, r])
-    keys = (k >> np.uint64(1)).astype(np.int64) | 1  # 63 bits, never 0
+    keys = (k >> np.uint64(64 - KEY_BITS)).astype(np.int64) | 1  # never 0
     keys[(sig.reshape(n, BANDS, ROWS_PER_BAND) == EMPTY).all(axis=2)] = 0
     return keys
 
 
-def components(edges: Sequence[tuple[int, int]]) -> dict[int, int]:
-    """Union-find over `edges` (pairs of ids): each id that appears maps to the smallest id of its component."""
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        root = x
-        while parent.setdefault(root, root) != root:
-            root = parent[root]
-        while parent[x] != root:  # path compression
-            parent[x], x = root, parent[x]
-        return root
-
-    for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {x: find(x) for x in list(parent)}
+def components(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Connected components of the edges (a[i], b[i]) (int64 ids): every id that appears (sorted) and the smallest
+    id of its component. Labels move to the smaller end of each edge and jump to their label's label, until every
+    edge has one label at both ends (a few rounds for the stars and chains LSH gives)."""
+    ends = np.concatenate([a, b])
+    order = np.argsort(ends, kind="stable")  # numpy's unique (a hash table) is slower on these
+    step = np.ones(len(ends), dtype=bool)
+    np.not_equal(ends[order][1:], ends[order][:-1], out=step[1:])
+    ids = ends[order][step]
+    index = np.empty(len(ends), dtype=np.int64)
+    index[order] = np.cumsum(step) - 1
+    u, v = index[:len(a)], index[len(a):]
+    label = np.arange(len(ids))
+    while True:
+        low = np.minimum(label[u], label[v])
+        np.minimum.at(label, u, low)
+        np.minimum.at(label, v, low)
+        while True:  # pointer jumping: each label becomes its component's smallest so far
+            up = label[label]
+            if np.array_equal(up, label):
+                break
+            label = up
+        if np.array_equal(label[u], label[v]):
+            return ids, ids[label]
 
 
 def wave_phrase(accounts: int, regions: int, span_hours: float) -> str:

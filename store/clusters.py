@@ -1,13 +1,16 @@
 """Near-copy clusters ("pesan serentak") of stored posts, kept up to date as posts are stored.
 
 Every post gets a row in `post_clusters` (its number, its cluster, its MinHash signature) in the transaction that
-stores it (`assign_clusters`, called by staging._insert_staging), so a crash never leaves a post without its
-cluster and a re-run adds nothing. Only the new posts of a batch are hashed (pantau.nearcopy, numpy); their band
-keys are joined against `cluster_bands` (one row per band key ever seen: the first post that had it), each
-candidate is verified by estimated similarity, and the components are formed by union-find over the verified
-pairs of this batch only: no index of all posts is ever held in memory. A cluster's id is the number of its first
-post; when a new post joins two clusters, the younger one takes the older one's id. A post alone is its own
-cluster of size 1 (the views list clusters of 2 posts or more).
+stores it (`assign_clusters`, called by staging._insert_staging with the posts its INSERT added), so a crash never
+leaves a post without its cluster and a re-run adds nothing. Only the new posts of a batch are hashed
+(pantau.nearcopy, numpy). Their distinct band keys are looked up in `cluster_bands` (one row per band key ever
+seen: the first post that had it) in one join; each post is a candidate of the stored post of each of its band keys
+and of the batch's first post with each key; the stored candidates' signatures are read once each (one join), every
+candidate pair is verified by estimated similarity, and the components are formed over the verified pairs of this
+batch only (numpy): no index of all posts is ever held in memory, and no step reads more of the stored rows than the
+band keys of the batch and the signatures of its candidates. A cluster's id is the number of its first post; when a
+new post joins two clusters, the younger one takes the older one's id. A post alone is its own cluster of size 1
+(the views list clusters of 2 posts or more).
 
 `backfill_clusters` gives the posts of a database made before clusters existed their rows, in batches (Store.init
 runs it once; `schema_info.clusters` records the algorithm, so another one recomputes them).
@@ -26,81 +29,163 @@ from pantau import nearcopy
 log = logging.getLogger(__name__)
 
 BACKFILL_BATCH = 50_000
-_SIG_COLUMNS = ", ".join(f"pc.signature[{j + 1}] AS s{j}" for j in range(nearcopy.BINS))
+_PAIRS_AT_ONCE = 65_536  # candidate pairs verified at once (bounds the memory of the gathered signatures)
+_SIG_COLUMNS = ", ".join(f"signature[{j + 1}] AS s{j}" for j in range(nearcopy.BINS))
+_SIG_LIST = "[" + ", ".join(f"s{j}" for j in range(nearcopy.BINS)) + "]::UINTEGER[]"
 
 
-def assign_clusters(con: duckdb.DuckDBPyConnection, source: str) -> int:
-    """Give the posts of `source` (a table or subquery with platform, post_id, text) that have no post_clusters
-    row yet their row; the caller holds the transaction. Returns how many posts got one."""
+def assign_clusters(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarray | None = None) -> int:
+    """Give posts of `source` (a table or subquery with platform, post_id, text; each key once) their post_clusters
+    row; the caller holds the transaction. `added`: the DuckDB hash(platform, post_id) of the rows to take (the
+    posts an INSERT ... RETURNING just added, of a staging table that may hold posts stored before); None: every
+    row, none of which has a post_clusters row yet. Returns how many posts got one."""
+    if added is not None and len(added) == 0:
+        return 0
     base = con.execute("SELECT coalesce(max(post_no), 0) FROM post_clusters").fetchone()[0]
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE nc_new AS
-        SELECT {base} + row_number() OVER (ORDER BY platform, post_id) AS post_no, platform, post_id, text
-        FROM (SELECT platform, post_id, any_value(text) AS text FROM {source} GROUP BY platform, post_id) s
-        ANTI JOIN post_clusters pc USING (platform, post_id)""")
-    texts = con.execute("SELECT text FROM nc_new ORDER BY post_no").fetchnumpy()["text"]
+    texts = _new_posts(con, source, added, base)
     n = len(texts)
     if n == 0:
         con.execute("DROP TABLE nc_new")
         return 0
     sig = nearcopy.signatures(texts)
-    keys = nearcopy.band_keys(sig)
-    post_no = np.arange(base + 1, base + n + 1, dtype=np.int64)
-    band_post = np.repeat(post_no, nearcopy.BANDS)
-    band_key = keys.reshape(-1)
-    filled = band_key != 0
-    con.register("nc_bands", {"post_no": band_post[filled], "band_key": band_key[filled]})
-    edges: list[tuple[int, int]] = []
-    # Stored candidates: the first stored post of each band key a new post has; verified against its signature.
-    stored = con.execute(f"""WITH cand AS (
-            SELECT DISTINCT n.post_no AS a, cb.post_no AS b FROM nc_bands n JOIN cluster_bands cb USING (band_key))
-        SELECT cand.a, pc.cluster_id, {_SIG_COLUMNS} FROM cand JOIN post_clusters pc ON pc.post_no = cand.b
-        """).fetchnumpy()
-    if len(stored["a"]):
-        a = stored["a"].astype(np.int64)
-        other = np.stack([stored[f"s{j}"] for j in range(nearcopy.BINS)], axis=1).astype(np.uint32)
-        ok = nearcopy.similarity(sig[a - base - 1], other) >= nearcopy.THRESHOLD
-        edges += zip(a[ok].tolist(), stored["cluster_id"][ok].astype(np.int64).tolist())
-    # Candidates within the batch: each post and the first post of the batch with the same band key.
-    order = np.lexsort((band_post[filled], band_key[filled]))
-    k, p = band_key[filled][order], band_post[filled][order]
-    if len(k):
-        first = np.empty(len(k), dtype=bool)
-        first[0] = True
-        np.not_equal(k[1:], k[:-1], out=first[1:])
-        rep = p[first][np.cumsum(first) - 1]
-        pair = np.sort((p[p != rep] - base) * (n + 1) + (rep[p != rep] - base))
-        pair = pair[np.concatenate((pair[:1] == pair[:1], pair[1:] != pair[:-1]))]  # each pair once
-        x, y = pair // (n + 1) + base, pair % (n + 1) + base
-        ok = nearcopy.similarity(sig[x - base - 1], sig[y - base - 1]) >= nearcopy.THRESHOLD
-        edges += zip(x[ok].tolist(), y[ok].tolist())
+    del texts
+    post, key, first, rep = _band_groups(sig)
+    keys, firsts = key[first], post[first]  # the batch's distinct band keys and the first post with each
+    del key
+    con.register("nc_keys", {"band_key": keys})  # those stored: one row each in cluster_bands, its first post
+    stored = con.execute("SELECT band_key, post_no FROM cluster_bands SEMI JOIN nc_keys USING (band_key)").fetchnumpy()
+    con.unregister("nc_keys")
+    order = np.argsort(stored["band_key"])
+    s_key, s_post = stored["band_key"][order].astype(np.int64), stored["post_no"][order].astype(np.int64)
+    is_stored = _member(keys, s_key)
+    key_post = np.full(len(keys), -1, dtype=np.int64)  # the stored post of each key of the batch, or -1
+    key_post[is_stored] = s_post[np.searchsorted(s_key, keys[is_stored])]
+    # Candidates: each post and the stored post of each of its band keys (their clusters), each post and the
+    # batch's first post with each of its band keys; kept when near-copies.
+    a, b = _stored_edges(con, sig, post, key_post[np.cumsum(first) - 1])
+    x, y = _batch_edges(sig, post, rep)
     # A stored cluster's id is the number of its first post, below every new post's number: the smallest id of a
     # component is its oldest cluster, or its first new post.
-    root = nearcopy.components(edges)
-    relabel = [(x, r) for x, r in root.items() if x != r and x <= base]  # stored clusters joined by new posts
-    if relabel:
-        con.register("nc_relabel", {"old": np.array([x for x, _ in relabel], dtype=np.int64),
-                                    "new": np.array([r for _, r in relabel], dtype=np.int64)})
+    ids, roots = nearcopy.components(np.concatenate([a + base + 1, x + base + 1]),
+                                     np.concatenate([b, y + base + 1]))
+    old = (ids <= base) & (ids != roots)  # stored clusters joined by new posts
+    if old.any():
+        con.register("nc_relabel", {"old": ids[old], "new": roots[old]})
         con.execute("UPDATE post_clusters SET cluster_id = r.new FROM nc_relabel r "
                     "WHERE post_clusters.cluster_id = r.old")
         con.unregister("nc_relabel")
+    post_no = np.arange(base + 1, base + n + 1, dtype=np.int64)
     cluster = post_no.copy()
-    if root:
-        ids = np.fromiter(root.keys(), dtype=np.int64, count=len(root))
-        roots = np.fromiter(root.values(), dtype=np.int64, count=len(root))
-        cluster[ids[ids > base] - base - 1] = roots[ids > base]
+    cluster[ids[ids > base] - base - 1] = roots[ids > base]
     # numpy columns, read by DuckDB (a BLOB per row from Python objects would cost ~0.4 ms a post)
     con.register("nc_rows", {"post_no": post_no, "cluster_id": cluster,
                              **{f"s{j}": sig[:, j] for j in range(nearcopy.BINS)}})
-    bins = ", ".join(f"r.s{j}" for j in range(nearcopy.BINS))
     con.execute(f"""INSERT INTO post_clusters (post_no, platform, post_id, cluster_id, signature)
-        SELECT n.post_no, n.platform, n.post_id, r.cluster_id, [{bins}]::UINTEGER[]
+        SELECT n.post_no, n.platform, n.post_id, r.cluster_id, {_SIG_LIST}
         FROM nc_new n JOIN nc_rows r USING (post_no)""")
-    con.execute("""INSERT INTO cluster_bands
-        SELECT band_key, min(post_no) FROM nc_bands ANTI JOIN cluster_bands USING (band_key) GROUP BY band_key""")
-    con.execute("DROP TABLE nc_new")
-    con.unregister("nc_bands")
     con.unregister("nc_rows")
+    con.register("nc_bands", {"band_key": keys[~is_stored], "post_no": firsts[~is_stored] + base + 1})
+    con.execute("INSERT INTO cluster_bands SELECT band_key, post_no FROM nc_bands")
+    con.unregister("nc_bands")
+    con.execute("DROP TABLE nc_new")
     return n
+
+
+def _new_posts(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarray | None, base: int) -> np.ndarray:
+    """Number the posts to cluster (temp table nc_new: post_no from base + 1, by platform and post_id) and return
+    their texts in that order."""
+    def number(rows: str) -> int:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE nc_new AS
+            SELECT {base} + row_number() OVER (ORDER BY platform, post_id) AS post_no, platform, post_id, text
+            FROM {rows}""")
+        return con.execute("SELECT count(*) FROM nc_new").fetchone()[0]
+
+    if added is None:
+        number(source)
+    else:
+        con.register("nc_added", {"h": added})
+        n = number(f"(SELECT * FROM {source} s WHERE hash(s.platform, s.post_id) IN (SELECT h FROM nc_added))")
+        con.unregister("nc_added")
+        if n != len(added):  # a stored post whose key hashes like an added one (~1 in 10^10 a batch): the slow way
+            number(f"(SELECT * FROM {source} ANTI JOIN post_clusters USING (platform, post_id))")
+    return con.execute("SELECT text FROM nc_new ORDER BY post_no").fetchnumpy()["text"]
+
+
+def _band_groups(sig: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The (post, band key) pairs of the batch's signatures (post: its row in `sig`; empty bands left out) sorted by
+    key, then post; whether each is its key's first, and the first post of the batch with its key."""
+    n = len(sig)
+    post = np.repeat(np.arange(n, dtype=np.int64), nearcopy.BANDS)
+    key = nearcopy.band_keys(sig).reshape(-1)
+    filled = key != 0
+    post, key = post[filled], key[filled]
+    shift = max(n - 1, 1).bit_length()
+    if nearcopy.KEY_BITS + shift <= 63:  # key and post in one int64: one sort of values
+        packed = np.sort((key << shift) | post)
+        key, post = packed >> shift, packed & ((1 << shift) - 1)
+    else:
+        order = np.lexsort((post, key))
+        post, key = post[order], key[order]
+    first = np.ones(len(key), dtype=bool)
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    return post, key, first, post[first][np.cumsum(first) - 1]
+
+
+def _member(x: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
+    """Whether each value of `x` is one of `sorted_values`."""
+    if not len(sorted_values):
+        return np.zeros(len(x), dtype=bool)
+    return sorted_values[np.minimum(np.searchsorted(sorted_values, x), len(sorted_values) - 1)] == x
+
+
+def _stored_edges(con: duckdb.DuckDBPyConnection, sig: np.ndarray, post: np.ndarray, key_post: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Near-copy pairs of a new post (its row in `sig`) and a stored post's cluster, among each new post `post[i]`
+    and the stored post `key_post[i]` of one of its band keys (-1: the key is not stored): (rows, cluster ids)."""
+    known = key_post >= 0
+    if not known.any():
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    width = int(key_post.max()) + 1
+    pair = _distinct(post[known] * width + key_post[known])
+    a, b = pair // width, pair % width
+    con.register("nc_wanted", {"post_no": _distinct(b)})  # each stored signature read once
+    rows = con.execute(f"SELECT post_no, cluster_id, {_SIG_COLUMNS} FROM post_clusters SEMI JOIN nc_wanted "
+                       "USING (post_no) ORDER BY post_no").fetchnumpy()
+    con.unregister("nc_wanted")
+    other = np.empty((len(rows["post_no"]), nearcopy.BINS), dtype=np.uint32)
+    for j in range(nearcopy.BINS):
+        other[:, j] = rows[f"s{j}"]
+    at = np.searchsorted(rows["post_no"].astype(np.int64), b)
+    ok = _verified(sig, a, other, at)
+    return a[ok], rows["cluster_id"].astype(np.int64)[at[ok]]
+
+
+def _batch_edges(sig: np.ndarray, post: np.ndarray, rep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Near-copy pairs among each new post and the batch's first post with each of its band keys (rows of `sig`)."""
+    other = post != rep
+    width = len(sig) + 1
+    small = np.uint32 if width * width <= 2**32 else np.int64  # a sort of 32-bit values is faster
+    pair = _distinct(post[other].astype(small) * small(width) + rep[other].astype(small)).astype(np.int64)
+    x, y = pair // width, pair % width
+    ok = _verified(sig, x, sig, y)
+    return x[ok], y[ok]
+
+
+def _distinct(x: np.ndarray) -> np.ndarray:
+    """The distinct values of `x`, sorted (a sort: numpy's unique, a hash table, is slower on these)."""
+    x = np.sort(x)
+    keep = np.ones(len(x), dtype=bool)
+    np.not_equal(x[1:], x[:-1], out=keep[1:])
+    return x[keep]
+
+
+def _verified(sig_a: np.ndarray, a: np.ndarray, sig_b: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether each candidate pair (sig_a[a[i]], sig_b[b[i]]) is a near-copy, in slices."""
+    ok = np.empty(len(a), dtype=bool)
+    for i in range(0, len(a), _PAIRS_AT_ONCE):
+        j = slice(i, i + _PAIRS_AT_ONCE)
+        ok[j] = nearcopy.similarity(sig_a[a[j]], sig_b[b[j]]) >= nearcopy.THRESHOLD
+    return ok
 
 
 def clusters_tag() -> str:

@@ -190,12 +190,11 @@ def _insert_staging(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
     IGNORE into posts, raw_payloads and post_watchlists, gives the new posts their near-copy cluster (store/clusters.py),
     then drops it; the caller holds the transaction.
     Returns the number of posts added."""
-    before = con.execute("SELECT count(*) FROM posts").fetchone()[0]
-    con.execute(
+    added = con.execute(  # the posts this INSERT adds (a hash of each key), for their clusters
         f"""INSERT OR IGNORE INTO posts ({", ".join(_STORED_COLUMNS)}, ingested_at)
-        SELECT {", ".join(_STORED_COLUMNS)}, ?::TIMESTAMPTZ FROM staging""",
+        SELECT {", ".join(_STORED_COLUMNS)}, ?::TIMESTAMPTZ FROM staging RETURNING hash(platform, post_id) AS h""",
         [now],
-    )
+    ).fetchnumpy()["h"]
     con.execute(
         """INSERT OR IGNORE INTO raw_payloads
         SELECT platform, post_id, raw_sha256, raw FROM staging
@@ -205,10 +204,9 @@ def _insert_staging(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
         """INSERT OR IGNORE INTO post_watchlists
         SELECT platform, post_id, watchlist, captured_at FROM staging WHERE watchlist IS NOT NULL"""
     )
-    assign_clusters(con, "staging")  # near-copy clusters of the new posts, in the same transaction
-    after = con.execute("SELECT count(*) FROM posts").fetchone()[0]
+    assign_clusters(con, "staging", added)  # near-copy clusters of the new posts, in the same transaction
     con.execute("DROP TABLE staging")
-    return after - before
+    return len(added)
 
 
 def _chunk_posts(path: str | Path, chunk: Path, first_line: int, skip_invalid: bool,

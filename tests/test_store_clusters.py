@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import duckdb
+import numpy as np
 import pytest
 
 from conftest import NOW
@@ -104,3 +105,64 @@ def test_coordinated_accounts_share_two_clusters_with_other_accounts(tmp_path):
                  + [post("solo", SAME_TOPIC[0], "guru3")])
     rows = store.query("SELECT author_id, clusters, posts FROM v_coordinated_accounts ORDER BY author_id")
     assert [(r["author_id"], r["clusters"], r["posts"]) for r in rows] == [("guru1", 2, 2), ("guru2", 2, 2)]
+
+
+def test_a_batch_of_stored_and_new_posts_clusters_only_the_new_ones(tmp_path):
+    """ingest_file's staging holds stored posts too: only those its INSERT added get a row (no duplicate), and the
+    new copies join the stored cluster."""
+    store = Store(tmp_path / "db.duckdb")
+    store.ingest([post(f"c{i}", t, f"guru{i}") for i, t in enumerate(COPIES[:3])] + [post("s0", SAME_TOPIC[0], "w")])
+    before = clusters(store)
+    path = tmp_path / "posts.jsonl"
+    path.write_text("".join(post(f"c{i}", t, f"guru{i}").to_json() + "\n" for i, t in enumerate(COPIES))
+                    + post("s1", SAME_TOPIC[1], "w").to_json() + "\n", encoding="utf-8")
+    result = store.ingest_file(path)
+    assert (result.new, result.already_known) == (len(COPIES) - 3 + 1, 3)
+    after = clusters(store)
+    assert len(after) == store.query("SELECT count(*) AS n FROM posts")[0]["n"] == len(COPIES) + 2
+    assert {k: after[k] for k in before} == before
+    assert {after[f"c{i}"] for i in range(len(COPIES))} == {before["c0"]}
+    assert list(after.values()).count(after["s1"]) == 1  # a distinct post stays alone
+
+
+def test_keys_that_do_not_single_out_the_added_posts_fall_back_to_the_exact_way(tmp_path):
+    """assign_clusters takes the rows whose key hash an INSERT returned; when that set does not match them one to
+    one (as when a stored post's key hashes like an added one), it finds the posts without a row exactly."""
+    from pantau.store.clusters import assign_clusters
+
+    store = Store(tmp_path / "db.duckdb")
+    store.ingest([post("a", COPIES[0], "u1")])
+    con = duckdb.connect(str(store.path))
+    try:
+        con.execute("BEGIN")
+        con.execute("""CREATE TEMP TABLE staging AS SELECT * FROM (VALUES ('demo', 'a', ?), ('demo', 'b', ?))
+                       v(platform, post_id, text)""", [COPIES[0], COPIES[1]])
+        h_b = con.execute("SELECT hash('demo', 'b')").fetchone()[0]
+        assert assign_clusters(con, "staging", np.array([h_b, 12345], dtype=np.uint64)) == 1  # 12345: no key's
+        rows = con.execute("SELECT post_id, cluster_id FROM post_clusters ORDER BY post_id").fetchall()
+        con.execute("COMMIT")
+    finally:
+        con.close()
+    assert rows == [("a", 1), ("b", 1)]
+
+
+def test_band_groups_of_a_batch_too_big_to_pack_are_the_same():
+    """Above 2**16 posts a batch's (band key, post) pairs no longer fit one int64: the other sort gives the same."""
+    from pantau import nearcopy
+    from pantau.store import clusters as c
+
+    rng = np.random.default_rng(1)
+    sig = rng.integers(0, 40, size=(70_000, nearcopy.BINS)).astype(np.uint32)  # few values: keys shared a lot
+    sig[5] = nearcopy.EMPTY
+    post, key, first, rep = c._band_groups(sig)
+    small = c._band_groups(sig[:60_000])
+    order = np.lexsort((post, key))
+    assert np.array_equal(order, np.arange(len(key)))  # sorted by key, then post
+    assert len(post) == (len(sig) - 1) * nearcopy.BANDS
+    keys = nearcopy.band_keys(sig)
+    assert all(keys[p, :].tolist().count(k) for p, k in zip(post[::997].tolist(), key[::997].tolist()))
+    assert np.array_equal(rep[first], post[first]) and (rep <= post).all()
+    assert (post[~first] > rep[~first]).all()
+    sp, sk, sf, sr = small
+    assert np.array_equal(np.lexsort((sp, sk)), np.arange(len(sk)))
+    assert np.array_equal(sr[sf], sp[sf]) and (sp[~sf] > sr[~sf]).all()
