@@ -142,17 +142,9 @@ class Review:
                 {"decision_id": decision_id, "agreed": agreed, "decision": label, "reason": reason}, now,
             )
 
-    def check_decision(
-        self,
-        decision_id: int,
-        *,
-        checker: str,
-        decision: str,
-        role: str | None = None,
-        reason: str | None = None,
-        duplicate_of: str | None = None,
-        now: datetime | None = None,
-    ) -> bool:
+    def check_decision(self, decision_id: int, *, checker: str, decision: str, role: str | None = None,
+                       reason: str | None = None, duplicate_of: str | None = None,
+                       now: datetime | None = None) -> bool:
         """The double-check of a sampled decision: a second reviewer's own `decision` (pantau.review's `check`: not
         the person who decided; the account's role, else `role`, default reviewer). Stored as a `confirmations` row
         (agreed when the decisions are the same), so the agreement figures hold every decision type; a different
@@ -258,10 +250,7 @@ class Review:
             if later:  # a second opinion on or by it (a dispute's decision), someone else's note, evidence or claim
                 raise TransitionRefused(ReviewRefused("withdraw_later"))
             con.execute("INSERT INTO decision_withdrawals VALUES (?, ?, ?)", [decision_id, reviewer, now])
-            con.execute(
-                "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?)",
-                [platform, post_id, reviewer, now, now + timedelta(minutes=CLAIM_MINUTES)],
-            )
+            _put_claim(con, platform, post_id, reviewer, now)
             _refresh_one(con, platform, post_id)
             _append_audit(con, reviewer, "decision_withdrawn", f"{platform}/{post_id}",
                           {"decision_id": decision_id, "decision": decision}, now)
@@ -301,10 +290,7 @@ class Review:
         with self.transaction() as con:
             holder = _claim_holder(con, platform, post_id, now)
             if holder is None or holder == username:
-                con.execute(
-                    "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?)",
-                    [platform, post_id, username, now, now + timedelta(minutes=CLAIM_MINUTES)],
-                )
+                _put_claim(con, platform, post_id, username, now)
                 holder = username
         return holder
 
@@ -316,10 +302,7 @@ class Review:
         with self.transaction() as con:
             holder = _claim_holder(con, platform, post_id, now)
             if claim and (holder is None or holder == username):
-                con.execute(
-                    "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?)",
-                    [platform, post_id, username, now, now + timedelta(minutes=CLAIM_MINUTES)],
-                )
+                _put_claim(con, platform, post_id, username, now)
                 holder = username
             _append_audit(con, username, "view_item", f"{platform}/{post_id}", None, now)
         return holder
@@ -398,6 +381,11 @@ def _insert_note(con, platform, post_id, username, body, checklist, now) -> int:
          json.dumps(checklist, sort_keys=True) if checklist is not None else None, now],
     ).fetchone()
     return int(row[0])
+
+
+def _put_claim(con, platform: str, post_id: str, username: str, now: datetime) -> None:
+    con.execute("INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?)",
+                [platform, post_id, username, now, now + timedelta(minutes=CLAIM_MINUTES)])
 
 
 def _claim_holder(con, platform: str, post_id: str, now: datetime) -> str | None:

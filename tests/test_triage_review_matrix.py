@@ -35,6 +35,9 @@ SETUPS = {
     "confirmed_reopen_asked": ItemState("confirmed", DECIDER, "violation", reopen_requested_by=CONFIRMER),
     "confirmed_draft_referral": ItemState("confirmed", DECIDER, "violation", draft_referral=True),
     "not_violation": ItemState("not_violation", DECIDER, "not_violation"),
+    # drawn for a double-check by a second reviewer (issue 22): others' decisions are the check
+    "not_violation_to_check": ItemState("not_violation", DECIDER, "not_violation", check_pending=True),
+    "needs_info_to_check": ItemState("needs_info", DECIDER, "needs_info", check_pending=True),
     "duplicate": ItemState("duplicate", DECIDER, "duplicate"),
     "referred": ItemState("referred", DECIDER, "violation"),
 }
@@ -53,7 +56,8 @@ def _prepare(store: Store, post_id: str, setup: str) -> None:
     if state.decision is None:
         return
     d = store.record_decision("demo", post_id, state.decision, reviewer=DECIDER,
-                              duplicate_of="demo/x" if state.decision == "duplicate" else None)
+                              duplicate_of="demo/x" if state.decision == "duplicate" else None,
+                              double_check_rate=1.0 if state.check_pending else 0.0)
     if state.status in ("confirmed", "referred"):
         store.confirm_decision(d, supervisor=CONFIRMER, agreed=True)
     if state.reopen_requested_by:
@@ -66,9 +70,10 @@ def _prepare(store: Store, post_id: str, setup: str) -> None:
             store.set_referral_status(rid, "sent", actor=CONFIRMER)
 
 
-def _action(route: str, form: dict, state: ItemState) -> tuple[str, str | None]:
-    if route == "decide":
-        return "decide", form["decision"]
+def _action(route: str, form: dict, state: ItemState, role: str, actor: str) -> tuple[str, str | None]:
+    if route == "decide":  # as the route does: a decision drawn for a double-check is checked by anyone else
+        checking = review.allowed(state, "check", role, actor, form["decision"])
+        return ("check" if checking else "decide"), form["decision"]
     if route == "confirm":
         return ("confirm", None) if form["agree"] == "1" else ("dispute", form["decision"])
     return review.reopen_action(state), None
@@ -122,7 +127,7 @@ def test_every_role_route_and_state(world):
             path = item_path("demo", post_id, {"decide": "keputusan", "reopen": "buka-kembali"}[route])
         r = clients[actor].post(path, data={**form, "csrf_token": token[actor]}, follow_redirects=False)
         where = f"{setup} / {actor} ({role}) / {route} {form}: {r.status_code}"
-        action, decision = _action(route, form, state)
+        action, decision = _action(route, form, state, role, actor)
         if role not in ROUTE_ROLES[route]:
             assert r.status_code == 403, where
             checked["forbidden"] += 1
@@ -142,6 +147,10 @@ def test_every_role_route_and_state(world):
                 assert after.status == target, where
                 if action == "reopen_request":
                     assert after.reopen_requested_by == actor, where
+                if action == "check":  # the second reviewer's pair is stored, and the check is done
+                    assert not after.check_pending, where
+                    assert store.scalar("SELECT count(*) FROM confirmations f JOIN decisions d USING (decision_id) "
+                                        "WHERE d.post_id = ? AND f.supervisor = ?", [post_id, actor]) == 1, where
                 checked["allowed"] += 1
                 continue
         assert store.review_state("demo", post_id) == state, where  # a refused call changes nothing
@@ -161,7 +170,8 @@ def test_the_item_page_offers_exactly_the_allowed_forms(world):
             continue
         where = f"{setup} / {actor} ({role})"
         assert page.status_code == 200, where
-        decide = role in ROUTE_ROLES["decide"] and review.allowed(state, "decide", role, actor, "needs_info")
+        decide = role in ROUTE_ROLES["decide"] and any(
+            review.allowed(state, action, role, actor, "needs_info") for action in ("decide", "check"))
         assert ('id="decision-form"' in page.text) is decide, where
         assert ('id="confirm-agree"' in page.text) is review.allowed(state, "confirm", role, actor), where
         reopen = review.allowed(state, review.reopen_action(state), role, actor)
