@@ -1,7 +1,10 @@
-"""The reporter (pelapor) of a Bawaslu report: read from a TOML file and/or PANTAU_REPORTER_* variables.
+"""The reporter (pelapor) of a Bawaslu report: the details an admin keeps in the triage app (Pengaturan > Data pelapor,
+`/pengaturan/pelapor`, stored in the database table reporter_details), a TOML file and/or PANTAU_REPORTER_*
+variables.
 
-The reporter's identity and contact are personal data: they live in a file the team keeps outside the repository
-(or in the environment), never in the database. TOML layout::
+Which wins, field by field: the app's settings (the database); a field left empty there comes from the TOML file
+(PANTAU_REPORTER_FILE), else from its PANTAU_REPORTER_<KEY> variable. So a team can start from the server's file and
+let its admin correct details in the app without a restart. TOML layout::
 
     [reporter]
     name = "..."            # Nama
@@ -17,8 +20,8 @@ The reporter's identity and contact are personal data: they live in a file the t
 
     witnesses = ["Nama saksi, kontak", ...]   # optional, top level: Saksi-saksi
 
-Every key has an environment variable PANTAU_REPORTER_<KEY> (upper case); a value in the file wins over the
-environment. Missing fields do not stop a package: the report shows them as not filled in and the builder warns.
+The details are personal data: only admins see them in the app, and only report packages carry them. Empty required
+fields block a package in the triage app (the message names the page and the settings).
 """
 
 from __future__ import annotations
@@ -77,8 +80,19 @@ class Reporter:
         return out
 
 
-def load_reporter(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Reporter:
-    """The reporter from PANTAU_REPORTER_* variables, overridden by the TOML file at `path` if given."""
+FIELDS = tuple(f.name for f in fields(Reporter))  # every key the app's settings page keeps (witnesses too)
+OPTIONAL_LABELS = {"organisation": "Organisasi/tim pemantau", "witnesses": "Saksi-saksi (satu per baris)"}
+
+
+def witnesses_of(text: str) -> tuple[str, ...]:
+    """Witnesses kept as text: one per line (or separated by `;`, as in PANTAU_REPORTER_WITNESSES)."""
+    return tuple(w.strip() for w in text.replace(";", "\n").splitlines() if w.strip())
+
+
+def load_reporter(path: str | Path | None = None, environ: Mapping[str, str] | None = None,
+                  stored: Mapping[str, str] | None = None) -> Reporter:
+    """The reporter from PANTAU_REPORTER_* variables, overridden by the TOML file at `path` if given, each field
+    overridden in turn by a non-empty value in `stored` (the app's settings, Store.reporter_details)."""
     env = os.environ if environ is None else environ
     keys = [f.name for f in fields(Reporter) if f.name != "witnesses"]
     values: dict[str, str] = {k: env.get(ENV_PREFIX + k.upper(), "").strip() for k in keys}
@@ -112,4 +126,9 @@ def load_reporter(path: str | Path | None = None, environ: Mapping[str, str] | N
             if not isinstance(w, list) or not all(isinstance(x, str) for x in w):
                 raise ReporterError(f"{path}: witnesses must be a list of strings")
             witnesses = tuple(x.strip() for x in w if x.strip())
+    for k, v in (stored or {}).items():
+        if k == "witnesses" and witnesses_of(v):
+            witnesses = witnesses_of(v)
+        elif k in values and v.strip():
+            values[k] = v.strip()
     return Reporter(**values, witnesses=witnesses)

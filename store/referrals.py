@@ -171,3 +171,30 @@ class Referrals:
 
     def referral_history(self, referral_id: int) -> list[dict[str, Any]]:
         return self.query("SELECT * FROM referral_events WHERE referral_id = ? ORDER BY event_id", [referral_id])
+
+    # -- the team's reporter (pelapor) details, kept by an admin in the triage app ----------------------------------
+
+    def reporter_details(self) -> dict[str, str]:
+        """The reporter fields an admin set in the app (field -> value; empty fields have no row). A database made
+        before the table existed (read without the schema update) has none."""
+        if not self.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = 'reporter_details'"):
+            return {}
+        return {r["field"]: r["value"] for r in self.query("SELECT field, value FROM reporter_details")}
+
+    def set_reporter_details(self, values: dict[str, str], *, actor: str, now: datetime | None = None) -> list[str]:
+        """Keep the reporter fields in `values` (an empty value clears its field); returns the fields that changed.
+        The change is audited (`reporter_update`) with the names of the fields, never their values (personal data)."""
+        now = now or utcnow()
+        if not all(isinstance(k, str) and k.strip() for k in values):
+            raise StoreError("a reporter field needs a name")
+        with self.transaction() as con:
+            before = {f: v for f, v in con.execute("SELECT field, value FROM reporter_details").fetchall()}
+            changed = sorted(k for k, v in values.items() if (v or "").strip() != before.get(k, ""))
+            for k in changed:
+                value = (values[k] or "").strip()
+                con.execute("DELETE FROM reporter_details WHERE field = ?", [k])
+                if value:
+                    con.execute("INSERT INTO reporter_details VALUES (?, ?, ?, ?)", [k, value, actor, now])
+            if changed:
+                _append_audit(con, actor, "reporter_update", "reporter_details", {"fields": changed}, now)
+        return changed

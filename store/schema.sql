@@ -307,6 +307,16 @@ CREATE TABLE IF NOT EXISTS referrals (
     sanction_ref    VARCHAR
 );
 CREATE SEQUENCE IF NOT EXISTS referral_event_seq START 1;
+-- The team's reporter (pelapor) details for Bawaslu report packages, kept by an admin in the triage app
+-- (/pengaturan/pelapor; pantau.referral.reporter: these win field by field over PANTAU_REPORTER_FILE and
+-- PANTAU_REPORTER_*). One row per filled field; personal data: only admins see it, only packages carry it.
+CREATE TABLE IF NOT EXISTS reporter_details (
+    field      VARCHAR PRIMARY KEY,
+    value      VARCHAR NOT NULL,
+    updated_by VARCHAR NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS referral_events (
     event_id    BIGINT PRIMARY KEY DEFAULT nextval('referral_event_seq'),
     referral_id BIGINT NOT NULL,

@@ -26,7 +26,7 @@ PAGES = {  # user -> the pages that user opens (every page group of the app, by 
     "rina": ["/antrean", "/pos/demo/2", "/masukan", "/tangkap", "/serah-terima", "/periksa-ulang", "/pos/demo/3"],
     "sari": ["/antrean", "/konfirmasi", "/rujukan", "/kesepakatan", "/statistik", "/analisis", "/pos/demo/1"],
     "mon": ["/pemantauan", "/masukan", "/token"],
-    "adm": ["/pengguna", "/audit", "/analisis"],
+    "adm": ["/pengguna", "/audit", "/analisis", "/pengaturan/pelapor", "/rujukan"],
 }
 
 

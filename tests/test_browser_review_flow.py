@@ -215,7 +215,7 @@ PHONE_PAGES = {  # role -> pages it opens
     "sari": ["/antrean", "/konfirmasi", "/rujukan", "/kesepakatan", "/statistik", "/analisis"],
     "ana": ["/analisis", "/statistik"],
     "mon": ["/pemantauan", "/masukan"],
-    "adm": ["/pengguna", "/audit", "/token"],
+    "adm": ["/pengguna", "/audit", "/token", "/pengaturan/pelapor"],
 }
 
 

@@ -58,10 +58,17 @@ def referral_dir(db_path: str | Path, environ: Mapping[str, str] | None = None) 
     return Path(configured) if configured else Path(db_path).resolve().parent / "referrals"
 
 
-def default_reporter():
-    """The reporter from $PANTAU_REPORTER_FILE (TOML) and/or PANTAU_REPORTER_* variables, read at each build."""
+def server_reporter():
+    """The reporter from the server's settings only: $PANTAU_REPORTER_FILE (TOML) and/or PANTAU_REPORTER_* variables."""
     path = os.environ.get(REPORTER_FILE_ENV, "").strip()
     return load_reporter(path or None)
+
+
+def default_reporter(store):
+    """The reporter of a package, read at each build: the details an admin keeps in the app (Data pelapor), each
+    empty one from $PANTAU_REPORTER_FILE, else its PANTAU_REPORTER_* variable (pantau.referral.reporter)."""
+    path = os.environ.get(REPORTER_FILE_ENV, "").strip()
+    return load_reporter(path or None, stored=store.reporter_details())
 
 
 def reporter_missing(who: Any) -> list[str]:
@@ -71,8 +78,9 @@ def reporter_missing(who: Any) -> list[str]:
 
 def missing_reporter_message(missing: list[str]) -> str:
     return ("Data pelapor tim belum lengkap (" + ", ".join(missing) + "): paket laporan tanpa identitas pelapor tidak "
-            f"dapat diterima Bawaslu. Isi pengaturan server {REPORTER_FILE_ENV} (berkas TOML, bagian [reporter]) "
-            "atau variabel PANTAU_REPORTER_* (misalnya PANTAU_REPORTER_NAME), lalu coba lagi.")
+            "dapat diterima Bawaslu. Admin mengisinya di Pengaturan > Data pelapor (/pengaturan/pelapor); atau isi "
+            f"pengaturan server {REPORTER_FILE_ENV} (berkas TOML, bagian [reporter]) atau variabel PANTAU_REPORTER_* "
+            "(misalnya PANTAU_REPORTER_NAME), lalu coba lagi.")
 
 
 def referral_panel(store, platform: str, post_id: str, role: str, item_status: str | None,
@@ -102,13 +110,15 @@ def referral_settings(
     store,
     *,
     out_dir: str | Path | None = None,
-    reporter: Callable[[], Any] = default_reporter,
+    reporter: Callable[[], Any] | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> ReferralSettings:
     """create_app's `referrals=` options. out_dir: the package folder (default `referral_dir(store.path)`);
-    reporter: returns the Reporter for a package; clock: the current time (tests)."""
+    reporter: returns the Reporter for a package (default `default_reporter(store)`); clock: the current time
+    (tests)."""
     return ReferralSettings(folder=Path(out_dir) if out_dir is not None else referral_dir(store.path),
-                            reporter=reporter, now=clock or (lambda: datetime.now(timezone.utc)))
+                            reporter=reporter or (lambda: default_reporter(store)),
+                            now=clock or (lambda: datetime.now(timezone.utc)))
 
 
 def get_settings(request: Request) -> ReferralSettings:

@@ -39,6 +39,8 @@ ROUTE_ROLES: dict[str, frozenset[str]] = {
     "users": frozenset({"admin"}),
     "sessions_end": frozenset({"admin"}),
     "audit": frozenset({"admin"}),
+    "reporter_settings": frozenset({"admin"}),  # the team's reporter details (personal data) for report packages
+    "reporter_settings_save": frozenset({"admin"}),
     # referrals (triage/referrals.py): the package holds the reporter's identity and contact
     "referral_build": frozenset({"supervisor"}),
     "referral_download": frozenset({"supervisor", "admin"}),
@@ -71,4 +73,5 @@ NAV = [  # (route, path, label)
     ("monitoring", "/pemantauan", "Pemantauan"),
     ("users", "/pengguna", "Pengguna"),
     ("audit", "/audit", "Audit"),
+    ("reporter_settings", "/pengaturan/pelapor", "Data pelapor"),
 ]

@@ -20,8 +20,9 @@ def refer(
     items: Annotated[list[str], typer.Argument(help="Confirmed violations as PLATFORM/POST_ID.")],
     out_dir: Annotated[Path, typer.Option("-o", "--out-dir", help="Folder for the laporan-*.zip packages.")],
     db: Annotated[Path, typer.Option(help="DuckDB file.")] = DEFAULT_DB,
-    reporter: Annotated[Optional[Path], typer.Option(help="Reporter TOML ([reporter] name, address...); "
-                                                          "default: PANTAU_REPORTER_* variables.")] = None,
+    reporter: Annotated[Optional[Path], typer.Option(help="Reporter TOML ([reporter] name, address...); the "
+                                                          "details an admin set in the app (Data pelapor) win, "
+                                                          "then this file, then PANTAU_REPORTER_* variables.")] = None,
     actor: Annotated[str, typer.Option(help="Who builds the packages (audit log).")] = "cli",
 ) -> None:
     """Build a Bawaslu referral package (report PDF+HTML, evidence, manifest.json) per confirmed violation."""
@@ -32,10 +33,11 @@ def refer(
     if not db.exists():
         raise fail(f"{db}: no such file")
     try:
-        config = ReferralConfig(reporter=load_reporter(reporter), actor=actor)
+        store = Store(db)
+        config = ReferralConfig(reporter=load_reporter(reporter, stored=store.reporter_details()), actor=actor)
         # Each package becomes a draft case in the referral register (`pantau referral list`); while the triage
         # app runs, the app builds and registers them.
-        built = build_referrals(Store(db), items, out_dir, config)
+        built = build_referrals(store, items, out_dir, config)
     except (AlreadySent, ReferralError, ReporterError, StoreError) as exc:
         raise store_failure(exc) from None
     for pkg in built:

@@ -1,0 +1,71 @@
+"""The team's reporter details kept in the app (issue 22): which source wins field by field (the app's settings, then
+the TOML file, then PANTAU_REPORTER_*), the store's audited updates, and the admin page's role and CSRF checks."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pantau.referral.reporter import load_reporter
+from pantau.triage.app import create_app
+from pantau.triage.referrals import default_reporter
+from test_triage_helpers import add_users, csrf_of, login
+
+
+def test_the_apps_settings_win_then_the_file_then_the_environment(tmp_path):
+    toml = tmp_path / "pelapor.toml"
+    toml.write_text('witnesses = ["Saksi Berkas"]\n\n[reporter]\nname = "Dari Berkas"\nphone = "0811"\n',
+                    encoding="utf-8")
+    env = {"PANTAU_REPORTER_NAME": "Dari Env", "PANTAU_REPORTER_EMAIL": "env@example.org",
+           "PANTAU_REPORTER_ADDRESS": "Alamat Env"}
+    stored = {"name": "Dari Aplikasi", "address": "", "witnesses": "Saksi A\nSaksi B"}
+    r = load_reporter(toml, env, stored=stored)
+    assert r.name == "Dari Aplikasi"          # the app's settings win
+    assert r.phone == "0811"                  # empty in the app: the file
+    assert r.email == "env@example.org"       # in neither: the environment
+    assert r.address == "Alamat Env"          # an empty stored value does not hide the server's
+    assert r.witnesses == ("Saksi A", "Saksi B")
+    assert load_reporter(toml, env).name == "Dari Berkas"  # without the app's settings, as before
+    assert load_reporter(toml, env).witnesses == ("Saksi Berkas",)
+
+
+def test_store_keeps_clears_and_audits_field_names_only(seeded_store):
+    store, _ = seeded_store
+    assert store.reporter_details() == {}
+    assert store.set_reporter_details({"name": " Siti ", "phone": "0812"}, actor="adm") == ["name", "phone"]
+    assert store.reporter_details() == {"name": "Siti", "phone": "0812"}
+    assert store.set_reporter_details({"name": "Siti", "phone": ""}, actor="adm") == ["phone"]  # cleared
+    assert store.reporter_details() == {"name": "Siti"}
+    assert store.set_reporter_details({"name": "Siti"}, actor="adm") == []  # nothing changed: no audit entry
+    rows = store.query("SELECT actor, detail FROM audit_log WHERE action = 'reporter_update' ORDER BY seq")
+    assert [r["actor"] for r in rows] == ["adm", "adm"]
+    assert all("Siti" not in r["detail"] and "0812" not in r["detail"] for r in rows)
+    checked, problems = store.verify_audit()
+    assert checked and problems == []
+
+
+def test_the_page_is_for_admins_with_csrf_and_feeds_the_build(seeded_store, monkeypatch):
+    for key in ("FILE", "NAME", "PHONE"):
+        monkeypatch.delenv(f"PANTAU_REPORTER_{key}", raising=False)
+    monkeypatch.setenv("PANTAU_REPORTER_PHONE", "0899")
+    store, _ = seeded_store
+    add_users(store, ("adm", "admin"), ("sari", "supervisor"))
+    app = create_app(store.path, secret=b"pelapor")
+    with TestClient(app) as adm, TestClient(app) as sari:
+        login(adm, "adm")
+        login(sari, "sari")
+        assert sari.get("/pengaturan/pelapor").status_code == 403
+        token = csrf_of(sari.get("/antrean").text)
+        assert sari.post("/pengaturan/pelapor", data={"csrf_token": token, "name": "X"}).status_code == 403
+        page = adm.get("/pengaturan/pelapor")
+        assert page.status_code == 200 and 'id="reporter-missing"' in page.text
+        assert "0899" in page.text  # the server's value shown as what an empty field falls back to
+        r = adm.post("/pengaturan/pelapor", data={"csrf_token": "salah", "name": "X"})
+        assert r.status_code == 403 and store.reporter_details() == {}
+        r = adm.post("/pengaturan/pelapor", data={"csrf_token": csrf_of(page.text), "name": "Siti Rahmawati"},
+                     follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/pengaturan/pelapor?tersimpan=1"
+    assert store.reporter_details() == {"name": "Siti Rahmawati"}
+    reporter = default_reporter(store)
+    assert (reporter.name, reporter.phone) == ("Siti Rahmawati", "0899")
+    assert "email" in reporter.missing()  # still incomplete: the build stays blocked
