@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
@@ -191,6 +191,35 @@ class Post:
     def to_json(self, *, include_raw: bool = True) -> str:
         return json.dumps(self.to_payload(include_raw=include_raw), ensure_ascii=False, separators=(",", ":"))
 
+
+# The Post as stored: one column per field, in field order, of store/schema.sql's `posts` table (all but `raw`, kept
+# apart in raw_payloads) and of the store's staging layout; `author` becomes author_<key> columns, `shared_from` and
+# `media` JSON (as to_payload writes them). Derived from the fields' annotations, so a new field gets its column here
+# and a field of a new type stops the import until its SQL type is written below (tests/test_post.py,
+# tests/test_store.py compare this with schema.sql).
+SQL_TYPES = {"str": "VARCHAR", "str | None": "VARCHAR", "bool | None": "BOOLEAN", "datetime | None": "TIMESTAMPTZ",
+             "SharedFrom | None": "JSON", "tuple[Media, ...]": "JSON"}
+
+
+def post_columns(cls: type = Post) -> dict[str, str]:
+    """Column name -> DuckDB type of each field of the Post dataclass `cls` (nested Author fields flattened)."""
+    def sql_type(owner: str, name: str, annotation: Any) -> str:
+        if not isinstance(annotation, str):  # a module without `from __future__ import annotations`
+            annotation = getattr(annotation, "__name__", None) if isinstance(annotation, type) else str(annotation)
+        if annotation not in SQL_TYPES:
+            raise TypeError(f"{owner}.{name} is {annotation}: pantau.post.SQL_TYPES has no column type for it")
+        return SQL_TYPES[annotation]
+
+    columns: dict[str, str] = {}
+    for f in fields(cls):
+        if f.type == "Author":
+            columns.update((f"{f.name}_{a.name}", sql_type("Author", a.name, a.type)) for a in fields(Author))
+        else:
+            columns[f.name] = sql_type(cls.__name__, f.name, f.type)
+    return columns
+
+
+POST_COLUMNS = post_columns()
 
 def sha256_hex(raw: str | bytes) -> str:
     data = raw.encode("utf-8") if isinstance(raw, str) else raw

@@ -18,38 +18,19 @@ from typing import Iterable, Iterator, Sequence
 
 import duckdb
 
-from pantau.post import (MAX_DEPTH, MAX_POST_BYTES, MEDIA_TYPES, POST_KINDS, JsonlError, Post, SharedFrom, format_time,
-                         iter_jsonl_posts)
+from pantau.post import (MAX_DEPTH, MAX_POST_BYTES, MEDIA_TYPES, POST_COLUMNS, POST_KINDS, JsonlError, Post, SharedFrom,
+                         format_time, iter_jsonl_posts)
 
 from .clusters import assign_clusters
 
 log = logging.getLogger(__name__)
 
-_POST_COLUMNS = {
-    "platform": "VARCHAR",
-    "post_id": "VARCHAR",
-    "url": "VARCHAR",
-    "text": "VARCHAR",
-    "created_at": "TIMESTAMPTZ",
-    "author_id": "VARCHAR",
-    "author_handle": "VARCHAR",
-    "author_name": "VARCHAR",
-    "author_bio": "VARCHAR",
-    "lang": "VARCHAR",
-    "region": "VARCHAR",
-    "captured_at": "TIMESTAMPTZ",
-    "raw_sha256": "VARCHAR",
-    "raw": "VARCHAR",
-    "watchlist": "VARCHAR",
-    "kind": "VARCHAR",
-    "author_verified": "BOOLEAN",
-    "author_location": "VARCHAR",
-    "shared_from": "JSON",
-    "media": "JSON",
-}
-# The posts columns filled from staging (every one but ingested_at), named in the INSERTs: the columns added by
-# ALTER TABLE (schema.sql) come after ingested_at in every database.
-_STORED_COLUMNS = tuple(c for c in _POST_COLUMNS if c not in ("raw", "watchlist"))
+# The staging layout: the Post's columns (pantau.post.POST_COLUMNS, the one list of them) and the watchlist whose
+# crawl found the post.
+_POST_COLUMNS = {**POST_COLUMNS, "watchlist": "VARCHAR"}
+# The posts columns filled from staging (every one but ingested_at; `raw` goes to raw_payloads), named in the
+# INSERTs: the columns added by ALTER TABLE (schema.sql) come after ingested_at in every database.
+_STORED_COLUMNS = tuple(c for c in POST_COLUMNS if c != "raw")
 
 
 # Store.ingest_file: the fields of a post line read by DuckDB (typed JSON, so their types can be checked the way

@@ -85,3 +85,26 @@ def test_bad_share_and_media_fields_are_named(fields, message):
     with pytest.raises(PostError) as exc:
         Post.from_payload({"platform": "x", "post_id": "1", "text": "x", **fields})
     assert message in str(exc.value)
+
+
+def test_a_post_field_of_a_type_without_a_column_type_is_refused():
+    """pantau.post.POST_COLUMNS is derived from Post's fields: one of a type it cannot store stops the import."""
+    from dataclasses import dataclass
+
+    from pantau.post import POST_COLUMNS, post_columns
+
+    assert post_columns() == POST_COLUMNS
+    assert POST_COLUMNS["author_verified"] == "BOOLEAN" and POST_COLUMNS["media"] == "JSON"
+
+    @dataclass(frozen=True)
+    class Scored(Post):
+        score: float = 0.0
+
+    with pytest.raises(TypeError, match=r"Scored\.score is float"):
+        post_columns(Scored)
+
+    @dataclass(frozen=True)
+    class Noted(Post):
+        note: str | None = None
+
+    assert list(post_columns(Noted)) == [*POST_COLUMNS, "note"]

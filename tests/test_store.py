@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -172,3 +173,25 @@ def test_partisan_scores_are_kept_for_analysts_but_only_flags_are_queued(tmp_pat
     assert rows["2"]["flagged"] and rows["2"]["identity_class"] == "asn"
     assert rows["1"]["truncated_at"] is None
     assert [r["post_id"] for r in store.query("SELECT post_id FROM triage_queue")] == ["2"]
+
+
+def test_the_posts_table_and_the_staging_layout_have_the_post_columns(tmp_path):
+    """schema.sql's `posts` and the store's staging layout hold exactly pantau.post.POST_COLUMNS, with their types
+    (a Post field added without its column in schema.sql fails here)."""
+    from pantau.post import POST_COLUMNS, format_time
+    from pantau.store.staging import _POST_COLUMNS, _STORED_COLUMNS, _staging_line
+
+    store = Store(tmp_path / "s.duckdb")
+    store.init()
+    con = duckdb.connect(str(store.path), read_only=True)
+    try:
+        table = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                                 "WHERE table_name = 'posts'").fetchall())
+        canonical = {t: con.execute(f"SELECT typeof(NULL::{t})").fetchone()[0] for t in set(POST_COLUMNS.values())}
+    finally:
+        con.close()
+    expected = {c: canonical[t] for c, t in POST_COLUMNS.items() if c != "raw"}
+    assert table == {**expected, "ingested_at": "TIMESTAMP WITH TIME ZONE"}
+    assert set(_STORED_COLUMNS) == set(expected)
+    line = json.loads(_staging_line(make_post(1), format_time(NOW), "wl"))
+    assert set(line) == set(_POST_COLUMNS) == {*POST_COLUMNS, "watchlist"}
