@@ -32,7 +32,8 @@ from .ownership import register_request_handler
 from .sql_results import AnalystError, SqlResult, format_result, owner_read  # noqa: F401 (format_result: callers)
 
 # The tables an analyst needs to rerun the docs' queries (four eyes, deadlines, referrals) on an export.
-EXPORT_TABLES = ("posts", "classifications", "decisions", "confirmations", "referrals", "queue_items")
+EXPORT_TABLES = ("posts", "classifications", "decisions", "confirmations", "referrals", "queue_items",
+                 "decision_withdrawals", "double_checks")  # withdrawn decisions do not count; the sampled ones
 ANALYST_VIEWS = ("v_flags_weekly", "v_reviewer_throughput", "v_classifier_precision", "v_referrals_by_status",
                  "v_repeat_accounts", "v_review_sla")
 SALT_ENV = "PANTAU_PSEUDONYM_SALT"
@@ -40,7 +41,7 @@ MIN_SALT_LENGTH = 16
 FORMATS = ("parquet", "csv")
 # Columns replaced by their HMAC when pseudonymising, and columns left out.
 PSEUDONYMISED_COLUMNS = frozenset({"author_id", "author_handle", "author_name", "reviewer", "supervisor", "built_by",
-                                   "status_by"})
+                                   "status_by", "withdrawn_by"})
 # shared_from holds the original author's identity and bio; media URLs and a profile location often identify too.
 # A referral's package_dir is a path on the team's server.
 DROPPED_COLUMNS = frozenset({"author_bio", "url", "reason", "author_location", "shared_from", "media", "package_dir"})

@@ -398,7 +398,7 @@ WITH classified AS (
            date_diff('second', p.captured_at, d.decided_at) / 3600.0 AS hours_from_capture,
            date_diff('second', c.classified_at, d.decided_at) / 3600.0 AS hours_from_classification,
            d.decided_at <= reporting_deadline(p.captured_at) AS within_deadline
-    FROM decisions d
+    FROM live_decisions d
     JOIN posts p ON p.platform = d.platform AND p.post_id = d.post_id
     LEFT JOIN classified c ON c.platform = d.platform AND c.post_id = d.post_id
     QUALIFY row_number() OVER (PARTITION BY d.platform, d.post_id ORDER BY d.decision_id) = 1
@@ -406,7 +406,7 @@ WITH classified AS (
     SELECT d.reviewer, d.platform, d.post_id, d.decision, timezone('Asia/Jakarta', d.decided_at) AS local_at,
            f.decision_id IS NOT NULL AS is_first, f.hours_from_capture, f.hours_from_classification,
            f.within_deadline
-    FROM decisions d LEFT JOIN first_decision f USING (decision_id)
+    FROM live_decisions d LEFT JOIN first_decision f USING (decision_id)
 )
 SELECT
     CAST(date_trunc('week', local_at) AS DATE) AS week_start,
@@ -542,7 +542,7 @@ CREATE TABLE IF NOT EXISTS shift_handovers (
 -- median and 90th percentile hours from capture to first decision, and items still undecided past the target now.
 CREATE OR REPLACE VIEW v_review_sla AS
 WITH fd AS (
-    SELECT platform, post_id, arg_min(decided_at, decision_id) AS first_decided_at FROM decisions GROUP BY ALL
+    SELECT platform, post_id, arg_min(decided_at, decision_id) AS first_decided_at FROM live_decisions GROUP BY ALL
 ), i AS (
     SELECT timezone('Asia/Jakarta', qi.captured_at) AS local_at, t.target_hours,
            date_diff('second', qi.captured_at, fd.first_decided_at) / 3600.0 AS hours_to_first_review,

@@ -257,7 +257,8 @@ def test_export_reads_back_and_is_audited(db, tmp_path, fmt):
     before = len(export_entries(db))
     result = export(db, tmp_path / "out", fmt, actor="analis_dewi")
     out = tmp_path / "out"
-    names = ["posts", "classifications", "decisions", "confirmations", "referrals", "queue_items", "v_flags_weekly",
+    names = ["posts", "classifications", "decisions", "confirmations", "referrals", "queue_items",
+             "decision_withdrawals", "double_checks", "v_flags_weekly",
              "v_reviewer_throughput", "v_classifier_precision", "v_referrals_by_status", "v_repeat_accounts",
              "v_review_sla"]
     assert sorted(p.name for p in out.iterdir()) == sorted([f"{n}.{fmt}" for n in names] + ["export.json"])
@@ -276,7 +277,8 @@ def test_export_reads_back_and_is_audited(db, tmp_path, fmt):
         "posts": 8, "classifications": 10, "decisions": 9, "v_flags_weekly": 5, "v_reviewer_throughput": 5,
         "v_classifier_precision": 4, "v_referrals_by_status": 7, "v_repeat_accounts": 2,
         **{t: Store(db).scalar(f"SELECT count(*) FROM {t}") for t in ("confirmations", "referrals", "queue_items",
-                                                                       "v_review_sla")}}
+                                                                       "v_review_sla", "decision_withdrawals",
+                                                                       "double_checks")}}
     assert all(manifest_rows > 0 for manifest_rows in (len(read(out / f"{t}.{fmt}")) for t in (
         "confirmations", "referrals", "queue_items")))  # the four-eyes and deadline queries have rows to read
     entries = export_entries(db)

@@ -158,3 +158,20 @@ def test_batalkan_over_http(store):
         r = rina.post(item_path("demo", "1", "keputusan"), data={"decision": "needs_info", "csrf_token": token,
                                                                   "seen": ""}, follow_redirects=False)
         assert r.status_code == 303 and _status(store, "1") == "needs_info"
+
+
+def test_a_withdrawn_decision_is_no_review_in_the_figures_nor_the_export(store, tmp_path):
+    """The SLA and throughput views read live decisions; the analyst export carries the withdrawals (pseudonymised)."""
+    from pantau.store.analyst import export
+
+    d = store.record_decision("demo", "1", "not_violation", reviewer="rina")
+    reviewed = "SELECT sum(reviewed) FROM v_review_sla WHERE grain = 'day'"
+    assert store.scalar(reviewed) == 1
+    assert store.scalar("SELECT sum(decisions) FROM v_reviewer_throughput") == 1
+    store.withdraw_decision(d, reviewer="rina")
+    assert store.scalar(reviewed) == 0  # the item is not reviewed: it is new again
+    assert (store.scalar("SELECT sum(decisions) FROM v_reviewer_throughput") or 0) == 0
+    export(store.path, tmp_path / "out", "csv", pseudonymise=True, salt="garam-rahasia-yang-panjang-sekali-123",
+           actor="analis")
+    rows = (tmp_path / "out" / "decision_withdrawals.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 2 and str(d) in rows[1] and "rina" not in rows[1]  # the row, the reviewer pseudonymised
