@@ -170,7 +170,7 @@ def _login_csrf(client) -> str:
 def main(argv: list[str] | None = None) -> int:
     import httpx  # heavy (httpx): only this function needs it
 
-    from pantau.store.db import Store  # heavy (DuckDB): only this function needs it
+    from pantau.store.db import Store, inbox_dir  # heavy (DuckDB): only this function needs it
     from pantau.triage.app import create_app  # heavy (FastAPI and the app): only this function needs it
     from pantau.triage.server import ThreadServer  # heavy (uvicorn): only this function needs it
 
@@ -211,47 +211,49 @@ def main(argv: list[str] | None = None) -> int:
         measure(c, ["/antrean"] * 5 + item_paths[:5])  # warm-up
         search = args.search or store.scalar("SELECT count(*) FROM schema_info WHERE key = 'search_indexed_at'")
 
-        def rows(items: list[str]) -> dict:
-            found = {
-                "queue (first page)": measure(c, ["/antrean"] * args.requests),
-                "queue (keyset page 2)": measure(c, [after] * args.requests),
-                "queue (filter region+platform)": measure(
-                    c, [f"/antrean?region={REGIONS[i % len(REGIONS)]}&platform=x" for i in range(args.requests)]),
-                "item page": measure(c, items),
-            }
-            if search:
-                found["queue (full-text search)"] = measure(
-                    c, [f"/antrean?q=pilkada{i % 97}" for i in range(max(20, args.requests // 5))])
-            return found
+        print(f"\ntriage latency with {store.scalar('SELECT count(*) FROM posts'):,} posts, "
+              f"{store.scalar('SELECT count(*) FROM queue_items'):,} flagged (HTTP over 127.0.0.1, one client, ms)")
+        print(f"{'page':48} {'n':>5} {'p50':>8} {'p95':>8} {'max':>8}", flush=True)
+        results: dict[str, dict] = {}
 
-        results = rows(item_paths)
-        if args.sql_runs:
-            sql = time_pantau_sql(args.db, args.sql_runs)
+        def rows(items: list[str], suffix: str = "") -> None:
+            pages = [("queue (first page)", ["/antrean"] * args.requests),
+                     ("queue (keyset page 2)", [after] * args.requests),
+                     ("queue (filter region+platform)",
+                      [f"/antrean?region={REGIONS[i % len(REGIONS)]}&platform=x" for i in range(args.requests)]),
+                     ("item page", items)]
+            if search:
+                pages.append(("queue (full-text search)",
+                              [f"/antrean?q=pilkada{i % 97}" for i in range(max(20, args.requests // 5))]))
+            for name, paths in pages:
+                m = results[name + suffix] = measure(c, paths)
+                print(f"{name + suffix:48} {m['n']:5d} {m['p50']:8.1f} {m['p95']:8.1f} {m['max']:8.1f}", flush=True)
+
+        rows(item_paths)
         if args.handover_rate:
+            handed_sql = "SELECT count(*) FROM posts WHERE url LIKE 'https://example.invalid/h/%'"
+            stored_before, t_start = store.scalar(handed_sql), time.monotonic()
             worker = subprocess.Popen([sys.executable, "-m", "bench.triage_latency", "--handover-worker",
                                        "--db", str(args.db), "--handover-rate", str(args.handover_rate)],
                                       stdout=subprocess.PIPE, text=True)
             time.sleep(3)  # the worker's start-up and first batches
             rest = [f"/pos/{i['platform']}/{i['post_id']}" for i in rng.sample(open_items, min(args.requests, len(open_items)))]
-            during = rows(rest)
+            rows(rest, ", during handover")
             worker.send_signal(signal.SIGTERM)
             handed = worker.communicate(timeout=300)[0].strip()
+            stored, seconds = store.scalar(handed_sql) - stored_before, time.monotonic() - t_start
+            backlog = len(list(inbox_dir(args.db).glob("*.posts.jsonl")))
+            print(f"{handed}; the app stored {stored:,} of them in {seconds:.0f} s ({stored / seconds:,.0f} posts/s), "
+                  f"{backlog} batch file(s) still waiting in its inbox")
             if worker.returncode != 0:
                 raise RuntimeError(f"handover worker exited {worker.returncode}")
-            results.update({f"{name}, during handover": m for name, m in during.items()})
-    posts = store.scalar("SELECT count(*) FROM posts")
-    print(f"\ntriage latency with {posts:,} posts, {store.scalar('SELECT count(*) FROM queue_items'):,} flagged "
-          f"(HTTP over 127.0.0.1, one client, ms)")
-    print(f"{'page':34} {'n':>5} {'p50':>8} {'p95':>8} {'max':>8}")
-    for name, m in results.items():
-        print(f"{name:34} {m['n']:5d} {m['p50']:8.1f} {m['p95']:8.1f} {m['max']:8.1f}")
-    if args.handover_rate:
-        print(handed)
-    if args.sql_runs:
-        print(f"\npantau sql \"SELECT count(*) FROM posts\" while the app runs, {sql['n']} runs: first line of output "
-              f"p50 {sql['p50']:.0f} ms, p95 {sql['p95']:.0f} ms, max {sql['max']:.0f} ms (count {sql['last count']}); "
-              f"snapshot file seen after {sql['snapshots']} of {sql['n']} runs")
-        print(f"goal first row <= 300 ms, no snapshot: {'met' if sql['p95'] <= 300 and not sql['snapshots'] else 'NOT met'}")
+        if args.sql_runs:
+            sql = time_pantau_sql(args.db, args.sql_runs)
+            print(f"\npantau sql \"SELECT count(*) FROM posts\" while the app runs, {sql['n']} runs: first line of "
+                  f"output p50 {sql['p50']:.0f} ms, p95 {sql['p95']:.0f} ms, max {sql['max']:.0f} ms (count "
+                  f"{sql['last count']}); snapshot file seen after {sql['snapshots']} of {sql['n']} runs")
+            print(f"goal first row <= 300 ms, no snapshot: "
+                  f"{'met' if sql['p95'] <= 300 and not sql['snapshots'] else 'NOT met'}")
     worst = max(m["p95"] for m in results.values())
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the end")
     print(f"\ngoal p95 <= 100 ms: {'met' if worst <= 100 else 'NOT met'} (worst p95 {worst:.1f} ms)")
