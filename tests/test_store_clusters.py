@@ -131,19 +131,20 @@ def test_keys_that_do_not_single_out_the_added_posts_fall_back_to_the_exact_way(
     from pantau.store.clusters import assign_clusters
 
     store = Store(tmp_path / "db.duckdb")
-    store.ingest([post("a", COPIES[0], "u1")])
+    store.ingest([post("a", COPIES[0], "u1"), post("d", SAME_TOPIC[0], "u2")])
     con = duckdb.connect(str(store.path))
     try:
         con.execute("BEGIN")
-        con.execute("""CREATE TEMP TABLE staging AS SELECT * FROM (VALUES ('demo', 'a', ?), ('demo', 'b', ?))
-                       v(platform, post_id, text)""", [COPIES[0], COPIES[1]])
+        con.execute("""CREATE TEMP TABLE staging AS SELECT * FROM (VALUES ('demo', 'a', ?), ('demo', 'b', ?),
+                       ('demo', 'd', ?)) v(platform, post_id, text)""", [COPIES[0], COPIES[1], SAME_TOPIC[0]])
         h_b = con.execute("SELECT hash('demo', 'b')").fetchone()[0]
         assert assign_clusters(con, "staging", np.array([h_b, 12345], dtype=np.uint64)) == 1  # 12345: no key's
         rows = con.execute("SELECT post_id, cluster_id FROM post_clusters ORDER BY post_id").fetchall()
         con.execute("COMMIT")
     finally:
         con.close()
-    assert rows == [("a", 1), ("b", 1)]
+    c = dict(rows)
+    assert len(rows) == 3 and c["a"] == c["b"] != c["d"]  # b counted once, and joined a's cluster
 
 
 def test_band_groups_of_a_batch_too_big_to_pack_are_the_same():
