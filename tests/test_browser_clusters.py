@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import result
-from pantau.demo.generate import WAVE_SIZE, generate_posts
+from pantau.demo.generate import generate_posts
+from pantau.demo.wave import WAVE_SIZE
 from pantau.post import Post
 from pantau.triage.app import create_app
 from pantau.triage.server import CHROMIUM, ThreadServer

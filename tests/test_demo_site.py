@@ -12,7 +12,9 @@ from urllib.parse import urljoin
 import pytest
 from parsel import Selector
 
-from pantau.demo.generate import CATEGORIES, DEFAULT_NOW, accounts, generate_posts
+from pantau.demo.accounts import accounts
+from pantau.demo.election import CATEGORIES
+from pantau.demo.generate import DEFAULT_NOW, generate_posts
 from pantau.demo.site import DemoSite
 
 

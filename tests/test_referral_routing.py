@@ -19,7 +19,7 @@ def test_every_province_has_an_office_and_there_is_one_bawaslu_ri(table):
 
 
 def test_every_demo_region_routes_to_its_regency_or_city_office(table):
-    from pantau.demo.generate import REGIONS
+    from pantau.demo.election import REGIONS
 
     for region in REGIONS:
         r = table.route(region.name)
