@@ -269,8 +269,7 @@ def test_batalkan_withdraws_the_decision_just_made(served, browser, monkeypatch)
     notice = page.locator("#saved")
     assert "Tersimpan" in notice.inner_text() and page.locator("#undo").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.locator("#undo").focus()
-    page.keyboard.press("Enter")
+    page.keyboard.press("b")  # the key for Batalkan (Tab + Enter on the button works too)
     page.wait_for_url(lambda u: _current_of(u) == first and "dibatalkan=1" in u)
     assert page.locator("#withdrawn").is_visible()
     assert store.review_state("demo", first) == before
@@ -283,5 +282,11 @@ def test_batalkan_withdraws_the_decision_just_made(served, browser, monkeypatch)
     page.keyboard.press("Enter")
     page.wait_for_url(lambda u: _current_of(u) != first)
     assert page.locator("#undo").is_visible()
+    second = _current(page)
+    page.locator("#undo").focus()  # by Tab order: the button
+    assert page.evaluate("document.activeElement.id") == "undo"
     page.wait_for_selector("#saved", state="hidden", timeout=10_000)
+    page.keyboard.press("b")  # gone with the notice: b withdraws nothing any more
+    assert "tidak dipakai" in page.locator("#key-hint").inner_text() and _current(page) == second
+    assert store.review_state("demo", first).status == "needs_info"
     context.close()

@@ -111,6 +111,9 @@
       if (typing(ev) || ev.ctrlKey || ev.metaKey || ev.altKey) return;
       if (ev.key === "j" && next) { ev.preventDefault(); leave(next.getAttribute("href")); return; }
       if (ev.key === "k" && prev) { ev.preventDefault(); leave(prev.getAttribute("href")); return; }
+      // b: Batalkan, while "Tersimpan - [Batalkan]" is shown (withdraws the decision just saved on the last item)
+      var undo = document.getElementById("undo-form");
+      if (ev.key === "b" && undo && !saved.hidden) { ev.preventDefault(); dirty = false; undo.requestSubmit(); return; }
       if (!form) return;
       var radio = form.querySelector('input[name="decision"][data-key="' + ev.key + '"]');
       var box = form.querySelector('input[type="checkbox"][data-key="' + ev.key + '"]');
