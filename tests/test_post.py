@@ -1,8 +1,9 @@
 import json
+from dataclasses import dataclass
 
 import pytest
 
-from pantau.post import JsonlError, Post, PostError, iter_jsonl_posts, sha256_hex
+from pantau.post import POST_COLUMNS, JsonlError, Post, PostError, iter_jsonl_posts, post_columns, sha256_hex
 
 
 def test_round_trip_through_json():
@@ -89,10 +90,6 @@ def test_bad_share_and_media_fields_are_named(fields, message):
 
 def test_a_post_field_of_a_type_without_a_column_type_is_refused():
     """pantau.post.POST_COLUMNS is derived from Post's fields: one of a type it cannot store stops the import."""
-    from dataclasses import dataclass
-
-    from pantau.post import POST_COLUMNS, post_columns
-
     assert post_columns() == POST_COLUMNS
     assert POST_COLUMNS["author_verified"] == "BOOLEAN" and POST_COLUMNS["media"] == "JSON"
 

@@ -6,7 +6,9 @@ import duckdb
 import pytest
 
 from conftest import NOW, make_post, result
+from pantau.post import POST_COLUMNS, format_time
 from pantau.store.db import Store, StoreError
+from pantau.store.staging import _POST_COLUMNS, _STORED_COLUMNS, _staging_line
 
 
 def test_reingest_adds_no_rows_and_keeps_first_capture(tmp_path):
@@ -178,9 +180,6 @@ def test_partisan_scores_are_kept_for_analysts_but_only_flags_are_queued(tmp_pat
 def test_the_posts_table_and_the_staging_layout_have_the_post_columns(tmp_path):
     """schema.sql's `posts` and the store's staging layout hold exactly pantau.post.POST_COLUMNS, with their types
     (a Post field added without its column in schema.sql fails here)."""
-    from pantau.post import POST_COLUMNS, format_time
-    from pantau.store.staging import _POST_COLUMNS, _STORED_COLUMNS, _staging_line
-
     store = Store(tmp_path / "s.duckdb")
     store.init()
     con = duckdb.connect(str(store.path), read_only=True)

@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from conftest import NOW
+from pantau import nearcopy
 from pantau.post import Author, Post
+from pantau.store import clusters as store_clusters
 from pantau.store.db import Store
 from test_nearcopy import COPIES, SAME_TOPIC
 
@@ -128,8 +130,6 @@ def test_a_batch_of_stored_and_new_posts_clusters_only_the_new_ones(tmp_path):
 def test_keys_that_do_not_single_out_the_added_posts_fall_back_to_the_exact_way(tmp_path):
     """assign_clusters takes the rows whose key hash an INSERT returned; when that set does not match them one to
     one (as when a stored post's key hashes like an added one), it finds the posts without a row exactly."""
-    from pantau.store.clusters import assign_clusters
-
     store = Store(tmp_path / "db.duckdb")
     store.ingest([post("a", COPIES[0], "u1"), post("d", SAME_TOPIC[0], "u2")])
     con = duckdb.connect(str(store.path))
@@ -138,7 +138,8 @@ def test_keys_that_do_not_single_out_the_added_posts_fall_back_to_the_exact_way(
         con.execute("""CREATE TEMP TABLE staging AS SELECT * FROM (VALUES ('demo', 'a', ?), ('demo', 'b', ?),
                        ('demo', 'd', ?)) v(platform, post_id, text)""", [COPIES[0], COPIES[1], SAME_TOPIC[0]])
         h_b = con.execute("SELECT hash('demo', 'b')").fetchone()[0]
-        assert assign_clusters(con, "staging", np.array([h_b, 12345], dtype=np.uint64)) == 1  # 12345: no key's
+        added = np.array([h_b, 12345], dtype=np.uint64)  # 12345: no key's hash
+        assert store_clusters.assign_clusters(con, "staging", added) == 1
         rows = con.execute("SELECT post_id, cluster_id FROM post_clusters ORDER BY post_id").fetchall()
         con.execute("COMMIT")
     finally:
@@ -149,14 +150,11 @@ def test_keys_that_do_not_single_out_the_added_posts_fall_back_to_the_exact_way(
 
 def test_band_groups_of_a_batch_too_big_to_pack_are_the_same():
     """Above 2**16 posts a batch's (band key, post) pairs no longer fit one int64: the other sort gives the same."""
-    from pantau import nearcopy
-    from pantau.store import clusters as c
-
     rng = np.random.default_rng(1)
     sig = rng.integers(0, 40, size=(70_000, nearcopy.BINS)).astype(np.uint32)  # few values: keys shared a lot
     sig[5] = nearcopy.EMPTY
-    post, key, first, rep = c._band_groups(sig)
-    small = c._band_groups(sig[:60_000])
+    post, key, first, rep = store_clusters._band_groups(sig)
+    small = store_clusters._band_groups(sig[:60_000])
     order = np.lexsort((post, key))
     assert np.array_equal(order, np.arange(len(key)))  # sorted by key, then post
     assert len(post) == (len(sig) - 1) * nearcopy.BANDS
