@@ -96,9 +96,7 @@ def load_reporter(path: str | Path | None = None, environ: Mapping[str, str] | N
     env = os.environ if environ is None else environ
     keys = [f.name for f in fields(Reporter) if f.name != "witnesses"]
     values: dict[str, str] = {k: env.get(ENV_PREFIX + k.upper(), "").strip() for k in keys}
-    witnesses: tuple[str, ...] = tuple(
-        w.strip() for w in env.get(ENV_PREFIX + "WITNESSES", "").split(";") if w.strip()
-    )
+    witnesses = witnesses_of(env.get(ENV_PREFIX + "WITNESSES", ""))
     if path is not None:
         path = Path(path)
         try:

@@ -69,3 +69,12 @@ def test_the_page_is_for_admins_with_csrf_and_feeds_the_build(seeded_store, monk
     reporter = default_reporter(store)
     assert (reporter.name, reporter.phone) == ("Siti Rahmawati", "0899")
     assert "email" in reporter.missing()  # still incomplete: the build stays blocked
+
+
+def test_witnesses_are_split_by_one_rule_in_the_app_and_the_environment():
+    """PANTAU_REPORTER_WITNESSES and the app's text box split witnesses the same way (pantau.referral.reporter's
+    witnesses_of: one per line or `;`); the variable kept a line break inside one witness before."""
+    text = "Saksi A, 0811\nSaksi B; Saksi C"
+    from_env = load_reporter(None, {"PANTAU_REPORTER_WITNESSES": text}).witnesses
+    from_app = load_reporter(None, {}, stored={"witnesses": text}).witnesses
+    assert from_env == from_app == ("Saksi A, 0811", "Saksi B", "Saksi C")
