@@ -82,3 +82,13 @@ def test_every_table_of_personal_data_is_in_the_security_doc():
     protected = doc.split("## What is protected", 1)[1].split("\n## ", 1)[0]
     for name in sorted(personal):
         assert f"`{name}`" in protected, f"{name} holds personal data but docs/security.md does not protect it"
+
+
+def test_every_training_data_module_is_named_in_the_classifier_doc():
+    """docs/classifier.md names each module of nlp/data (the generator's split into compose/pools/stances left the
+    doc saying generate.py composes every post from pools it no longer holds)."""
+    doc = (DOCS / "classifier.md").read_text(encoding="utf-8")
+    modules = sorted(p.name for p in (DOCS.parent / "nlp" / "data").glob("*.py") if p.name != "__init__.py")
+    assert "generate.py" in modules
+    for name in modules:
+        assert f"`nlp/data/{name}`" in doc, f"nlp/data/{name} missing from docs/classifier.md"
