@@ -163,8 +163,9 @@ def load_case(store, platform: str, post_id: str) -> dict[str, Any]:
     history = store.query(
         """SELECT d.decision_id, d.decision, d.reason, d.duplicate_of, d.reviewer, d.decided_at,
                   f.supervisor, f.agreed, f.decision AS confirmed_decision, f.reason AS confirmation_reason,
-                  f.confirmed_at
+                  f.confirmed_at, w.withdrawn_at, w.withdrawn_by
         FROM decisions d LEFT JOIN confirmations f USING (decision_id)
+        LEFT JOIN decision_withdrawals w USING (decision_id)  -- withdrawn ("Batalkan"): in the trail, not counted
         WHERE d.post_id = ? AND d.platform = ? ORDER BY d.decision_id""", key)
     classification = store.query(
         """SELECT model_version, score, flagged, category, signals, classified_at FROM latest_classification
