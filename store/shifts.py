@@ -25,10 +25,11 @@ _SLA_SQL = """
 WITH w AS (
     SELECT CAST(? AS TIMESTAMPTZ) AS w_start, CAST(? AS TIMESTAMPTZ) AS w_end, CAST(? AS INTEGER) AS target,
            CAST(? AS TIMESTAMPTZ) AS w_cutoff
-), firsts AS (  -- decisions made in the window that were their item's first (no lower decision_id)
-    SELECT d.platform, d.post_id, d.decided_at FROM decisions d, w
+), firsts AS (  -- decisions made in the window that were their item's first (no lower decision_id); a withdrawn
+    -- decision ("Batalkan") is no review: live_decisions, as v_review_sla
+    SELECT d.platform, d.post_id, d.decided_at FROM live_decisions d, w
     WHERE d.decided_at >= w.w_start AND d.decided_at < w.w_end
-      AND NOT EXISTS (SELECT 1 FROM decisions e WHERE e.post_id = d.post_id AND e.platform = d.platform
+      AND NOT EXISTS (SELECT 1 FROM live_decisions e WHERE e.post_id = d.post_id AND e.platform = d.platform
                       AND e.decision_id < d.decision_id)
 ), reviewed AS (
     SELECT date_diff('second', qi.captured_at, f.decided_at) / 3600.0 AS hours,
@@ -99,9 +100,9 @@ class Shifts:
                WHERE cl.expires_at > ? ORDER BY cl.username, cl.claimed_at""", [now])
 
     def decisions_between(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
-        """Decisions made in [start, end), counted per reviewer and decision."""
+        """Decisions made in [start, end) that count (a withdrawn one does not), per reviewer and decision."""
         return self.query(
-            """SELECT reviewer, decision, count(*) AS n FROM decisions
+            """SELECT reviewer, decision, count(*) AS n FROM live_decisions
                WHERE decided_at >= ? AND decided_at < ? GROUP BY ALL ORDER BY reviewer, decision""", [start, end])
 
     # -- handovers ------------------------------------------------------------------------------

@@ -266,3 +266,23 @@ def test_bench_prints_each_ratio(tmp_path, capsys):
                   "v_review_sla"):
         assert re.search(rf"{re.escape(label)}.*\d+\.\d{{4}}\s+\d+\.\d\d", out), label
     assert "overdue for first review" in out
+
+
+def test_a_withdrawn_decision_is_no_review_in_the_shift_figures(tmp_path):
+    """The handover's figures read the decisions that count, like v_review_sla: a decision withdrawn ("Batalkan") is
+    no first review and no decision of the shift (the item is new again); the next one is the first review."""
+    store = Store(tmp_path / "w.duckdb")
+    now = datetime.now(timezone.utc)
+    post = make_post(1, "Ayo coblos paslon 2, saya guru PNS", bio="Guru | PNS", captured=now - 10 * H)
+    store.ingest([post])
+    store.save_classifications([result(post, 0.9, True, "kampanye_medsos")])
+    slip = store.record_decision("demo", "1", "not_violation", reviewer="rina", now=now - 2 * H,
+                                 double_check_rate=0.0)
+    store.withdraw_decision(slip, reviewer="rina", window_seconds=60, now=now - 2 * H + timedelta(seconds=5))
+    start, end = now - 8 * H, now
+    assert store.review_sla(start, end, target_hours=24, now=now)["first_reviews"] == 0
+    assert store.decisions_between(start, end) == []
+    store.record_decision("demo", "1", "needs_info", reviewer="budi", now=now - H, double_check_rate=0.0)
+    sla = store.review_sla(start, end, target_hours=24, now=now)
+    assert (sla["first_reviews"], sla["median_hours"]) == (1, 9.0)
+    assert store.decisions_between(start, end) == [{"reviewer": "budi", "decision": "needs_info", "n": 1}]
