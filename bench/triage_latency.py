@@ -118,7 +118,8 @@ def handover_worker(db: Path, rate: int) -> int:
     if not store.owned_elsewhere():
         print("handover: no running owner of the database", file=sys.stderr)
         return 2
-    i, batches, late, t_next = HANDOVER_ID_BASE, 0, 0, time.monotonic()
+    first = i = HANDOVER_ID_BASE + int(time.time()) * 100_000  # new ids on every run (at most 100,000 posts/s)
+    batches, late, t_next = 0, 0, time.monotonic()
     while not stop:
         now = datetime.now(timezone.utc)
         posts = [Post(platform="x", post_id=str(i + k), url=f"https://example.invalid/h/{i + k}",
@@ -136,7 +137,7 @@ def handover_worker(db: Path, rate: int) -> int:
             time.sleep(pause)
         else:
             late += 1
-    print(f"handover: {batches} batches, {i - HANDOVER_ID_BASE:,} posts handed over, {late} batch(es) late")
+    print(f"handover: {batches} batches, {i - first:,} posts handed over, {late} batch(es) late")
     return 0
 
 
