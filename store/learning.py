@@ -34,7 +34,7 @@ WITH lc AS (
     SELECT * FROM latest_classification
 ),
 undecided AS (
-    SELECT lc.* FROM lc ANTI JOIN decisions d USING (platform, post_id)
+    SELECT lc.* FROM lc ANTI JOIN live_decisions d USING (platform, post_id)  -- a withdrawn decision does not count
 ),
 votes AS (
     SELECT pc.cluster_id,
@@ -94,7 +94,7 @@ def refresh_lane(store, threshold: float, *, band: float = LANE_BAND, size: int 
         if not force and stored is not None and stored[0] == state:
             total, open_ = con.execute(
                 """SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (
-                       SELECT 1 FROM decisions d WHERE d.platform = l.platform AND d.post_id = l.post_id))
+                       SELECT 1 FROM live_decisions d WHERE d.platform = l.platform AND d.post_id = l.post_id))
                    FROM learning_lane l""").fetchone()
             if open_ * 2 >= total:
                 return False
@@ -114,7 +114,7 @@ def lane_rows(store, threshold: float, *, band: float = LANE_BAND, size: int = L
         pass
     return store.query(
         """SELECT l.* FROM learning_lane l
-           WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.platform = l.platform AND d.post_id = l.post_id)
+           WHERE NOT EXISTS (SELECT 1 FROM live_decisions d WHERE d.platform = l.platform AND d.post_id = l.post_id)
            ORDER BY l.lane_rank""")
 
 

@@ -164,3 +164,15 @@ def test_bench_runs_and_its_lane_holds_every_reason(tmp_path, capsys):
     assert {r["reason"] for r in store.query("SELECT DISTINCT reason FROM learning_lane")} == {
         "registry", "cluster", "uncertain"}
     assert store.scalar("SELECT count(DISTINCT coalesce(category, '')) FROM learning_lane") == 8
+
+
+def test_a_withdrawn_decision_leaves_the_post_undecided_for_the_lane(lane_store):
+    """A decision withdrawn ("Batalkan") does not count: the post is undecided again, so the lane holds it again
+    (post 23, near the threshold, was decided in the fixture) and keeps holding it on the next read."""
+    store, t = lane_store
+    refresh_lane(store, t, force=True)
+    assert "23" not in {r["post_id"] for r in lane_rows(store, t)}
+    decision_id = store.scalar("SELECT decision_id FROM decisions WHERE post_id = '23'")
+    store.withdraw_decision(decision_id, reviewer="rina", window_seconds=3600)
+    refresh_lane(store, t, force=True)
+    assert "23" in {r["post_id"] for r in lane_rows(store, t)}
