@@ -92,3 +92,14 @@ def test_every_training_data_module_is_named_in_the_classifier_doc():
     assert "generate.py" in modules
     for name in modules:
         assert f"`nlp/data/{name}`" in doc, f"nlp/data/{name} missing from docs/classifier.md"
+
+
+def test_the_owner_read_modules_are_named_in_the_store_doc():
+    """docs/store.md names each module of the owner's read path (store/owner_*.py, store/sql_results.py): the client
+    moved out of owner_api.py into owner_client.py and sql_results.py without the doc saying so."""
+    doc = (DOCS / "store.md").read_text(encoding="utf-8")
+    store_dir = DOCS.parent / "store"
+    modules = sorted(p.name for p in store_dir.glob("owner_*.py")) + ["sql_results.py"]
+    assert "owner_api.py" in modules and (store_dir / "sql_results.py").is_file()
+    for name in modules:
+        assert f"`store/{name}`" in doc, f"store/{name} missing from docs/store.md"
