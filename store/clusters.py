@@ -237,14 +237,19 @@ def cluster_summaries(store: Any, keys: list[tuple[str, str]]) -> dict[tuple[str
     if not keys:
         return {}
     marks = ", ".join("(?, ?)" for _ in keys)
-    rows = store.query(
-        f"""WITH c AS (SELECT platform, post_id, cluster_id FROM post_clusters
-                       WHERE (platform, post_id) IN ({marks}))
-            SELECT c.platform, c.post_id, v.* FROM c JOIN v_clusters v USING (cluster_id)""",
-        [x for key in keys for x in key])
-    for r in rows:  # what a report cites: 'bagian dari pesan serentak: N akun, K wilayah, H jam'
+    members = store.query(f"SELECT platform, post_id, cluster_id FROM post_clusters WHERE (platform, post_id) IN ({marks})",
+                          [x for key in keys for x in key])
+    ids = sorted({m["cluster_id"] for m in members})
+    if not ids:
+        return {}
+    # The cluster ids as constants: DuckDB then filters v_clusters' scan and grouping by them. Joined to a subquery
+    # instead, it summed up every cluster on each queue page (measured: 2 s a page with 1.9M clustered posts).
+    summaries = {r["cluster_id"]: r for r in store.query(
+        f"SELECT * FROM v_clusters WHERE cluster_id IN ({', '.join('?' for _ in ids)})", ids)}
+    for r in summaries.values():  # what a report cites: 'bagian dari pesan serentak: N akun, K wilayah, H jam'
         r["phrase"] = nearcopy.wave_phrase(r["accounts"], r["regions"], r["span_hours"])
-    return {(r.pop("platform"), r.pop("post_id")): r for r in rows}
+    return {(m["platform"], m["post_id"]): dict(summaries[m["cluster_id"]]) for m in members
+            if m["cluster_id"] in summaries}
 
 
 def post_wave(store: Any, platform: str, post_id: str) -> dict | None:
