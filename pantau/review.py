@@ -4,6 +4,7 @@ transitions exist, which roles may make them, and who may not (the person who ma
     new / needs_info --decide--> awaiting_confirmation (violation) | not_violation | duplicate | needs_info
     awaiting_confirmation --confirm (another supervisor)--> confirmed
     awaiting_confirmation --dispute (another supervisor, own decision)--> not_violation | needs_info
+        ("another": none of the round's deciders: a violation a double-check raised needs a third person)
     awaiting_confirmation --decide (only who decided it: revise before the second opinion)--> ...
     not_violation / duplicate --decide--> ... (a violation still needs the second opinion)
     not_violation / needs_info / duplicate, drawn for a double-check (needs_check: PANTAU_DOUBLE_CHECK_RATE of the
@@ -38,7 +39,7 @@ STATES = STATUSES + (REFERRED,)  # a confirmed violation whose referral case was
 ROLES = ("monitor", "reviewer", "supervisor", "analyst", "admin")
 
 # Who must differ from the actor (or be the actor) for a transition: the rule column of TRANSITIONS.
-NOT_DECIDER = "not_decider"        # not the person who made the decision being confirmed
+NOT_DECIDER = "not_decider"        # none of the people who made the live decisions of the round being confirmed
 ONLY_DECIDER = "only_decider"      # only the person who made the pending decision
 NO_REQUEST = "no_request"          # no reopen request is pending
 SECOND_SUPERVISOR = "second_supervisor"  # a reopen request is pending and the actor did not make it
@@ -82,6 +83,7 @@ REFUSALS = {
     "referred": "the item was referred to Bawaslu; its review status no longer changes",
     "confirmed": "the violation is confirmed; reopening it needs two supervisors",
     "own_decision": "a decision cannot be confirmed or disputed by the person who made it",
+    "round_decider": "the violation raised by a double-check needs a supervisor who made neither decision",
     "not_decider": "the decision awaits its second opinion; only the person who made it may revise it",
     "same_decision": "disagreeing needs a decision different from the original",
     "dispute_duplicate": "use the item page to mark a duplicate",
@@ -114,6 +116,9 @@ class ItemState:
     reopen_requested_by: str | None = None   # the supervisor of a pending reopen request
     draft_referral: bool = False             # a referral case of the item is still a draft
     check_pending: bool = False              # the latest decision was drawn for a double-check, not checked yet
+    # who made the earlier live decisions of the round that the latest one answers (a double-check's checker
+    # disagreeing with a violation: the person checked); with decided_by, none of them may confirm or dispute it
+    round_deciders: frozenset[str] = frozenset()
 
 
 def status_of(decision: str | None, agreed: bool | None) -> str:
@@ -159,6 +164,8 @@ def check(state: ItemState, action: str, role: str, actor: str, decision: str | 
         raise ReviewRefused("role", f"{role} may not {action}")
     if t.rule == NOT_DECIDER and actor == state.decided_by:
         raise ReviewRefused("own_decision")
+    if t.rule == NOT_DECIDER and actor in state.round_deciders:
+        raise ReviewRefused("round_decider")
     if t.rule == ONLY_DECIDER and actor != state.decided_by:
         raise ReviewRefused("withdraw_other" if action == "withdraw" else "not_decider")
     if t.rule == NO_REQUEST and state.reopen_requested_by is not None:

@@ -353,7 +353,28 @@ def _review_state(con, platform: str, post_id: str) -> ItemState:
         and con.execute("SELECT count(*) FROM double_checks WHERE decision_id = ?", [decision_id]).fetchone()[0])
     return ItemState(status=status, decided_by=decided_by, decision=decision,
                      reopen_requested_by=pending[0] if pending else None, draft_referral=bool(draft),
-                     check_pending=check_pending)
+                     check_pending=check_pending,
+                     round_deciders=_round_deciders(con, platform, post_id, decision_id, decided_by)
+                     if status == "awaiting_confirmation" else frozenset())
+
+
+def _round_deciders(con, platform: str, post_id: str, decision_id: int, decided_by: str) -> frozenset[str]:
+    """Who made the earlier live decisions that the latest one answers: walking back while the decision before was
+    disagreed with (a double-check or a dispute) by the maker of the one after it, whose decision that was."""
+    found: set[str] = set()
+    while True:
+        row = con.execute(
+            """SELECT d.reviewer FROM live_decisions d JOIN confirmations f USING (decision_id)
+               WHERE d.decision_id = (SELECT max(decision_id) FROM live_decisions
+                                      WHERE platform = ? AND post_id = ? AND decision_id < ?)
+               AND NOT f.agreed AND f.supervisor = ?""", [platform, post_id, decision_id, decided_by]).fetchone()
+        if row is None or row[0] == decided_by or row[0] in found:
+            return frozenset(found)
+        found.add(row[0])
+        decision_id = con.execute(
+            "SELECT max(decision_id) FROM live_decisions WHERE platform = ? AND post_id = ? AND decision_id < ?",
+            [platform, post_id, decision_id]).fetchone()[0]
+        decided_by = row[0]
 
 
 def _check_review(con, platform: str, post_id: str, action: str, role: str, actor: str, decision: str | None = None,

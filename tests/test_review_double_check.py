@@ -214,3 +214,23 @@ def test_over_http_a_second_reviewer_checks_through_the_decision_form(store, mon
     with TestClient(app) as ana:
         login(ana, "ana3")
         assert ana.get("/periksa-ulang").status_code == 403
+
+
+def test_the_violation_a_check_raised_waits_for_a_supervisor_who_made_neither_decision(store):
+    """Four eyes over a double-check (review finding 1): supervisor sari decides not_violation, reviewer rina's check
+    says violation; sari (who made the first decision) may neither confirm nor dispute it, a third supervisor may."""
+    post_id = next(str(i) for i in range(40) if review.needs_check("demo", str(i), "not_violation", 0.3))
+    first = store.record_decision("demo", post_id, "not_violation", reviewer="sari", double_check_rate=0.3)
+    store.check_decision(first, checker="rina", decision="violation", reason="ada ajakan memilih")
+    raised = store.scalar("SELECT max(decision_id) FROM decisions WHERE post_id = ?", [post_id])
+    state = store.review_state("demo", post_id)
+    assert (state.status, state.decided_by) == ("awaiting_confirmation", "rina")
+    assert not review.allowed(state, "confirm", "supervisor", "sari")
+    for agreed, decision in ((True, None), (False, "not_violation"), (False, "needs_info")):
+        with pytest.raises(TransitionRefused) as exc:
+            store.confirm_decision(raised, supervisor="sari", agreed=agreed, decision=decision)
+        assert exc.value.code == "round_decider"
+    assert store.review_state("demo", post_id).status == "awaiting_confirmation"  # nothing stored
+    assert store.scalar("SELECT count(*) FROM confirmations WHERE decision_id = ?", [raised]) == 0
+    store.confirm_decision(raised, supervisor="dewi", agreed=True)
+    assert store.review_state("demo", post_id).status == "confirmed"

@@ -31,6 +31,10 @@ SETUPS = {
     "new": ItemState("new"),
     "needs_info": ItemState("needs_info", DECIDER, "needs_info"),
     "awaiting_confirmation": ItemState("awaiting_confirmation", DECIDER, "violation"),
+    # supervisor CONFIRMER decided not_violation, drawn for a check; DECIDER's check says violation: four eyes need
+    # a third person, so CONFIRMER may neither confirm nor dispute it
+    "awaiting_confirmation_after_check": ItemState("awaiting_confirmation", DECIDER, "violation",
+                                                   round_deciders=frozenset({CONFIRMER})),
     "confirmed": ItemState("confirmed", DECIDER, "violation"),
     "confirmed_reopen_asked": ItemState("confirmed", DECIDER, "violation", reopen_requested_by=CONFIRMER),
     "confirmed_draft_referral": ItemState("confirmed", DECIDER, "violation", draft_referral=True),
@@ -54,6 +58,10 @@ CALLS = (
 def _prepare(store: Store, post_id: str, setup: str) -> None:
     state = SETUPS[setup]
     if state.decision is None:
+        return
+    if state.round_deciders:
+        d = store.record_decision("demo", post_id, "not_violation", reviewer=CONFIRMER, double_check_rate=1.0)
+        store.check_decision(d, checker=DECIDER, decision=state.decision)
         return
     d = store.record_decision("demo", post_id, state.decision, reviewer=DECIDER,
                               duplicate_of="demo/x" if state.decision == "duplicate" else None,

@@ -54,6 +54,8 @@ REFUSAL_MESSAGES = {
                   "membukanya kembali perlu dua supervisor (Buka kembali di halaman pos)."),
     "own_decision": ("Keputusan tidak dapat dikonfirmasi atau dibantah oleh orang yang membuatnya "
                      "(prinsip empat mata)."),
+    "round_decider": ("Pelanggaran yang diajukan lewat periksa ulang harus dikonfirmasi supervisor yang tidak membuat "
+                      "kedua keputusan itu (prinsip empat mata)."),
     "not_decider": ("Keputusan ini menunggu konfirmasi supervisor; sebelum dikonfirmasi hanya pembuatnya yang boleh "
                     "mengubahnya."),
     "same_decision": "Jika tidak setuju, pilih keputusan yang berbeda dari keputusan semula.",
