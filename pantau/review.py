@@ -14,7 +14,8 @@ transitions exist, which roles may make them, and who may not (the person who ma
     confirmed --reopen (a second supervisor, not the requester)--> needs_info (back in the queue)
     confirmed --refer (the case is sent to Bawaslu)--> referred; nothing changes a referred item
     awaiting_confirmation / not_violation / duplicate / needs_info --withdraw (only who decided it, within
-        PANTAU_UNDO_SECONDS, nothing else happened since)--> the status before that decision ("Batalkan")
+        PANTAU_UNDO_SECONDS, nothing else happened since)--> the status before that decision ("Batalkan"); only an
+        ordinary review decision: never a reopen's needs_info (two supervisors agreed it) nor a second opinion's
 
 The store (pantau.store.db) enforces this inside its write transactions; the triage app shows the refusal in
 Bahasa Indonesia and hides the forms a role cannot use (its route x role x state matrix is built from TRANSITIONS).
@@ -95,6 +96,7 @@ REFUSALS = {
     "withdraw_later": "something happened to the item after this decision (a later decision, a second opinion, a note "
                       "or evidence by someone else, another reviewer's claim); it can no longer be withdrawn",
     "withdraw_other": "only the person who made a decision may withdraw it",
+    "withdraw_reopen": "a reopen agreed by two supervisors is not a review decision; one of them cannot withdraw it",
     "check_pending": "the decision awaits its double-check by a second reviewer; yours is recorded as that check",
     "no_check": "no double-check is pending for this decision",
 }

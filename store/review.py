@@ -214,7 +214,8 @@ class Review:
 
     def withdraw_decision(self, decision_id: int, *, reviewer: str, role: str | None = None,
                           window_seconds: int | None = None, now: datetime | None = None) -> tuple[str, str]:
-        """Withdraw a decision just made ("Batalkan"): only by the person who made it (pantau.review's `withdraw`),
+        """Withdraw a decision just made ("Batalkan"): only an ordinary review decision (not the needs_info of a
+        two-supervisor reopen, not a second opinion's), only by the person who made it (pantau.review's `withdraw`),
         within `window_seconds` (default PANTAU_UNDO_SECONDS), while it is still the item's latest decision and
         nothing else happened to the item since (a second opinion, a note or evidence by someone else, another
         reviewer's claim). Nothing is deleted: a decision_withdrawals row makes the decision not count, so the item
@@ -238,6 +239,12 @@ class Review:
             if now - decided_at > timedelta(seconds=window):
                 raise TransitionRefused(ReviewRefused("withdraw_late", f"{window} s"))
             _check_review(con, platform, post_id, "withdraw", _actor_role(con, reviewer, role, "reviewer"), reviewer)
+            if con.execute(  # the needs_info a reopen appended: two supervisors agreed it, one cannot undo it
+                    """SELECT count(*) FROM reopen_requests WHERE platform = $p AND post_id = $i
+                       AND approved_by IS NOT NULL AND decision_id = (
+                           SELECT max(decision_id) FROM live_decisions WHERE platform = $p AND post_id = $i
+                           AND decision_id < $d)""", {"p": platform, "i": post_id, "d": decision_id}).fetchone()[0]:
+                raise TransitionRefused(ReviewRefused("withdraw_reopen"))
             later = con.execute(
                 """SELECT (SELECT count(*) FROM confirmations f JOIN decisions d USING (decision_id)
                            WHERE d.platform = $p AND d.post_id = $i AND f.confirmed_at >= $t)

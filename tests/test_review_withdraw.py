@@ -175,3 +175,38 @@ def test_a_withdrawn_decision_is_no_review_in_the_figures_nor_the_export(store, 
            actor="analis")
     rows = (tmp_path / "out" / "decision_withdrawals.csv").read_text(encoding="utf-8").splitlines()
     assert len(rows) == 2 and str(d) in rows[1] and "rina" not in rows[1]  # the row, the reviewer pseudonymised
+
+
+def test_a_two_supervisor_reopen_is_not_withdrawn_by_one_of_them(store):
+    """Review finding 2: Batalkan withdraws an ordinary review decision only; the needs_info decision a reopen
+    appends was agreed by two supervisors, so one of them cannot undo it (the item stays reopened)."""
+    d = store.record_decision("demo", "0", "violation", reviewer="rina")
+    store.confirm_decision(d, supervisor="sari", agreed=True)
+    assert store.reopen("demo", "0", supervisor="sari", reason="bukti baru") == "reopen_request"
+    assert store.reopen("demo", "0", supervisor="dewi", reason="setuju dibuka") == "reopen"
+    reopened = store.scalar("SELECT max(decision_id) FROM decisions WHERE post_id = '0'")
+    assert _status(store, "0") == "needs_info"
+    assert _refused(lambda: store.withdraw_decision(reopened, reviewer="dewi")) == "withdraw_reopen"
+    assert _status(store, "0") == "needs_info"
+    assert store.scalar("SELECT count(*) FROM decision_withdrawals") == 0
+    # an ordinary decision after the reopen is withdrawn as usual
+    after = store.record_decision("demo", "0", "not_violation", reviewer="rina")
+    store.withdraw_decision(after, reviewer="rina")
+    assert _status(store, "0") == "needs_info"
+
+
+def test_a_two_supervisor_reopen_is_not_withdrawn_over_http(store):
+    d = store.record_decision("demo", "1", "violation", reviewer="rina")
+    store.confirm_decision(d, supervisor="sari", agreed=True)
+    store.reopen("demo", "1", supervisor="sari", reason="bukti baru")
+    store.reopen("demo", "1", supervisor="dewi", reason="setuju dibuka")
+    reopened = store.scalar("SELECT max(decision_id) FROM decisions WHERE post_id = '1'")
+    app = create_app(store.path, secret=b"undo-reopen")
+    with TestClient(app) as dewi:
+        login(dewi, "dewi")
+        token = csrf_of(dewi.get(item_path("demo", "1")).text)
+        r = dewi.post(item_path("demo", "1", "batalkan"), data={"decision_id": str(reopened), "csrf_token": token},
+                      follow_redirects=False)
+    assert r.status_code == 409
+    assert "dua supervisor" in r.text
+    assert _status(store, "1") == "needs_info"

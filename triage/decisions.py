@@ -70,6 +70,8 @@ REFUSAL_MESSAGES = {
                        "(keputusan atau pendapat kedua, catatan atau bukti dari orang lain, atau peninjau lain sedang "
                        "membukanya)."),
     "withdraw_other": "Hanya orang yang membuat keputusan ini yang dapat membatalkannya.",
+    "withdraw_reopen": ("Membuka kembali pelanggaran yang sudah disetujui dua supervisor tidak dapat dibatalkan oleh "
+                        "satu orang. Putuskan ulang pos ini seperti biasa."),
     "check_pending": ("Keputusan ini terpilih untuk diperiksa ulang oleh peninjau kedua; keputusan Anda dicatat "
                       "sebagai pemeriksaan itu."),
     "no_check": "Keputusan ini tidak sedang menunggu pemeriksaan ulang.",
