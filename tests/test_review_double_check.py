@@ -234,3 +234,35 @@ def test_the_violation_a_check_raised_waits_for_a_supervisor_who_made_neither_de
     assert store.scalar("SELECT count(*) FROM confirmations WHERE decision_id = ?", [raised]) == 0
     store.confirm_decision(raised, supervisor="dewi", agreed=True)
     assert store.review_state("demo", post_id).status == "confirmed"
+
+
+def _queue_row(page: str, path: str) -> str:
+    return page.split(f'data-href="{path}"', 1)[1].split("</tr>", 1)[0]
+
+
+def test_the_check_is_blind_in_the_queue_and_the_notes(store, monkeypatch):
+    """Review finding 3: while the check is pending, whoever may check it sees neither the first decision's status
+    in the queue nor the decider's checklist note on the item page; the decider still sees their own."""
+    monkeypatch.setenv("PANTAU_DOUBLE_CHECK_RATE", "1")
+    store.record_decision("demo", "7", "needs_info", reviewer="rina", double_check_rate=1.0,
+                          checklist={"asn_identity": True, "partisan_act": False, "election_period": True})
+    store.add_note("demo", "7", "rina", "akun ini belum jelas ASN atau bukan")
+    app = create_app(store.path, secret=b"blind")
+    path = item_path("demo", "7")
+    with TestClient(app) as rina, TestClient(app) as budi:
+        login(rina, "rina")
+        login(budi, "budi")
+        row = _queue_row(budi.get("/antrean").text, path)
+        assert "Perlu informasi" not in row and "Menunggu periksa ulang" in row
+        assert "Perlu informasi" in _queue_row(rina.get("/antrean").text, path)  # the decider sees her own
+        page = budi.get(path).text
+        notes = page.split('id="catatan"', 1)[1].split("</section>", 1)[0]
+        assert "belum jelas ASN" not in notes and "✓" not in notes and "✗" not in notes
+        assert 'id="notes-hidden"' in notes
+        own = rina.get(path).text.split('id="catatan"', 1)[1].split("</section>", 1)[0]
+        assert "belum jelas ASN" in own and "✓" in own
+        # once checked, nothing is hidden any more
+        d = store.scalar("SELECT max(decision_id) FROM decisions WHERE post_id = '7'")
+        store.check_decision(d, checker="budi", decision="needs_info")
+        assert "Perlu informasi" in _queue_row(budi.get("/antrean").text, path)
+        assert "belum jelas ASN" in budi.get(path).text

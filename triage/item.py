@@ -123,6 +123,11 @@ def item(
     )
     for n in notes:
         n["checklist"] = json.loads(n["checklist"]) if n["checklist"] else None
+    offered = item_review(review_state, user, holder)
+    hidden_notes = 0
+    if offered["can_check"]:  # the check is blind: the decider's notes (their checklist, reasons) wait for it
+        hidden_notes = sum(n["username"] == review_state.decided_by for n in notes)
+        notes = [n for n in notes if n["username"] != review_state.decided_by]
     neighbours = _neighbours(store, platform, post_id, post["deadline_us"], post.get("score"))
     groups = group_signals(signals)
     # The election stage of the post's time in its region: shown, and it ticks the checklist's timing element.
@@ -138,7 +143,7 @@ def item(
         referral=referral_panel(store, platform, post_id, user["role"], state[0]["status"] if state else None,
                                 ROUTE_ROLES),
         notes=notes, holder=holder, item_status=state[0]["status"] if state else None,
-        review=item_review(review_state, user, holder), reopen_notice=buka_kembali,
+        review=offered, hidden_notes=hidden_notes, reopen_notice=buka_kembali,
         can_note=user["role"] in ROUTE_ROLES["note"],
         seen=next((str(d["decision_id"]) for d in decisions if d["withdrawn_at"] is None), ""),
         live_decision=next((d for d in decisions if d["withdrawn_at"] is None), None),

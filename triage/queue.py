@@ -13,7 +13,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from pantau.calendar import load_calendar
-from pantau.review import STATUSES
+from pantau.review import STATUSES, ItemState
+from pantau.review import allowed as review_allowed
 from pantau.settings import review_target_hours
 from pantau.sla import first_review_cutoff, review_overdue
 from pantau.store.clusters import cluster_summaries
@@ -108,6 +109,7 @@ def queue(
     calendar = load_calendar()
     for r in rows:  # the stage badge: 'Masa kampanye Pilkada 2024 (25 Sep – 23 Nov 2024)'
         r["stage_info"] = calendar.find(r.get("stage"), r.get("region"))
+    _blind_checks(store, rows, who[1])
     waves = cluster_summaries(store, [(r["platform"], r["post_id"]) for r in rows])  # "pesan serentak" (issue 18)
     for r in rows:
         r["wave"] = waves.get((r["platform"], r["post_id"]))
@@ -152,6 +154,20 @@ class FacetCache:
             }
             self._at = time.monotonic()
         return self._value
+
+
+def _blind_checks(store: Store, rows: list[dict[str, Any]], user: dict[str, Any]) -> None:
+    """The double-check is blind: on a row whose decision waits for a check this user may make (pantau.review's
+    `check`), `check_blind` hides the first decision's status (the decider still sees their own)."""
+    keys = [f"{r['platform']}/{r['post_id']}" for r in rows]
+    pending = {(p["platform"], p["post_id"]): p["decided_by"] for p in store.query(
+        f"SELECT platform, post_id, decided_by FROM ({store.PENDING_CHECKS_SQL}) "
+        "WHERE list_contains(?, platform || '/' || post_id)", [keys])} if keys else {}
+    for r in rows:
+        decided_by = pending.get((r["platform"], r["post_id"]))
+        r["check_blind"] = decided_by is not None and review_allowed(
+            ItemState(r["status"], decided_by, r["status"], check_pending=True), "check", user["role"],
+            user["username"], r["status"])
 
 
 def _queue_filters(store: Store, status: str, region: str, platform: str, category: str, assignee: str, q: str,
