@@ -210,3 +210,23 @@ def test_a_two_supervisor_reopen_is_not_withdrawn_over_http(store):
     assert r.status_code == 409
     assert "dua supervisor" in r.text
     assert _status(store, "1") == "needs_info"
+
+
+def test_a_withdrawn_decision_is_marked_among_the_authors_decisions(store):
+    """Review finding 4: the item page lists the author's decisions on other posts; a withdrawn one is marked
+    (struck through, "dibatalkan"), not shown as if it counted."""
+    d = store.record_decision("demo", "3", "not_violation", reviewer="rina")  # posts 0 and 3: the same author
+    store.withdraw_decision(d, reviewer="rina")
+    store.record_decision("demo", "3", "needs_info", reviewer="rina")
+    app = create_app(store.path, secret=b"author-decisions")
+    with TestClient(app) as budi:
+        login(budi, "budi")
+        page = budi.get(item_path("demo", "0")).text
+    earlier = page.split("Keputusan terdahulu atas akun ini", 1)[1].split("</ul>", 1)[0]
+    items = earlier.split("<li")[1:]
+    assert len(items) == 2
+    withdrawn = [i for i in items if "Bukan pelanggaran" in i]
+    live = [i for i in items if "Perlu informasi" in i]
+    assert len(withdrawn) == 1 and len(live) == 1
+    assert "<s>" in withdrawn[0] and "dibatalkan" in withdrawn[0]
+    assert "<s>" not in live[0] and "dibatalkan" not in live[0]

@@ -114,7 +114,8 @@ def item(
     author_decisions = []
     if other_posts:
         author_decisions = store.query(
-            """SELECT d.post_id, d.decision, d.reviewer, d.decided_at, d.reason FROM decisions d
+            """SELECT d.post_id, d.decision, d.reviewer, d.decided_at, d.reason, w.withdrawn_at FROM decisions d
+               LEFT JOIN decision_withdrawals w USING (decision_id)
                WHERE d.platform = ? AND list_contains(?, d.post_id) ORDER BY d.decision_id DESC LIMIT 20""",
             [platform, [r["post_id"] for r in related if r["post_id"] != post_id]],
         )
