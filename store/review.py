@@ -250,10 +250,13 @@ class Review:
                            WHERE d.platform = $p AND d.post_id = $i AND f.confirmed_at >= $t)
                         + (SELECT count(*) FROM notes WHERE platform = $p AND post_id = $i AND created_at > $t
                            AND username <> $u)
-                        + (SELECT count(*) FROM evidence WHERE platform = $p AND post_id = $i AND captured_at > $t)
+                        + (SELECT count(*) FROM evidence e WHERE platform = $p AND post_id = $i AND captured_at > $t
+                           AND NOT EXISTS (SELECT 1 FROM captures c WHERE c.platform = $p AND c.post_id = $i
+                               AND c.username = $u AND e.sha256 IN (c.screenshot_sha256, c.snapshot_sha256)))
                         + (SELECT count(*) FROM claims WHERE platform = $p AND post_id = $i AND expires_at > $now
                            AND username <> $u)""",
                 {"p": platform, "i": post_id, "t": decided_at, "u": reviewer, "now": now}).fetchone()[0]
+            # the decider's own capture (captures: the same file, by them) is no news to them; any other evidence is
             if later:  # a second opinion on or by it (a dispute's decision), someone else's note, evidence or claim
                 raise TransitionRefused(ReviewRefused("withdraw_later"))
             con.execute("INSERT INTO decision_withdrawals VALUES (?, ?, ?)", [decision_id, reviewer, now])

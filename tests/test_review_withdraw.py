@@ -15,6 +15,7 @@ from pantau.review import ItemState, ReviewRefused, check
 from pantau.triage.app import create_app
 from pantau.triage.logic import item_path
 from pantau.store.db import StoreError, TransitionRefused
+from pantau.store import tokens as store_tokens
 from test_triage_helpers import csrf_of, login
 
 
@@ -230,3 +231,33 @@ def test_a_withdrawn_decision_is_marked_among_the_authors_decisions(store):
     assert len(withdrawn) == 1 and len(live) == 1
     assert "<s>" in withdrawn[0] and "dibatalkan" in withdrawn[0]
     assert "<s>" not in live[0] and "dibatalkan" not in live[0]
+
+
+def _capture(store, post_id: str, username: str, sha: str, when) -> None:
+    store.record_evidence([{"platform": "demo", "post_id": post_id, "kind": "png", "status": "ok", "sha256": sha,
+                            "path": f"{sha}.png", "size": 10, "url": "https://example.org/p", "http_status": None,
+                            "captured_at": when, "error": None}])
+    store_tokens.record_capture(store, {
+        "capture_id": f"c-{sha}", "token_id": None, "username": username, "source": "page", "platform": "demo",
+        "post_id": post_id, "page_url": "https://example.org/p", "captured_at": when, "received_at": when,
+        "screenshot_sha256": sha, "snapshot_sha256": None})
+
+
+def test_evidence_by_someone_else_blocks_the_withdrawal_the_deciders_own_does_not(store):
+    """Review finding 5: the rule agrees with its message ("a note or evidence by someone else"): evidence the
+    decider captured after deciding does not block Batalkan; evidence by anyone else (or a capture flow) does."""
+    d = store.record_decision("demo", "4", "needs_info", reviewer="rina")
+    _capture(store, "4", "rina", "a" * 64, utcnow() + timedelta(seconds=1))
+    store.withdraw_decision(d, reviewer="rina", now=utcnow() + timedelta(seconds=2))
+    assert store.review_state("demo", "4").status == "new"
+
+    d = store.record_decision("demo", "5", "needs_info", reviewer="rina")
+    _capture(store, "5", "budi", "b" * 64, utcnow() + timedelta(seconds=1))
+    assert _refused(lambda: store.withdraw_decision(d, reviewer="rina", now=utcnow() + timedelta(seconds=2))) == \
+        "withdraw_later"
+    d = store.record_decision("demo", "2", "needs_info", reviewer="rina")
+    store.record_evidence([{"platform": "demo", "post_id": "2", "kind": "html", "status": "ok", "sha256": "c" * 64,
+                            "path": "c.html", "size": 10, "url": "https://example.org/p", "http_status": 200,
+                            "captured_at": utcnow() + timedelta(seconds=1), "error": None}])  # the capture flow
+    assert _refused(lambda: store.withdraw_decision(d, reviewer="rina", now=utcnow() + timedelta(seconds=2))) == \
+        "withdraw_later"
