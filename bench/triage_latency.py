@@ -105,6 +105,13 @@ def measure(client, paths: list[str]) -> dict:
 
 
 HANDOVER_ID_BASE = 10_000_000_000  # post_ids of handed-over posts start here: never those generate() made
+# Handed-over texts: 12-40 words drawn from these, so they are distinct posts, not one near-copy cluster (a first
+# run with one sentence and a number made a 3,070,000-post cluster whose summary then cost 750 ms a queue page)
+HANDOVER_WORDS = ("ayo dukung paslon nomor urut guru sd ikut kampanye calon bupati foto bersama salam jari asn harus "
+                  "netral edaran jadwal posyandu minggu gass coblos pilih warga desa kecamatan kantor camat lurah "
+                  "relawan tim pemenangan baliho spanduk rapat akbar lapangan pagi sore malam hari ini besok semua "
+                  "kita bersama maju terus menang satu putaran program kerja jalan rusak sekolah gratis bansos "
+                  "beras minyak harga naik pasar petani nelayan pemuda ibu bapak anak cucu doa semoga sehat").split()
 
 
 def handover_worker(db: Path, rate: int) -> int:
@@ -118,12 +125,13 @@ def handover_worker(db: Path, rate: int) -> int:
     if not store.owned_elsewhere():
         print("handover: no running owner of the database", file=sys.stderr)
         return 2
+    rng = random.Random(os.getpid())
     first = i = HANDOVER_ID_BASE + int(time.time()) * 100_000  # new ids on every run (at most 100,000 posts/s)
     batches, late, t_next = 0, 0, time.monotonic()
     while not stop:
         now = datetime.now(timezone.utc)
         posts = [Post(platform="x", post_id=str(i + k), url=f"https://example.invalid/h/{i + k}",
-                      text=f"Serah terima {i + k}: Guru SD ikut kampanye calon nomor {k % 5}, ayo dukung #pilkada{k % 97}",
+                      text=" ".join(rng.choices(HANDOVER_WORDS, k=rng.randint(12, 40))) + f" #pilkada{k % 97}",
                       created_at=now - timedelta(minutes=k % 600), region=REGIONS[k % len(REGIONS)],
                       author=Author(id=f"h{k % 5000}", handle=f"serah{k % 5000}", bio="Guru SDN | PNS"),
                       captured_at=now)
