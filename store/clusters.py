@@ -237,8 +237,11 @@ def cluster_summaries(store: Any, keys: list[tuple[str, str]]) -> dict[tuple[str
     if not keys:
         return {}
     marks = ", ".join("(?, ?)" for _ in keys)
-    members = store.query(f"SELECT platform, post_id, cluster_id FROM post_clusters WHERE (platform, post_id) IN ({marks})",
-                          [x for key in keys for x in key])
+    # post_id IN (...) first: a filter DuckDB pushes into the scan (75 -> 25 ms for 51 keys in 3.3M rows)
+    members = store.query(
+        f"""SELECT platform, post_id, cluster_id FROM post_clusters
+            WHERE post_id IN ({', '.join('?' for _ in keys)}) AND (platform, post_id) IN ({marks})""",
+        [key[1] for key in keys] + [x for key in keys for x in key])
     ids = sorted({m["cluster_id"] for m in members})
     if not ids:
         return {}
