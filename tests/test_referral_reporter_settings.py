@@ -78,3 +78,27 @@ def test_witnesses_are_split_by_one_rule_in_the_app_and_the_environment():
     from_env = load_reporter(None, {"PANTAU_REPORTER_WITNESSES": text}).witnesses
     from_app = load_reporter(None, {}, stored={"witnesses": text}).witnesses
     assert from_env == from_app == ("Saksi A, 0811", "Saksi B", "Saksi C")
+
+
+def test_the_witnesses_box_takes_what_the_server_accepts(seeded_store, monkeypatch):
+    """Review finding 6: the browser's maxlength of each box is the server's limit for that field (the witnesses
+    box took 300 characters while the server accepts more), and a list of that length is kept whole."""
+    monkeypatch.delenv("PANTAU_REPORTER_FILE", raising=False)
+    store, _ = seeded_store
+    add_users(store, ("adm2", "admin"))
+    app = create_app(store.path, secret=b"pelapor-saksi")
+    with TestClient(app) as adm:
+        login(adm, "adm2")
+        page = adm.get("/pengaturan/pelapor").text
+        box = page.split('id="reporter-witnesses"', 1)[1].split(">", 1)[0]
+        limit = int(box.split('maxlength="', 1)[1].split('"', 1)[0])
+        name = page.split('id="reporter-name"', 1)[1].split(">", 1)[0]
+        assert limit > int(name.split('maxlength="', 1)[1].split('"', 1)[0])
+        witnesses = "\n".join(f"Saksi {i:03d}, Jl. Merdeka No. {i}, 0812{i:06d}" for i in range(60))[:limit]
+        assert len(witnesses) == limit
+        r = adm.post("/pengaturan/pelapor", data={"csrf_token": csrf_of(page), "witnesses": witnesses},
+                     follow_redirects=False)
+        assert r.status_code == 303
+        assert adm.post("/pengaturan/pelapor", data={"csrf_token": csrf_of(page), "witnesses": witnesses + "x"},
+                        follow_redirects=False).status_code == 422  # one more than the box allows: refused
+    assert store.reporter_details()["witnesses"] == witnesses.strip()

@@ -76,6 +76,7 @@ def audit_page(
 # -- the team's reporter (pelapor) details for report packages (pantau.referral.reporter says which source wins) ----
 
 REPORTER_MAX = 300
+WITNESSES_MAX = REPORTER_MAX * 4  # the witnesses box holds a list: the form and the page's maxlength use this
 Field = Annotated[str, Form(max_length=REPORTER_MAX)]
 
 
@@ -86,7 +87,8 @@ def _reporter_fields(stored: dict[str, str], server: Reporter | None) -> list[di
         fallback = getattr(server, key) if server is not None else ""
         fallback = "; ".join(fallback) if isinstance(fallback, tuple) else fallback
         out.append({"key": key, "label": labels[key], "required": key in REPORTER_LABELS,
-                    "value": stored.get(key, ""), "server": fallback})
+                    "value": stored.get(key, ""), "server": fallback,
+                    "max_len": WITNESSES_MAX if key == "witnesses" else REPORTER_MAX})
     return out
 
 
@@ -105,7 +107,7 @@ def reporter_settings(
         server, server_error = None, str(exc)
     effective = default_reporter(store) if server is not None else load_reporter(stored=stored)
     return render(request, "reporter_settings.html", _who=who, fields=_reporter_fields(stored, server),
-                  missing=reporter_missing(effective), server_error=server_error, max_len=REPORTER_MAX,
+                  missing=reporter_missing(effective), server_error=server_error,
                   saved=tersimpan if tersimpan.isdigit() else "")
 
 
@@ -116,7 +118,7 @@ def reporter_settings_save(
     store: Annotated[Store, Depends(get_store)],
     name: Field = "", birth_place: Field = "", birth_date: Field = "", sex: Field = "", occupation: Field = "",
     citizenship: Field = "", address: Field = "", phone: Field = "", email: Field = "", organisation: Field = "",
-    witnesses: Annotated[str, Form(max_length=REPORTER_MAX * 4)] = "",
+    witnesses: Annotated[str, Form(max_length=WITNESSES_MAX)] = "",
 ):
     _, user = who
     values = dict(name=name, birth_place=birth_place, birth_date=birth_date, sex=sex, occupation=occupation,
