@@ -3,11 +3,14 @@ the TOML file, then PANTAU_REPORTER_*), the store's audited updates, and the adm
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 from fastapi.testclient import TestClient
 
 from pantau.referral.reporter import load_reporter
 from pantau.triage.app import create_app
+from pantau.triage import referrals
 from pantau.triage.referrals import default_reporter
 from test_triage_helpers import add_users, csrf_of, login
 
@@ -102,3 +105,18 @@ def test_the_witnesses_box_takes_what_the_server_accepts(seeded_store, monkeypat
         assert adm.post("/pengaturan/pelapor", data={"csrf_token": csrf_of(page), "witnesses": witnesses + "x"},
                         follow_redirects=False).status_code == 422  # one more than the box allows: refused
     assert store.reporter_details()["witnesses"] == witnesses.strip()
+
+
+def test_the_reporter_file_setting_has_one_home(tmp_path, monkeypatch):
+    """Review finding 7: PANTAU_REPORTER_FILE is read in one place (referrals.reporter_file), which both the server's
+    reporter and a package's reporter use; a path with blanks around it works for both."""
+    source = inspect.getsource(referrals)
+    assert source.count("environ.get(REPORTER_FILE_ENV") == 1
+    path = tmp_path / "pelapor.toml"
+    path.write_text('[reporter]\nname = "Tim Pantau Berkas"\n', encoding="utf-8")
+    monkeypatch.delenv("PANTAU_REPORTER_NAME", raising=False)
+    monkeypatch.setenv("PANTAU_REPORTER_FILE", f"  {path}  ")
+    assert referrals.reporter_file() == str(path)
+    assert referrals.server_reporter().name == "Tim Pantau Berkas"
+    monkeypatch.setenv("PANTAU_REPORTER_FILE", "   ")
+    assert referrals.reporter_file() is None

@@ -58,17 +58,20 @@ def referral_dir(db_path: str | Path, environ: Mapping[str, str] | None = None) 
     return Path(configured) if configured else Path(db_path).resolve().parent / "referrals"
 
 
+def reporter_file() -> str | None:
+    """The server's reporter file, $PANTAU_REPORTER_FILE (TOML), or None: the one place that reads the setting."""
+    return os.environ.get(REPORTER_FILE_ENV, "").strip() or None
+
+
 def server_reporter():
     """The reporter from the server's settings only: $PANTAU_REPORTER_FILE (TOML) and/or PANTAU_REPORTER_* variables."""
-    path = os.environ.get(REPORTER_FILE_ENV, "").strip()
-    return load_reporter(path or None)
+    return load_reporter(reporter_file())
 
 
 def default_reporter(store):
     """The reporter of a package, read at each build: the details an admin keeps in the app (Data pelapor), each
     empty one from $PANTAU_REPORTER_FILE, else its PANTAU_REPORTER_* variable (pantau.referral.reporter)."""
-    path = os.environ.get(REPORTER_FILE_ENV, "").strip()
-    return load_reporter(path or None, stored=store.reporter_details())
+    return load_reporter(reporter_file(), stored=store.reporter_details())
 
 
 def reporter_missing(who: Any) -> list[str]:
