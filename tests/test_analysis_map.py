@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import NOW, make_post
-from pantau.demo.generate import REGIONS
+from pantau.demo.election import REGIONS
 from pantau.referral.routing import default_offices
 from pantau.store.db import Store
 from pantau.triage import choropleth
