@@ -266,3 +266,20 @@ def test_the_check_is_blind_in_the_queue_and_the_notes(store, monkeypatch):
         store.check_decision(d, checker="budi", decision="needs_info")
         assert "Perlu informasi" in _queue_row(budi.get("/antrean").text, path)
         assert "belum jelas ASN" in budi.get(path).text
+
+
+def test_the_check_is_blind_among_the_authors_other_posts(store, monkeypatch):
+    """The item page lists the author's other posts and decisions: a post whose check this user may make shows
+    neither its first decision's status nor that decision there either."""
+    monkeypatch.setenv("PANTAU_DOUBLE_CHECK_RATE", "1")
+    store.record_decision("demo", "9", "not_violation", reviewer="rina", double_check_rate=1.0)  # author a0, as 0
+    app = create_app(store.path, secret=b"blind-author")
+    with TestClient(app) as budi, TestClient(app) as rina:
+        login(budi, "budi")
+        login(rina, "rina")
+        section = budi.get(item_path("demo", "0")).text.split("Akun ini: pos lain yang ditandai", 1)[1]
+        section = section.split("</section>", 1)[0]
+        assert item_path("demo", "9") in section and "Menunggu periksa ulang" in section
+        assert "Bukan pelanggaran" not in section
+        own = rina.get(item_path("demo", "0")).text.split("Akun ini: pos lain yang ditandai", 1)[1]
+        assert "Bukan pelanggaran" in own.split("</section>", 1)[0]  # the decider sees her own

@@ -25,6 +25,7 @@ from .decisions import SAVED_COOKIE, item_review
 from .deps import Who, allowed, get_store, one_connection, render
 from .intake import intake_details
 from .logic import group_signals, highlight_segments, item_path, suggested_reasons
+from .queue import blind_checks
 from .referrals import referral_panel
 from .roles import ROUTE_ROLES
 
@@ -111,6 +112,7 @@ def item(
         )
     state = [r for r in related if r["post_id"] == post_id]
     other_posts = [r for r in related if r["post_id"] != post_id][:20]
+    blind_checks(store, other_posts, user)  # the double-check is blind on the author's other posts too
     author_decisions = []
     if other_posts:
         author_decisions = store.query(
@@ -119,6 +121,8 @@ def item(
                WHERE d.platform = ? AND list_contains(?, d.post_id) ORDER BY d.decision_id DESC LIMIT 20""",
             [platform, [r["post_id"] for r in related if r["post_id"] != post_id]],
         )
+        blind = {r["post_id"] for r in other_posts if r["check_blind"]}
+        author_decisions = [d for d in author_decisions if d["post_id"] not in blind]
     notes = store.query(
         "SELECT * FROM notes WHERE platform = ? AND post_id = ? ORDER BY note_id DESC", [platform, post_id]
     )

@@ -109,7 +109,7 @@ def queue(
     calendar = load_calendar()
     for r in rows:  # the stage badge: 'Masa kampanye Pilkada 2024 (25 Sep – 23 Nov 2024)'
         r["stage_info"] = calendar.find(r.get("stage"), r.get("region"))
-    _blind_checks(store, rows, who[1])
+    blind_checks(store, rows, who[1])
     waves = cluster_summaries(store, [(r["platform"], r["post_id"]) for r in rows])  # "pesan serentak" (issue 18)
     for r in rows:
         r["wave"] = waves.get((r["platform"], r["post_id"]))
@@ -156,7 +156,7 @@ class FacetCache:
         return self._value
 
 
-def _blind_checks(store: Store, rows: list[dict[str, Any]], user: dict[str, Any]) -> None:
+def blind_checks(store: Store, rows: list[dict[str, Any]], user: dict[str, Any]) -> None:
     """The double-check is blind: on a row whose decision waits for a check this user may make (pantau.review's
     `check`), `check_blind` hides the first decision's status (the decider still sees their own)."""
     keys = [f"{r['platform']}/{r['post_id']}" for r in rows]
