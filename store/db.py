@@ -33,12 +33,13 @@ from .referrals import (REFERRAL_REFERENCE_COLUMNS, REFERRAL_STATUSES, Referrals
                         referral_next_statuses, referral_transition_error)
 from .results import Results, result_rows  # noqa: F401
 from .retention import Retention
-from .review import CLAIM_MINUTES, ClaimConflict, Review, TransitionRefused  # noqa: F401
+from .claims import CLAIM_MINUTES, ClaimConflict, Claims  # noqa: F401
+from .review import Review, TransitionRefused  # noqa: F401
 from .search import Search, search_terms  # noqa: F401
 from .shifts import Shifts
 from .staging import TEMP_GRACE, remove_dead_temp_files  # noqa: F401
 
 
-class Store(Ingest, Results, Review, Accounts, AuditTrail, Search, Referrals, Evidence, Retention, Shifts, Ownership,
+class Store(Ingest, Results, Review, Claims, Accounts, AuditTrail, Search, Referrals, Evidence, Retention, Shifts, Ownership,
             Connection):
     """pantau's DuckDB database: schema, ingest, classifier results, review, accounts, audit, referrals."""

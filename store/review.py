@@ -1,5 +1,5 @@
-"""Review: decisions, second opinions (four eyes), reopening, notes and claims, each in one transaction with its
-audit entry. The rules (who may do what in which state) live in pantau.review; this module stores their moves."""
+"""Review: decisions, second opinions (four eyes), reopening and notes, each in one transaction with its audit
+entry (claims: store/claims.py). The rules (who may do what in which state) live in pantau.review; this module stores their moves."""
 
 from __future__ import annotations
 
@@ -12,18 +12,8 @@ from pantau.review import DECISIONS, ItemState, ReviewRefused
 
 from .audit_log import _append_audit
 from .connection import StoreError
+from .claims import ClaimConflict, _claim_holder, _put_claim
 from .queue_items import PENDING_CHECKS_SQL, _refresh_one, _refresh_queue_items
-
-CLAIM_MINUTES = 15
-
-
-class ClaimConflict(StoreError):
-    """The item is claimed by another reviewer."""
-
-    def __init__(self, holder: str):
-        super().__init__(f"item is being reviewed by {holder}")
-        self.holder = holder
-
 
 class TransitionRefused(StoreError):
     """The review state machine (pantau.review) refuses the change; `code` is a key of review.REFUSALS."""
@@ -34,7 +24,7 @@ class TransitionRefused(StoreError):
 
 
 class Review:
-    """Decisions, notes and claims (a part of `Store`)."""
+    """Decisions and notes (a part of `Store`)."""
 
     PENDING_CHECKS_SQL = PENDING_CHECKS_SQL
 
@@ -292,38 +282,6 @@ class Review:
             _refresh_queue_items(con, None)
             return int(con.execute("SELECT count(*) FROM queue_items").fetchone()[0])
 
-    # -- claims ------------------------------------------------------------------------
-
-    def claim(self, platform: str, post_id: str, username: str, *, now: datetime | None = None) -> str:
-        """Claim an item for CLAIM_MINUTES; returns who holds it afterwards (the caller or another reviewer)."""
-        now = now or utcnow()
-        with self.transaction() as con:
-            holder = _claim_holder(con, platform, post_id, now)
-            if holder is None or holder == username:
-                _put_claim(con, platform, post_id, username, now)
-                holder = username
-        return holder
-
-    def open_item(self, platform: str, post_id: str, username: str, *, claim: bool, now: datetime | None = None) -> str | None:
-        """Record that `username` viewed an item (audit `view_item`) and, if `claim`, claim it, in one transaction.
-
-        Returns who holds the item's claim afterwards (None when nobody does)."""
-        now = now or utcnow()
-        with self.transaction() as con:
-            holder = _claim_holder(con, platform, post_id, now)
-            if claim and (holder is None or holder == username):
-                _put_claim(con, platform, post_id, username, now)
-                holder = username
-            _append_audit(con, username, "view_item", f"{platform}/{post_id}", None, now)
-        return holder
-
-    def release(self, platform: str, post_id: str, username: str) -> None:
-        with self.connect() as con:
-            con.execute(
-                "DELETE FROM claims WHERE platform = ? AND post_id = ? AND username = ?", [platform, post_id, username]
-            )
-
-
 # -- helpers that run inside a caller's transaction --------------------------------------------
 
 
@@ -412,15 +370,3 @@ def _insert_note(con, platform, post_id, username, body, checklist, now) -> int:
          json.dumps(checklist, sort_keys=True) if checklist is not None else None, now],
     ).fetchone()
     return int(row[0])
-
-
-def _put_claim(con, platform: str, post_id: str, username: str, now: datetime) -> None:
-    con.execute("INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?)",
-                [platform, post_id, username, now, now + timedelta(minutes=CLAIM_MINUTES)])
-
-
-def _claim_holder(con, platform: str, post_id: str, now: datetime) -> str | None:
-    row = con.execute(
-        "SELECT username FROM claims WHERE platform = ? AND post_id = ? AND expires_at > ?", [platform, post_id, now]
-    ).fetchone()
-    return row[0] if row else None
