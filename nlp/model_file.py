@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import json
 import zipfile
-from array import array
-from collections import Counter
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 
 from pantau.nlp.features import BLOCKS, N_TEXT_COLUMNS
+from pantau.nlp.tfidf import Block, TokenTable
 
 MODEL_FORMAT = 4
 MODEL_FILE = "asn_campaign.npz"
@@ -123,74 +122,6 @@ def meta_of(arrays: dict[str, np.ndarray]) -> dict[str, Any]:
 # --- scoring ------------------------------------------------------------------------------------------------
 
 
-class _Block:
-    """One TF-IDF block: vocabulary ids of each distinct token (cached) and sublinear TF-IDF, L2-normalised."""
-
-    MAX_CACHE = 200_000
-
-    def __init__(self, terms: list[str], idf: np.ndarray, analyzer: str, ngram_range: Sequence[int]):
-        self.vocab = {t: i for i, t in enumerate(terms)}
-        self.idf = idf
-        self.char = analyzer == "char_wb"
-        self.min_n, self.max_n = int(ngram_range[0]), int(ngram_range[1])
-        if not self.char and not (self.min_n == 1 and self.max_n <= 2):
-            raise ModelError(f"word n-grams {ngram_range} are not supported")
-        self.bigrams = not self.char and self.max_n == 2
-        self._cache: dict[str, list[int]] = {}
-
-    def _ids(self, token: str) -> list[int]:
-        """Vocabulary ids of a token's char_wb n-grams (scikit-learn's `_char_wb_ngrams` on one word)."""
-        vocab = self.vocab
-        w = " " + token + " "
-        w_len = len(w)
-        ids = []
-        for n in range(self.min_n, self.max_n + 1):
-            last = max(w_len - n, 0)
-            for offset in range(last + 1):
-                j = vocab.get(w[offset: offset + n])
-                if j is not None:
-                    ids.append(j)
-            if last == 0:  # a word shorter than n counts once
-                break
-        return ids
-
-    def entries(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(row, term id, value) of the L2-normalised sublinear TF-IDF vectors of `docs` (space-joined tokens)."""
-        idx = array("q")
-        counts = array("q")
-        lengths = array("q")
-        cache, vocab = self._cache, self.vocab
-        get = vocab.get
-        for doc in docs:
-            toks = doc.split()
-            if self.char:
-                found: list[int] = []
-                for t in toks:
-                    ids = cache.get(t)
-                    if ids is None:
-                        if len(cache) >= self.MAX_CACHE:
-                            cache.clear()
-                        ids = cache[t] = self._ids(t)
-                    found += ids
-            else:
-                found = [j for j in map(get, toks) if j is not None]
-                if self.bigrams and len(toks) > 1:
-                    found += [j for j in map(get, map(" ".join, zip(toks, toks[1:]))) if j is not None]
-            c = Counter(found)
-            idx.extend(c)
-            counts.extend(c.values())
-            lengths.append(len(c))
-        row = np.repeat(np.arange(len(docs), dtype=np.int64), np.frombuffer(lengths, dtype=np.int64))
-        col = np.frombuffer(idx, dtype=np.int64)
-        val = np.log(np.frombuffer(counts, dtype=np.int64).astype(np.float64))
-        val += 1.0
-        val *= self.idf[col]
-        norm = np.sqrt(np.bincount(row, val * val, minlength=len(docs)))
-        norm[norm == 0] = 1.0
-        val /= norm[row]
-        return row, col, val
-
-
 class LinearModel:
     """Flag and category scores from normalised texts, bios and dense signal features (see `score`)."""
 
@@ -200,7 +131,7 @@ class LinearModel:
             raise ModelError(f"not a pantau model of format {MODEL_FORMAT}; run `pantau train`")
         self.meta = meta
         self.weights = meta["feature_weights"]
-        self.blocks: dict[str, _Block] = {}
+        self.blocks: dict[str, Block] = {}
         self.offsets: dict[str, int] = {}
         offset = 0
         for name, _, _ in BLOCKS:
@@ -208,10 +139,18 @@ class LinearModel:
             terms = arrays[f"vocab_{name}"].tobytes().decode("utf-8").split("\n") if spec["size"] else []
             if len(terms) != spec["size"]:
                 raise ModelError(f"{name}: vocabulary of {len(terms)} terms, {spec['size']} expected")
-            self.blocks[name] = _Block(terms, arrays[f"idf_{name}"], spec["analyzer"], spec["ngram_range"])
+            try:
+                self.blocks[name] = Block(terms, arrays[f"idf_{name}"], spec["analyzer"], spec["ngram_range"])
+            except ValueError as exc:
+                raise ModelError(f"{name}: {exc}") from None
             self.offsets[name] = offset
             offset += spec["size"]
         self.offsets["signals"] = offset
+        # one token table per text column (post text, bio), shared by the blocks that read it
+        self._columns: dict[int, tuple[TokenTable, list[str]]] = {}
+        for col in sorted({c for _, c, _ in BLOCKS}):
+            names = [name for name, c, _ in BLOCKS if c == col]
+            self._columns[col] = (TokenTable([self.blocks[name] for name in names]), names)
         self.signals_scale = arrays["signals_scale"]
         self.n_features = offset + len(self.signals_scale)
         if int(meta["text_columns"]) != sum(meta["blocks"][b]["size"] for b in TEXT_BLOCKS):
@@ -244,18 +183,20 @@ class LinearModel:
             self._category_intercept = arrays["category_intercept"]
 
     def clear_caches(self) -> None:
-        for block in self.blocks.values():
-            block._cache.clear()
+        for table, _ in self._columns.values():
+            table.clear()
 
     def features(self, rows: np.ndarray) -> "Features":
         """The feature vectors of `rows` (build_rows output: normalised text, bio, dense signal features)."""
         parts = {}
-        for name, col, _ in BLOCKS:
+        for col, (table, names) in self._columns.items():
             column = rows[:, col].tolist()
             index: dict[str, int] = {}
             inverse = np.fromiter((index.setdefault(v, len(index)) for v in column), dtype=np.int64, count=len(column))
-            row, idx, val = self.blocks[name].entries(list(index))
-            parts[name] = (row, idx, val * float(self.weights[name]), len(index), inverse)
+            row, tids = table.tokens(list(index))
+            for name in names:
+                e_row, idx, val = self.blocks[name].entries(row, tids, len(index))
+                parts[name] = (e_row, idx + self.offsets[name], val * float(self.weights[name]), len(index), inverse)
         dense = rows[:, N_TEXT_COLUMNS:].astype(np.float64)
         scale = np.where(self.signals_scale == 0, 1.0, self.signals_scale)
         return Features(parts, dense, dense / scale * float(self.weights["signals"]), len(rows))
@@ -272,11 +213,9 @@ class LinearModel:
         """Decision functions (n, k) of k linear heads without intercepts; coef (k, n_features), rows contiguous."""
         k = coef.shape[0]
         out = np.zeros((f.n, k))
-        for name, _, _ in BLOCKS:
-            row, idx, val, n_docs, inverse = f.parts[name]
-            col = idx + self.offsets[name]
+        for row, col, val, n_docs, inverse in f.parts.values():
             for j in range(k):
-                out[:, j] += np.bincount(row, val * coef[j][col], minlength=n_docs)[inverse]
+                out[:, j] += np.bincount(row, coef[j][col] * val, minlength=n_docs)[inverse]
         off = self.offsets["signals"]
         out += f.scaled @ coef[:, off: off + f.scaled.shape[1]].T
         return out
@@ -302,6 +241,13 @@ class Features:
         self.parts, self.dense, self.scaled, self.n = parts, dense, scaled, n
 
     def select(self, rows_idx: np.ndarray) -> "Features":
-        parts = {name: (row, idx, val, n_docs, inverse[rows_idx]) for name, (row, idx, val, n_docs, inverse) in self.parts.items()}
+        """The features of the posts `rows_idx` only (the entries of other texts left out)."""
+        parts = {}
+        for name, (row, col, val, n_docs, inverse) in self.parts.items():
+            wanted = inverse[rows_idx]
+            keep = np.zeros(n_docs, dtype=bool)
+            keep[wanted] = True
+            new_id = np.cumsum(keep) - 1
+            mask = keep[row]
+            parts[name] = (new_id[row[mask]], col[mask], val[mask], int(keep.sum()), new_id[wanted])
         return Features(parts, self.dense[rows_idx], self.scaled[rows_idx], len(rows_idx))
-

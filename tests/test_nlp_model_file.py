@@ -122,3 +122,32 @@ def test_classify_imports_no_heavy_library(tmp_path):
     assert proc.returncode == 0, proc.stderr
     results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(results) == 20 and all(r["flagged"] for r in results)
+
+
+def test_batch_tfidf_equals_sklearn_on_repeats_empty_texts_and_table_resets(monkeypatch):
+    """pantau.nlp.tfidf counts a term's occurrences over all of a text's tokens (the n-gram "an " of "makan" and
+    "jalan", a token repeated), in scratch passes of a few texts, and keeps equal numbers when its token table
+    starts again between batches."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from pantau.nlp import tfidf
+
+    train = ["makan jalan jalan makan makan", "ayo coblos nomor 2", "jalan jalan ke pasar", "guru sdn 3 makan siang",
+             "coblos coblos coblos", "nomor 2 nomor 2 menang"]
+    docs = ["makan jalan jalan makan makan", "", "zzz qqq", "coblos " * 40 + "nomor 2", "jalan ke pasar ayo coblos",
+            "a", "nomor 2 nomor 2 nomor 2 jalan"]
+    monkeypatch.setattr(tfidf, "SCRATCH_CELLS", 64)  # a few texts per pass
+    for analyzer, ngrams in (("char_wb", (2, 5)), ("word", (1, 2)), ("word", (1, 1))):
+        vec = TfidfVectorizer(lowercase=False, analyzer=analyzer, ngram_range=ngrams, sublinear_tf=True,
+                              token_pattern=r"\S+" if analyzer == "word" else None).fit(train)
+        terms = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
+        block = tfidf.Block(terms, vec.idf_, analyzer, ngrams)
+        table = tfidf.TokenTable([block])
+        want = vec.transform(docs).toarray()
+        for batch in (docs, docs[3:], docs):
+            monkeypatch.setattr(tfidf, "MAX_TOKENS", 0 if batch is docs else 10**6)  # the table starts again
+            row, tids = table.tokens(batch)
+            r, c, v = block.entries(row, tids, len(batch))
+            got = np.zeros((len(batch), len(terms)))
+            np.add.at(got, (r, c), v)
+            assert np.abs(got - want[len(docs) - len(batch):]).max() < 1e-12, (analyzer, ngrams)
