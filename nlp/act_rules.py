@@ -11,9 +11,9 @@ is wholesale; `number_signals` adds finger emoji used as numbers and a "02" stan
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Iterable, Sequence
 
-from pantau.nlp.normalise import EMOJI_NUMBERS, NormToken
+from pantau.nlp.normalise import EMOJI_NUMBERS, NormToken, Tokens, as_tokens
 from pantau.nlp.spans import OverlapIndex
 from pantau.nlp.vocabulary import (
     CANDIDATE_SET, DINAS_STOP, LEMMA_VOTE, LEMMA_VOTE_EXCLUDE, LOOKALIKE_NOUNS, LOOKALIKE_OBJECTS, LOOKALIKE_SET,
@@ -32,14 +32,22 @@ def _is_num(word: str) -> bool:
     return word.isdigit() and len(word) <= 2
 
 
-def token_rules(toks: Sequence[NormToken]) -> list[tuple[str, int, int]]:
+def is_rule_trigger(word: str, lemma: str) -> bool:
+    """Whether `token_rules` looks at a token (every pattern starts at a trigger)."""
+    return word in _RULE_TRIGGERS or word[0] in "@#" or lemma in LEMMA_VOTE
+
+
+def token_rules(toks: Sequence[NormToken] | Tokens, positions: Iterable[int] | None = None) -> list[tuple[str, int, int]]:
     """Structural patterns over normalised tokens (plain Python: faster than spaCy's Matcher
-    with set predicates, same semantics). Returns (name, token start, token end)."""
-    words = [t.text for t in toks]
+    with set predicates, same semantics). Returns (name, token start, token end). `positions`, when given, lists
+    (ascending) every position whose token is a trigger (`is_rule_trigger`); the others are skipped unseen."""
+    toks = as_tokens(toks)
+    words, lemmas, starts, ends = toks.words, toks.lemmas, toks.starts, toks.ends
     n = len(words)
     out: list[tuple[str, int, int]] = []
-    for i, w in enumerate(words):
-        if w not in _RULE_TRIGGERS and w[0] not in "@#" and toks[i].lemma not in LEMMA_VOTE:
+    for i in range(n) if positions is None else positions:
+        w = words[i]
+        if not is_rule_trigger(w, lemmas[i]):
             continue
         nxt = words[i + 1] if i + 1 < n else ""
         # paslon_number: "nomor urut 2", "paslon (nomor urut) 2", "coblos (nomor) 2"
@@ -69,7 +77,7 @@ def token_rules(toks: Sequence[NormToken]) -> list[tuple[str, int, int]]:
         if w == "nomor" and nxt in LOOKALIKE_SET:
             out.append(("lookalike", i, i + 2))
         # inflected vote verbs through the spaCy lemma table (mendukung -> dukung, mencoblos -> coblos)
-        if toks[i].lemma in LEMMA_VOTE and w not in LEMMA_VOTE_EXCLUDE:
+        if lemmas[i] in LEMMA_VOTE and w not in LEMMA_VOTE_EXCLUDE:
             out.append(("vote_call", i, i + 1))
         if w == "partai" and nxt.isalpha() and nxt not in PARTY_STOP:
             out.append(("party", i, i + 2))
@@ -82,9 +90,9 @@ def token_rules(toks: Sequence[NormToken]) -> list[tuple[str, int, int]]:
         if w[0] == "@" and w.startswith(TIP_MENTIONS):
             out.append(("report_tip", i, i + 1))
         if w[0] == "#" and len(w) > 1:
-            span = (toks[i].start, toks[i].end)
+            start, end = starts[i], ends[i]
             j = i + 1
-            while j < n and (toks[j].start, toks[j].end) == span:
+            while j < n and starts[j] == start and ends[j] == end:
                 j += 1
             pieces = set(words[i + 1: j])
             if pieces & NEUTRAL_PIECES:
@@ -120,13 +128,22 @@ def act_context(name: str, s: int, e: int, toks: Sequence[NormToken], words: lis
     return name
 
 
-def number_signals(toks: Sequence[NormToken], words: list[str], original: str,
-                   overlaps: OverlapIndex) -> list[tuple[str, int, int]]:
+def is_number_token(word: str) -> bool:
+    """Whether `number_signals` looks at a token."""
+    return word == "nomor" or (len(word) == 1 and word.isdigit())
+
+
+def number_signals(toks: Sequence[NormToken] | Tokens, words: list[str], original: str, overlaps: OverlapIndex,
+                   positions: Iterable[int] | None = None) -> list[tuple[str, int, int]]:
     """Finger emoji used as numbers (number_emoji) and "01"/"02"/"03" standing alone, not part of a date, time or
-    RT/RW (paslon_number)."""
+    RT/RW (paslon_number). `positions`, when given, lists (ascending) every position whose token
+    `is_number_token`."""
     out: list[tuple[str, int, int]] = []
-    for i, t in enumerate(toks):
-        w = t.text
+    for i in range(len(words)) if positions is None else positions:
+        w = words[i]
+        if not is_number_token(w):
+            continue
+        t = toks[i]
         if w == "nomor" and from_emoji(toks, i, original):
             out.append(("number_emoji", i, i + 1))
         elif len(w) == 1 and w.isdigit() and _ZERO_NUM_RE.match(original[t.start:t.end]) \

@@ -33,7 +33,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from importlib.resources import files
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from pantau.nlp.tokenizer import special_cases, tokenize_chunk
 
@@ -116,6 +116,34 @@ class NormToken(NamedTuple):
     lemma: str
     start: int
     end: int
+
+
+class Tokens:
+    """A text's normalised tokens as parallel lists: `words`, `lemmas` and the [start, end) spans (`starts`, `ends`)
+    of the original tokens they came from. The signal rules read the lists; `tokens[i]` and iteration give
+    NormToken. (Lists, not one object per token: a post has dozens of tokens and classification runs at thousands
+    of posts per second.)"""
+
+    __slots__ = ("words", "lemmas", "starts", "ends")
+
+    def __init__(self, words: list[str], lemmas: list[str], starts: list[int], ends: list[int]):
+        self.words, self.lemmas, self.starts, self.ends = words, lemmas, starts, ends
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __getitem__(self, i: int) -> NormToken:
+        return NormToken(self.words[i], self.lemmas[i], self.starts[i], self.ends[i])
+
+    def __iter__(self) -> Iterator[NormToken]:
+        return map(NormToken, self.words, self.lemmas, self.starts, self.ends)
+
+
+def as_tokens(toks: "Sequence[NormToken] | Tokens") -> Tokens:
+    """`toks` as parallel lists (a list of NormToken is converted)."""
+    if isinstance(toks, Tokens):
+        return toks
+    return Tokens([t.text for t in toks], [t.lemma for t in toks], [t.start for t in toks], [t.end for t in toks])
 
 
 @lru_cache(maxsize=1)
@@ -348,11 +376,16 @@ def _context_pass(words: list[str]) -> list[str]:
 
 def normalise_tokens(text: str) -> list[NormToken]:
     """Normalised tokens of `text`, each with the character span of its original token."""
+    return list(_normalise_text(text or ""))
+
+
+def tokens_of(text: str) -> Tokens:
+    """`normalise_tokens` as parallel lists (what the signal rules read)."""
     return _normalise_text(text or "")
 
 
-def normalise_tokens_many(texts: Iterable[str], batch_size: int = 256) -> list[list[NormToken]]:
-    """`normalise_tokens` over many texts (`batch_size` is kept for API compatibility)."""
+def normalise_tokens_many(texts: Iterable[str], batch_size: int = 256) -> list[Tokens]:
+    """`tokens_of` over many texts (`batch_size` is kept for API compatibility)."""
     return [_normalise_text(t or "") for t in texts]
 
 
@@ -367,7 +400,6 @@ def normalise_tokens_spacy(text: str) -> list[NormToken]:
 # per chunk: a word such as "coblos" or "#PilihNomor2" is tokenised and normalised once per process,
 # not once per post. `pantau.nlp.tokenizer` applies spaCy's rules to a chunk without spaCy (whose import and
 # start-up cost seconds); `normalise_tokens_spacy` is the reference it is tested against.
-_CHUNK_RE = re.compile(r"[^ ]+")
 
 
 def _special_cases() -> dict[str, list[str]]:
@@ -375,33 +407,49 @@ def _special_cases() -> dict[str, list[str]]:
 
 
 @lru_cache(maxsize=262144)
-def _chunk_pieces(chunk: str) -> tuple[tuple[str, str, int, int], ...]:
-    """(piece, lemma, start, end) for the normalised pieces of one space-free chunk (offsets in the chunk)."""
+def _chunk_pieces(chunk: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
+    """(pieces, their lemmas, starts, ends) of the normalised pieces of one space-free chunk (offsets in the chunk)."""
     if chunk.isalpha() and chunk not in _special_cases():
         # Letters only and no tokenizer exception: spaCy returns the chunk as one token.
-        return tuple((p, lemma(p), 0, len(chunk)) for p in normalise_token(chunk))
-    out: list[tuple[str, str, int, int]] = []
+        pieces = normalise_token(chunk)
+        return pieces, tuple(map(lemma, pieces)), (0,) * len(pieces), (len(chunk),) * len(pieces)
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for text, start in tokenize_chunk(chunk):
         pieces = normalise_token(text)
-        if pieces:
-            out.extend((p, lemma(p), start, start + len(text)) for p in pieces)
-    return tuple(out)
+        words += pieces
+        starts += [start] * len(pieces)
+        ends += [start + len(text)] * len(pieces)
+    return tuple(words), tuple(map(lemma, words)), tuple(starts), tuple(ends)
 
 
-def _normalise_text(text: str) -> list[NormToken]:
+def _normalise_text(text: str) -> Tokens:
     words: list[str] = []
     lemmas: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for m in _CHUNK_RE.finditer(text):
-        off = m.start()
-        for p, lm, s, e in _chunk_pieces(m.group()):
-            words.append(p)
-            lemmas.append(lm)
-            spans.append((s + off, e + off))
+    starts: list[int] = []
+    ends: list[int] = []
+    off = 0
+    pieces_of = _chunk_pieces
+    for chunk in text.split(" "):  # the chunks of spaCy's first split, offsets counted
+        if chunk:
+            w, lm, s, e = pieces_of(chunk)
+            if len(w) == 1:
+                words.append(w[0])
+                lemmas.append(lm[0])
+                starts.append(s[0] + off)
+                ends.append(e[0] + off)
+            elif w:
+                words += w
+                lemmas += lm
+                starts += [x + off for x in s]
+                ends += [x + off for x in e]
+            off += len(chunk)
+        off += 1
     fixed = _context_pass(words)
     if fixed is not words:  # "no 2" -> "nomor 2", "urut dua" -> "urut 2": lemmas of changed words again
         lemmas = [lm if a == b else lemma(b) for a, b, lm in zip(words, fixed, lemmas)]
-    return [NormToken(w, lm, s, e) for w, lm, (s, e) in zip(fixed, lemmas, spans)]
+    return Tokens(fixed, lemmas, starts, ends)
 
 
 def _normalise_doc(doc) -> list[NormToken]:
@@ -422,10 +470,12 @@ def _normalise_doc(doc) -> list[NormToken]:
     return [NormToken(w, lem(w), s, e) for w, (s, e) in zip(words, spans)]
 
 
-def join_tokens(tokens: Iterable[NormToken]) -> str:
+def join_tokens(tokens: Iterable[NormToken] | Tokens) -> str:
+    if isinstance(tokens, Tokens):
+        return " ".join(tokens.words)
     return " ".join(t.text for t in tokens)
 
 
 def normalise(text: str) -> str:
     """Normalised text: lowercase, slang/elongation fixed, numbers and hashtags expanded, tokens space-joined."""
-    return join_tokens(normalise_tokens(text))
+    return " ".join(_normalise_text(text or "").words)

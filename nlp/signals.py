@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import compress
 from typing import Iterable, Sequence
 
-from pantau.nlp.act_rules import act_context, number_signals, token_rules
+from pantau.nlp.act_rules import act_context, is_number_token, is_rule_trigger, number_signals, token_rules
 from pantau.nlp.contests import Contests, load_contests
 from pantau.nlp.identity_rules import IDENTITY_CONTEXT_SIGNALS, identity_context
 from pantau.nlp.nip import find_nips
-from pantau.nlp.normalise import NormToken, join_tokens, normalise_tokens, normalise_tokens_many
+from pantau.nlp.normalise import NormToken, Tokens, as_tokens, lemma, normalise_tokens, normalise_tokens_many, tokens_of
 from pantau.nlp.spans import OverlapIndex, PhraseIndex, drop_contained
 from pantau.nlp.vocabulary import LEMMA_VOTE, TERMS, VOTE_SET
 
@@ -47,6 +48,27 @@ NEGATIVE_SIGNALS = ("non_asn_role", "relative_role", "other_role", "news_report"
                     "lookalike", "quotation")
 SOURCES = ("text", "bio", "name")  # the post's text, the author's bio, the author's display name
 SIGNAL_NAMES: tuple[str, ...] = ASN_SIGNALS + OFFICIAL_SIGNALS + CAMPAIGN_SIGNALS + NEGATIVE_SIGNALS
+
+# Which loops of `from_tokens` look at a word (bits of SignalExtractor._roles): a post's words are looked up once,
+# and each loop visits only the positions of its words (most words of a post start no phrase and trigger no rule).
+_PHRASE, _CONTEST, _RULE, _NUMBER, _HASHTAG = 1, 2, 4, 8, 16
+_MAX_ROLES = 1_000_000  # distinct words remembered
+
+
+class _Roles(dict):
+    """word -> bits of the loops that look at it, computed on first sight (dict.__missing__: lookups stay in C)."""
+
+    __slots__ = ("phrase_first", "contest_first")
+
+    def __missing__(self, word: str) -> int:
+        bits = ((_PHRASE if word in self.phrase_first else 0) | (_CONTEST if word in self.contest_first else 0)
+                | (_RULE if is_rule_trigger(word, lemma(word)) else 0) | (_NUMBER if is_number_token(word) else 0)
+                | (_HASHTAG if word[0] == "#" and len(word) > 2 else 0))
+        if len(self) >= _MAX_ROLES:
+            self.clear()
+        self[word] = bits
+        return bits
+
 
 _QUOTE_RE = re.compile(r'["\u201c\u201d\u00ab\u00bb]([^"\u201c\u201d\u00ab\u00bb\n]{4,280})["\u201c\u201d\u00ab\u00bb]')
 
@@ -79,43 +101,50 @@ class SignalExtractor:
         stems = self.contests.tag_stems()
         self._stem_ref = stems
         self._stem_re = re.compile("|".join(sorted(map(re.escape, stems), key=len, reverse=True))) if stems else None
+        self._roles = _Roles()
+        self._roles.phrase_first = self.phrases.first_words()
+        self._roles.contest_first = self.contest_phrases.first_words()
 
     # -- public -------------------------------------------------------------------
 
     def extract(self, text: str, source: str = "text") -> list[dict]:
         """Signals for one original string."""
-        return self.from_tokens(text or "", normalise_tokens(text or ""), source)
+        return self.from_tokens(text or "", tokens_of(text or ""), source)
 
     def analyse(self, text: str, source: str = "text") -> tuple[str, list[dict]]:
         """(normalised text, signals) from one tokenisation pass."""
-        toks = normalise_tokens(text or "")
-        return join_tokens(toks), self.from_tokens(text or "", toks, source)
+        toks = tokens_of(text or "")
+        return " ".join(toks.words), self.from_tokens(text or "", toks, source)
 
     def analyse_many(self, texts: Sequence[str], source: str = "text") -> list[tuple[str, list[dict]]]:
         toks_list = normalise_tokens_many(texts)
-        return [(join_tokens(t), self.from_tokens(s or "", t, source)) for s, t in zip(texts, toks_list)]
+        return [(" ".join(t.words), self.from_tokens(s or "", t, source)) for s, t in zip(texts, toks_list)]
 
     # -- matching -----------------------------------------------------------------
 
-    def from_tokens(self, original: str, toks: Sequence[NormToken], source: str) -> list[dict]:
+    def from_tokens(self, original: str, toks: Sequence[NormToken] | Tokens, source: str) -> list[dict]:
         if source not in SOURCES:
             raise ValueError(f"source must be one of {', '.join(SOURCES)}, got {source!r}")
+        toks = as_tokens(toks)
         found: list[tuple[str, int, int]] = []  # (name, token start, token end)
         refs: dict[tuple[str, int, int], str] = {}  # contest mentions: (name, char start, char end) -> ref
-        if toks:
-            words = [t.text for t in toks]
-            found = self.phrases(words)
-            found.extend(token_rules(toks))
-            for name, s, e, ref in self._contest_mentions(original, toks, words):
+        words, starts, ends = toks.words, toks.starts, toks.ends
+        roles = list(map(self._roles.__getitem__, words))
+        hot = list(compress(range(len(words)), roles))  # the positions any loop looks at
+        if hot:
+            found = self.phrases(words, [i for i in hot if roles[i] & _PHRASE])
+            found.extend(token_rules(toks, [i for i in hot if roles[i] & _RULE]))
+            for name, s, e, ref in self._contest_mentions(original, toks, words, roles, hot):
                 found.append((name, s, e))
-                refs[(name, toks[s].start, toks[e - 1].end)] = ref
+                refs[(name, starts[s], ends[e - 1])] = ref
                 # "pilih Prabowo-Gibran", "tetap dukung Anies", "coblos wae Dedi Mulyadi": a vote verb before a contestant
                 for k in range(max(0, s - 2), s):
-                    if words[k] in VOTE_SET or toks[k].lemma in LEMMA_VOTE:
+                    if words[k] in VOTE_SET or toks.lemmas[k] in LEMMA_VOTE:
                         found.append(("vote_call", k, e))
                         break
-            found = self._apply_context(found, toks, words, original, source)
-        spans = {(name, toks[s].start, toks[e - 1].end) for name, s, e in found}
+            found = self._apply_context(found, toks, words, original, source,
+                                        [i for i in hot if roles[i] & _NUMBER])
+        spans = {(name, starts[s], ends[e - 1]) for name, s, e in found}
         spans.update(("asn_nip", s, e) for s, e in find_nips(original))
         # Quoted speech ("...") is typical of reports about a post rather than the post itself.
         spans.update(("quotation", m.start(), m.end()) for m in _QUOTE_RE.finditer(original) if " " in m.group(1).strip())
@@ -129,22 +158,23 @@ class SignalExtractor:
             out.append(sig)
         return out
 
-    def _contest_mentions(self, original: str, toks: Sequence[NormToken], words: list[str]):
+    def _contest_mentions(self, original: str, toks: Tokens, words: list[str], roles: list[int], hot: list[int]):
         """(signal name, token start, token end, ref) for every mention of a listed contestant: names and aliases
         (exact-case aliases only in their case), listed hashtags and hashtags containing a contestant's stem."""
-        for key, s, e in self.contest_phrases(words):
+        for key, s, e in self.contest_phrases(words, [i for i in hot if roles[i] & _CONTEST]):
             exact = self._exact.get(key)
             if exact is not None:
                 ref, alias = exact
-                if " ".join(original[toks[s].start:toks[e - 1].end].split()) != alias:
+                if " ".join(original[toks.starts[s]:toks.ends[e - 1]].split()) != alias:
                     continue
             else:
                 ref = key
             yield self._kind[ref], s, e, ref
         if self._stem_re is None:
             return
-        for i, w in enumerate(words):
-            if w[0] == "#" and len(w) > 2:
+        for i in hot:
+            if roles[i] & _HASHTAG:
+                w = words[i]
                 ref = self._hashtags.get(w)
                 if ref is None:
                     m = self._stem_re.search(w)
@@ -152,8 +182,9 @@ class SignalExtractor:
                 if ref is not None:
                     yield self._kind[ref], i, i + 1, ref
 
-    def _apply_context(self, found, toks, words, original, source="text"):
-        """Identity rules on role and agency spans, act rules (lawful markers) on the others, then the numbers."""
+    def _apply_context(self, found, toks, words, original, source="text", number_positions=None):
+        """Identity rules on role and agency spans, act rules (lawful markers) on the others, then the numbers
+        (at `number_positions`, when given: every position whose token `is_number_token`)."""
         overlaps = OverlapIndex(found)
         out: list[tuple[str, int, int]] = []
         for name, s, e in found:
@@ -163,7 +194,8 @@ class SignalExtractor:
                 kept = act_context(name, s, e, toks, words, original, overlaps)
             if kept is not None:
                 out.append((kept, s, e))
-        out.extend(number_signals(toks, words, original, overlaps))
+        if number_positions is None or number_positions:
+            out.extend(number_signals(toks, words, original, overlaps, number_positions))
         return out
 
 

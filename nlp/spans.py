@@ -4,40 +4,61 @@ name overlap this one) and `drop_contained` (keep the longest span of each name)
 from __future__ import annotations
 
 from bisect import bisect_left
+from itertools import compress
 from typing import Iterable, Sequence
 
 
 class PhraseIndex:
     """Exact phrase matching over normalised tokens (like spaCy's PhraseMatcher on LOWER).
 
-    Phrases are indexed by their first word; matching a post costs one dict lookup per token.
+    One-word phrases are found by one dict lookup per word; longer ones are indexed by their first two words,
+    so a common first word ("yang", "kepala", "nomor") costs a second lookup, not a comparison per phrase.
     (Building a second spaCy `Doc` from the normalised words only to run PhraseMatcher costs
     about 60 microseconds per post, several times the matching itself.)
     """
 
     def __init__(self) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self._single: dict[str, list[str]] = {}  # one-word phrase -> names
+        self._longer: dict[str, dict[str, list[tuple[tuple[str, ...], str]]]] = {}  # first -> second -> [(phrase, name)]
 
     def add(self, name: str, words: Sequence[str]) -> None:
         key = tuple(words)
-        bucket = self._by_first.setdefault(key[0], [])
+        if len(key) == 1:
+            names = self._single.setdefault(key[0], [])
+            if name not in names:
+                names.append(name)
+            return
+        bucket = self._longer.setdefault(key[0], {}).setdefault(key[1], [])
         if (key, name) not in bucket:
             bucket.append((key, name))
 
-    def __call__(self, words: Sequence[str]) -> list[tuple[str, int, int]]:
-        out: list[tuple[str, int, int]] = []
-        by_first = self._by_first
-        n = len(words)
-        for i, w in enumerate(words):
-            bucket = by_first.get(w)
-            if not bucket:
-                continue
-            for key, name in bucket:
-                end = i + len(key)
-                if end <= n and (len(key) == 1 or tuple(words[i:end]) == key):
-                    out.append((name, i, end))
-        return out
+    def first_words(self) -> frozenset[str]:
+        """The words a phrase can start with (a word elsewhere cannot start a match)."""
+        return frozenset(self._single) | frozenset(self._longer)
 
+    def __call__(self, words: Sequence[str], positions: Iterable[int] | None = None) -> list[tuple[str, int, int]]:
+        """(name, start, end) of every phrase occurrence; `positions`, when given, lists (ascending) every position
+        whose word may start a phrase (others are skipped unseen)."""
+        out: list[tuple[str, int, int]] = []
+        single, longer = self._single, self._longer
+        n = len(words)
+        if positions is None:
+            positions = compress(range(n), map(self.first_words().__contains__, words))
+        for i in positions:
+            w = words[i]
+            names = single.get(w)
+            if names:
+                out += [(name, i, i + 1) for name in names]
+            if i + 1 < n:
+                seconds = longer.get(w)
+                if seconds:
+                    bucket = seconds.get(words[i + 1])
+                    if bucket:
+                        for key, name in bucket:
+                            end = i + len(key)
+                            if end <= n and (len(key) == 2 or tuple(words[i + 2:end]) == key[2:]):
+                                out.append((name, i, end))
+        return out
 
 
 def drop_contained(spans: set[tuple[str, int, int]]) -> set[tuple[str, int, int]]:
@@ -59,12 +80,18 @@ def drop_contained(spans: set[tuple[str, int, int]]) -> set[tuple[str, int, int]
 
 class OverlapIndex:
     """Which spans of a name overlap [s - pad_before, e + pad_after): a bisect over the name's sorted starts, so a
-    query costs O(log n + hits) instead of a scan of every span (near-linear matching on long texts)."""
+    query costs O(log n + hits) instead of a scan of every span (near-linear matching on long texts). A post with
+    few spans (most posts) is scanned instead: building the bisect lists would cost more than the queries."""
 
-    def __init__(self, found: Iterable[tuple[str, int, int]]):
+    SMALL = 16
+
+    def __init__(self, found: Sequence[tuple[str, int, int]]):
         by_name: dict[str, list[tuple[int, int]]] = {}
         for name, s, e in found:
             by_name.setdefault(name, []).append((s, e))
+        self._small = by_name if len(found) <= self.SMALL else None
+        if self._small is not None:
+            return
         self._starts: dict[str, list[int]] = {}
         self._spans: dict[str, list[tuple[int, int]]] = {}
         self._longest: dict[str, int] = {}
@@ -75,6 +102,9 @@ class OverlapIndex:
             self._longest[name] = max(e - s for s, e in spans)
 
     def __call__(self, name: str, s: int, e: int, pad_before: int = 0, pad_after: int = 0) -> bool:
+        if self._small is not None:
+            lo_s, hi_e = s - pad_before, e + pad_after
+            return any(start < hi_e and lo_s < end for start, end in self._small.get(name, ()))
         starts = self._starts.get(name)
         if not starts:
             return False

@@ -1,0 +1,73 @@
+"""The shortcuts `pantau classify` takes for speed give exactly what the plain definitions give: phrase matching
+at a post's candidate positions only, the overlap index of a post with few spans, token rules and numbers at
+their trigger positions, and the normaliser's parallel token lists."""
+
+import random
+
+from pantau.nlp.act_rules import is_number_token, is_rule_trigger, number_signals, token_rules
+from pantau.nlp.normalise import NormToken, Tokens, normalise_tokens, normalise_tokens_many, tokens_of
+from pantau.nlp.signals import get_extractor
+from pantau.nlp.spans import OverlapIndex, PhraseIndex
+from pantau.nlp.train import default_data_path, load_examples
+
+
+def naive_phrases(phrases: list[tuple[str, tuple[str, ...]]], words: list[str]) -> set[tuple[str, int, int]]:
+    return {(name, i, i + len(p)) for i in range(len(words)) for name, p in phrases if tuple(words[i:i + len(p)]) == p}
+
+
+def test_phrase_index_finds_what_a_scan_of_every_position_finds():
+    rng = random.Random(3)
+    vocab = ["kepala", "sekolah", "dinas", "desa", "yang", "ke", "guru", "pns", "nomor", "2", "urut"]
+    phrases = [("a", ("kepala",)), ("b", ("kepala", "sekolah")), ("c", ("kepala", "dinas")), ("d", ("kepala", "desa")),
+               ("e", ("guru",)), ("f", ("guru", "pns")), ("g", ("nomor", "urut", "2")), ("h", ("nomor", "urut", "2")),
+               ("a", ("kepala",)), ("i", ("yang", "ke", "guru", "pns"))]
+    index = PhraseIndex()
+    for name, p in phrases:
+        index.add(name, p)
+    assert index.first_words() == {"kepala", "guru", "nomor", "yang"}
+    for _ in range(500):
+        words = [rng.choice(vocab) for _ in range(rng.randint(0, 12))]
+        want = naive_phrases(sorted(set(phrases)), words)
+        got = index(words)
+        assert len(got) == len(set(got)) and set(got) == want, words
+        positions = [i for i, w in enumerate(words) if w in index.first_words()]
+        assert sorted(index(words, positions)) == sorted(got)
+
+
+def test_overlap_index_answers_like_a_scan_with_few_or_many_spans():
+    rng = random.Random(5)
+    for n in (0, 1, 5, OverlapIndex.SMALL, OverlapIndex.SMALL + 1, 60):
+        found = [(rng.choice("xyz"), s, s + rng.randint(1, 4)) for s in (rng.randint(0, 40) for _ in range(n))]
+        index = OverlapIndex(found)
+        for _ in range(300):
+            name, s = rng.choice("xyzw"), rng.randint(0, 45)
+            e, before, after = s + rng.randint(1, 3), rng.randint(0, 2), rng.randint(0, 2)
+            want = any(m == name and a < e + after and s - before < b for m, a, b in found)
+            assert index(name, s, e, pad_before=before, pad_after=after) == want
+
+
+def test_rules_at_trigger_positions_equal_rules_over_every_token():
+    ex = get_extractor()
+    rows = load_examples(default_data_path())[::7]
+    for r in rows:
+        text = r["text"]
+        toks = tokens_of(text)
+        rules = [i for i, (w, lm) in enumerate(zip(toks.words, toks.lemmas)) if is_rule_trigger(w, lm)]
+        assert token_rules(toks, rules) == token_rules(list(toks))
+        numbers = [i for i, w in enumerate(toks.words) if is_number_token(w)]
+        overlaps = OverlapIndex(ex.phrases(toks.words))
+        assert number_signals(toks, toks.words, text, overlaps, numbers) == number_signals(list(toks), toks.words, text, overlaps)
+        assert ex.from_tokens(text, toks, "text") == ex.from_tokens(text, list(toks), "text")
+
+
+def test_parallel_token_lists_equal_the_token_objects():
+    rows = load_examples(default_data_path())[::5]
+    texts = [r["text"] for r in rows] + ["", "   ", "  dua  spasi ", "no 2 ya", "nomor urut dua ✌️", "#PilihNomor2 mantap!"]
+    many = normalise_tokens_many(texts)
+    for text, toks in zip(texts, many):
+        assert isinstance(toks, Tokens)
+        listed = normalise_tokens(text)
+        assert list(toks) == listed and all(isinstance(t, NormToken) for t in listed)
+        assert (toks.words, toks.lemmas, toks.starts, toks.ends) == (
+            [t.text for t in listed], [t.lemma for t in listed], [t.start for t in listed], [t.end for t in listed])
+        assert [toks[i] for i in range(len(toks))] == listed
