@@ -78,7 +78,7 @@ class Classifier:
     def clear_caches(self) -> None:
         """Forget every per-token / per-bio cache (for cold-cache benchmarks; results do not change)."""
         self._model.clear_caches()
-        normalise._chunk_pieces.cache_clear()
+        normalise.CHUNKS.cache_clear()
         normalise.normalise_token.cache_clear()
         normalise.lemma.cache_clear()
         features._analyse_bio.cache_clear()

@@ -195,8 +195,8 @@ class LinearModel:
             inverse = np.fromiter((index.setdefault(v, len(index)) for v in column), dtype=np.int64, count=len(column))
             row, tids = table.tokens(list(index))
             for name in names:
-                e_row, idx, val = self.blocks[name].entries(row, tids, len(index))
-                parts[name] = (e_row, idx + self.offsets[name], val * float(self.weights[name]), len(index), inverse)
+                e_row, idx, val, scale = self.blocks[name].entries(row, tids, len(index))
+                parts[name] = (e_row, idx, val, scale * float(self.weights[name]), len(index), inverse)
         dense = rows[:, N_TEXT_COLUMNS:].astype(np.float64)
         scale = np.where(self.signals_scale == 0, 1.0, self.signals_scale)
         return Features(parts, dense, dense / scale * float(self.weights["signals"]), len(rows))
@@ -213,9 +213,10 @@ class LinearModel:
         """Decision functions (n, k) of k linear heads without intercepts; coef (k, n_features), rows contiguous."""
         k = coef.shape[0]
         out = np.zeros((f.n, k))
-        for row, col, val, n_docs, inverse in f.parts.values():
+        for name, (row, col, val, scale, n_docs, inverse) in f.parts.items():
+            coef_block = coef[:, self.offsets[name]: self.offsets[name] + self.blocks[name].size]
             for j in range(k):
-                out[:, j] += np.bincount(row, coef[j][col] * val, minlength=n_docs)[inverse]
+                out[:, j] += (np.bincount(row, coef_block[j][col] * val, minlength=n_docs) * scale)[inverse]
         off = self.offsets["signals"]
         out += f.scaled @ coef[:, off: off + f.scaled.shape[1]].T
         return out
@@ -234,8 +235,9 @@ class LinearModel:
 
 
 class Features:
-    """Feature vectors of a batch, per block as (row of distinct value, term id, weighted value, distinct
-    values, row of each post), plus the raw and scaled dense signal blocks."""
+    """Feature vectors of a batch, per block as entries (row of distinct value, term id in the block, value before
+    normalisation), each distinct value's scale (block weight / L2 norm), the number of distinct values and the
+    row of each post; plus the raw and scaled dense signal blocks."""
 
     def __init__(self, parts: dict, dense: np.ndarray, scaled: np.ndarray, n: int):
         self.parts, self.dense, self.scaled, self.n = parts, dense, scaled, n
@@ -243,11 +245,11 @@ class Features:
     def select(self, rows_idx: np.ndarray) -> "Features":
         """The features of the posts `rows_idx` only (the entries of other texts left out)."""
         parts = {}
-        for name, (row, col, val, n_docs, inverse) in self.parts.items():
+        for name, (row, col, val, scale, n_docs, inverse) in self.parts.items():
             wanted = inverse[rows_idx]
             keep = np.zeros(n_docs, dtype=bool)
             keep[wanted] = True
             new_id = np.cumsum(keep) - 1
             mask = keep[row]
-            parts[name] = (new_id[row[mask]], col[mask], val[mask], int(keep.sum()), new_id[wanted])
+            parts[name] = (new_id[row[mask]], col[mask], val[mask], scale[keep], int(keep.sum()), new_id[wanted])
         return Features(parts, self.dense[rows_idx], self.scaled[rows_idx], len(rows_idx))

@@ -33,6 +33,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from importlib.resources import files
+from itertools import compress
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from pantau.nlp.tokenizer import special_cases, tokenize_chunk
@@ -362,16 +363,32 @@ _CONTEXT_TRIGGERS = frozenset(_NUMBER_PREFIXES) | frozenset(NUMBER_WORDS)
 
 def _context_pass(words: list[str]) -> list[str]:
     """Rules that need a neighbour: "no 2" -> "nomor 2"; "nomor urut dua" -> "nomor urut 2"."""
-    if _CONTEXT_TRIGGERS.isdisjoint(words):
+    changes = _context_changes(words)
+    if not changes:
         return words
     out = list(words)
-    for i, w in enumerate(out):
-        nxt = out[i + 1] if i + 1 < len(out) else ""
-        if w in _NUMBER_PREFIXES and (nxt[:1].isdigit() or nxt == "urut"):
-            out[i] = "nomor"
-        elif w in NUMBER_WORDS and i > 0 and out[i - 1] in _NUMBER_CONTEXT:
-            out[i] = NUMBER_WORDS[w]
+    for i, w in changes:
+        out[i] = w
     return out
+
+
+def _context_changes(words: list[str]) -> list[tuple[int, str]]:
+    """(position, new word) of `_context_pass`, in order; each rule reads the words as changed before it."""
+    if _CONTEXT_TRIGGERS.isdisjoint(words):
+        return []
+    changes: list[tuple[int, str]] = []
+    n = len(words)
+    changed: dict[int, str] = {}
+    for i in compress(range(n), map(_CONTEXT_TRIGGERS.__contains__, words)):  # a scan of the trigger positions
+        w = words[i]
+        nxt = words[i + 1] if i + 1 < n else ""  # not changed yet: the scan goes left to right
+        if w in _NUMBER_PREFIXES and (nxt[:1].isdigit() or nxt == "urut"):
+            changes.append((i, "nomor"))
+            changed[i] = "nomor"
+        elif w in NUMBER_WORDS and i > 0 and changed.get(i - 1, words[i - 1]) in _NUMBER_CONTEXT:
+            changes.append((i, NUMBER_WORDS[w]))
+            changed[i] = NUMBER_WORDS[w]
+    return changes
 
 
 def normalise_tokens(text: str) -> list[NormToken]:
@@ -406,7 +423,6 @@ def _special_cases() -> dict[str, list[str]]:
     return special_cases()
 
 
-@lru_cache(maxsize=262144)
 def _chunk_pieces(chunk: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
     """(pieces, their lemmas, starts, ends) of the normalised pieces of one space-free chunk (offsets in the chunk)."""
     if chunk.isalpha() and chunk not in _special_cases():
@@ -424,13 +440,32 @@ def _chunk_pieces(chunk: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[i
     return tuple(words), tuple(map(lemma, words)), tuple(starts), tuple(ends)
 
 
+class _ChunkCache(dict):
+    """chunk -> `_chunk_pieces(chunk)`, computed on first sight (dict.__missing__: a lookup stays in C); forgets
+    everything when full."""
+
+    MAX = 262144
+
+    def __missing__(self, chunk: str):
+        if len(self) >= self.MAX:
+            self.clear()
+        value = self[chunk] = _chunk_pieces(chunk)
+        return value
+
+    def cache_clear(self) -> None:
+        self.clear()
+
+
+CHUNKS = _ChunkCache()
+
+
 def _normalise_text(text: str) -> Tokens:
     words: list[str] = []
     lemmas: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     off = 0
-    pieces_of = _chunk_pieces
+    pieces_of = CHUNKS.__getitem__
     for chunk in text.split(" "):  # the chunks of spaCy's first split, offsets counted
         if chunk:
             w, lm, s, e = pieces_of(chunk)
@@ -446,10 +481,10 @@ def _normalise_text(text: str) -> Tokens:
                 ends += [x + off for x in e]
             off += len(chunk)
         off += 1
-    fixed = _context_pass(words)
-    if fixed is not words:  # "no 2" -> "nomor 2", "urut dua" -> "urut 2": lemmas of changed words again
-        lemmas = [lm if a == b else lemma(b) for a, b, lm in zip(words, fixed, lemmas)]
-    return Tokens(fixed, lemmas, starts, ends)
+    for i, w in _context_changes(words):  # "no 2" -> "nomor 2", "urut dua" -> "urut 2", and their lemmas
+        words[i] = w
+        lemmas[i] = lemma(w)
+    return Tokens(words, lemmas, starts, ends)
 
 
 def _normalise_doc(doc) -> list[NormToken]:

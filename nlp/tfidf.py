@@ -25,22 +25,23 @@ from typing import Sequence
 import numpy as np
 
 SCRATCH_CELLS = 1 << 22  # int32 cells of the count table (16 MB): texts per pass = SCRATCH_CELLS // vocabulary size
+_ONE = np.int32(1)
 MAX_TOKENS = 500_000  # distinct tokens a table keeps; it starts again when a batch begins above this
 
 
 class _Grow:
-    """An int64 numpy array that grows by appending (capacity doubles)."""
+    """An integer numpy array that grows by appending (capacity doubles)."""
 
     __slots__ = ("a", "n")
 
-    def __init__(self) -> None:
-        self.a = np.empty(1024, dtype=np.int64)
+    def __init__(self, dtype=np.int64) -> None:
+        self.a = np.empty(1024, dtype=dtype)
         self.n = 0
 
     def extend(self, values: Sequence[int]) -> None:
         need = self.n + len(values)
         if need > len(self.a):
-            bigger = np.empty(max(need, 2 * len(self.a)), dtype=np.int64)
+            bigger = np.empty(max(need, 2 * len(self.a)), dtype=self.a.dtype)
             bigger[: self.n] = self.a[: self.n]
             self.a = bigger
         self.a[self.n: need] = values
@@ -80,7 +81,8 @@ class Block:
 
     def reset(self) -> None:
         """Forget every token's entries (the token table starts again)."""
-        self._start, self._len, self._ids, self._counts = _Grow(), _Grow(), _Grow(), _Grow()
+        self._start, self._len = _Grow(), _Grow()
+        self._ids, self._counts = _Grow(np.int32), _Grow(np.int32)
         self._word, self._lex = _Grow(), _Grow()
         self._pending: list[tuple[list[int], list[int]] | tuple[int, int]] = []
 
@@ -127,61 +129,74 @@ class Block:
 
     # -- per batch -------------------------------------------------------------------------------------------
 
-    def entries(self, row: np.ndarray, tids: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(text, term id, value) entries of the L2-normalised sublinear TF-IDF vectors of `n_docs` texts given as
-        their tokens' ids `tids` and each token's text `row` (ascending). A (text, term) may have several entries:
-        their values add up to the vector's component."""
+    def entries(self, row: np.ndarray, tids: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(text, term id, value, scale): the sublinear TF-IDF vectors of `n_docs` texts given as their tokens' ids
+        `tids` and each token's text `row` (ascending), as entries before normalisation, and each text's 1 / L2
+        norm. A (text, term) may have several entries: their values add up to the vector's component (times the
+        text's scale)."""
         if self.char:
             lens = self._len.view[tids]
             starts = self._start.view[tids]
             total = int(lens.sum())
             e_row = np.repeat(row, lens)
-            idx = np.arange(total, dtype=np.int64) + np.repeat(starts - (np.cumsum(lens) - lens), lens)
+            idx = np.repeat(starts - (np.cumsum(lens) - lens), lens)
+            idx += np.arange(total, dtype=np.int64)
             parts = [(e_row, self._ids.view[idx], self._counts.view[idx])]
         else:
             word = self._word.view[tids]
             hit = word >= 0
-            parts = [(row[hit], word[hit], np.ones(int(hit.sum()), dtype=np.int64))]
+            parts = [(row[hit], word[hit], None)]
             if self.bigrams and len(tids) > 1 and len(self._bigram_keys):
                 lex = self._lex.view[tids]
                 pair = (row[1:] == row[:-1]) & (lex[:-1] >= 0) & (lex[1:] >= 0)
                 keys = lex[:-1][pair] * self._n_lex + lex[1:][pair]
                 pos = np.minimum(np.searchsorted(self._bigram_keys, keys), len(self._bigram_keys) - 1)
                 found = self._bigram_keys[pos] == keys
-                parts.append((row[:-1][pair][found], self._bigram_ids[pos[found]], np.ones(int(found.sum()), dtype=np.int64)))
-        rows, cols, vals, sq = [], [], [], []
-        for e_row, col, w in parts:  # unigrams and bigrams are different terms: counted apart
+                parts.append((row[:-1][pair][found], self._bigram_ids[pos[found]], None))
+        rows, cols, vals = [], [], []
+        squares = np.zeros(n_docs)
+        for e_row, col, w in parts:  # w None: every entry counts 1; unigrams and bigrams are different terms
+            if not len(col):
+                continue
             c = self._term_counts(e_row, col, w, n_docs)
-            tf = 1.0 + np.log(c)  # the sublinear TF of the entry's (text, term)
-            share = w / c
-            v = share * tf * self.idf[col]
+            k = np.arange(int(c.max()) + 1, dtype=np.float64)
+            k[0] = 1.0
+            tf = 1.0 + np.log(k)  # the sublinear TF of a count
+            idf = self.idf[col]
+            v = (tf / k)[c]  # the entry's share of its (text, term)'s TF: w / c * (1 + log c)
+            if w is not None:
+                v *= w
+            v *= idf
+            squares += np.bincount(e_row, v * tf[c] * idf, minlength=n_docs)  # adds up to (tf * idf) ** 2
             rows.append(e_row)
             cols.append(col)
             vals.append(v)
-            sq.append(v * tf * self.idf[col])  # adds up to (tf * idf) ** 2 over a (text, term)'s entries
-        e_row, col, val = (np.concatenate(x) if len(x) > 1 else x[0] for x in (rows, cols, vals))
-        norm = np.sqrt(np.bincount(e_row, np.concatenate(sq) if len(sq) > 1 else sq[0], minlength=n_docs))
+        norm = np.sqrt(squares)
         norm[norm == 0] = 1.0
-        val /= norm[e_row]
-        return e_row, col, val
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), 1.0 / norm
+        e_row, col, val = (np.concatenate(x) if len(x) > 1 else x[0] for x in (rows, cols, vals))
+        return e_row, col, val, 1.0 / norm
 
-    def _term_counts(self, row: np.ndarray, col: np.ndarray, w: np.ndarray, n_docs: int) -> np.ndarray:
-        """For each entry, the count of its term in its text: the sum of w over the entries of that (text, term).
-        Rows ascending; a scratch table of `per_pass` texts x vocabulary, left zeroed after each pass."""
+    def _term_counts(self, row: np.ndarray, col: np.ndarray, w: np.ndarray | None, n_docs: int) -> np.ndarray:
+        """For each entry, the count of its term in its text: the sum of w (None: 1 each) over the entries of that
+        (text, term). Rows ascending; a scratch table of `per_pass` texts x vocabulary, left zeroed after each
+        pass."""
         size = max(self.size, 1)
         per_pass = max(1, SCRATCH_CELLS // size)
         if self._scratch is None:
             self._scratch = np.zeros(per_pass * size, dtype=np.int32)
         scratch = self._scratch
-        out = np.empty(len(row), dtype=np.int64)
-        bounds = np.searchsorted(row, np.arange(0, n_docs + per_pass, per_pass))
-        w32 = w.astype(np.int32)
+        out = np.empty(len(row), dtype=np.int32)
+        bounds = np.searchsorted(row, np.arange(0, n_docs + per_pass, per_pass)).tolist()
         for k in range(len(bounds) - 1):
-            lo, hi = int(bounds[k]), int(bounds[k + 1])
+            lo, hi = bounds[k], bounds[k + 1]
             if lo == hi:
                 continue
-            key = (row[lo:hi] - k * per_pass) * size + col[lo:hi]
-            np.add.at(scratch, key, w32[lo:hi])
+            key = row[lo:hi] - k * per_pass
+            key *= size
+            key += col[lo:hi]
+            np.add.at(scratch, key, _ONE if w is None else w[lo:hi])  # int32 like the table: numpy's fast path
             out[lo:hi] = scratch[key]
             scratch[key] = 0
         return out

@@ -71,3 +71,29 @@ def test_parallel_token_lists_equal_the_token_objects():
         assert (toks.words, toks.lemmas, toks.starts, toks.ends) == (
             [t.text for t in listed], [t.lemma for t in listed], [t.start for t in listed], [t.end for t in listed])
         assert [toks[i] for i in range(len(toks))] == listed
+
+
+def scan_context_pass(words: list[str]) -> list[str]:
+    """The number rules as a plain left-to-right scan of every word (what `_context_pass` must equal)."""
+    from pantau.nlp.normalise import _NUMBER_CONTEXT, _NUMBER_PREFIXES, NUMBER_WORDS
+
+    out = list(words)
+    for i, w in enumerate(out):
+        nxt = out[i + 1] if i + 1 < len(out) else ""
+        if w in _NUMBER_PREFIXES and (nxt[:1].isdigit() or nxt == "urut"):
+            out[i] = "nomor"
+        elif w in NUMBER_WORDS and i > 0 and out[i - 1] in _NUMBER_CONTEXT:
+            out[i] = NUMBER_WORDS[w]
+    return out
+
+
+def test_number_rules_at_trigger_positions_equal_a_scan_of_every_word():
+    from pantau.nlp.normalise import _context_pass
+
+    rng = random.Random(7)
+    vocab = ["no", "nomor", "urut", "dua", "loro", "2", "paslon", "calon", "satu", "ya", "pilih", "tilu", "02"]
+    for _ in range(3000):
+        words = [rng.choice(vocab) for _ in range(rng.randint(0, 9))]
+        assert _context_pass(words) == scan_context_pass(words), words
+    assert tokens_of("no urut dua").words == ["nomor", "urut", "2"]
+    assert tokens_of("paslon no 2 calon loro").lemmas == [lemma for lemma in tokens_of("paslon nomor 2 calon 2").lemmas]
