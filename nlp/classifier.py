@@ -28,7 +28,7 @@ import numpy as np
 
 import pantau.models
 from pantau.nlp import features, normalise
-from pantau.nlp.features import DENSE_NAMES, MAX_TEXT_CHARS, analyse_many, build_rows
+from pantau.nlp.features import DENSE_NAMES, MAX_TEXT_CHARS, analyse_many, dense_matrix
 from pantau.nlp.identity import decision_scores, gate
 from pantau.nlp.model_file import LinearModel, MODEL_FILE, ModelError, meta_of, read
 from pantau.nlp.registry import Registry, load_registry
@@ -101,7 +101,8 @@ class Classifier:
             for a, reg in zip(analysed, registry_signals):
                 if reg is not None:
                     a.signals.append(dict(reg))
-        features = self._model.features(build_rows(analysed))
+        features = self._model.features_of([[a.text_norm for a in analysed], [a.bio_norm for a in analysed]],
+                                           dense_matrix(analysed))
         p_flag, p_par = self._model.head_scores(features)
         gates = [gate(a.signals, (t or "")[:MAX_TEXT_CHARS]) for a, t in zip(analysed, texts)]
         scores = decision_scores(p_flag, p_par, [g[0] for g in gates], [g[1] for g in gates])

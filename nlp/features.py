@@ -84,12 +84,17 @@ def analyse_many(texts: Sequence[str], bios: Sequence[str | None], names: Sequen
         raise ValueError("texts, bios and names must have the same length")
     index: dict[str, int] = {}
     keys = [index.setdefault((t or "")[:MAX_TEXT_CHARS], len(index)) for t in texts]
+    first: dict[int, int] = {}
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
     unique_results = get_extractor().analyse_many(list(index), "text")
     out: list[Analysed] = []
     for i, (key, bio) in enumerate(zip(keys, bios)):
         t_norm, t_sigs = unique_results[key]
         b_norm, b_sigs = _analyse_bio(bio or "")
-        sigs = [dict(s) for s in t_sigs] + [dict(s) for s in b_sigs]
+        # a text's signals are this call's own (a repeated text gets copies); bio and name signals are cached
+        sigs = list(t_sigs) if first[key] == i else [dict(s) for s in t_sigs]
+        sigs += [dict(s) for s in b_sigs]
         name = names[i] if names is not None else None
         if name:
             sigs += [dict(s) for s in _analyse_bio(name, "name")[1]]
@@ -106,6 +111,10 @@ _HARD_SET = frozenset(_HARD_NEGATIVE)
 _TARGET_SET = frozenset(_TARGET)
 _ZERO_TEXT = [0.0] * len(SIGNAL_NAMES)
 _ZERO_BIO = [0.0] * len(BIO_SIGNALS)
+_TEXT_INDEX = {n: i for i, n in enumerate(SIGNAL_NAMES)}
+_BIO_INDEX = {n: i for i, n in enumerate(BIO_SIGNALS)}
+_STRONG_SET = frozenset(_STRONG_CAMPAIGN)
+_CAMPAIGN_SET = frozenset(CAMPAIGN_SIGNALS)
 
 
 def dense_features(signals: Sequence[dict]) -> list[float]:
@@ -118,8 +127,17 @@ def dense_features(signals: Sequence[dict]) -> list[float]:
         target = text_c if s["source"] == "text" else bio_c
         name = s["name"]
         target[name] = target.get(name, 0) + 1
-    vec = [min(text_c.get(n, 0), 3) / 3 for n in SIGNAL_NAMES] if text_c else list(_ZERO_TEXT)
-    vec += [min(bio_c.get(n, 0), 2) / 2 for n in BIO_SIGNALS] if bio_c else _ZERO_BIO
+    vec = list(_ZERO_TEXT)
+    for n, c in text_c.items():
+        j = _TEXT_INDEX.get(n)
+        if j is not None:
+            vec[j] = min(c, 3) / 3
+    bio_vec = list(_ZERO_BIO)
+    for n, c in bio_c.items():
+        j = _BIO_INDEX.get(n)
+        if j is not None:
+            bio_vec[j] = min(c, 2) / 2
+    vec += bio_vec
 
     text_names, bio_names = text_c.keys(), bio_c.keys()
     asn_text = float(not _ASN_SET.isdisjoint(text_names))
@@ -128,9 +146,9 @@ def dense_features(signals: Sequence[dict]) -> list[float]:
     non_asn_text = float(not _NON_ASN_SET.isdisjoint(text_names))
     non_asn_bio = float(not _NON_ASN_SET.isdisjoint(bio_names))
     political_bio = float(not _POLITICAL_BIO_SET.isdisjoint(bio_names))
-    n_campaign = sum(text_c.get(n, 0) for n in _STRONG_CAMPAIGN) if text_c else 0
+    n_campaign = sum(c for n, c in text_c.items() if n in _STRONG_SET)
     campaign_any = float(n_campaign > 0 or ("candidate_ref" in text_c and "number_emoji" in text_c))
-    campaign_strength = min(sum(text_c.get(n, 0) for n in CAMPAIGN_SIGNALS), 6) / 6 if text_c else 0.0
+    campaign_strength = min(sum(c for n, c in text_c.items() if n in _CAMPAIGN_SET), 6) / 6 if text_c else 0.0
     hard = float(not _HARD_SET.isdisjoint(text_names))
     news = float("news_report" in text_c)
     tip = float("report_tip" in text_c)
@@ -152,6 +170,12 @@ def dense_features(signals: Sequence[dict]) -> list[float]:
 
 
 N_TEXT_COLUMNS = 2
+
+
+def dense_matrix(analysed: Sequence[Analysed]) -> np.ndarray:
+    """The dense features (n, len(DENSE_NAMES)) of analysed posts, as floats (classification reads this; training
+    reads them inside `build_rows`)."""
+    return np.array([dense_features(a.signals) for a in analysed], dtype=np.float64).reshape(len(analysed), len(DENSE_NAMES))
 
 
 def build_rows(analysed: Sequence[Analysed]) -> np.ndarray:

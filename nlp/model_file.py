@@ -188,18 +188,23 @@ class LinearModel:
 
     def features(self, rows: np.ndarray) -> "Features":
         """The feature vectors of `rows` (build_rows output: normalised text, bio, dense signal features)."""
+        return self.features_of([rows[:, col].tolist() for col in range(N_TEXT_COLUMNS)],
+                                rows[:, N_TEXT_COLUMNS:].astype(np.float64))
+
+    def features_of(self, columns: Sequence[list[str]], dense: np.ndarray) -> "Features":
+        """The feature vectors of posts given as their text columns (normalised text, normalised bio) and dense
+        signal features (n, len(DENSE_NAMES))."""
         parts = {}
         for col, (table, names) in self._columns.items():
-            column = rows[:, col].tolist()
+            column = columns[col]
             index: dict[str, int] = {}
             inverse = np.fromiter((index.setdefault(v, len(index)) for v in column), dtype=np.int64, count=len(column))
             row, tids = table.tokens(list(index))
             for name in names:
                 e_row, idx, val, scale = self.blocks[name].entries(row, tids, len(index))
                 parts[name] = (e_row, idx, val, scale * float(self.weights[name]), len(index), inverse)
-        dense = rows[:, N_TEXT_COLUMNS:].astype(np.float64)
         scale = np.where(self.signals_scale == 0, 1.0, self.signals_scale)
-        return Features(parts, dense, dense / scale * float(self.weights["signals"]), len(rows))
+        return Features(parts, dense, dense / scale * float(self.weights["signals"]), len(dense))
 
     def head_scores(self, f: "Features") -> tuple[np.ndarray, np.ndarray]:
         """(P(flag), P(partisan | text)): the mean of the direct head and the product of the ASN head and the

@@ -97,3 +97,39 @@ def test_number_rules_at_trigger_positions_equal_a_scan_of_every_word():
         assert _context_pass(words) == scan_context_pass(words), words
     assert tokens_of("no urut dua").words == ["nomor", "urut", "2"]
     assert tokens_of("paslon no 2 calon loro").lemmas == [lemma for lemma in tokens_of("paslon nomor 2 calon 2").lemmas]
+
+
+def listed_dense_features(signals: list[dict]) -> list[float]:
+    """The first two parts of the dense vector as plainly defined: per signal name its capped count."""
+    from pantau.nlp.features import BIO_SIGNALS
+    from pantau.nlp.signals import SIGNAL_NAMES
+
+    text_c: dict[str, int] = {}
+    bio_c: dict[str, int] = {}
+    for s in signals:
+        if s["source"] != "registry":
+            c = text_c if s["source"] == "text" else bio_c
+            c[s["name"]] = c.get(s["name"], 0) + 1
+    return [min(text_c.get(n, 0), 3) / 3 for n in SIGNAL_NAMES] + [min(bio_c.get(n, 0), 2) / 2 for n in BIO_SIGNALS]
+
+
+def test_dense_matrix_equals_the_per_post_vectors():
+    from pantau.nlp.features import DENSE_NAMES, analyse_many, build_rows, dense_features, dense_matrix
+
+    rows = load_examples(default_data_path())[::9]
+    analysed = analyse_many([r["text"] for r in rows] * 2, [r.get("bio") for r in rows] * 2,
+                            ["Pak Camat", None] * len(rows))
+    analysed[0].signals.append({"name": "registry", "source": "registry", "start": 0, "end": 0, "text": ""})
+    matrix = dense_matrix(analysed)
+    assert matrix.shape == (len(analysed), len(DENSE_NAMES))
+    built = build_rows(analysed)[:, 2:].astype(float)
+    for a, got, row in zip(analysed, matrix, built):
+        vec = dense_features(a.signals)
+        assert got.tolist() == vec == row.tolist()
+        assert vec[: len(listed_dense_features(a.signals))] == listed_dense_features(a.signals)
+    assert dense_matrix([]).shape == (0, len(DENSE_NAMES))
+    # a repeated text: each post has its own signal dicts, equal ones
+    i = next(i for i, a in enumerate(analysed[: len(rows)]) if any(s["source"] == "text" for s in a.signals))
+    first, again = analysed[i].signals, analysed[i + len(rows)].signals
+    texts = [(s, t) for s, t in zip(first, again) if s["source"] == "text"]
+    assert texts and all(s == t and s is not t for s, t in texts)
