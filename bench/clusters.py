@@ -123,7 +123,8 @@ import sys, time
 t0 = time.perf_counter()
 if sys.argv[3] == "off":
     import pantau.store.staging as staging
-    staging.assign_clusters = lambda con, source, added=None: 0  # the baseline: ingest without cluster assignment
+    staging.BatchWork = lambda con, source: None  # the baseline: ingest without cluster assignment
+    staging.assign_clusters = lambda con, source, added=None, work=None: 0
 from pantau.cli import main
 sys.argv = ["pantau", "ingest", sys.argv[2], "--db", sys.argv[1]]
 try:

@@ -17,6 +17,7 @@ import duckdb
 from pantau.post import JsonlError, Post, format_time, iter_jsonl_posts, read_lines, time_range, utcnow
 from pantau.progress import counted
 
+from .clusters import BatchWork
 from .connection import Rollback
 from .connection import inbox_dir
 from .staging import (_MAX_STAGED_BYTES, _POST_COLUMNS, _chunk_posts, _file_staging_sql, _insert_staging,
@@ -136,6 +137,7 @@ class Ingest:
         valid post or DuckDB cannot read the chunk."""
         new = None
         with self.connect() as con:
+            work = BatchWork.of_chunk(con, str(chunk), _MAX_STAGED_BYTES)  # the clusters' work, while DuckDB stages
             zone = con.execute("SELECT current_setting('TimeZone')").fetchone()[0]
             con.execute("SET TimeZone = 'UTC'")  # naive times are UTC, as parse_time reads them
             try:
@@ -155,8 +157,9 @@ class Ingest:
                     if keys != n_rows:  # a post twice in the chunk: keep the first by captured_at, as _ingest_staged
                         con.execute("""DELETE FROM staging WHERE rowid IN (SELECT rowid FROM staging
                             QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY captured_at) > 1)""")
-                    new = _insert_staging(con, now)
+                    new = _insert_staging(con, now, work)
             finally:
+                work.close()  # the chunk file is written again for the next chunk
                 con.execute("SET TimeZone = '{}'".format(zone.replace("'", "''")))
         return new
 

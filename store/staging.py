@@ -21,7 +21,7 @@ import duckdb
 from pantau.post import (MAX_DEPTH, MAX_POST_BYTES, MEDIA_TYPES, POST_COLUMNS, POST_KINDS, JsonlError, Post, SharedFrom,
                          format_time, iter_jsonl_posts)
 
-from .clusters import assign_clusters
+from .clusters import BatchWork, assign_clusters
 
 log = logging.getLogger(__name__)
 
@@ -166,11 +166,21 @@ def _lenient_json(chunk: bytes) -> bool:
     return False
 
 
-def _insert_staging(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
+def _insert_staging(con: duckdb.DuckDBPyConnection, now: datetime, work: BatchWork | None = None) -> int:
     """Store the rows of the temp table `staging` (columns of `_POST_COLUMNS`, one row per post key) with INSERT OR
-    IGNORE into posts, raw_payloads and post_watchlists, gives the new posts their near-copy cluster (store/clusters.py),
-    then drops it; the caller holds the transaction.
+    IGNORE into posts, raw_payloads and post_watchlists, gives the new posts their near-copy cluster (store/clusters.py;
+    `work`: its batch work started by the caller), then drops it; the caller holds the transaction.
     Returns the number of posts added."""
+    if work is None:  # the clusters' batch-only work, in a thread while DuckDB inserts
+        work = BatchWork.of_table(con, "staging")
+    try:
+        return _insert_rows(con, now, work)
+    finally:
+        work.close()
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, now: datetime, work: BatchWork) -> int:
+    """_insert_staging's statements."""
     added = con.execute(  # the posts this INSERT adds (a hash of each key), for their clusters
         f"""INSERT OR IGNORE INTO posts ({", ".join(_STORED_COLUMNS)}, ingested_at)
         SELECT {", ".join(_STORED_COLUMNS)}, ?::TIMESTAMPTZ FROM staging RETURNING hash(platform, post_id) AS h""",
@@ -185,7 +195,7 @@ def _insert_staging(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
         """INSERT OR IGNORE INTO post_watchlists
         SELECT platform, post_id, watchlist, captured_at FROM staging WHERE watchlist IS NOT NULL"""
     )
-    assign_clusters(con, "staging", added)  # near-copy clusters of the new posts, in the same transaction
+    assign_clusters(con, "staging", added, work)  # near-copy clusters of the new posts, in the same transaction
     con.execute("DROP TABLE staging")
     return len(added)
 

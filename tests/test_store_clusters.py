@@ -13,6 +13,7 @@ from conftest import NOW
 from pantau import nearcopy
 from pantau.post import Author, Post
 from pantau.store import clusters as store_clusters
+from pantau.store import ingest as store_ingest
 from pantau.store.db import Store
 from test_nearcopy import COPIES, SAME_TOPIC
 
@@ -165,3 +166,66 @@ def test_band_groups_of_a_batch_too_big_to_pack_are_the_same():
     sp, sk, sf, sr = small
     assert np.array_equal(np.lexsort((sp, sk)), np.arange(len(sk)))
     assert np.array_equal(sr[sf], sp[sf]) and (sp[~sf] > sr[~sf]).all()
+
+
+def _rows(store: Store) -> tuple[list, list]:
+    return (store.query("SELECT post_no, platform, post_id, cluster_id, signature FROM post_clusters ORDER BY post_no"),
+            store.query("SELECT band_key, post_no FROM cluster_bands ORDER BY band_key"))
+
+
+def _wave_file(path, extra: str = "") -> None:
+    lines = [post(f"c{i:02d}", t, f"guru{i}", minutes=i).to_json() for i, t in enumerate(COPIES)]
+    lines += [post(f"s{i:02d}", t, f"warga{i}").to_json() for i, t in enumerate(SAME_TOPIC)]
+    lines += [post(f"r{i:02d}", f"{COPIES[i % len(COPIES)]} {SAME_TOPIC[i % len(SAME_TOPIC)]}", f"u{i}").to_json()
+              for i in range(12)]
+    path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
+
+
+def test_the_clusters_made_in_a_thread_are_those_made_in_the_caller(tmp_path, monkeypatch):
+    """ingest_file does each chunk's clustering in a thread (store/clusters.BatchWork) while DuckDB stages and
+    inserts; with the thread's work refused, the caller does it: the same rows, chunk after chunk."""
+    monkeypatch.setattr(store_ingest, "BATCH_SIZE", 5)  # chunks that join clusters stored by earlier chunks
+    path = tmp_path / "posts.jsonl"
+    _wave_file(path)
+    covers = store_clusters.BatchWork.covers
+    taken = []
+    monkeypatch.setattr(store_clusters.BatchWork, "covers", lambda self, added: taken.append(covers(self, added))
+                        or taken[-1])
+    threaded = Store(tmp_path / "a.duckdb")
+    threaded.ingest_file(path)
+    assert len(taken) == 5 and all(taken)  # 23 posts in chunks of 5: each chunk's work was the thread's
+    monkeypatch.setattr(store_clusters.BatchWork, "covers", lambda self, added: taken.append(False) or False)
+    caller = Store(tmp_path / "b.duckdb")
+    caller.ingest_file(path)
+    assert len(taken) == 10 and _rows(threaded) == _rows(caller)
+    c = clusters(threaded)
+    assert len({c[f"c{i:02d}"] for i in range(len(COPIES))}) == 1
+
+
+def test_a_chunk_the_thread_read_otherwise_is_clustered_by_the_caller(tmp_path):
+    """A post twice in a chunk (the staging keeps one, the thread read both) and a post stored before: the thread's
+    work is not that of the added posts, and every stored post still has exactly one cluster row."""
+    store = Store(tmp_path / "db.duckdb")
+    store.ingest([post("c00", COPIES[0], "guru0")])
+    path = tmp_path / "posts.jsonl"
+    _wave_file(path, post("c01", COPIES[1] + " lagi", "guru1", minutes=99).to_json() + "\n")
+    result = store.ingest_file(path)
+    n = store.query("SELECT count(*) AS n FROM posts")[0]["n"]
+    assert result.new == n - 1 and len(clusters(store)) == n
+    assert store.query("SELECT count(*) AS n FROM post_clusters")[0]["n"] == n
+    c = clusters(store)
+    assert len({c[f"c{i:02d}"] for i in range(len(COPIES))}) == 1
+
+
+def test_posts_of_a_file_are_not_stored_when_their_clusters_cannot_be(tmp_path):
+    """The thread's work fails too (no cluster_bands): the caller's own way raises, and the chunk is not stored."""
+    store = Store(tmp_path / "db.duckdb")
+    store.init()
+    con = duckdb.connect(str(store.path))
+    con.execute("DROP TABLE cluster_bands")
+    con.close()
+    path = tmp_path / "posts.jsonl"
+    _wave_file(path)
+    with pytest.raises(duckdb.CatalogException):
+        store.ingest_file(path)
+    assert store.query("SELECT count(*) AS n FROM posts")[0]["n"] == 0
