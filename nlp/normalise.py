@@ -441,15 +441,16 @@ def _chunk_pieces(chunk: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[i
 
 
 class _ChunkCache(dict):
-    """chunk -> `_chunk_pieces(chunk)`, computed on first sight (dict.__missing__: a lookup stays in C); forgets
-    everything when full."""
+    """chunk -> (number of pieces, then `_chunk_pieces(chunk)`; for one piece its word, lemma, start and end
+    themselves), computed on first sight (dict.__missing__: a lookup stays in C); forgets everything when full."""
 
     MAX = 262144
 
     def __missing__(self, chunk: str):
         if len(self) >= self.MAX:
             self.clear()
-        value = self[chunk] = _chunk_pieces(chunk)
+        w, lm, s, e = _chunk_pieces(chunk)
+        value = self[chunk] = (1, w[0], lm[0], s[0], e[0]) if len(w) == 1 else (len(w), w, lm, s, e)
         return value
 
     def cache_clear(self) -> None:
@@ -468,19 +469,18 @@ def _normalise_text(text: str) -> Tokens:
     pieces_of = CHUNKS.__getitem__
     for chunk in text.split(" "):  # the chunks of spaCy's first split, offsets counted
         if chunk:
-            w, lm, s, e = pieces_of(chunk)
-            if len(w) == 1:
-                words.append(w[0])
-                lemmas.append(lm[0])
-                starts.append(s[0] + off)
-                ends.append(e[0] + off)
-            elif w:
+            n, w, lm, s, e = pieces_of(chunk)
+            if n == 1:
+                words.append(w)
+                lemmas.append(lm)
+                starts.append(s + off)
+                ends.append(e + off)
+            elif n:
                 words += w
                 lemmas += lm
                 starts += [x + off for x in s]
                 ends += [x + off for x in e]
-            off += len(chunk)
-        off += 1
+        off += len(chunk) + 1
     for i, w in _context_changes(words):  # "no 2" -> "nomor 2", "urut dua" -> "urut 2", and their lemmas
         words[i] = w
         lemmas[i] = lemma(w)

@@ -70,7 +70,8 @@ class _Roles(dict):
         return bits
 
 
-_QUOTE_RE = re.compile(r'["\u201c\u201d\u00ab\u00bb]([^"\u201c\u201d\u00ab\u00bb\n]{4,280})["\u201c\u201d\u00ab\u00bb]')
+_QUOTES = '"\u201c\u201d\u00ab\u00bb'
+_QUOTE_RE = re.compile(f"[{_QUOTES}]([^{_QUOTES}\\n]{{4,280}})[{_QUOTES}]")
 
 
 class SignalExtractor:
@@ -147,7 +148,9 @@ class SignalExtractor:
         spans = {(name, starts[s], ends[e - 1]) for name, s, e in found}
         spans.update(("asn_nip", s, e) for s, e in find_nips(original))
         # Quoted speech ("...") is typical of reports about a post rather than the post itself.
-        spans.update(("quotation", m.start(), m.end()) for m in _QUOTE_RE.finditer(original) if " " in m.group(1).strip())
+        if any(q in original for q in _QUOTES):  # the regular expression needs a quote mark: most posts have none
+            spans.update(("quotation", m.start(), m.end()) for m in _QUOTE_RE.finditer(original)
+                         if " " in m.group(1).strip())
         spans = drop_contained(spans)
         out = []
         for name, s, e in sorted(spans, key=lambda x: (x[1], x[2], x[0])):

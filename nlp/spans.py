@@ -83,7 +83,7 @@ class OverlapIndex:
     query costs O(log n + hits) instead of a scan of every span (near-linear matching on long texts). A post with
     few spans (most posts) is scanned instead: building the bisect lists would cost more than the queries."""
 
-    SMALL = 16
+    SMALL = 64
 
     def __init__(self, found: Sequence[tuple[str, int, int]]):
         by_name: dict[str, list[tuple[int, int]]] = {}

@@ -36,7 +36,7 @@ def test_phrase_index_finds_what_a_scan_of_every_position_finds():
 
 def test_overlap_index_answers_like_a_scan_with_few_or_many_spans():
     rng = random.Random(5)
-    for n in (0, 1, 5, OverlapIndex.SMALL, OverlapIndex.SMALL + 1, 60):
+    for n in (0, 1, 5, OverlapIndex.SMALL, OverlapIndex.SMALL + 1, 3 * OverlapIndex.SMALL):
         found = [(rng.choice("xyz"), s, s + rng.randint(1, 4)) for s in (rng.randint(0, 40) for _ in range(n))]
         index = OverlapIndex(found)
         for _ in range(300):
@@ -133,3 +133,14 @@ def test_dense_matrix_equals_the_per_post_vectors():
     first, again = analysed[i].signals, analysed[i + len(rows)].signals
     texts = [(s, t) for s, t in zip(first, again) if s["source"] == "text"]
     assert texts and all(s == t and s is not t for s, t in texts)
+
+
+def test_quotations_are_found_with_every_quote_mark_and_only_with_one():
+    from pantau.nlp.signals import _QUOTES, extract_signals
+
+    for left in _QUOTES:
+        for right in _QUOTES:
+            text = f"Kata dia {left}ayo coblos nomor dua{right} kemarin"
+            quotes = [s for s in extract_signals(text) if s["name"] == "quotation"]
+            assert [(q["start"], q["end"]) for q in quotes] == [(9, len(text) - len(" kemarin"))], (left, right)
+    assert not [s for s in extract_signals("Kata dia 'ayo coblos nomor dua' kemarin") if s["name"] == "quotation"]
