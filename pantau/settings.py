@@ -4,21 +4,27 @@ PANTAU_SHIFT_HOURS, PANTAU_UNDO_SECONDS, ...): whole numbers, and a fraction for
 from __future__ import annotations
 
 import os
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 from pantau.sla import DEFAULT_REVIEW_TARGET_HOURS, DEFAULT_SHIFT_HOURS
+
+
+def _env_value(name: str, default: Any, parse: Callable[[str], Any], what: str,
+               env: Mapping[str, str] | None) -> Any:
+    """`parse` of the value of `name` (unset or blank: `default`); ValueError naming the variable when it fails."""
+    raw = (os.environ if env is None else env).get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return parse(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not {what}") from None
 
 
 def env_int(name: str, default: int, *, minimum: int, env: Mapping[str, str] | None = None) -> int:
     """The whole number in `name` (unset or blank: `default`); ValueError naming the variable for anything else or
     for a value below `minimum`."""
-    raw = (os.environ if env is None else env).get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name}={raw!r} is not a whole number") from None
+    value = _env_value(name, default, int, "a whole number", env)
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, not {value}")
     return value
@@ -69,13 +75,7 @@ DEFAULT_DOUBLE_CHECK_RATE = 0.1
 def double_check_rate(env: Mapping[str, str] | None = None) -> float:
     """The share of not_violation / needs_info / duplicate decisions a second reviewer checks (by a hash of the item):
     PANTAU_DOUBLE_CHECK_RATE, a number from 0 to 1, default 0.1. ValueError naming the variable otherwise."""
-    raw = (os.environ if env is None else env).get(DOUBLE_CHECK_RATE_ENV, "").strip()
-    if not raw:
-        return DEFAULT_DOUBLE_CHECK_RATE
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"{DOUBLE_CHECK_RATE_ENV}={raw!r} is not a number") from None
+    value = _env_value(DOUBLE_CHECK_RATE_ENV, DEFAULT_DOUBLE_CHECK_RATE, float, "a number", env)
     if not 0.0 <= value <= 1.0:  # also refuses nan
-        raise ValueError(f"{DOUBLE_CHECK_RATE_ENV} must be from 0 to 1, not {raw}")
+        raise ValueError(f"{DOUBLE_CHECK_RATE_ENV} must be from 0 to 1, not {value}")
     return value

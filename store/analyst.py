@@ -78,8 +78,9 @@ def _read_only_connection(db: Path, lock_timeout: float) -> duckdb.DuckDBPyConne
         config={"enable_external_access": False, "lock_configuration": True}, db=db)
 
 
-def run_sql(db: str | Path, sql: str, *, lock_timeout: float = 30.0) -> SqlResult:
-    """Run `sql` (one or more statements; the last one's result is returned) on a read-only connection.
+def run_sql(db: str | Path, sql: str, *, lock_timeout: float = 30.0, ask_owner: bool = True) -> SqlResult:
+    """Run `sql` (one or more statements; the last one's result is returned) on a read-only connection, or by the
+    process that owns the file (`ask_owner` False: the caller has just asked it, with `owner_read`).
 
     Raises AnalystError for statements that would write (the connection is read-only) or touch files, and for
     SQL errors."""
@@ -94,7 +95,7 @@ def run_sql(db: str | Path, sql: str, *, lock_timeout: float = 30.0) -> SqlResul
         db = Path(db)
         if not db.is_file():
             raise AnalystError(f"{db}: no such file")
-        owned = owner_read(db, sql)  # the triage app owns the file: it runs the read (no copy of the database)
+        owned = owner_read(db, sql) if ask_owner else None  # the app owns the file: it runs the read (no copy)
         if owned is not None:
             return owned
         con = _read_only_connection(db, lock_timeout)

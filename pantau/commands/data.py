@@ -112,7 +112,7 @@ def sql_command(
         if result is None:
             from pantau.store.analyst import run_sql  # heavy (DuckDB): only when no app answers the read
 
-            result = run_sql(db, query)
+            result = run_sql(db, query, ask_owner=False)
         typer.echo(format_result(result, fmt))
     except AnalystError as exc:
         raise fail(str(exc)) from None
