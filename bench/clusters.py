@@ -11,7 +11,7 @@
 (b) Cost. `--posts` posts in the crawler's format (bench.ingest_throughput's generator: demo post texts joined to
     ~100-300 characters, so many posts are near-copies as in real data) are ingested with `pantau ingest` (a fresh
     process and database each run) with cluster assignment and without it (the same command with
-    pantau.store.staging.assign_clusters replaced by a no-op: the baseline), alternating, `--repeat` times each.
+    the cluster work, BatchWork and assign_clusters, replaced by no-ops: the baseline), alternating, `--repeat` times each.
     Printed: the seconds of each run and the ratio with/without (medians). Goal: <= 1.20 at 1M posts.
 """
 
@@ -122,8 +122,14 @@ _RUN = """
 import sys, time
 t0 = time.perf_counter()
 if sys.argv[3] == "off":
+    import pantau.store.ingest as ingest
     import pantau.store.staging as staging
-    staging.BatchWork = lambda con, source: None  # the baseline: ingest without cluster assignment
+
+    class NoWork:  # the baseline: ingest without cluster assignment (no thread, no rows)
+        of_chunk = of_table = classmethod(lambda cls, *args: cls())
+        close = lambda self: None
+
+    staging.BatchWork = ingest.BatchWork = NoWork
     staging.assign_clusters = lambda con, source, added=None, work=None: 0
 from pantau.cli import main
 sys.argv = ["pantau", "ingest", sys.argv[2], "--db", sys.argv[1]]
