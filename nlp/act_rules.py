@@ -103,6 +103,11 @@ def token_rules(toks: Sequence[NormToken] | Tokens, positions: Iterable[int] | N
 
 
 
+# The spans `act_context` may change or void; any other span keeps its name.
+ACT_CONTEXT_SIGNALS = frozenset(("party", "rally", "gesture_photo", "vote_call", "paslon_number", "number_ref",
+                                 "neutrality_pledge"))
+
+
 def act_context(name: str, s: int, e: int, toks: Sequence[NormToken], words: list[str], original: str,
                 overlaps: OverlapIndex) -> str | None:
     """The name the span (name, token s, token e) keeps in its context, or None when a lawful marker voids it."""

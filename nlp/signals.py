@@ -26,7 +26,8 @@ from functools import lru_cache
 from itertools import compress
 from typing import Iterable, Sequence
 
-from pantau.nlp.act_rules import act_context, is_number_token, is_rule_trigger, number_signals, token_rules
+from pantau.nlp.act_rules import (ACT_CONTEXT_SIGNALS, act_context, is_number_token, is_rule_trigger, number_signals,
+                                  token_rules)
 from pantau.nlp.contests import Contests, load_contests
 from pantau.nlp.identity_rules import IDENTITY_CONTEXT_SIGNALS, identity_context
 from pantau.nlp.nip import find_nips
@@ -193,8 +194,10 @@ class SignalExtractor:
         for name, s, e in found:
             if name in IDENTITY_CONTEXT_SIGNALS:
                 kept = identity_context(name, s, e, toks, words, original, source, overlaps)
-            else:
+            elif name in ACT_CONTEXT_SIGNALS:
                 kept = act_context(name, s, e, toks, words, original, overlaps)
+            else:
+                kept = name
             if kept is not None:
                 out.append((kept, s, e))
         if number_positions is None or number_positions:

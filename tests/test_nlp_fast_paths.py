@@ -144,3 +144,31 @@ def test_quotations_are_found_with_every_quote_mark_and_only_with_one():
             quotes = [s for s in extract_signals(text) if s["name"] == "quotation"]
             assert [(q["start"], q["end"]) for q in quotes] == [(9, len(text) - len(" kemarin"))], (left, right)
     assert not [s for s in extract_signals("Kata dia 'ayo coblos nomor dua' kemarin") if s["name"] == "quotation"]
+
+
+def test_act_context_changes_only_the_signals_it_names():
+    from pantau.nlp.act_rules import ACT_CONTEXT_SIGNALS, act_context
+    from pantau.nlp.identity_rules import IDENTITY_CONTEXT_SIGNALS
+    from pantau.nlp.signals import SIGNAL_NAMES
+
+    ex = get_extractor()
+    others = [n for n in SIGNAL_NAMES if n not in ACT_CONTEXT_SIGNALS and n not in IDENTITY_CONTEXT_SIGNALS]
+    for text in ("tidak netral dua jari challenge dukung timnas partai besar juara 2 nomor 2 ✌️",
+                 "deklarasi netralitas ASN, nomor antrian 2, menu nomor 3"):
+        toks = tokens_of(text)
+        found = ex.phrases(toks.words) + token_rules(toks)
+        overlaps = OverlapIndex(found)
+        for s in range(len(toks)):
+            for name in others:
+                assert act_context(name, s, s + 1, toks, toks.words, text, overlaps) == name
+
+
+def test_nip_search_skipped_only_without_eight_digits_in_a_row():
+    from pantau.nlp.nip import _NIP_RE, find_nips, valid_nip
+
+    texts = ["NIP 19850312 201001 1 002", "NIP. 198503122010011002 guru", "x" * 50 + "198503122010011002",
+             "nomor 12345678 bukan", "", "1985031220100110021", "nip 19850312.201001.1.002.", "١٩٨٥٠٣١٢٢٠١٠٠١١٠٠٢",
+             "1985 0312 2010 0110 02"] + [r["text"] for r in load_examples(default_data_path())[::11]]
+    for text in texts:
+        assert find_nips(text) == [(m.start(), m.end()) for m in _NIP_RE.finditer(text) if valid_nip(m.group(0))]
+    assert find_nips("NIP 19850312 201001 1 002") == [(4, 25)]
