@@ -132,7 +132,8 @@ def code_fingerprint() -> str:
     or normaliser gives a new model version even when the data and hyperparameters are the same."""
     here = Path(__file__).parent
     h = hashlib.sha256()
-    for name in ("tokenizer.py", "normalise.py", "signals.py", "features.py", "identity.py", "contests.py", "train.py",
+    for name in ("tokenizer.py", "normalise.py", "lexicon.py", "signals.py", "vocabulary.py", "spans.py", "act_rules.py",
+                 "identity_rules.py", "nip.py", "features.py", "identity.py", "contests.py", "train.py",
                  "data/tokenizer_id.json"):
         h.update(name.encode() + b"\0" + (here / name).read_bytes())
     for path in sorted((here / "data" / "contests").glob("*.toml")):  # contest mentions are signals

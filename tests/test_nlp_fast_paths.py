@@ -75,12 +75,12 @@ def test_parallel_token_lists_equal_the_token_objects():
 
 def scan_context_pass(words: list[str]) -> list[str]:
     """The number rules as a plain left-to-right scan of every word (what `_context_pass` must equal)."""
-    from pantau.nlp.normalise import _NUMBER_CONTEXT, _NUMBER_PREFIXES, NUMBER_WORDS
+    from pantau.nlp.normalise import _NUMBER_CONTEXT, NUMBER_PREFIXES, NUMBER_WORDS
 
     out = list(words)
     for i, w in enumerate(out):
         nxt = out[i + 1] if i + 1 < len(out) else ""
-        if w in _NUMBER_PREFIXES and (nxt[:1].isdigit() or nxt == "urut"):
+        if w in NUMBER_PREFIXES and (nxt[:1].isdigit() or nxt == "urut"):
             out[i] = "nomor"
         elif w in NUMBER_WORDS and i > 0 and out[i - 1] in _NUMBER_CONTEXT:
             out[i] = NUMBER_WORDS[w]
