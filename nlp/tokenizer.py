@@ -76,7 +76,24 @@ def tokenize_chunk(chunk: str) -> list[tuple[str, int]]:
 
 def _split(chunk: str, r: _Rules, specials: dict[str, list[str]]) -> list[str]:
     """Prefixes, suffixes, special cases, URLs and infixes of one whitespace-free string (`Tokenizer.explain`)."""
-    prefix_search, suffix_search, token_match = r.prefix, r.suffix, r.token_match
+    token_match = r.token_match
+    # The loop below asks the same (large) prefix and suffix patterns about the same substring up to twice:
+    # each answer is remembered for this chunk (a search is a pure function of the substring).
+    seen_prefix: dict[str, re.Match | None] = {}
+    seen_suffix: dict[str, re.Match | None] = {}
+
+    def prefix_search(text: str) -> re.Match | None:
+        if text in seen_prefix:
+            return seen_prefix[text]
+        m = seen_prefix[text] = r.prefix(text)
+        return m
+
+    def suffix_search(text: str) -> re.Match | None:
+        if text in seen_suffix:
+            return seen_suffix[text]
+        m = seen_suffix[text] = r.suffix(text)
+        return m
+
     tokens: list[str] = []
     suffixes: list[str] = []
     substring = chunk

@@ -172,3 +172,28 @@ def test_nip_search_skipped_only_without_eight_digits_in_a_row():
     for text in texts:
         assert find_nips(text) == [(m.start(), m.end()) for m in _NIP_RE.finditer(text) if valid_nip(m.group(0))]
     assert find_nips("NIP 19850312 201001 1 002") == [(4, 25)]
+
+
+def test_tokenizer_asks_the_affix_patterns_once_per_substring():
+    """The prefix and suffix patterns (spaCy's, large) are searched at most once per distinct substring of a chunk;
+    the tokens stay those of the plain rules (tests/test_nlp_tokenizer.py compares them with spaCy's)."""
+    from collections import Counter
+    from types import SimpleNamespace
+
+    from pantau.nlp.tokenizer import _split, rules
+
+    real = rules()
+    asked: Counter = Counter()
+
+    def counted(kind, search):
+        def run(text):
+            asked[(kind, text)] += 1
+            return search(text)
+        return run
+
+    fake = SimpleNamespace(prefix=counted("prefix", real.prefix), suffix=counted("suffix", real.suffix),
+                           token_match=real.token_match, url=real.url, infix=real.infix)
+    for chunk in ("(#PilihNomor2)!!", "\"ayo,", "tgl.27/11", "dll.)", "((coblos))", "Rp.50.000,-", "✌️✌️)"):
+        asked.clear()
+        assert _split(chunk, fake, real.specials) == _split(chunk, real, real.specials)
+        assert asked and max(asked.values()) == 1, (chunk, asked.most_common(3))
