@@ -88,7 +88,11 @@ class BatchWork:
                 return
             self.batch = _batch_work(texts)
             self.hashes = hashes
-            self.plan = _plan(self._cursor, *self.batch)
+            self._cursor.execute("BEGIN")  # the plan's reads see one state of the stored clusters
+            try:
+                self.plan = _plan(self._cursor, *self.batch)
+            finally:
+                self._cursor.execute("ROLLBACK")
         except Exception as exc:  # the caller's own way finds it again, or stores without this work
             log.debug("near-copy clusters: the batch work in a thread failed (%s); done in the caller", exc)
 
