@@ -88,11 +88,9 @@ class BatchWork:
                 return
             self.batch = _batch_work(texts)
             self.hashes = hashes
-            self._cursor.execute("BEGIN")  # the plan's reads see one state of the stored clusters
-            try:
-                self.plan = _plan(self._cursor, *self.batch)
-            finally:
-                self._cursor.execute("ROLLBACK")
+            # Writers of a database take turns (Store.connect), and the caller replans when a cluster row was
+            # written since this plan read the stored ones.
+            self.plan = _plan(self._cursor, *self.batch)
         except Exception as exc:  # the caller's own way finds it again, or stores without this work
             log.debug("near-copy clusters: the batch work in a thread failed (%s); done in the caller", exc)
 
