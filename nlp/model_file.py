@@ -14,6 +14,7 @@ A file of an older format (the skops files of format 3) is refused with a clear 
 from __future__ import annotations
 
 import json
+import threading
 import zipfile
 from pathlib import Path
 from typing import Any, Sequence
@@ -146,8 +147,11 @@ class LinearModel:
             self.offsets[name] = offset
             offset += spec["size"]
         self.offsets["signals"] = offset
-        # one token table per text column (post text, bio), shared by the blocks that read it
+        # one token table per text column (post text, bio), shared by the blocks that read it; the tables and the
+        # blocks' scratch counts are this model's state: one thread at a time (the triage app's intake route
+        # scores from FastAPI's thread pool with one shared model)
         self._columns: dict[int, tuple[TokenTable, list[str]]] = {}
+        self._tables_lock = threading.Lock()
         for col in sorted({c for _, c, _ in BLOCKS}):
             names = [name for name, c, _ in BLOCKS if c == col]
             self._columns[col] = (TokenTable([self.blocks[name] for name in names]), names)
@@ -183,8 +187,9 @@ class LinearModel:
             self._category_intercept = arrays["category_intercept"]
 
     def clear_caches(self) -> None:
-        for table, _ in self._columns.values():
-            table.clear()
+        with self._tables_lock:
+            for table, _ in self._columns.values():
+                table.clear()
 
     def features(self, rows: np.ndarray) -> "Features":
         """The feature vectors of `rows` (build_rows output: normalised text, bio, dense signal features)."""
@@ -199,10 +204,11 @@ class LinearModel:
             column = columns[col]
             index: dict[str, int] = {}
             inverse = np.fromiter((index.setdefault(v, len(index)) for v in column), dtype=np.int64, count=len(column))
-            row, tids = table.tokens(list(index))
-            for name in names:
-                e_row, idx, val, scale = self.blocks[name].entries(row, tids, len(index))
-                parts[name] = (e_row, idx, val, scale * float(self.weights[name]), len(index), inverse)
+            with self._tables_lock:
+                row, tids = table.tokens(list(index))
+                for name in names:
+                    e_row, idx, val, scale = self.blocks[name].entries(row, tids, len(index))
+                    parts[name] = (e_row, idx, val, scale * float(self.weights[name]), len(index), inverse)
         scale = np.where(self.signals_scale == 0, 1.0, self.signals_scale)
         return Features(parts, dense, dense / scale * float(self.weights["signals"]), len(dense))
 
