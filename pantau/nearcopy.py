@@ -97,18 +97,21 @@ def _word_hashes(chars: np.ndarray, lens: np.ndarray) -> np.ndarray:
     of code point * _P ** position in the word, mixed with the length."""
     global _powers
     longest = int(lens.max())
-    if len(_powers) < longest:
-        p = np.full(max(longest, 2 * len(_powers)), _P, dtype=np.uint64)
+    powers = _powers  # this call's table (another thread may grow the global one meanwhile)
+    if len(powers) < longest:
+        p = np.full(max(longest, 2 * len(powers)), _P, dtype=np.uint64)
         p[0] = 1
         with np.errstate(over="ignore"):
-            _powers = np.cumprod(p, dtype=np.uint64)
+            powers = np.cumprod(p, dtype=np.uint64)
+        if len(powers) > len(_powers):
+            _powers = powers
     offsets = np.cumsum(lens) - lens  # where each word starts among the word characters
     step = np.ones(len(chars), dtype=np.int64)  # position of each character in its word: +1, back to 0 at a start
     step[offsets[1:]] = 1 - lens[:-1]
     step[0] = 0
     pos = np.cumsum(step, out=step)
     with np.errstate(over="ignore"):
-        poly = np.add.reduceat(chars.astype(np.uint64) * _powers[pos], offsets)
+        poly = np.add.reduceat(chars.astype(np.uint64) * powers[pos], offsets)
         return _mix(poly + lens.astype(np.uint64) * _GOLDEN)
 
 
@@ -144,6 +147,15 @@ def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     both_empty = np.count_nonzero((a == EMPTY) & (b == EMPTY), axis=-1)
     n = BINS - both_empty
     return np.where(n > 0, (np.count_nonzero(a == b, axis=-1) - both_empty) / np.maximum(n, 1), 0.0)
+
+
+def near_copies(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether each pair of signatures (rows of `a` and `b`) is a near-copy: `similarity(a, b) >= THRESHOLD`, counted
+    in whole numbers (the equal bins of a row as bytes of 0/1 read 8 at a time and bit-counted; ~1.3x faster)."""
+    both = np.bitwise_count(np.ascontiguousarray((a == EMPTY) & (b == EMPTY)).view(np.uint64)).sum(
+        axis=-1, dtype=np.int64)
+    equal = np.bitwise_count(np.ascontiguousarray(a == b).view(np.uint64)).sum(axis=-1, dtype=np.int64)
+    return (both < BINS) & ((equal - both) >= THRESHOLD * (BINS - both))
 
 
 def band_keys(sig: np.ndarray) -> np.ndarray:

@@ -137,9 +137,9 @@ class Ingest:
         valid post or DuckDB cannot read the chunk."""
         new = None
         with self.connect() as con:
-            work = BatchWork.of_chunk(con, str(chunk), _MAX_STAGED_BYTES)  # the clusters' work, while DuckDB stages
             zone = con.execute("SELECT current_setting('TimeZone')").fetchone()[0]
             con.execute("SET TimeZone = 'UTC'")  # naive times are UTC, as parse_time reads them
+            work = BatchWork.of_chunk(con, str(chunk), _MAX_STAGED_BYTES)  # the clusters' work, while DuckDB stages
             try:
                 with self.transaction(con):
                     try:

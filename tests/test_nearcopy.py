@@ -138,3 +138,16 @@ def test_components_match_a_union_find():
             parent[max(rx, ry)] = min(rx, ry)
         ids, roots = nearcopy.components(a, b)
         assert dict(zip(ids.tolist(), roots.tolist())) == {x: find(x) for x in parent}
+
+
+def test_near_copies_is_the_similarity_threshold_in_whole_numbers():
+    rng = np.random.default_rng(11)
+    a = rng.integers(0, 3, size=(20_000, nearcopy.BINS)).astype(np.uint32)  # few values: many equal bins
+    b = rng.integers(0, 3, size=(20_000, nearcopy.BINS)).astype(np.uint32)
+    a[a == 2] = nearcopy.EMPTY
+    b[b == 2] = nearcopy.EMPTY
+    a[:50], b[:50] = nearcopy.EMPTY, nearcopy.EMPTY  # both empty: never near-copies
+    b[50:100] = a[50:100]
+    expected = nearcopy.similarity(a, b) >= nearcopy.THRESHOLD
+    assert np.array_equal(nearcopy.near_copies(a, b), expected)
+    assert expected[50:100].all() and not expected[:50].any() and 0 < expected[100:].sum() < 19_900
