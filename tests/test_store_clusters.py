@@ -71,15 +71,22 @@ def test_a_new_post_that_joins_two_clusters_merges_them_into_the_older(tmp_path)
     assert len(set(c.values())) == 1 and c["bridge"] == min(c.values())
 
 
-def test_posts_are_not_stored_when_their_clusters_cannot_be(tmp_path):
-    """Cluster rows are written in the posts' transaction: a failure there stores neither."""
+@pytest.mark.parametrize("way", ["ingest", "ingest_file"])
+def test_posts_are_not_stored_when_their_clusters_cannot_be(tmp_path, way):
+    """Cluster rows are written in the posts' transaction: a failure there stores neither. The thread's work fails
+    too (no cluster_bands): the caller's own way raises, for posts (Store.ingest) and for a file's chunk."""
     store = Store(tmp_path / "db.duckdb")
     store.init()
     con = duckdb.connect(str(store.path))
     con.execute("DROP TABLE cluster_bands")
     con.close()
+    path = tmp_path / "posts.jsonl"
+    _wave_file(path)
     with pytest.raises(duckdb.CatalogException):
-        store.ingest([post("x", COPIES[0], "u1")])
+        if way == "ingest":
+            store.ingest([post("x", COPIES[0], "u1")])
+        else:
+            store.ingest_file(path)
     assert store.query("SELECT count(*) AS n FROM posts")[0]["n"] == 0
 
 
@@ -215,17 +222,3 @@ def test_a_chunk_the_thread_read_otherwise_is_clustered_by_the_caller(tmp_path):
     assert store.query("SELECT count(*) AS n FROM post_clusters")[0]["n"] == n
     c = clusters(store)
     assert len({c[f"c{i:02d}"] for i in range(len(COPIES))}) == 1
-
-
-def test_posts_of_a_file_are_not_stored_when_their_clusters_cannot_be(tmp_path):
-    """The thread's work fails too (no cluster_bands): the caller's own way raises, and the chunk is not stored."""
-    store = Store(tmp_path / "db.duckdb")
-    store.init()
-    con = duckdb.connect(str(store.path))
-    con.execute("DROP TABLE cluster_bands")
-    con.close()
-    path = tmp_path / "posts.jsonl"
-    _wave_file(path)
-    with pytest.raises(duckdb.CatalogException):
-        store.ingest_file(path)
-    assert store.query("SELECT count(*) AS n FROM posts")[0]["n"] == 0
