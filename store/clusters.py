@@ -56,6 +56,7 @@ class BatchWork:
         self.hashes: np.ndarray | None = None
         self.batch: tuple | None = None
         self.plan: _Plan | None = None
+        self._sorted: np.ndarray | None = None  # `hashes` sorted
         self._cursor: duckdb.DuckDBPyConnection | None = con.cursor()
         self._thread = threading.Thread(target=self._run, args=(read,), name="pantau-clusters", daemon=True)
         self._thread.start()
@@ -84,8 +85,8 @@ class BatchWork:
             texts, hashes = read(self._cursor)
             if hashes is None or len(hashes) == 0:
                 return
-            order = np.sort(hashes)
-            if (order[1:] == order[:-1]).any():  # two keys hash alike: the exact way (assign_clusters)
+            self._sorted = _sorted_unique(hashes)
+            if self._sorted is None:  # two keys hash alike: the exact way (assign_clusters)
                 return
             self.batch = _batch_work(texts)
             self.hashes = hashes
@@ -100,7 +101,7 @@ class BatchWork:
         alike (waits for the thread)."""
         self.close()
         return (self.batch is not None and self.hashes is not None and added is not None
-                and len(added) == len(self.hashes) and np.array_equal(np.sort(added), np.sort(self.hashes)))
+                and len(added) == len(self.hashes) and np.array_equal(np.sort(added), self._sorted))
 
     def close(self) -> None:
         self._thread.join()
@@ -221,13 +222,18 @@ def _new_posts(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarray | 
                       "ORDER BY platform, post_id").fetchnumpy()
     if not everyone:
         con.unregister("nc_added")
-    hashes = np.sort(got["h"])
-    if (added is None or len(hashes) == len(added)) and not (hashes[1:] == hashes[:-1]).any():
+    if (added is None or len(got["h"]) == len(added)) and _sorted_unique(got["h"]) is not None:
         return got["text"], got["h"]
     rows = source if added is None else f"(SELECT * FROM {source} ANTI JOIN post_clusters USING (platform, post_id))"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE nc_new AS
         SELECT row_number() OVER (ORDER BY platform, post_id) AS n, platform, post_id, text FROM {rows}""")
     return con.execute("SELECT text FROM nc_new ORDER BY n").fetchnumpy()["text"], None
+
+
+def _sorted_unique(hashes: np.ndarray) -> np.ndarray | None:
+    """`hashes` sorted, or None when two of them are alike."""
+    ordered = np.sort(hashes)
+    return None if (ordered[1:] == ordered[:-1]).any() else ordered
 
 
 def _band_groups(sig: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

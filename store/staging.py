@@ -174,30 +174,25 @@ def _insert_staging(con: duckdb.DuckDBPyConnection, now: datetime, work: BatchWo
     if work is None:  # the clusters' batch-only work, in a thread while DuckDB inserts
         work = BatchWork.of_table(con, "staging")
     try:
-        return _insert_rows(con, now, work)
+        added = con.execute(  # the posts this INSERT adds (a hash of each key), for their clusters
+            f"""INSERT OR IGNORE INTO posts ({", ".join(_STORED_COLUMNS)}, ingested_at)
+            SELECT {", ".join(_STORED_COLUMNS)}, ?::TIMESTAMPTZ FROM staging RETURNING hash(platform, post_id) AS h""",
+            [now],
+        ).fetchnumpy()["h"]
+        con.execute(
+            """INSERT OR IGNORE INTO raw_payloads
+            SELECT platform, post_id, raw_sha256, raw FROM staging
+            WHERE raw IS NOT NULL AND raw_sha256 IS NOT NULL"""
+        )
+        con.execute(
+            """INSERT OR IGNORE INTO post_watchlists
+            SELECT platform, post_id, watchlist, captured_at FROM staging WHERE watchlist IS NOT NULL"""
+        )
+        assign_clusters(con, "staging", added, work)  # near-copy clusters of the new posts, in the same transaction
+        con.execute("DROP TABLE staging")
+        return len(added)
     finally:
         work.close()
-
-
-def _insert_rows(con: duckdb.DuckDBPyConnection, now: datetime, work: BatchWork) -> int:
-    """_insert_staging's statements."""
-    added = con.execute(  # the posts this INSERT adds (a hash of each key), for their clusters
-        f"""INSERT OR IGNORE INTO posts ({", ".join(_STORED_COLUMNS)}, ingested_at)
-        SELECT {", ".join(_STORED_COLUMNS)}, ?::TIMESTAMPTZ FROM staging RETURNING hash(platform, post_id) AS h""",
-        [now],
-    ).fetchnumpy()["h"]
-    con.execute(
-        """INSERT OR IGNORE INTO raw_payloads
-        SELECT platform, post_id, raw_sha256, raw FROM staging
-        WHERE raw IS NOT NULL AND raw_sha256 IS NOT NULL"""
-    )
-    con.execute(
-        """INSERT OR IGNORE INTO post_watchlists
-        SELECT platform, post_id, watchlist, captured_at FROM staging WHERE watchlist IS NOT NULL"""
-    )
-    assign_clusters(con, "staging", added, work)  # near-copy clusters of the new posts, in the same transaction
-    con.execute("DROP TABLE staging")
-    return len(added)
 
 
 def _chunk_posts(path: str | Path, chunk: Path, first_line: int, skip_invalid: bool,
