@@ -1,11 +1,5 @@
-"""`pantau`: one command line for every job. The commands live in pantau/commands/, one module per topic:
-
-    crawl.py       sources, crawl, intake, monitor, watchlist, calendar
-    classifier.py  classify, evaluate, train, retrain
-    data.py        ingest, bulk, reindex, sql, export, retention
-    accounts.py    user, audit
-    referral.py    refer, verify, referral, evidence
-    operations.py  demo, demo-site, serve, schedule, worker, reminders
+"""`pantau`: one command line for every job. The commands live in pantau/commands/, one module per topic
+(operations, crawl, classifier, data, accounts, referral; COMMAND_MODULES below names the module of each command).
 
 This module only assembles them and holds `main()` (the `pantau` console script; `python -m pantau.cli` works too).
 Heavy imports (DuckDB, Prefect, FastAPI, numpy) happen inside the commands that need them, so `pantau --help` is
@@ -34,7 +28,7 @@ COMMAND_MODULES = {
     "user": "accounts", "audit": "accounts",
     "refer": "referral", "verify": "referral", "referral": "referral", "evidence": "referral",
 }
-MODULES = ("operations", "crawl", "classifier", "data", "referral", "accounts")  # the order of `pantau --help`
+MODULES = tuple(dict.fromkeys(COMMAND_MODULES.values()))
 
 # `pantau --help` lists the commands in this order (a workflow: try the demo, collect, classify, store, monitor,
 # serve, refer, analyse, schedule), then the command groups. A command missing here is listed last.
