@@ -274,21 +274,21 @@ def _normalise_text(text: str) -> Tokens:
     lemmas: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
+    add_word, add_lemma, add_start, add_end = words.append, lemmas.append, starts.append, ends.append
     off = 0
     pieces_of = CHUNKS.__getitem__
-    for chunk in text.split(" "):  # the chunks of spaCy's first split, offsets counted
-        if chunk:
-            n, w, lm, s, e = pieces_of(chunk)
-            if n == 1:
-                words.append(w)
-                lemmas.append(lm)
-                starts.append(s + off)
-                ends.append(e + off)
-            elif n:
-                words += w
-                lemmas += lm
-                starts += [x + off for x in s]
-                ends += [x + off for x in e]
+    for chunk in text.split(" "):  # the chunks of spaCy's first split, offsets counted ("" has no pieces)
+        n, w, lm, s, e = pieces_of(chunk)
+        if n == 1:
+            add_word(w)
+            add_lemma(lm)
+            add_start(s + off)
+            add_end(e + off)
+        elif n:
+            words += w
+            lemmas += lm
+            starts += [x + off for x in s]
+            ends += [x + off for x in e]
         off += len(chunk) + 1
     for i, w in _context_changes(words):  # "no 2" -> "nomor 2", "urut dua" -> "urut 2", and their lemmas
         words[i] = w
