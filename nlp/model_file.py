@@ -227,7 +227,7 @@ class LinearModel:
         for name, (row, col, val, scale, n_docs, inverse) in f.parts.items():
             coef_block = coef[:, self.offsets[name]: self.offsets[name] + self.blocks[name].size]
             for j in range(k):
-                out[:, j] += (np.bincount(row, coef_block[j][col] * val, minlength=n_docs) * scale)[inverse]
+                out[:, j] += (np.bincount(row, coef_block[j].take(col) * val, minlength=n_docs) * scale)[inverse]
         off = self.offsets["signals"]
         out += f.scaled @ coef[:, off: off + f.scaled.shape[1]].T
         return out
