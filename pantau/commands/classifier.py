@@ -5,6 +5,7 @@ scikit-learn, scipy, skops or DuckDB (tests/test_nlp_model_file.py checks it).""
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import json
 import os
@@ -23,6 +24,24 @@ CLASSIFY_CHUNK = 5000  # posts per classifier call in `pantau classify` (bounded
 # cycles); the cyclic collector's default passes over them and over the loaded model and caches took ~8% of the
 # command (1.2 of 13.5 s CPU on the bench's 50,000 posts). While classifying it collects rarely (restored after).
 CLASSIFY_GC_THRESHOLD = (100_000, 20, 100)
+# The TF-IDF step makes and frees numpy arrays of megabytes per batch (a batch's n-gram entries). glibc serves
+# them with fresh mmap'd pages and returns them on free (or trims the heap), so every batch pays page faults again:
+# 160,000 faults and 0.6-1.5 s of system CPU on the bench's 50,000 posts. While classifying, blocks below
+# CLASSIFY_MALLOC_THRESHOLD come from the heap and freed ones stay there for the next batch (37,000 faults, 0.2 s);
+# glibc's defaults (128 KiB) are set back after. No effect where the C library has no mallopt.
+CLASSIFY_MALLOC_THRESHOLD = 256 << 20
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt parameters (malloc.h)
+_MALLOC_DEFAULT = 128 << 10
+
+
+def _set_malloc_thresholds(nbytes: int) -> None:
+    """glibc's mmap and trim thresholds (mallopt); nothing where the C library has none."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError):
+        return
+    mallopt(_M_MMAP_THRESHOLD, nbytes)
+    mallopt(_M_TRIM_THRESHOLD, nbytes)
 
 app = typer.Typer()
 
@@ -50,6 +69,7 @@ def classify(
     thresholds = gc.get_threshold()
     gc.freeze()  # the model and what is loaded so far: never garbage, never scanned again
     gc.set_threshold(*CLASSIFY_GC_THRESHOLD)
+    _set_malloc_thresholds(CLASSIFY_MALLOC_THRESHOLD)
     try:
         with progress("classify", count_lines(input)) as update, tmp.open("w", encoding="utf-8") as out:
             while chunk := list(islice(posts, CLASSIFY_CHUNK)):
@@ -65,6 +85,7 @@ def classify(
         tmp.unlink(missing_ok=True)
         gc.set_threshold(*thresholds)
         gc.unfreeze()
+        _set_malloc_thresholds(_MALLOC_DEFAULT)
     for err in errors:
         typer.echo(f"skipped {err}", err=True)
     typer.echo(f"{n} classified, {flagged} flagged, {len(errors)} skipped -> {output} (model {clf.version})")
