@@ -272,3 +272,24 @@ def test_classify_command_reuses_freed_memory_for_the_next_batch(tmp_path):
     one, five = faults(2048), faults(8000)
     print(one, five)
     assert five - one < 0.2 * one, (one, five)
+
+
+def test_classify_output_lines_equal_json_dumps():
+    """`pantau classify` writes each result with one reused C encoder: the same text json.dumps gives."""
+    import json
+    import math
+
+    from pantau.commands.classifier import _json_line_encoder
+
+    to_json = _json_line_encoder()
+    results = [
+        {"platform": "x", "post_id": "1", "score": 0.998367, "flagged": True, "category": "kampanye_medsos",
+         "signals": [{"name": "asn_role", "source": "bio", "start": 0, "end": 3, "text": "ASN ✌️ \"guru\"\n\\"},
+                     {"name": "registry", "source": "registry", "ref": None, "since": "2024-01-01", "nip": 1e-7}],
+         "identity_class": "asn", "partisan_score": 1e-05, "truncated_at": 10000, "model_version": "m"},
+        {"platform": "ü", "post_id": "\u2028\ud7ff", "score": 0.0, "flagged": False, "category": None, "signals": [],
+         "identity_class": None, "partisan_score": -0.0, "truncated_at": None, "model_version": "m"},
+        {"nan": math.nan, "inf": [math.inf, -math.inf], "big": 10 ** 30, "nested": {"a": [[], {}, [1.5, "x"]]}},
+    ]
+    for r in results:
+        assert to_json(r) == json.dumps(r, ensure_ascii=False, separators=(",", ":"))

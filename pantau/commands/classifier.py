@@ -10,6 +10,7 @@ import gc
 import json
 import os
 from itertools import islice
+from json.encoder import c_make_encoder, encode_basestring
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -46,6 +47,17 @@ def _set_malloc_thresholds(nbytes: int) -> None:
 app = typer.Typer()
 
 
+def _json_line_encoder():
+    """The function json.dumps(result, ensure_ascii=False, separators=(",", ":")) is, with one C encoder for every
+    line (json.dumps builds an encoder and a C encoder per call: a fifth of the output's cost)."""
+    enc = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    if c_make_encoder is None:  # a Python without the C accelerator
+        return enc.encode
+    # the arguments json.encoder.JSONEncoder.iterencode passes; no circular-reference markers (results are trees)
+    encode = c_make_encoder(None, enc.default, encode_basestring, None, ":", ",", False, False, True)
+    return lambda result: "".join(encode(result, 0))
+
+
 @app.command()
 def classify(
     input: Annotated[Path, typer.Argument(help="JSON Lines file, one Post per line.")],
@@ -66,6 +78,7 @@ def classify(
     n = flagged = 0
     # streamed in chunks (bounded memory); the output appears only complete (temp file renamed at the end)
     tmp = output.with_name(f".{output.name}.tmp")
+    to_json = _json_line_encoder()
     thresholds = gc.get_threshold()
     gc.freeze()  # the model and what is loaded so far: never garbage, never scanned again
     gc.set_threshold(*CLASSIFY_GC_THRESHOLD)
@@ -74,7 +87,7 @@ def classify(
         with progress("classify", count_lines(input)) as update, tmp.open("w", encoding="utf-8") as out:
             while chunk := list(islice(posts, CLASSIFY_CHUNK)):
                 for r in clf.classify(chunk):
-                    out.write(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n")
+                    out.write(to_json(r) + "\n")
                     flagged += bool(r["flagged"])
                 n += len(chunk)
                 update(n + len(errors))
