@@ -1,16 +1,16 @@
 """Near-copy clusters ("pesan serentak") of stored posts, kept up to date as posts are stored.
 
-Every post gets a row in `post_clusters` (its number, its cluster, its MinHash signature) in the transaction that
-stores it (`assign_clusters`, called by staging._insert_staging with the posts its INSERT added), so a crash never
-leaves a post without its cluster and a re-run adds nothing. Only the new posts of a batch are hashed
-(pantau.nearcopy, numpy). Their distinct band keys are looked up in `cluster_bands` (one row per band key ever
-seen: the first post that had it) in one join; each post is a candidate of the stored post of each of its band keys
-and of the batch's first post with each key; the stored candidates' signatures are read once each (one join), every
-candidate pair is verified by estimated similarity, and the components are formed over the verified pairs of this
-batch only (numpy): no index of all posts is ever held in memory, and no step reads more of the stored rows than the
-band keys of the batch and the signatures of its candidates. A cluster's id is the number of its first post; when a
-new post joins two clusters, the younger one takes the older one's id. A post alone is its own cluster of size 1
-(the views list clusters of 2 posts or more).
+Every post gets a row in `post_clusters` (its number, its cluster; its MinHash signature when a band key points at
+it) in the transaction that stores it (`assign_clusters`, called by staging._insert_staging with the posts its
+INSERT added), so a crash never leaves a post without its cluster and a re-run adds nothing. Only the new posts of a
+batch are hashed (pantau.nearcopy, numpy). Their distinct band keys are looked up in `cluster_bands` (one row per
+band key ever seen: the first post that had it) in one join; each post is a candidate of the stored post of each of
+its band keys and of the batch's first post with each key; the stored candidates' signatures are read once each (one
+join), every candidate pair is verified by estimated similarity, and the components are formed over the verified
+pairs of this batch only (numpy): no index of all posts is ever held in memory, and no step reads more of the stored
+rows than the band keys of the batch and the signatures of its candidates. A cluster's id is the number of its first
+post; when a new post joins two clusters, the younger one takes the older one's id. A post alone is its own cluster
+of size 1 (the views list clusters of 2 posts or more).
 
 All of it but the writes runs in a thread beside the caller's statements (`BatchWork`: ingest_file starts it
 before the chunk's staging, reading the chunk's texts itself; Store.ingest before the INSERTs), against the
@@ -187,7 +187,12 @@ def assign_clusters(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarr
     cluster = post_no.copy()
     cluster[ids[ids > base] - base - 1] = roots[ids > base]
     # numpy columns, read by DuckDB (a BLOB per row from Python objects would cost ~0.4 ms a post)
-    columns = {"post_no": post_no, "cluster_id": cluster, **{f"s{j}": sig[:, j] for j in range(nearcopy.BINS)}}
+    # A signature is read only as a candidate's, a post that cluster_bands points at (the first with a band key):
+    # only those keep it (in bench.clusters' 1M posts 11%; the others were half of the rows' writing cost)
+    kept = np.zeros(n, dtype=bool)
+    kept[plan.new_firsts - base - 1] = True
+    columns = {"post_no": post_no, "cluster_id": cluster, "kept": kept,
+               **{f"s{j}": sig[:, j] for j in range(nearcopy.BINS)}}
     if hashes is not None:  # the new posts' keys: the rows of `source` with these hashes
         con.register("nc_rows", {"h": hashes, **columns})
         keys_of = f"{source} s JOIN nc_rows r ON hash(s.platform, s.post_id) = r.h"
@@ -195,7 +200,8 @@ def assign_clusters(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarr
         con.register("nc_rows", columns)
         keys_of = "nc_new s JOIN nc_rows r ON r.post_no = s.n + " + str(base)
     con.execute(f"""INSERT INTO post_clusters (post_no, platform, post_id, cluster_id, signature)
-        SELECT r.post_no, s.platform, s.post_id, r.cluster_id, {_SIG_LIST} FROM {keys_of}""")
+        SELECT r.post_no, s.platform, s.post_id, r.cluster_id, CASE WHEN r.kept THEN {_SIG_LIST} END
+        FROM {keys_of}""")
     con.unregister("nc_rows")
     con.execute("DROP TABLE IF EXISTS nc_new")
     con.register("nc_bands", {"band_key": plan.new_keys, "post_no": plan.new_firsts})

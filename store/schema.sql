@@ -577,8 +577,10 @@ CREATE TABLE IF NOT EXISTS post_clusters (
     platform   VARCHAR NOT NULL,
     post_id    VARCHAR NOT NULL,
     cluster_id BIGINT NOT NULL,
-    signature  UINTEGER[] NOT NULL    -- MinHash of the normalised text (pantau.nearcopy; 4294967295: empty bin)
+    signature  UINTEGER[]             -- MinHash of the normalised text (pantau.nearcopy; 4294967295: empty bin);
+                                      -- kept only for a post that cluster_bands points at (no other is read)
 );
+ALTER TABLE post_clusters ALTER COLUMN signature DROP NOT NULL;  -- databases made when every post kept one
 -- LSH band keys: one row per band key ever seen, pointing at the first post that had it.
 CREATE TABLE IF NOT EXISTS cluster_bands (
     band_key BIGINT NOT NULL,

@@ -107,6 +107,34 @@ def test_an_older_database_gets_its_clusters_when_opened(tmp_path):
     assert clusters(store) == expected
 
 
+def test_only_the_posts_a_band_key_points_at_keep_their_signature(tmp_path):
+    """A signature is read only as a candidate's: the post that cluster_bands points at. The others keep none (the
+    rows of a wave of copies cost half as much to write), and clustering across ingests reads the kept ones."""
+    store = Store(tmp_path / "db.duckdb")
+    store.ingest([post(f"c{i}", t, f"guru{i}") for i, t in enumerate(COPIES[:3])] + [post("s0", SAME_TOPIC[0], "w")])
+    store.ingest([post(f"c{i}", t, f"guru{i}") for i, t in enumerate(COPIES) if i >= 3])
+    rows = store.query("""SELECT pc.post_no, pc.signature IS NOT NULL AS kept,
+                                 pc.post_no IN (SELECT post_no FROM cluster_bands) AS pointed_at
+                          FROM post_clusters pc ORDER BY post_no""")
+    assert [r["kept"] for r in rows] == [r["pointed_at"] for r in rows]
+    assert 0 < sum(r["kept"] for r in rows) < len(rows)  # the copies of the wave keep none
+    assert len(set(clusters(store)[f"c{i}"] for i in range(len(COPIES)))) == 1
+
+
+def test_a_database_whose_posts_all_keep_a_signature_takes_new_posts(tmp_path):
+    """Databases made when signature was NOT NULL: opening one drops the constraint, the rows it has stay."""
+    path = tmp_path / "db.duckdb"
+    Store(path).ingest([post(f"c{i}", t, f"guru{i}") for i, t in enumerate(COPIES[:3])])
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE post_clusters SET signature = [1, 2]::UINTEGER[] WHERE signature IS NULL")  # as before
+    con.execute("ALTER TABLE post_clusters ALTER COLUMN signature SET NOT NULL")
+    con.close()
+    store = Store(path)
+    store.ingest([post(f"c{i}", t, f"guru{i}") for i, t in enumerate(COPIES) if i >= 3])
+    assert len(set(clusters(store).values())) == 1
+    assert store.query("SELECT count(*) AS n FROM post_clusters WHERE signature IS NULL")[0]["n"] > 0
+
+
 def test_coordinated_accounts_share_two_clusters_with_other_accounts(tmp_path):
     store = Store(tmp_path / "db.duckdb")
     wave2 = "Bapak ibu perangkat desa mohon hadir apel siaga pemenangan pasangan nomor 2 di balai desa jam 8 pagi"
