@@ -27,6 +27,8 @@ import numpy as np
 SCRATCH_CELLS = 1 << 22  # int32 cells of the count table (16 MB): texts per pass = SCRATCH_CELLS // vocabulary size
 _ONE = np.int32(1)
 MAX_TOKENS = 500_000  # distinct tokens a table keeps; it starts again when a batch begins above this
+LANES = 8  # char n-gram entries are handed out in this many interleaved runs of texts (see `_lanes`)
+MIN_LANE_ENTRIES = 1 << 14  # fewer entries than this per lane: kept in text order
 
 
 class _Grow:
@@ -159,6 +161,8 @@ class Block:
             if not len(col):
                 continue
             c = self._term_counts(e_row, col, w, n_docs)
+            if w is not None and (order := _lanes(e_row)) is not None:
+                e_row, col, w, c = e_row.take(order), col.take(order), w.take(order), c.take(order)
             k = np.arange(int(c.max()) + 1, dtype=np.float64)
             k[0] = 1.0
             tf = 1.0 + np.log(k)  # the sublinear TF of a count
@@ -200,6 +204,24 @@ class Block:
             out[lo:hi] = scratch[key]
             scratch[key] = 0
         return out
+
+
+def _lanes(row: np.ndarray) -> np.ndarray | None:
+    """An order of entries whose rows ascend (`row`) that keeps every row's entries in their order but puts LANES
+    rows side by side: the entries of LANES runs of rows, interleaved (None when there are few entries).
+
+    Summing each row's entries (np.bincount with weights: the vectors' norms here, the heads' decision functions in
+    pantau.nlp.model_file) then gives the same numbers, added in the same order, but consecutive additions go to
+    different rows instead of waiting for each other: the bincount of 1.1M entries takes 1.3 ms instead of 4.1."""
+    n = len(row)
+    if n < LANES * MIN_LANE_ENTRIES:
+        return None
+    cuts = np.searchsorted(row, row[np.arange(1, LANES) * (n // LANES)])  # each cut at the start of its row
+    bounds = np.concatenate(([0], cuts, [n]))
+    lens = np.diff(bounds)
+    step = np.arange(int(lens.max()))
+    order = np.where(step < lens[:, None], bounds[:-1, None] + step, n).T.ravel()  # n: past a lane's end
+    return order[order < n]
 
 
 class _Ids(dict):

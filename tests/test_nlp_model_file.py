@@ -151,3 +151,34 @@ def test_batch_tfidf_equals_sklearn_on_repeats_empty_texts_and_table_resets(monk
             got = np.zeros((len(batch), len(terms)))
             np.add.at(got, (r, c), v * scale[r])
             assert np.abs(got - want[len(docs) - len(batch):]).max() < 1e-12, (analyzer, ngrams)
+
+
+def test_lanes_keep_each_texts_entries_in_order_so_the_sums_are_equal():
+    """pantau.nlp.tfidf hands char n-gram entries out in interleaved runs of texts (faster row sums): every text's
+    entries stay in their order, so each sum adds the same numbers in the same order."""
+    from pantau.nlp import tfidf
+
+    rng = np.random.default_rng(0)
+    row = np.sort(rng.integers(0, 400, 200_000))
+    assert tfidf._lanes(row[: tfidf.LANES * tfidf.MIN_LANE_ENTRIES - 1]) is None
+    order = tfidf._lanes(row)
+    assert np.array_equal(np.sort(order), np.arange(len(row)))
+    r = row[order]
+    assert np.array_equal(order[np.argsort(r, kind="stable")], np.arange(len(row)))  # each row's entries in order
+    assert np.mean(r[1:] != r[:-1]) > 0.8  # neighbours belong to different texts
+    w = rng.random(len(row)) * 1e3 - 500
+    assert np.array_equal(np.bincount(r, w[order]), np.bincount(row, w))
+
+
+def test_scores_with_and_without_lanes_are_equal(monkeypatch):
+    from pantau.nlp import tfidf
+
+    rows = load_examples(default_data_path())[::20][:600]  # 600 posts: ~500,000 char n-gram entries, eight lanes
+    texts, bios = [f"{r['text']} {r['text']}" for r in rows], [r.get("bio") for r in rows]
+    clf = load()
+    scores, partisan = clf._run(texts, bios)[:2]
+    assert partisan.min() < 0.1 and partisan.max() > 0.9 and scores.max() > 0.9
+    monkeypatch.setattr(tfidf, "MIN_LANE_ENTRIES", 1 << 40)
+    clf.clear_caches()
+    scores_in_text_order, partisan_in_text_order = clf._run(texts, bios)[:2]
+    assert np.array_equal(scores_in_text_order, scores) and np.array_equal(partisan_in_text_order, partisan)
