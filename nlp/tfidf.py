@@ -24,7 +24,9 @@ from typing import Sequence
 
 import numpy as np
 
-SCRATCH_CELLS = 1 << 22  # int32 cells of the count table (16 MB): texts per pass = SCRATCH_CELLS // vocabulary size
+# int32 cells of the count table: texts per pass = SCRATCH_CELLS // vocabulary size. 2 MB, so that the cells a pass
+# touches stay in the CPU's cache: counting a 2,048-post batch's char n-grams took 13 ms with 16 MB, 7.4 ms with 2 MB
+SCRATCH_CELLS = 1 << 19
 _ONE = np.int32(1)
 MAX_TOKENS = 500_000  # distinct tokens a table keeps; it starts again when a batch begins above this
 LANES = 8  # char n-gram entries are handed out in this many interleaved runs of texts (see `_lanes`)
