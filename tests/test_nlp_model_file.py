@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from pantau.nlp.classifier import ModelError, default_model_path, load
-from pantau.nlp.features import DENSE_NAMES, FastTfidf, analyse_many, build_rows, category_matrix
+from pantau.nlp.features import DENSE_NAMES, FastTfidf, analyse_many, build_rows, category_matrix, dense_matrix
 from pantau.nlp.model_file import LinearModel, export_arrays, read, save
 from pantau.nlp.train import CONFIG, _fit_all, default_data_path, head_scores, load_examples
 
@@ -182,3 +182,20 @@ def test_scores_with_and_without_lanes_are_equal(monkeypatch):
     clf.clear_caches()
     scores_in_text_order, partisan_in_text_order = clf._run(texts, bios)[:2]
     assert np.array_equal(scores_in_text_order, scores) and np.array_equal(partisan_in_text_order, partisan)
+
+
+def test_features_select_keeps_the_entries_of_the_chosen_posts_in_order():
+    """Features.select (the flagged posts' features, for the category head) equals selecting by boolean masks."""
+    rows = load_examples(default_data_path())[::40][:300]
+    clf = load()
+    analysed = analyse_many([r["text"] for r in rows], [r.get("bio") for r in rows])
+    f = clf._model.features_of([[a.text_norm for a in analysed], [a.bio_norm for a in analysed]], dense_matrix(analysed))
+    rows_idx = np.flatnonzero(np.arange(len(rows)) % 3 == 1)
+    got = f.select(rows_idx)
+    for name, (row, col, val, scale, n_docs, inverse) in f.parts.items():
+        keep = np.zeros(n_docs, dtype=bool)
+        keep[inverse[rows_idx]] = True
+        new_id, mask = np.cumsum(keep) - 1, keep[row]
+        want = (new_id[row[mask]], col[mask], val[mask], scale[keep], int(keep.sum()), new_id[inverse[rows_idx]])
+        assert len(want[0]) and all(np.array_equal(a, b) for a, b in zip(got.parts[name], want)), name
+    assert np.array_equal(got.dense, f.dense[rows_idx]) and got.n == len(rows_idx)
