@@ -10,10 +10,10 @@
     (or another distinct post). Goals: recall >= 0.95, false merges <= 1%.
 (b) Cost. `--posts` posts in the crawler's format (bench.ingest_throughput's generator: demo post texts joined to
     ~100-300 characters, so many posts are near-copies as in real data) are ingested with `pantau ingest` (a fresh
-    process and database each run) with cluster assignment and without it (the same command with
-    the cluster work, BatchWork and assign_clusters, replaced by no-ops: the baseline), alternating, `--repeat` times each.
-    Printed: the seconds of each run (wall and CPU) and the ratio with/without (medians). Goal: <= 1.20 at
-    1M posts.
+    process and database each run) with cluster assignment and without it (the same command with the cluster
+    work, ChunkWork, BatchWork and assign_clusters, replaced by no-ops: the baseline), alternating, `--repeat`
+    times each. Printed: the seconds of each run (wall and CPU) and the ratio with/without (medians). Goal: <= 1.20
+    at 1M posts.
 """
 
 from __future__ import annotations
@@ -130,9 +130,10 @@ if sys.argv[3] == "off":
 
     class NoWork:  # the baseline: ingest without cluster assignment (no thread, no rows)
         of_chunk = of_table = classmethod(lambda cls, *args: cls())
-        close = lambda self: None
+        __init__ = lambda self, *args: None
+        close = result = lambda self: None
 
-    staging.BatchWork = ingest.BatchWork = NoWork
+    staging.BatchWork = ingest.BatchWork = ingest.ChunkWork = NoWork
     staging.assign_clusters = lambda con, source, added=None, work=None: 0
 from pantau.cli import main
 sys.argv = ["pantau", "ingest", sys.argv[2], "--db", sys.argv[1]]

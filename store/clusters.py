@@ -12,10 +12,12 @@ rows than the band keys of the batch and the signatures of its candidates. A clu
 post; when a new post joins two clusters, the younger one takes the older one's id. A post alone is its own cluster
 of size 1 (the views list clusters of 2 posts or more).
 
-All of it but the writes runs in a thread beside the caller's statements (`BatchWork`: ingest_file starts it
-before the chunk's staging, reading the chunk's texts itself; Store.ingest before the INSERTs), against the
-clusters committed before the transaction; the caller checks that the thread's posts are those its INSERT added and
-that no cluster row was written since, else does the work itself. The rows are the same either way (tested).
+All of it but the writes runs in threads beside the caller's statements: `ChunkWork` (ingest_file starts it when
+it writes a chunk's file, before it stores the chunk before) does what needs no stored cluster, and `BatchWork`
+plans against the clusters committed before the transaction (ingest_file starts it with the chunk's transaction,
+Store.ingest before its INSERTs, doing it all). The caller checks that the thread's posts are those its INSERT
+added and that no cluster row was written since, else does the work itself. The rows are the same either way
+(tested).
 
 `backfill_clusters` gives the posts of a database made before clusters existed their rows, in batches (Store.init
 runs it once; `schema_info.clusters` records the algorithm, so another one recomputes them).
@@ -41,58 +43,93 @@ _SIG_COLUMNS = ", ".join(f"signature[{j + 1}] AS s{j}" for j in range(nearcopy.B
 _SIG_LIST = "[" + ", ".join(f"s{j}" for j in range(nearcopy.BINS)) + "]::UINTEGER[]"
 
 
+class ChunkWork:
+    """The part of a chunk's clustering that needs no stored cluster (its texts, signatures, band groups and pairs
+    within the chunk), started as soon as the chunk's file of post lines is written: `pantau ingest` writes the next
+    chunk's file before storing the current one, so this runs while the current chunk is stored, its COMMIT
+    included, when DuckDB leaves a core idle. A thread with its own in-memory DuckDB reads the chunk (platform,
+    post_id, text as the staging reads them; no connection to the store's file); `result` waits for it."""
+
+    def __init__(self, path: str, max_object_size: int):
+        self._result: _Prepared | None = None
+        self._thread = threading.Thread(target=self._run, args=(path, max_object_size), name="pantau-clusters-chunk",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self, path: str, max_object_size: int) -> None:
+        try:
+            con = duckdb.connect()
+            try:
+                # VARCHAR columns: a JSON string or number as the staging's ->>'$' reads it (any other key differs in
+                # its hash and the caller does the work); a third cheaper than reading JSON values
+                got = con.execute(f"""SELECT hash(platform, post_id) AS h, text
+                    FROM read_json(?, format='newline_delimited', maximum_object_size={int(max_object_size)},
+                                   columns={{'platform': 'VARCHAR', 'post_id': 'VARCHAR', 'text': 'VARCHAR'}})
+                    ORDER BY platform, post_id""", [path]).fetchnumpy()
+            finally:
+                con.close()
+            self._result = _prepared(got["text"], got["h"])
+        except Exception as exc:  # the caller's own way finds it again, or stores without this work
+            log.debug("near-copy clusters: the chunk's work in a thread failed (%s); done in the caller", exc)
+
+    def result(self) -> _Prepared | None:
+        """The chunk's batch work (None: the caller does it), once the thread is done."""
+        self._thread.join()
+        return self._result
+
+
+@dataclass
+class _Prepared:
+    """A batch's work that needs no stored cluster: its posts' key hashes (in the order of their post_no) and those
+    sorted, and `_batch_work`'s arrays."""
+    hashes: np.ndarray
+    ordered: np.ndarray
+    batch: tuple
+
+
+def _prepared(texts: np.ndarray, hashes: np.ndarray | None) -> _Prepared | None:
+    """The batch work of posts `texts` with their key `hashes`; None when there are none, or two keys hash alike
+    (then the exact way: assign_clusters)."""
+    if hashes is None or len(hashes) == 0:
+        return None
+    ordered = _sorted_unique(hashes)
+    return None if ordered is None else _Prepared(hashes, ordered, _batch_work(texts))
+
+
 class BatchWork:
     """The clustering of a batch up to its writes, done in a thread while the caller's DuckDB statements (staging,
     INSERTs) run: numpy and DuckDB release the GIL, and the ingest around it leaves one of the two cores mostly
     idle (measured on 300,000 posts: 15.4 s of CPU in 13.6 s). The thread has its own connection (`con.cursor()`):
-    it reads the batch's texts (`of_chunk`: from the chunk of post lines, as the staging reads them; `of_table`:
-    read before, by the caller's connection), makes the signatures, band groups and pairs within the batch, then
-    the plan against the stored clusters (committed before the caller's transaction began). `assign_clusters`
-    writes the plan when its posts are those the INSERT added and no cluster row was written since (else it plans
-    again); `close` waits for the thread and closes its connection."""
+    it takes the batch's work (`of_chunk`: a ChunkWork's; `of_table`: from texts the caller's connection read),
+    then makes the plan against the stored clusters (committed before the caller's transaction began).
+    `assign_clusters` writes the plan when its posts are those the INSERT added and no cluster row was written
+    since (else it plans again); `close` waits for the thread and closes its connection."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection,
-                 read: Callable[[duckdb.DuckDBPyConnection], tuple[np.ndarray, np.ndarray | None]]):
-        self.hashes: np.ndarray | None = None
-        self.batch: tuple | None = None
+    def __init__(self, con: duckdb.DuckDBPyConnection, prepare: Callable[[], _Prepared | None]):
+        self.prepared: _Prepared | None = None
         self.plan: _Plan | None = None
-        self._sorted: np.ndarray | None = None  # `hashes` sorted
         self._cursor: duckdb.DuckDBPyConnection | None = con.cursor()
-        self._thread = threading.Thread(target=self._run, args=(read,), name="pantau-clusters", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(prepare,), name="pantau-clusters", daemon=True)
         self._thread.start()
 
     @classmethod
-    def of_chunk(cls, con: duckdb.DuckDBPyConnection, path: str, max_object_size: int) -> BatchWork:
-        """The work of the posts of a chunk of post lines (platform, post_id, text as the staging reads them)."""
-        def read(cur: duckdb.DuckDBPyConnection) -> tuple[np.ndarray, np.ndarray | None]:
-            # VARCHAR columns: a JSON string or number as the staging's ->>'$' reads it (any other key differs in
-            # its hash and the caller does the work); a third cheaper than reading JSON values
-            got = cur.execute(f"""SELECT hash(platform, post_id) AS h, text
-                FROM read_json(?, format='newline_delimited', maximum_object_size={int(max_object_size)},
-                               columns={{'platform': 'VARCHAR', 'post_id': 'VARCHAR', 'text': 'VARCHAR'}})
-                ORDER BY platform, post_id""", [path]).fetchnumpy()
-            return got["text"], got["h"]
-        return cls(con, read)
+    def of_chunk(cls, con: duckdb.DuckDBPyConnection, chunk: ChunkWork) -> BatchWork:
+        """The work of the posts of a chunk of post lines, started by `chunk`."""
+        return cls(con, chunk.result)
 
     @classmethod
     def of_table(cls, con: duckdb.DuckDBPyConnection, source: str) -> BatchWork:
         """The work of every row of `source` (a table of `con`, read now)."""
         texts, hashes = _new_posts(con, source, None)
-        return cls(con, lambda cur: (texts, hashes))
+        return cls(con, lambda: _prepared(texts, hashes))
 
-    def _run(self, read: Callable[[duckdb.DuckDBPyConnection], tuple[np.ndarray, np.ndarray | None]]) -> None:
+    def _run(self, prepare: Callable[[], _Prepared | None]) -> None:
         try:
-            texts, hashes = read(self._cursor)
-            if hashes is None or len(hashes) == 0:
-                return
-            self._sorted = _sorted_unique(hashes)
-            if self._sorted is None:  # two keys hash alike: the exact way (assign_clusters)
-                return
-            self.batch = _batch_work(texts)
-            self.hashes = hashes
-            # Writers of a database take turns (Store.connect), and the caller replans when a cluster row was
-            # written since this plan read the stored ones.
-            self.plan = _plan(self._cursor, *self.batch)
+            self.prepared = prepare()
+            if self.prepared is not None:
+                # Writers of a database take turns (Store.connect), and the caller replans when a cluster row was
+                # written since this plan read the stored ones.
+                self.plan = _plan(self._cursor, *self.prepared.batch)
         except Exception as exc:  # the caller's own way finds it again, or stores without this work
             log.debug("near-copy clusters: the batch work in a thread failed (%s); done in the caller", exc)
 
@@ -100,8 +137,9 @@ class BatchWork:
         """Whether the work is that of the posts `added` (the hashes an INSERT returned): the same keys, no two
         alike (waits for the thread)."""
         self.close()
-        return (self.batch is not None and self.hashes is not None and added is not None
-                and len(added) == len(self.hashes) and np.array_equal(np.sort(added), self._sorted))
+        got = self.prepared
+        return (got is not None and added is not None and len(added) == len(got.hashes)
+                and np.array_equal(np.sort(added), got.ordered))
 
     def close(self) -> None:
         self._thread.join()
@@ -161,8 +199,8 @@ def assign_clusters(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarr
     it covers `added`). Returns how many posts got one."""
     plan = None
     if work is not None and work.covers(added):
-        sig, post, key, first, x, y = work.batch
-        hashes = work.hashes
+        sig, post, key, first, x, y = work.prepared.batch
+        hashes = work.prepared.hashes
         base = con.execute("SELECT coalesce(max(post_no), 0) FROM post_clusters").fetchone()[0]
         plan = work.plan if work.plan is not None and work.plan.base == base else None
     else:
@@ -349,46 +387,3 @@ def backfill_clusters(con: duckdb.DuckDBPyConnection, transaction: Callable[[duc
         total += added
         if added == 0:
             return total
-
-
-def cluster_summaries(store: Any, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
-    """v_clusters' row (cluster_id, size, accounts, regions, span_hours...) and `phrase` of each of the posts `keys`
-    that is in a cluster of 2 posts or more, by (platform, post_id)."""
-    if not keys:
-        return {}
-    marks = ", ".join("(?, ?)" for _ in keys)
-    # post_id IN (...) first: a filter DuckDB pushes into the scan (75 -> 25 ms for 51 keys in 3.3M rows)
-    members = store.query(
-        f"""SELECT platform, post_id, cluster_id FROM post_clusters
-            WHERE post_id IN ({', '.join('?' for _ in keys)}) AND (platform, post_id) IN ({marks})""",
-        [key[1] for key in keys] + [x for key in keys for x in key])
-    ids = sorted({m["cluster_id"] for m in members})
-    if not ids:
-        return {}
-    # The cluster ids as constants: DuckDB then filters v_clusters' scan and grouping by them. Joined to a subquery
-    # instead, it summed up every cluster on each queue page (measured: 2 s a page with 1.9M clustered posts).
-    summaries = {r["cluster_id"]: r for r in store.query(
-        f"SELECT * FROM v_clusters WHERE cluster_id IN ({', '.join('?' for _ in ids)})", ids)}
-    for r in summaries.values():  # what a report cites: 'bagian dari pesan serentak: N akun, K wilayah, H jam'
-        r["phrase"] = nearcopy.wave_phrase(r["accounts"], r["regions"], r["span_hours"])
-    return {(m["platform"], m["post_id"]): dict(summaries[m["cluster_id"]]) for m in members
-            if m["cluster_id"] in summaries}
-
-
-def post_wave(store: Any, platform: str, post_id: str) -> dict | None:
-    """`cluster_summaries` of one post: its cluster (with `phrase`), or None when the post is alone."""
-    return cluster_summaries(store, [(platform, post_id)]).get((platform, post_id))
-
-
-def cluster_members(store: Any, cluster_id: int) -> list[dict]:
-    """The posts of a cluster, oldest first, with their identity evidence (bio, the classifier's identity class and
-    signals) and their queue status (None when not flagged)."""
-    return store.query(
-        """SELECT m.platform, m.post_id, m.author_id, m.author_handle, m.author_name, p.author_bio, m.region,
-                  m.posted_at, m.text, c.identity_class, c.signals, c.score, c.flagged, qi.status
-           FROM v_cluster_members m
-           JOIN posts p USING (platform, post_id)
-           LEFT JOIN latest_classification c USING (platform, post_id)
-           LEFT JOIN queue_items qi USING (platform, post_id)
-           WHERE m.cluster_id = ?
-           ORDER BY m.posted_at, m.platform, m.post_id""", [cluster_id])

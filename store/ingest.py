@@ -10,14 +10,14 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
 
 import duckdb
 
 from pantau.post import JsonlError, Post, format_time, iter_jsonl_posts, read_lines, time_range, utcnow
 from pantau.progress import counted
 
-from .clusters import BatchWork
+from .clusters import BatchWork, ChunkWork
 from .connection import Rollback
 from .connection import inbox_dir
 from .staging import (_MAX_STAGED_BYTES, _POST_COLUMNS, _chunk_posts, _file_staging_sql, _insert_staging,
@@ -102,44 +102,50 @@ class Ingest:
         self._drain_leftovers()
         remove_dead_temp_files()
         received = new = lines_read = 0
-        fd, name = tempfile.mkstemp(prefix=_temp_prefix("ingest-file"), suffix=".jsonl")
-        os.close(fd)
-        chunk_file = Path(name)
+        files = [_chunk_file(), _chunk_file()]  # the next chunk is written while one is stored
+        pending: list[_Chunk] = []
         try:
             with open(path, "rb") as fh:
-                while lines := list(itertools.islice(read_lines(fh), BATCH_SIZE)):
-                    chunk = b"".join(lines)
-                    chunk_file.write_bytes(chunk)
-                    posts = sum(map(bool, map(bytes.strip, lines)))  # blank lines are no posts
-                    n_lines = len(lines)
-                    python_path = _lenient_json(chunk) or not _within_limits(lines, chunk)
-                    del lines, chunk  # DuckDB reads the chunk file: no copy stays in memory meanwhile
-                    added = None if python_path else self._ingest_chunk(chunk_file, posts, now, watchlist)
-                    stop = None
+                chunks = _chunks(fh, files)
+                while current := (pending.pop() if pending else next(chunks, None)):
+                    # the next chunk's file, and its clusters' work, before this one is stored (ChunkWork)
+                    pending.extend(filter(None, [next(chunks, None)]))
+                    try:
+                        added = None if current.python_path else self._ingest_chunk(
+                            current.file, current.posts, now, watchlist, current.work)
+                    finally:
+                        current.close()
+                    posts, stop = current.posts, None
                     if added is None:  # the Python path, for this chunk only
-                        batch, stop = _chunk_posts(path, chunk_file, lines_read, skip_invalid, errors)
+                        batch, stop = _chunk_posts(path, current.file, lines_read, skip_invalid, errors)
                         posts = len(batch)
                         added = self._ingest_batch(batch, now, watchlist) if batch else 0
                     received += posts
                     new += added
-                    lines_read += n_lines
+                    lines_read += current.lines
                     if stop is not None:  # the posts before the bad line are stored, nothing after it
                         raise IngestStopped(stop, IngestResult(received=received, new=new,
                                                                already_known=received - new))
                     if progress is not None:
                         progress(lines_read)
         finally:
-            chunk_file.unlink(missing_ok=True)
+            for waiting in pending:
+                waiting.close()  # its thread reads a file removed next
+            for file in files:
+                file.unlink(missing_ok=True)
         return IngestResult(received=received, new=new, already_known=received - new)
 
-    def _ingest_chunk(self, chunk: Path, posts: int, now: datetime, watchlist: str | None) -> int | None:
+    def _ingest_chunk(self, chunk: Path, posts: int, now: datetime, watchlist: str | None,
+                      chunk_work: ChunkWork | None = None) -> int | None:
         """One chunk of a file read by DuckDB; the posts added, or None (nothing stored) when any line is not a
         valid post or DuckDB cannot read the chunk."""
         new = None
         with self.connect() as con:
             zone = con.execute("SELECT current_setting('TimeZone')").fetchone()[0]
             con.execute("SET TimeZone = 'UTC'")  # naive times are UTC, as parse_time reads them
-            work = BatchWork.of_chunk(con, str(chunk), _MAX_STAGED_BYTES)  # the clusters' work, while DuckDB stages
+            # the clusters' work, while DuckDB stages: the chunk's from ChunkWork, or read now
+            work = (BatchWork.of_chunk(con, chunk_work) if chunk_work is not None
+                    else BatchWork.of_chunk(con, ChunkWork(str(chunk), _MAX_STAGED_BYTES)))
             try:
                 with self.transaction(con):
                     try:
@@ -186,6 +192,45 @@ class Ingest:
                 [str(staging)],
             )
             return _insert_staging(con, now)
+
+
+@dataclass
+class _Chunk:
+    """A chunk of a file's lines, written to `file`: its posts (non-blank lines), its lines, whether it takes the
+    Python path, and its clusters' work (started when the file was written)."""
+    file: Path
+    posts: int
+    lines: int
+    python_path: bool
+    work: ChunkWork | None
+
+    def close(self) -> None:
+        if self.work is not None:
+            self.work.result()  # its thread is done with the file, which the chunk after next is written to
+
+
+def _chunks(fh: BinaryIO, files: Sequence[Path]) -> Iterator[_Chunk]:
+    """The chunks of BATCH_SIZE lines of `fh`, each written to the next of `files` in turn (the caller is done with
+    a file's chunk before the chunk after next is made)."""
+    for i in itertools.count():
+        lines = list(itertools.islice(read_lines(fh), BATCH_SIZE))
+        if not lines:
+            return
+        chunk = b"".join(lines)
+        file = files[i % len(files)]
+        file.write_bytes(chunk)
+        posts = sum(map(bool, map(bytes.strip, lines)))  # blank lines are no posts
+        python_path = _lenient_json(chunk) or not _within_limits(lines, chunk)
+        n_lines = len(lines)
+        del lines, chunk  # DuckDB reads the chunk file: no copy stays in memory meanwhile
+        yield _Chunk(file, posts, n_lines, python_path,
+                     None if python_path else ChunkWork(str(file), _MAX_STAGED_BYTES))
+
+
+def _chunk_file() -> Path:
+    fd, name = tempfile.mkstemp(prefix=_temp_prefix("ingest-file"), suffix=".jsonl")
+    os.close(fd)
+    return Path(name)
 
 
 def ingest_file_as_posts(store: Any, path: str | Path, *, watchlist: str | None = None, now: datetime | None = None,

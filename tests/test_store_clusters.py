@@ -3,7 +3,9 @@ idempotent, in the posts' own transaction, backfilled for older databases; v_clu
 
 from __future__ import annotations
 
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -250,3 +252,54 @@ def test_a_chunk_the_thread_read_otherwise_is_clustered_by_the_caller(tmp_path):
     assert store.query("SELECT count(*) AS n FROM post_clusters")[0]["n"] == n
     c = clusters(store)
     assert len({c[f"c{i:02d}"] for i in range(len(COPIES))}) == 1
+
+
+def test_the_next_chunk_is_read_and_signed_while_a_chunk_is_stored(tmp_path, monkeypatch):
+    """pantau ingest writes chunk k+1's file and starts its clusters' work (ChunkWork) before chunk k is stored, so
+    the work runs beside chunk k's statements and COMMIT; every chunk's plan still comes from its own work."""
+    monkeypatch.setattr(store_ingest, "BATCH_SIZE", 5)
+    path = tmp_path / "posts.jsonl"
+    _wave_file(path)
+    events = []
+    started = store_clusters.ChunkWork.__init__
+    ingest_chunk = Store._ingest_chunk
+
+    def chunk_work(self, file, size):
+        events.append(("work", Path(file).read_text(encoding="utf-8").count("\n")))
+        started(self, file, size)
+
+    def stored(self, chunk, posts, now, watchlist, work=None):
+        events.append(("store", posts))
+        return ingest_chunk(self, chunk, posts, now, watchlist, work)
+
+    monkeypatch.setattr(store_clusters.ChunkWork, "__init__", chunk_work)
+    monkeypatch.setattr(Store, "_ingest_chunk", stored)
+    store = Store(tmp_path / "db.duckdb")
+    covers = store_clusters.BatchWork.covers
+    taken = []
+    monkeypatch.setattr(store_clusters.BatchWork, "covers", lambda self, added: taken.append(covers(self, added))
+                        or taken[-1])
+    assert store.ingest_file(path).new == 23
+    assert events == [("work", 5), ("work", 5), ("store", 5), ("work", 5), ("store", 5), ("work", 5), ("store", 5),
+                      ("work", 3), ("store", 5), ("store", 3)]
+    assert taken == [True] * 5  # each chunk's own work, planned after the chunk before it was committed
+    assert len(clusters(store)) == 23
+
+
+def test_a_bad_line_stops_the_ingest_and_leaves_no_chunk_file(tmp_path, monkeypatch):
+    """The chunk after a bad line's chunk was written and its work started: the stop waits for that work and
+    removes both chunk files."""
+    monkeypatch.setattr(store_ingest, "BATCH_SIZE", 5)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    path = tmp_path / "posts.jsonl"
+    _wave_file(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[7] = '{"platform": "demo", "post_id": '  # chunk 2 holds a bad line
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = Store(tmp_path / "db.duckdb")
+    with pytest.raises(store_ingest.IngestStopped) as stop:
+        store.ingest_file(path)
+    assert stop.value.lineno == 8 and stop.value.result.new == 7
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert len(clusters(store)) == 7

@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pantau.categories import CHECKLIST
 from pantau.nearcopy import wave_phrase
 from pantau.review import DECISIONS
-from pantau.store.clusters import cluster_members
+from pantau.store.cluster_reads import cluster_members
 from pantau.store.db import ClaimConflict, Store, StoreError, TransitionRefused
 
 from .decisions import REFUSAL_MESSAGES

@@ -18,7 +18,7 @@ from pantau.post import MEDIA_LABELS, sha256_hex
 from pantau.referral.evidence import evidence_summary
 from pantau.review import DECISIONS
 from pantau.settings import undo_shown_seconds
-from pantau.store.clusters import post_wave
+from pantau.store.cluster_reads import post_wave
 from pantau.store.db import Store, StoreError
 
 from .decisions import SAVED_COOKIE, item_review

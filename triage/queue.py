@@ -17,7 +17,7 @@ from pantau.review import STATUSES, ItemState
 from pantau.review import allowed as review_allowed
 from pantau.settings import review_target_hours
 from pantau.sla import first_review_cutoff, review_overdue
-from pantau.store.clusters import cluster_summaries
+from pantau.store.cluster_reads import cluster_summaries
 from pantau.store.db import Store
 
 from .decisions import CLAIM_JOIN
