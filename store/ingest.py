@@ -108,9 +108,9 @@ class Ingest:
             with open(path, "rb") as fh:
                 chunks = _chunks(fh, files)
                 while current := (pending.pop() if pending else next(chunks, None)):
-                    # the next chunk's file, and its clusters' work, before this one is stored (ChunkWork)
-                    pending.extend(filter(None, [next(chunks, None)]))
                     try:
+                        # the next chunk's file, and its clusters' work, before this one is stored (ChunkWork)
+                        pending.extend(filter(None, [next(chunks, None)]))
                         added = None if current.python_path else self._ingest_chunk(
                             current.file, current.posts, now, watchlist, current.work)
                     finally:
