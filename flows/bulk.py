@@ -38,8 +38,10 @@ from typing import Any
 from prefect import flow, task
 
 from pantau.nlp.classifier import default_model_path, load
+from pantau.nlp.registry import Registry, with_decided
 from pantau.post import JsonlError, iter_jsonl_posts, read_lines, write_jsonl
 from pantau.store.lake import is_lake, open_store
+from pantau.store.registry import decided_accounts
 
 from .report import publish
 
@@ -131,9 +133,10 @@ def split(posts_path: Path, work: Path, chunk_size: int) -> dict:
 
 
 @task(task_run_name="classify-{chunk.name}")
-def classify_chunk(chunk: Path, model_path: Path | None = None) -> dict:
-    """Classify one chunk into `<chunk>.classified.jsonl` (pure CPU: no retries)."""
-    model = _load_model(model_path)
+def classify_chunk(chunk: Path, model_path: Path | None = None, decided: list[dict] | None = None) -> dict:
+    """Classify one chunk into `<chunk>.classified.jsonl` (pure CPU: no retries). `decided`: the store's
+    `v_registry_decisions` rows, read once by the flow before any chunk is classified."""
+    model = with_decided(_load_model(model_path), decided or [])
     results = model.classify(list(iter_jsonl_posts(chunk, skip_invalid=True)))
     out = chunk.with_suffix(".classified.jsonl")
     write_jsonl(out, results)
@@ -206,7 +209,8 @@ def _bulk(db: str, posts_path: Path, model_path: Path | None, work: Path, given_
     parts = split(Path(posts_path), work, chunk_size)
     chunks = [Path(c) for c in parts["chunks"]]
 
-    classified = [classify_chunk.submit(c, model_path) for c in chunks]
+    decided = decided_accounts(open_store(db))  # accounts confirmed by decisions: registry entries (issue 20)
+    classified = [classify_chunk.submit(c, model_path, decided) for c in chunks]
     chained = not is_lake(db)  # a DuckDB file: one writer at a time
     stored, previous = [], None
     for k, (chunk, result) in enumerate(zip(chunks, classified)):
@@ -229,6 +233,7 @@ def _bulk(db: str, posts_path: Path, model_path: Path | None, work: Path, given_
         "model_version": scores[0]["model_version"] if scores else None,
         "worker_pids": sorted({s["worker_pid"] for s in scores} | {d["worker_pid"] for d in done}),
         "writes": "chained (DuckDB file)" if chained else "concurrent (DuckLake)",
+        "registry_from_decisions": len(Registry.from_rows(decided)),
     }
     summary["workers_used"] = len(summary["worker_pids"])
     print(f"bulk: {summary['posts']} posts in {summary['chunks']} chunk(s), {summary['new']} new, "

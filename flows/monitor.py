@@ -25,9 +25,11 @@ from prefect.settings import PREFECT_API_URL
 from pantau.crawlers.run import CrawlConfigError, run_crawl
 from pantau.flows.capture import fetch_snapshots, screenshots_or_failures, store_evidence
 from pantau.nlp.classifier import load
+from pantau.nlp.registry import with_decided
 from pantau.post import JsonlError, format_time, iter_jsonl_posts, parse_time, write_jsonl
 from pantau.referral.evidence import evidence_dir, raw_from_targets, targets_from_posts
 from pantau.store.lake import is_lake, open_store
+from pantau.store.registry import decided_accounts
 
 from .notify import notify_repeated_failures
 from .report import artifact_key, publish
@@ -72,17 +74,20 @@ def store_posts(db: Path, posts_path: Path, watchlist: str | None = None) -> dic
 
 
 @task
-def classify(posts_path: Path, out_path: Path, model_path: Path | None = None) -> dict:
+def classify(posts_path: Path, out_path: Path, model_path: Path | None = None, db: Path | str | None = None) -> dict:
     """Classify the crawl output into `out_path`; the evidence targets of the flagged posts are written beside it
-    (`<out>.targets.json`), so the capture step does not read the crawl output again."""
-    model = load(model_path)
+    (`<out>.targets.json`), so the capture step does not read the crawl output again. With `db`, the account
+    registry is the team's files (PANTAU_REGISTRY) merged with the accounts confirmed by the decisions in `db`
+    (pantau.nlp.registry.with_decided), read when the task runs."""
+    model = with_decided(load(model_path), decided_accounts(open_store(db)) if db is not None else [])
     posts = list(iter_jsonl_posts(posts_path, skip_invalid=True))
     results = model.classify(posts)
     write_jsonl(out_path, results)
     targets = [{**t, "captured_at": format_time(t["captured_at"])}
                for t in targets_from_posts(p for p, r in zip(posts, results) if r["flagged"])]
     _targets_path(out_path).write_text(json.dumps(targets, ensure_ascii=False), encoding="utf-8")
-    return {"classified": len(results), "flagged": sum(r["flagged"] for r in results), "model_version": model.version}
+    return {"classified": len(results), "flagged": sum(r["flagged"] for r in results), "model_version": model.version,
+            "registry_accounts": len(model.registry)}
 
 
 def _targets_path(results_path: Path) -> Path:
@@ -148,7 +153,7 @@ def monitor(
 
     crawled = crawl(source, posts_path, spider_args)
     stored = store_posts(Path(db), posts_path, watchlist)
-    classified = classify(posts_path, results_path, model_path)
+    classified = classify(posts_path, results_path, model_path, db)
     saved = store_results(Path(db), results_path)
     # evidence lives beside the triage app's DuckDB file; a DuckLake run leaves it to that file's capture flow
     evidence = capture_new(Path(db), posts_path, results_path) if capture and not is_lake(db) else None

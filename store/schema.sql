@@ -667,3 +667,34 @@ ASOF LEFT JOIN classifications s
     ON s.platform = d.platform AND s.post_id = d.post_id AND d.decided_at >= s.classified_at
 LEFT JOIN latest_classification lc ON lc.platform = d.platform AND lc.post_id = d.post_id
 WHERE (d.decision = 'violation' AND f.agreed) OR d.decision = 'not_violation';
+
+-- The account registry's rows from reviewers' decisions (issue 20; nlp/registry.py merges them with the team's TOML
+-- registry when posts are classified into the store, docs/classifier.md): one row per account (platform + author id,
+-- else platform + handle) whose post's latest decision that counts is a violation (live_decisions: withdrawn ones
+-- never count; a post later decided otherwise no longer counts), the account's latest such decision. A not_violation
+-- on another post does not remove the account: it says that post broke no rule, not that its author is no official.
+-- identity_class is the decided post's latest classification's, else 'asn' when the reviewer's latest checklist on
+-- the post ticked the ASN identity element; a decided post with neither gives no row (its class is unknown).
+-- source names the decision ('keputusan #<decision_id>'); signals are the decided post's (its role span).
+CREATE OR REPLACE VIEW v_registry_decisions AS
+WITH checked AS (
+    SELECT platform, post_id, arg_max(checklist, note_id) AS checklist
+    FROM notes WHERE checklist IS NOT NULL GROUP BY ALL
+), confirmed AS (
+    SELECT d.platform, nullif(trim(p.author_id), '') AS author_id,
+           nullif(lower(ltrim(trim(p.author_handle), '@')), '') AS author_handle,
+           coalesce(c.identity_class,
+                    CASE WHEN (k.checklist::JSON ->> 'asn_identity') = 'true' THEN 'asn' END) AS identity_class,
+           p.region, d.decision_id, d.post_id, d.decided_at, c.signals
+    FROM latest_decision d
+    JOIN posts p USING (platform, post_id)
+    LEFT JOIN latest_classification c USING (platform, post_id)
+    LEFT JOIN checked k USING (platform, post_id)
+    WHERE d.decision = 'violation'
+)
+SELECT platform, author_id, author_handle, identity_class, region, 'keputusan #' || decision_id AS source,
+       decision_id, post_id, decided_at, signals
+FROM confirmed
+WHERE identity_class IS NOT NULL AND (author_id IS NOT NULL OR author_handle IS NOT NULL)
+QUALIFY row_number() OVER (PARTITION BY platform, coalesce('id:' || author_id, '@' || author_handle)
+                           ORDER BY decision_id DESC) = 1;
