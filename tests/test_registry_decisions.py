@@ -1,20 +1,27 @@
 """The account registry is also filled from reviewers' decisions (issue 20, point 2): an account whose post a reviewer
 decided a violation is identity evidence ("terdaftar sebagai ASN (...): keputusan #<id>") the next time it posts
 with a bare bio. Real DuckDB files, the real model, the store's real decision API; the flows run under a real
-Prefect engine (a crawl of the demo platform on 127.0.0.1; a bulk run on a local Dask cluster)."""
+Prefect engine (a crawl of the demo platform on 127.0.0.1; a bulk run on a local Dask cluster); a capture from the
+browser extension goes through the real app, which owns its DuckDB file."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
 import pytest
+from fastapi.testclient import TestClient
 
 from pantau.nlp.classifier import load
 from pantau.nlp.registry import Entry, Registry, load_registry, with_decided
 from pantau.post import Author, Post
 from pantau.store.db import Store
 from pantau.store.registry import decided_accounts
+from pantau.triage.app import create_app
+from pantau.triage.capture import LazyClassifier
+from test_capture_api import USERS, new_token, send
+from test_triage_helpers import add_users
 
 CAMAT = "Camat Cikupa | Pemkab Tangerang"
 BARE = "pecinta kopi"
@@ -152,8 +159,6 @@ def demo_payload(pid: str, account: str, bio: str, text: str, minute: int) -> di
 def flags(db: Path, ids: list[str]) -> dict[str, tuple[bool, list[str]]]:
     rows = Store(db).query("SELECT post_id, flagged, signals FROM latest_classification WHERE post_id IN "
                            f"({', '.join('?' for _ in ids)})", ids)
-    import json
-
     return {r["post_id"]: (r["flagged"], [s["text"] for s in json.loads(r["signals"]) if s["name"] == "registry"])
             for r in rows}
 
@@ -200,3 +205,31 @@ def test_the_next_bulk_run_flags_a_decided_account_by_its_decision(prefect_serve
     assert flags(db, ["2001", "2002", "2003"]) == {
         "2001": (True, [f"terdaftar sebagai ASN (Camat): keputusan #{ids['a']}"]),
         "2002": (False, []), "2003": (False, [])}
+
+
+# -- a capture while browsing (triage/capture.py) is looked up too ------------------------------------------------
+
+
+def test_a_capture_of_a_decided_accounts_post_carries_the_decision_as_identity_evidence(tmp_path, model):
+    """The browser extension's capture names the author's handle: a decided account is known by its decision."""
+    app = create_app(tmp_path / "capture.duckdb", secret=b"capture-test")
+    app.state.capture_classifier = LazyClassifier(lambda: model)
+    add_users(app.state.store, *USERS)
+    with TestClient(app) as owner:  # the app owns the file, as when served
+        store = app.state.store
+        earlier = Post(platform="facebook", post_id="fb-1", text=FIRST[1][3],
+                       author=Author(handle="sari.wulandari.guru", name="Sari Wulandari", bio="Guru SDN 3 Depok"))
+        store.ingest([earlier])
+        store.save_classifications(model.classify([earlier]))
+        decided = store.record_decision("facebook", "fb-1", "violation", reviewer="rev")
+        token = new_token(app, "mon")
+        for handle, capture_id in (("@sari.wulandari.guru", "cap-decided1"), ("@someone.else", "cap-other001")):
+            r = send(owner, token, capture_id=capture_id, text=SECOND[0][3], author_handle=handle,
+                     page_url=f"https://www.facebook.com/{handle[1:]}/posts/pfbid0{capture_id}")
+            assert r.status_code == 201, r.text
+        rows = store.query("SELECT p.author_handle, c.signals FROM posts p JOIN latest_classification c "
+                           "USING (platform, post_id) WHERE p.post_id <> 'fb-1' ORDER BY p.author_handle")
+    found = {r["author_handle"]: [s["text"] for s in json.loads(r["signals"]) if s["name"] == "registry"]
+             for r in rows}
+    assert found == {"sari.wulandari.guru": [f"terdaftar sebagai ASN (Guru): keputusan #{decided}"],
+                     "someone.else": []}

@@ -42,6 +42,7 @@ from pantau.post import Post, PostError, canonical_json, format_time, sha256_hex
 from pantau.referral.evidence import evidence_dir, put_file
 from pantau.store import tokens
 from pantau.store.db import Store
+from pantau.store.registry import decided_accounts
 
 from .capture_input import (MAX_IMAGE, MAX_REQUEST, MAX_SNAPSHOT, MAX_TEXT, MAX_URL, Refused, file_bytes,
                             parse_capture, read_form)
@@ -159,7 +160,10 @@ def store_capture(store: Store, classifier: LazyClassifier, user: dict[str, Any]
         post = capture_post(c)
         model_result = None
         try:
-            model_result = classifier.get().classify([post])[0]
+            from pantau.nlp.registry import with_decided  # heavy (numpy, as the model): only when classifying
+
+            # accounts confirmed by decisions are registry entries too (issue 20): identity evidence with its source
+            model_result = with_decided(classifier.get(), decided_accounts(store)).classify([post])[0]
         except Exception:  # noqa: BLE001 - the capture is kept for review even without a model
             log.exception("capture: the classifier could not run")
         classification = intake_classification(post, "pemantau (tangkapan)", model_result)
