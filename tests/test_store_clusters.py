@@ -3,7 +3,9 @@ idempotent, in the posts' own transaction, backfilled for older databases; v_clu
 
 from __future__ import annotations
 
+import os
 import tempfile
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -303,3 +305,25 @@ def test_a_bad_line_stops_the_ingest_and_leaves_no_chunk_file(tmp_path, monkeypa
     assert stop.value.lineno == 8 and stop.value.result.new == 7
     assert list((tmp_path / "tmp").iterdir()) == []
     assert len(clusters(store)) == 7
+
+
+def test_the_clusters_threads_yield_the_cores_to_the_ingest(tmp_path, monkeypatch):
+    """ChunkWork's and BatchWork's threads run at nice 10 (their own priority, Linux), the ingest's thread as before."""
+    monkeypatch.setattr(store_ingest, "BATCH_SIZE", 5)
+    path = tmp_path / "posts.jsonl"
+    _wave_file(path)
+    seen = []
+    batch_work, plan = store_clusters._batch_work, store_clusters._plan
+
+    def priority() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    monkeypatch.setattr(store_clusters, "_batch_work", lambda texts: seen.append(("chunk", priority()))
+                        or batch_work(texts))
+    monkeypatch.setattr(store_clusters, "_plan", lambda con, *batch: seen.append(("plan", priority()))
+                        or plan(con, *batch))
+    before = priority()
+    Store(tmp_path / "db.duckdb").ingest_file(path)
+    assert priority() == before
+    assert sorted(kind for kind, _ in seen) == ["chunk"] * 5 + ["plan"] * 5  # 23 posts in chunks of 5
+    assert all(p >= max(before, 10) for _, p in seen), seen
