@@ -2,14 +2,31 @@
 at a post's candidate positions only, the overlap index of a post with few spans, token rules and numbers at
 their trigger positions, and the normaliser's parallel token lists."""
 
+import json
+import math
 import random
+import resource
+import subprocess
+import sys
+from collections import Counter
+from types import SimpleNamespace
 
 import pytest
 
-from pantau.nlp.act_rules import is_number_token, is_rule_trigger, number_signals, token_rules
-from pantau.nlp.normalise import NormToken, Tokens, normalise_tokens, normalise_tokens_many, tokens_of
-from pantau.nlp.signals import get_extractor
+from pantau.commands.classifier import _json_line_encoder
+from pantau.nlp.act_rules import (
+    ACT_CONTEXT_SIGNALS, act_context, is_number_token, is_rule_trigger, number_signals, token_rules
+)
+from pantau.nlp.features import BIO_SIGNALS, DENSE_NAMES, analyse_many, build_rows, dense_features, dense_matrix
+from pantau.nlp.identity_rules import IDENTITY_CONTEXT_SIGNALS
+from pantau.nlp.nip import _NIP_RE, find_nips, valid_nip
+from pantau.nlp.normalise import (
+    _NUMBER_CONTEXT, NUMBER_PREFIXES, NUMBER_WORDS, NormToken, Tokens, _context_pass, normalise_tokens,
+    normalise_tokens_many, tokens_of
+)
+from pantau.nlp.signals import _QUOTES, SIGNAL_NAMES, extract_signals, get_extractor
 from pantau.nlp.spans import OverlapIndex, PhraseIndex
+from pantau.nlp.tokenizer import _split, rules
 from pantau.nlp.train import default_data_path, load_examples
 
 
@@ -77,7 +94,6 @@ def test_parallel_token_lists_equal_the_token_objects():
 
 def scan_context_pass(words: list[str]) -> list[str]:
     """The number rules as a plain left-to-right scan of every word (what `_context_pass` must equal)."""
-    from pantau.nlp.normalise import _NUMBER_CONTEXT, NUMBER_PREFIXES, NUMBER_WORDS
 
     out = list(words)
     for i, w in enumerate(out):
@@ -90,7 +106,6 @@ def scan_context_pass(words: list[str]) -> list[str]:
 
 
 def test_number_rules_at_trigger_positions_equal_a_scan_of_every_word():
-    from pantau.nlp.normalise import _context_pass
 
     rng = random.Random(7)
     vocab = ["no", "nomor", "urut", "dua", "loro", "2", "paslon", "calon", "satu", "ya", "pilih", "tilu", "02"]
@@ -103,8 +118,6 @@ def test_number_rules_at_trigger_positions_equal_a_scan_of_every_word():
 
 def listed_dense_features(signals: list[dict]) -> list[float]:
     """The first two parts of the dense vector as plainly defined: per signal name its capped count."""
-    from pantau.nlp.features import BIO_SIGNALS
-    from pantau.nlp.signals import SIGNAL_NAMES
 
     text_c: dict[str, int] = {}
     bio_c: dict[str, int] = {}
@@ -116,7 +129,6 @@ def listed_dense_features(signals: list[dict]) -> list[float]:
 
 
 def test_dense_matrix_equals_the_per_post_vectors():
-    from pantau.nlp.features import DENSE_NAMES, analyse_many, build_rows, dense_features, dense_matrix
 
     rows = load_examples(default_data_path())[::9]
     analysed = analyse_many([r["text"] for r in rows] * 2, [r.get("bio") for r in rows] * 2,
@@ -138,7 +150,6 @@ def test_dense_matrix_equals_the_per_post_vectors():
 
 
 def test_quotations_are_found_with_every_quote_mark_and_only_with_one():
-    from pantau.nlp.signals import _QUOTES, extract_signals
 
     for left in _QUOTES:
         for right in _QUOTES:
@@ -149,9 +160,6 @@ def test_quotations_are_found_with_every_quote_mark_and_only_with_one():
 
 
 def test_act_context_changes_only_the_signals_it_names():
-    from pantau.nlp.act_rules import ACT_CONTEXT_SIGNALS, act_context
-    from pantau.nlp.identity_rules import IDENTITY_CONTEXT_SIGNALS
-    from pantau.nlp.signals import SIGNAL_NAMES
 
     ex = get_extractor()
     others = [n for n in SIGNAL_NAMES if n not in ACT_CONTEXT_SIGNALS and n not in IDENTITY_CONTEXT_SIGNALS]
@@ -166,7 +174,6 @@ def test_act_context_changes_only_the_signals_it_names():
 
 
 def test_nip_search_skipped_only_without_eight_digits_in_a_row():
-    from pantau.nlp.nip import _NIP_RE, find_nips, valid_nip
 
     texts = ["NIP 19850312 201001 1 002", "NIP. 198503122010011002 guru", "x" * 50 + "198503122010011002",
              "nomor 12345678 bukan", "", "1985031220100110021", "nip 19850312.201001.1.002.", "١٩٨٥٠٣١٢٢٠١٠٠١١٠٠٢",
@@ -179,10 +186,7 @@ def test_nip_search_skipped_only_without_eight_digits_in_a_row():
 def test_tokenizer_asks_the_affix_patterns_once_per_substring():
     """The prefix and suffix patterns (spaCy's, large) are searched at most once per distinct substring of a chunk;
     the tokens stay those of the plain rules (tests/test_nlp_tokenizer.py compares them with spaCy's)."""
-    from collections import Counter
-    from types import SimpleNamespace
 
-    from pantau.nlp.tokenizer import _split, rules
 
     real = rules()
     asked: Counter = Counter()
@@ -204,9 +208,6 @@ def test_tokenizer_asks_the_affix_patterns_once_per_substring():
 def test_classify_command_runs_the_cyclic_collector_rarely_and_restores_it(tmp_path):
     """`pantau classify` frees its many small objects by reference counting; the cyclic collector's default passes
     cost ~8% of the command, so it collects rarely while classifying and restores the settings afterwards."""
-    import json
-    import subprocess
-    import sys
 
     rows = load_examples(default_data_path())[:3000]
 
@@ -240,10 +241,6 @@ def test_classify_command_reuses_freed_memory_for_the_next_batch(tmp_path):
     """`pantau classify` frees megabyte arrays every batch (TF-IDF entries); with glibc's default thresholds each
     batch got fresh mmap'd pages again (page faults, system CPU). While classifying, freed memory stays in the heap:
     8,000 posts (five batches) fault in hardly more pages than one batch of 2,048 posts does."""
-    import json
-    import resource
-    import subprocess
-    import sys
 
     if not hasattr(resource, "RUSAGE_CHILDREN") or sys.platform != "linux":
         pytest.skip("page fault counts of glibc's allocator")
@@ -270,16 +267,12 @@ def test_classify_command_reuses_freed_memory_for_the_next_batch(tmp_path):
         return int(proc.stdout.split()[-1])
 
     one, five = faults(2048), faults(8000)
-    print(one, five)
     assert five - one < 0.2 * one, (one, five)
 
 
 def test_classify_output_lines_equal_json_dumps():
     """`pantau classify` writes each result with one reused C encoder: the same text json.dumps gives."""
-    import json
-    import math
 
-    from pantau.commands.classifier import _json_line_encoder
 
     to_json = _json_line_encoder()
     results = [
