@@ -40,7 +40,7 @@ from pantau.nlp.signals import find_nips
 from pantau.post import as_aware
 from pantau.store import tokens
 from pantau.store.cluster_reads import post_wave
-from pantau.times import MONTHS, WIB, utc_text, wib_iso, wib_text
+from pantau.times import utc_text, wib_iso, wib_text
 
 from .evidence import evidence_dir, package_files
 from .reporter import Reporter

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pantau.nlp.classifier import load
-from pantau.nlp.registry import Entry, Registry, load_registry, with_decided
+from pantau.nlp.registry import Registry, load_registry, with_decided
 from pantau.post import Author, Post
 from pantau.store.db import Store
 from pantau.store.registry import decided_accounts
