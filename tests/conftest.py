@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -35,6 +38,24 @@ def make_post(i: int, text: str = "", *, bio: str = "", captured: datetime | Non
         raw=raw,
         raw_sha256=sha256_hex(raw),
     )
+
+
+def classify_in_new_process(folder: Path, payloads: list[dict], before: str = "", after: str = "") -> tuple[str, list]:
+    """`pantau classify` of `payloads` (Post JSON objects) in a new Python process that runs `before` and `after`
+    (Python source; `sys` is imported) around the command: what it printed, and the results."""
+    posts, out = folder / f"posts{len(payloads)}.jsonl", folder / f"out{len(payloads)}.jsonl"
+    posts.write_text("".join(json.dumps(p) + "\n" for p in payloads), encoding="utf-8")
+    code = (
+        "import runpy, sys\n" + before
+        + f"sys.argv = ['pantau', 'classify', {str(posts)!r}, '-o', {str(out)!r}]\n"
+        "try:\n    runpy.run_module('pantau.cli', run_name='__main__')\n"
+        "except SystemExit as exc:\n    assert not exc.code, exc.code\n" + after
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(results) == len(payloads)
+    return proc.stdout, results
 
 
 def result(post: Post, score: float, flagged: bool, category: str | None = None) -> dict:

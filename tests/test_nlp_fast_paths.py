@@ -6,12 +6,12 @@ import json
 import math
 import random
 import resource
-import subprocess
 import sys
 from collections import Counter
 from types import SimpleNamespace
 
 import pytest
+from conftest import classify_in_new_process
 
 from pantau.commands.classifier import _json_line_encoder
 from pantau.nlp.act_rules import (
@@ -212,26 +212,16 @@ def test_classify_command_runs_the_cyclic_collector_rarely_and_restores_it(tmp_p
     rows = load_examples(default_data_path())[:3000]
 
     def collections(n: int) -> int:
-        posts, out = tmp_path / f"posts{n}.jsonl", tmp_path / f"out{n}.jsonl"
-        posts.write_text("".join(json.dumps({"platform": "x", "post_id": str(i), "url": f"https://x/{i}",
-                                             "text": r["text"], "created_at": "2024-11-01T00:00:00Z",
-                                             "author": {"bio": r.get("bio")}}) + "\n"
-                                 for i, r in enumerate(rows[:n])), encoding="utf-8")
-        code = (
-            "import gc, runpy, sys\n"
-            "seen = []\n"
-            "gc.callbacks.append(lambda phase, info: phase == 'start' and seen.append(info['generation']))\n"
-            "before = gc.get_threshold()\n"
-            f"sys.argv = ['pantau', 'classify', {str(posts)!r}, '-o', {str(out)!r}]\n"
-            "try:\n    runpy.run_module('pantau.cli', run_name='__main__')\n"
-            "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
-            "assert gc.get_threshold() == before and gc.get_freeze_count() == 0, (gc.get_threshold(), before)\n"
-            "print(len(seen))\n"
-        )
-        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, proc.stderr
-        assert len(out.read_text(encoding="utf-8").splitlines()) == n
-        return int(proc.stdout.split()[-1])
+        payloads = [{"platform": "x", "post_id": str(i), "url": f"https://x/{i}", "text": r["text"],
+                     "created_at": "2024-11-01T00:00:00Z", "author": {"bio": r.get("bio")}} for i, r in enumerate(rows[:n])]
+        printed, _ = classify_in_new_process(
+            tmp_path, payloads,
+            before="import gc\nseen = []\n"
+                   "gc.callbacks.append(lambda phase, info: phase == 'start' and seen.append(info['generation']))\n"
+                   "before = gc.get_threshold()\n",
+            after="assert gc.get_threshold() == before and gc.get_freeze_count() == 0, (gc.get_threshold(), before)\n"
+                  "print(len(seen))\n")
+        return int(printed.split()[-1])
 
     # start-up (imports, model) is the same for both; with the default settings 3,000 posts cost ~100 more passes
     assert collections(3000) - collections(10) < 10
@@ -249,22 +239,12 @@ def test_classify_command_reuses_freed_memory_for_the_next_batch(tmp_path):
     texts = [f"{rows[i % n_rows]['text']} {rows[(7 * i + 1) % n_rows]['text']}" for i in range(8000)]
 
     def faults(n: int) -> int:
-        posts, out = tmp_path / f"posts{n}.jsonl", tmp_path / f"out{n}.jsonl"
-        posts.write_text("".join(json.dumps({"platform": "x", "post_id": str(i), "url": f"https://x/{i}",
-                                             "text": t, "created_at": "2024-11-01T00:00:00Z",
-                                             "author": {"bio": rows[i % n_rows].get("bio")}}) + "\n"
-                                 for i, t in enumerate(texts[:n])), encoding="utf-8")
-        code = (
-            "import resource, runpy, sys\n"
-            f"sys.argv = ['pantau', 'classify', {str(posts)!r}, '-o', {str(out)!r}]\n"
-            "try:\n    runpy.run_module('pantau.cli', run_name='__main__')\n"
-            "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt)\n"
-        )
-        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, proc.stderr
-        assert len(out.read_text(encoding="utf-8").splitlines()) == n
-        return int(proc.stdout.split()[-1])
+        payloads = [{"platform": "x", "post_id": str(i), "url": f"https://x/{i}", "text": t,
+                     "created_at": "2024-11-01T00:00:00Z", "author": {"bio": rows[i % n_rows].get("bio")}}
+                    for i, t in enumerate(texts[:n])]
+        printed, _ = classify_in_new_process(tmp_path, payloads, before="import resource\n",
+                                             after="print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt)\n")
+        return int(printed.split()[-1])
 
     one, five = faults(2048), faults(8000)
     assert five - one < 0.2 * one, (one, five)

@@ -8,6 +8,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from conftest import classify_in_new_process
 
 from pantau.nlp.classifier import ModelError, default_model_path, load
 from pantau.nlp.features import DENSE_NAMES, FastTfidf, analyse_many, build_rows, category_matrix, dense_matrix
@@ -105,22 +106,12 @@ def test_a_file_with_missing_arrays_is_refused(fitted, tmp_path):
 
 def test_classify_imports_no_heavy_library(tmp_path):
     """`pantau classify` starts in well under a second: no spaCy, scikit-learn, scipy, skops or store (duckdb)."""
-    posts = tmp_path / "posts.jsonl"
-    posts.write_text("".join(json.dumps({"platform": "x", "post_id": str(i), "url": f"https://x/{i}",
-                                         "created_at": "2024-11-01T00:00:00Z", "author": {"bio": "Guru PNS SDN 2 Kendal"},
-                                         "text": f"Ayo coblos nomor 2 (Pak Haris) tgl. 27/11 dll. #PilihNomor{i} ✌️"}) + "\n"
-                             for i in range(20)), encoding="utf-8")
-    out = tmp_path / "out.jsonl"
-    code = (
-        "import sys, runpy\n"
-        f"sys.argv = ['pantau', 'classify', {str(posts)!r}, '-o', {str(out)!r}]\n"
-        "try:\n    runpy.run_module('pantau.cli', run_name='__main__')\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "heavy = sorted(m for m in ('spacy', 'sklearn', 'scipy', 'skops', 'duckdb') if m in sys.modules)\n"
-        "assert not heavy, heavy\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    _, results = classify_in_new_process(tmp_path, [
+        {"platform": "x", "post_id": str(i), "url": f"https://x/{i}", "created_at": "2024-11-01T00:00:00Z",
+         "author": {"bio": "Guru PNS SDN 2 Kendal"},
+         "text": f"Ayo coblos nomor 2 (Pak Haris) tgl. 27/11 dll. #PilihNomor{i} ✌️"} for i in range(20)],
+        after="heavy = sorted(m for m in ('spacy', 'sklearn', 'scipy', 'skops', 'duckdb') if m in sys.modules)\n"
+              "assert not heavy, heavy\n")
     assert len(results) == 20 and all(r["flagged"] for r in results)
 
 
