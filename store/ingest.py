@@ -103,14 +103,15 @@ class Ingest:
         remove_dead_temp_files()
         received = new = lines_read = 0
         files = [_chunk_file(), _chunk_file()]  # the next chunk is written while one is stored
-        pending: list[_Chunk] = []
+        following: _Chunk | None = None
         try:
             with open(path, "rb") as fh:
                 chunks = _chunks(fh, files)
-                while current := (pending.pop() if pending else next(chunks, None)):
+                current = next(chunks, None)
+                while current is not None:
                     try:
                         # the next chunk's file, and its clusters' work, before this one is stored (ChunkWork)
-                        pending.extend(filter(None, [next(chunks, None)]))
+                        following = next(chunks, None)
                         added = None if current.python_path else self._ingest_chunk(
                             current.file, current.posts, now, watchlist, current.work)
                     finally:
@@ -128,24 +129,23 @@ class Ingest:
                                                                already_known=received - new))
                     if progress is not None:
                         progress(lines_read)
+                    current, following = following, None
         finally:
-            for waiting in pending:
-                waiting.close()  # its thread reads a file removed next
+            if following is not None:
+                following.close()  # its thread reads a file removed next
             for file in files:
                 file.unlink(missing_ok=True)
         return IngestResult(received=received, new=new, already_known=received - new)
 
     def _ingest_chunk(self, chunk: Path, posts: int, now: datetime, watchlist: str | None,
-                      chunk_work: ChunkWork | None = None) -> int | None:
+                      chunk_work: ChunkWork) -> int | None:
         """One chunk of a file read by DuckDB; the posts added, or None (nothing stored) when any line is not a
         valid post or DuckDB cannot read the chunk."""
         new = None
         with self.connect() as con:
             zone = con.execute("SELECT current_setting('TimeZone')").fetchone()[0]
             con.execute("SET TimeZone = 'UTC'")  # naive times are UTC, as parse_time reads them
-            # the clusters' work, while DuckDB stages: the chunk's from ChunkWork, or read now
-            work = (BatchWork.of_chunk(con, chunk_work) if chunk_work is not None
-                    else BatchWork.of_chunk(con, ChunkWork(str(chunk), _MAX_STAGED_BYTES)))
+            work = BatchWork.of_chunk(con, chunk_work)  # the clusters' plan, while DuckDB stages
             try:
                 with self.transaction(con):
                     try:
