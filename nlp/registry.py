@@ -17,8 +17,9 @@ one for all), listed in `PANTAU_REGISTRY` (paths separated by the OS path separa
 Accounts confirmed by reviewers' decisions come from the store (the view `v_registry_decisions`, docs/store.md: an
 account with a post whose latest decision that counts is a violation): `Registry.from_rows` makes entries of those
 rows (source "keputusan #<decision_id>", the role from the decided post's bio/name span) and `with_decided` adds
-them to a loaded classifier's registry (the flows that classify posts into the store do). The TOML files win: an account in both keeps the team's entry (its role, region and source
-were written by the team on purpose), so a decision adds only accounts the files do not list.
+them to a loaded classifier's registry (the flows that classify posts into the store do). The TOML files win: an
+account in both keeps the team's entry (its role, region and source were written by the team on purpose), so a
+decision adds only accounts the files do not list.
 """
 
 from __future__ import annotations
@@ -160,7 +161,6 @@ def load_registry(paths: Iterable[Path] | None = None) -> Registry:
     for p in paths:
         entries.extend(load_file(Path(p)))
     return Registry(entries)
-
 
 
 def with_decided(model: Any, decided: Iterable[Mapping[str, Any]]) -> Any:

@@ -29,7 +29,8 @@ CLASSIFY_GC_THRESHOLD = (100_000, 20, 100)
 # them with fresh mmap'd pages and returns them on free (or trims the heap), so every batch pays page faults again:
 # 160,000 faults and 0.6-1.5 s of system CPU on the bench's 50,000 posts. While classifying, blocks below
 # CLASSIFY_MALLOC_THRESHOLD come from the heap and freed ones stay there for the next batch (37,000 faults, 0.2 s);
-# glibc's defaults (128 KiB) are set back after. No effect where the C library has no mallopt.
+# glibc's starting values (128 KiB) are set back after, though fixed: glibc no longer raises its mmap threshold
+# by itself in this process (the command ends soon after). No effect where the C library has no mallopt.
 CLASSIFY_MALLOC_THRESHOLD = 256 << 20
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt parameters (malloc.h)
 _MALLOC_DEFAULT = 128 << 10
