@@ -48,6 +48,7 @@ from pantau.post import canonical_json, format_time, iter_jsonl_posts, sha256_he
 GOAL_POSTS_PER_S = 50_000
 GOAL_COPY_RATIO = 0.5
 BASE_URL = "http://127.0.0.1:8800"
+MEDIA_SHARE = 0.2  # posts with an image (a quarter of them the image shared by the copies of one demo post)
 
 
 # -- input ---------------------------------------------------------------------------------------------------
@@ -58,13 +59,16 @@ def _text_pool(seed: int) -> list[dict]:
 
 
 def iter_post_lines(n: int, seed: int = 7) -> Iterator[str]:
-    """`n` JSON lines in the crawler's output format, post_ids "1000001", "1000002", ... (unique)."""
+    """`n` JSON lines in the crawler's output format, post_ids "1000001", "1000002", ... (unique); MEDIA_SHARE of
+    them with an image."""
     pool = _text_pool(seed)
     rng = random.Random(seed)
+    media_rng = random.Random(seed + 1)  # apart, so the texts are those drawn before posts had media
     captured = DEFAULT_NOW
     encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
     for i in range(n):
-        base = pool[rng.randrange(len(pool))]
+        j = rng.randrange(len(pool))
+        base = pool[j]
         text = base["text"]
         while len(text) < 100:  # demo posts are 30-140 chars: join two or three for ~100-300
             text = text + " " + pool[rng.randrange(len(pool))]["text"]
@@ -75,12 +79,16 @@ def iter_post_lines(n: int, seed: int = 7) -> Iterator[str]:
         author = base["author"]
         obj = {"id": post_id, "text": text, "created_at": format_time(created), "lang": base["lang"],
                "region": base["region"], "url": f"{BASE_URL}/p/{post_id}", "author": author}
-        raw = canonical_json(obj)
-        yield encoder.encode({
+        line = {
             "platform": "demo", "post_id": post_id, "text": text, "url": obj["url"], "created_at": obj["created_at"],
             "author": author, "lang": base["lang"], "region": base["region"],
-            "captured_at": format_time(captured + timedelta(microseconds=i)), "raw_sha256": sha256_hex(raw), "raw": raw,
-        })
+            "captured_at": format_time(captured + timedelta(microseconds=i))}
+        if media_rng.random() < MEDIA_SHARE:  # an image: its own, or now and then the one its base post's copies share
+            image = f"b{j}" if media_rng.random() < 0.25 else f"p{post_id}"
+            line["media"] = obj["media"] = [
+                {"type": "image", "url": f"https://pbs.twimg.com/media/{image}.jpg?name=small", "alt": None}]
+        raw = canonical_json(obj)
+        yield encoder.encode({**line, "raw_sha256": sha256_hex(raw), "raw": raw})
 
 
 def write_posts(path: Path, n: int, seed: int = 7) -> int:

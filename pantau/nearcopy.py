@@ -19,8 +19,10 @@ bench/clusters.py measures recall and false merges.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from typing import Sequence
+from typing import Iterable, Sequence
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -28,8 +30,13 @@ BINS = 32  # signature length (uint32 each)
 ROWS_PER_BAND = 2  # bins per LSH band: 16 bands; a pair at similarity 0.5 shares a band with p ~ 0.99
 BANDS = BINS // ROWS_PER_BAND
 THRESHOLD = 0.5  # estimated Jaccard at or above which two posts are near-copies
+# A text of fewer words has no signature, so it is nobody's near-copy: a reply like "mantap" or "setuju pak", or a
+# media-only post's label "[foto]", is the same in thousands of unrelated posts (each was one cluster of them).
+# Such posts still join a cluster through the same media file (`media_keys`).
+MIN_WORDS = 4
 KEY_BITS = 47  # bits of a band key
-ALGORITHM = f"oph-poly-w12-{BINS}x{ROWS_PER_BAND}"  # kept with stored signatures: another one means recomputing
+# kept with stored signatures and keys: another one means recomputing
+ALGORITHM = f"oph-poly-w12-{BINS}x{ROWS_PER_BAND}-min{MIN_WORDS}-media1"
 EMPTY = np.uint32(0xFFFFFFFF)
 
 _DROP = re.compile(r"https?://\S+|www\.\S+|@[\w.]+")
@@ -123,6 +130,11 @@ def _signatures(texts: Sequence[str], sig: np.ndarray) -> None:
         return
     post = np.searchsorted(np.flatnonzero(cp == ord(_SEP)), starts)  # the text of each word
     h = _word_hashes(cp[word], ends - starts)
+    enough = np.bincount(post, minlength=len(texts))[post] >= MIN_WORDS  # words of texts with MIN_WORDS or more
+    if not enough.all():
+        post, h = post[enough], h[enough]
+        if not len(post):
+            return
     same = post[:-1] == post[1:]  # neighbouring words of one text: a pair shingle
     with np.errstate(over="ignore"):
         shingles = np.concatenate([_mix(h), _mix(h[:-1][same] * _GOLDEN + h[1:][same])])
@@ -132,7 +144,8 @@ def _signatures(texts: Sequence[str], sig: np.ndarray) -> None:
 
 
 def signatures(texts: Sequence[str]) -> np.ndarray:
-    """The (len(texts), BINS) uint32 signatures of `texts`; a text without words has only EMPTY bins."""
+    """The (len(texts), BINS) uint32 signatures of `texts`; a text of fewer than MIN_WORDS words has only EMPTY
+    bins."""
     if isinstance(texts, np.ndarray):
         texts = texts.tolist()  # str.join takes a list fastest
     n = len(texts)
@@ -156,6 +169,34 @@ def near_copies(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         axis=-1, dtype=np.int64)
     equal = np.bitwise_count(np.ascontiguousarray(a == b).view(np.uint64)).sum(axis=-1, dtype=np.int64)
     return (both < BINS) & ((equal - both) >= THRESHOLD * (BINS - both))
+
+
+def media_keys(found: Iterable[tuple[int, Sequence[str]]]) -> tuple[np.ndarray, np.ndarray]:
+    """Exact keys of posts' media files (`found`: each post with media, its row and its media addresses): two posts
+    with the same file (an image forwarded or shared as it is) get the same key, with no similarity check. An
+    address is its host (case folded, without "www.") and path; the scheme, query and fragment are left out (CDNs
+    add sizes and signatures there: X's "?name=small", Facebook's "oh=...&oe=..."). Returns (the row of each key,
+    the key): a post's key once, blank addresses left out; keys are negative (a band key is positive) and stable
+    across processes (blake2b). A hash of the address, not of the bytes: the same picture uploaded again under
+    another address gets another key (pantau does not download media)."""
+    posts, keys = [], []
+    for row, urls in found:
+        seen = set()
+        for url in urls:
+            address = _media_address(url) if url else ""
+            if address and address not in seen:
+                seen.add(address)
+                posts.append(row)
+                digest = hashlib.blake2b(address.encode("utf-8"), digest_size=8).digest()
+                keys.append(-(int.from_bytes(digest, "little") >> 2) - 1)  # in [-2**62, -1]
+    return np.asarray(posts, dtype=np.int64), np.asarray(keys, dtype=np.int64)
+
+
+def _media_address(url: str) -> str:
+    """A media file's address as media_keys compares them: host (case folded, no "www.") and path."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.casefold().removeprefix("www.")
+    return f"{host}{parts.path}" if host else parts.path
 
 
 def band_keys(sig: np.ndarray) -> np.ndarray:

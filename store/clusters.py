@@ -10,7 +10,8 @@ join), every candidate pair is verified by estimated similarity, and the compone
 pairs of this batch only (numpy): no index of all posts is ever held in memory, and no step reads more of the stored
 rows than the band keys of the batch and the signatures of its candidates. A cluster's id is the number of its first
 post; when a new post joins two clusters, the younger one takes the older one's id. A post alone is its own cluster
-of size 1 (the views list clusters of 2 posts or more).
+of size 1 (the views list clusters of 2 posts or more). A post's media files are keys too (negative ones, kept in
+`cluster_bands` the same way): posts with the same file join without a similarity check (store/cluster_pairs.py).
 
 All of it but the writes runs in threads beside the caller's statements: `ChunkWork` (ingest_file starts it when
 it writes a chunk's file, before it stores the chunk before) does what needs no stored cluster, and `BatchWork`
@@ -36,10 +37,11 @@ import numpy as np
 
 from pantau import nearcopy
 
+from .cluster_pairs import MEDIA_URLS_SQL, Batch, batch_work, distinct, member, verified
+
 log = logging.getLogger(__name__)
 
 BACKFILL_BATCH = 50_000
-_PAIRS_AT_ONCE = 65_536  # candidate pairs verified at once (bounds the memory of the gathered signatures)
 _SIG_COLUMNS = ", ".join(f"signature[{j + 1}] AS s{j}" for j in range(nearcopy.BINS))
 _SIG_LIST = "[" + ", ".join(f"s{j}" for j in range(nearcopy.BINS)) + "]::UINTEGER[]"
 
@@ -63,13 +65,14 @@ class ChunkWork:
             try:
                 # VARCHAR columns: a JSON string or number as the staging's ->>'$' reads it (any other key differs in
                 # its hash and the caller does the work); a third cheaper than reading JSON values
-                got = con.execute(f"""SELECT hash(platform, post_id) AS h, text
+                got = con.execute(f"""SELECT hash(platform, post_id) AS h, text, {MEDIA_URLS_SQL} AS urls
                     FROM read_json(?, format='newline_delimited', maximum_object_size={int(max_object_size)},
-                                   columns={{'platform': 'VARCHAR', 'post_id': 'VARCHAR', 'text': 'VARCHAR'}})
+                                   columns={{'platform': 'VARCHAR', 'post_id': 'VARCHAR', 'text': 'VARCHAR',
+                                             'media': 'JSON'}})
                     ORDER BY platform, post_id""", [path]).fetchnumpy()
             finally:
                 con.close()
-            self._result = _prepared(got["text"], got["h"])
+            self._result = _prepared(got["text"], got["urls"], got["h"])
         except Exception as exc:  # the caller's own way finds it again, or stores without this work
             log.debug("near-copy clusters: the chunk's work in a thread failed (%s); done in the caller", exc)
 
@@ -91,19 +94,19 @@ def _yield_to_ingest() -> None:
 @dataclass
 class _Prepared:
     """A batch's work that needs no stored cluster: its posts' key hashes (in the order of their post_no) and those
-    sorted, and `_batch_work`'s arrays."""
+    sorted, and its Batch."""
     hashes: np.ndarray
     ordered: np.ndarray
-    batch: tuple
+    batch: Batch
 
 
-def _prepared(texts: np.ndarray, hashes: np.ndarray | None) -> _Prepared | None:
-    """The batch work of posts `texts` with their key `hashes`; None when there are none, or two keys hash alike
-    (then the exact way: assign_clusters)."""
+def _prepared(texts: np.ndarray, media_urls: np.ndarray, hashes: np.ndarray | None) -> _Prepared | None:
+    """The batch work of posts `texts` (with their media addresses) with their key `hashes`; None when there are
+    none, or two keys hash alike (then the exact way: assign_clusters)."""
     if hashes is None or len(hashes) == 0:
         return None
     ordered = _sorted_unique(hashes)
-    return None if ordered is None else _Prepared(hashes, ordered, _batch_work(texts))
+    return None if ordered is None else _Prepared(hashes, ordered, batch_work(texts, media_urls))
 
 
 class BatchWork:
@@ -130,8 +133,8 @@ class BatchWork:
     @classmethod
     def of_table(cls, con: duckdb.DuckDBPyConnection, source: str) -> BatchWork:
         """The work of every row of `source` (a table of `con`, read now)."""
-        texts, hashes = _new_posts(con, source, None)
-        return cls(con, lambda: _prepared(texts, hashes))
+        texts, media_urls, hashes = _new_posts(con, source, None)
+        return cls(con, lambda: _prepared(texts, media_urls, hashes))
 
     def _run(self, prepare: Callable[[], _Prepared | None]) -> None:
         try:
@@ -140,7 +143,7 @@ class BatchWork:
             if self.prepared is not None:
                 # Writers of a database take turns (Store.connect), and the caller replans when a cluster row was
                 # written since this plan read the stored ones.
-                self.plan = _plan(self._cursor, *self.prepared.batch)
+                self.plan = _plan(self._cursor, self.prepared.batch)
         except Exception as exc:  # the caller's own way finds it again, or stores without this work
             log.debug("near-copy clusters: the batch work in a thread failed (%s); done in the caller", exc)
 
@@ -170,30 +173,22 @@ class _Plan:
     new_firsts: np.ndarray
 
 
-def _batch_work(texts: np.ndarray) -> tuple:
-    """Signatures, band groups and verified pairs within the batch of `texts` (in the order of their post_no)."""
-    sig = nearcopy.signatures(texts)
-    post, key, first, rep = _band_groups(sig)
-    x, y = _batch_edges(sig, post, rep)
-    return sig, post, key, first, x, y
-
-
-def _plan(con: duckdb.DuckDBPyConnection, sig: np.ndarray, post: np.ndarray, key: np.ndarray, first: np.ndarray,
-          x: np.ndarray, y: np.ndarray) -> _Plan:
+def _plan(con: duckdb.DuckDBPyConnection, batch: Batch) -> _Plan:
     """The batch's clusters against the stored ones (reads only)."""
     base = con.execute("SELECT coalesce(max(post_no), 0) FROM post_clusters").fetchone()[0]
-    keys, firsts = key[first], post[first]  # the batch's distinct band keys and the first post with each
+    post, key, first, x, y = batch.post, batch.key, batch.first, batch.x, batch.y
+    keys, firsts = key[first], post[first]  # the batch's distinct keys (band and media) and the first post with each
     con.register("nc_keys", {"band_key": keys})  # those stored: one row each in cluster_bands, its first post
     stored = con.execute("SELECT band_key, post_no FROM cluster_bands SEMI JOIN nc_keys USING (band_key)").fetchnumpy()
     con.unregister("nc_keys")
     order = np.argsort(stored["band_key"])
     s_key, s_post = stored["band_key"][order].astype(np.int64), stored["post_no"][order].astype(np.int64)
-    is_stored = _member(keys, s_key)
+    is_stored = member(keys, s_key)
     key_post = np.full(len(keys), -1, dtype=np.int64)  # the stored post of each key of the batch, or -1
     key_post[is_stored] = s_post[np.searchsorted(s_key, keys[is_stored])]
-    # Candidates: each post and the stored post of each of its band keys (their clusters), each post and the
-    # batch's first post with each of its band keys (x, y); kept when near-copies.
-    a, b = _stored_edges(con, sig, post, key_post[np.cumsum(first) - 1])
+    # Candidates: each post and the stored post of each of its keys (their clusters), each post and the batch's
+    # first post with each of its keys (x, y); kept when near-copies, or always for a media key.
+    a, b = _stored_edges(con, batch.sig, post, key_post[np.cumsum(first) - 1], key < 0)
     # A stored cluster's id is the number of its first post, below every new post's number: the smallest id of a
     # component is its oldest cluster, or its first new post.
     ids, roots = nearcopy.components(np.concatenate([a + base + 1, x + base + 1]),
@@ -203,28 +198,28 @@ def _plan(con: duckdb.DuckDBPyConnection, sig: np.ndarray, post: np.ndarray, key
 
 def assign_clusters(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarray | None = None,
                     work: BatchWork | None = None) -> int:
-    """Give posts of `source` (a table or subquery with platform, post_id, text; each key once) their post_clusters
+    """Give posts of `source` (a table or subquery with platform, post_id, text, media; each key once) their post_clusters
     row; the caller holds the transaction. `added`: the DuckDB hash(platform, post_id) of the rows to take (the
     posts an INSERT ... RETURNING just added, of a staging table that may hold posts stored before); None: every
     row, none of which has a post_clusters row yet. `work`: the batch's work started before the INSERT (used when
     it covers `added`). Returns how many posts got one."""
     plan = None
     if work is not None and work.covers(added):
-        sig, post, key, first, x, y = work.prepared.batch
-        hashes = work.prepared.hashes
+        batch, hashes = work.prepared.batch, work.prepared.hashes
         base = con.execute("SELECT coalesce(max(post_no), 0) FROM post_clusters").fetchone()[0]
         plan = work.plan if work.plan is not None and work.plan.base == base else None
     else:
         if added is not None and len(added) == 0:
             return 0
-        texts, hashes = _new_posts(con, source, added)
+        texts, media_urls, hashes = _new_posts(con, source, added)
         if len(texts) == 0:
             con.execute("DROP TABLE IF EXISTS nc_new")
             return 0
-        sig, post, key, first, x, y = _batch_work(texts)
-        del texts
+        batch = batch_work(texts, media_urls)
+        del texts, media_urls
     if plan is None:
-        plan = _plan(con, sig, post, key, first, x, y)
+        plan = _plan(con, batch)
+    sig = batch.sig
     n, base, ids, roots = len(sig), plan.base, plan.ids, plan.roots
     old = (ids <= base) & (ids != roots)  # stored clusters joined by new posts
     if old.any():
@@ -260,9 +255,9 @@ def assign_clusters(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarr
 
 
 def _new_posts(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarray | None
-               ) -> tuple[np.ndarray, np.ndarray | None]:
-    """The texts of the posts to cluster in the order of their post_no (by platform and post_id), and their
-    hash(platform, post_id) (the posts found by it in one read of `source`, no copy; every row when the INSERT
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The texts of the posts to cluster in the order of their post_no (by platform and post_id), their media
+    addresses (cluster_pairs.MEDIA_URLS_SQL), and their hash(platform, post_id) (the posts found by it in one read of `source`, no copy; every row when the INSERT
     added them all). When two of the batch's keys, or a stored post's and an
     added one's, hash alike (~1 in 10^10 a batch), the posts are found exactly instead: hashes None, and the
     temp table nc_new numbers them (n: 1, 2, ... by platform and post_id)."""
@@ -273,16 +268,17 @@ def _new_posts(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarray | 
         where = " WHERE hash(platform, post_id) IN (SELECT h FROM nc_added)"
     # By key: a platform's ids mostly grow with time, so the first post of a wave tends to be the batch's first
     # with each of its band keys, the post the others are checked against (recall is higher than in random order).
-    got = con.execute(f"SELECT hash(platform, post_id) AS h, text FROM {source}{where} "
+    got = con.execute(f"SELECT hash(platform, post_id) AS h, text, {MEDIA_URLS_SQL} AS urls FROM {source}{where} "
                       "ORDER BY platform, post_id").fetchnumpy()
     if not everyone:
         con.unregister("nc_added")
     if (added is None or len(got["h"]) == len(added)) and _sorted_unique(got["h"]) is not None:
-        return got["text"], got["h"]
+        return got["text"], got["urls"], got["h"]
     rows = source if added is None else f"(SELECT * FROM {source} ANTI JOIN post_clusters USING (platform, post_id))"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE nc_new AS
-        SELECT row_number() OVER (ORDER BY platform, post_id) AS n, platform, post_id, text FROM {rows}""")
-    return con.execute("SELECT text FROM nc_new ORDER BY n").fetchnumpy()["text"], None
+        SELECT row_number() OVER (ORDER BY platform, post_id) AS n, platform, post_id, text, media FROM {rows}""")
+    got = con.execute(f"SELECT text, {MEDIA_URLS_SQL} AS urls FROM nc_new ORDER BY n").fetchnumpy()
+    return got["text"], got["urls"], None
 
 
 def _sorted_unique(hashes: np.ndarray) -> np.ndarray | None:
@@ -291,81 +287,30 @@ def _sorted_unique(hashes: np.ndarray) -> np.ndarray | None:
     return None if (ordered[1:] == ordered[:-1]).any() else ordered
 
 
-def _band_groups(sig: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The (post, band key) pairs of the batch's signatures (post: its row in `sig`; empty bands left out) sorted by
-    key, then post; whether each is its key's first, and the first post of the batch with its key."""
-    n = len(sig)
-    post = np.repeat(np.arange(n, dtype=np.int64), nearcopy.BANDS)
-    key = nearcopy.band_keys(sig).reshape(-1)
-    filled = key != 0
-    post, key = post[filled], key[filled]
-    shift = max(n - 1, 1).bit_length()
-    if nearcopy.KEY_BITS + shift <= 63:  # key and post in one int64: one sort of values
-        packed = np.sort((key << shift) | post)
-        key, post = packed >> shift, packed & ((1 << shift) - 1)
-    else:
-        order = np.lexsort((post, key))
-        post, key = post[order], key[order]
-    first = np.ones(len(key), dtype=bool)
-    np.not_equal(key[1:], key[:-1], out=first[1:])
-    return post, key, first, post[first][np.cumsum(first) - 1]
-
-
-def _member(x: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
-    """Whether each value of `x` is one of `sorted_values`."""
-    if not len(sorted_values):
-        return np.zeros(len(x), dtype=bool)
-    return sorted_values[np.minimum(np.searchsorted(sorted_values, x), len(sorted_values) - 1)] == x
-
-
-def _stored_edges(con: duckdb.DuckDBPyConnection, sig: np.ndarray, post: np.ndarray, key_post: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Near-copy pairs of a new post (its row in `sig`) and a stored post's cluster, among each new post `post[i]`
-    and the stored post `key_post[i]` of one of its band keys (-1: the key is not stored): (rows, cluster ids)."""
+def _stored_edges(con: duckdb.DuckDBPyConnection, sig: np.ndarray, post: np.ndarray, key_post: np.ndarray,
+                  exact: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of a new post (its row in `sig`) and a stored post's cluster, among each new post `post[i]` and the
+    stored post `key_post[i]` of one of its keys (-1: the key is not stored): near-copies for a band key, every
+    pair for a media key (`exact[i]`). Returns (rows, cluster ids)."""
     known = key_post >= 0
     if not known.any():
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     width = int(key_post.max()) + 1
-    pair = _distinct(post[known] * width + key_post[known])
+    pair = distinct(post[known & ~exact] * width + key_post[known & ~exact])
+    same_file = distinct(post[known & exact] * width + key_post[known & exact])
     a, b = pair // width, pair % width
-    con.register("nc_wanted", {"post_no": _distinct(b)})  # each stored signature read once
+    con.register("nc_wanted", {"post_no": distinct(np.concatenate([b, same_file % width]))})  # each read once
     rows = con.execute(f"SELECT post_no, cluster_id, {_SIG_COLUMNS} FROM post_clusters SEMI JOIN nc_wanted "
                        "USING (post_no) ORDER BY post_no").fetchnumpy()
     con.unregister("nc_wanted")
     other = np.empty((len(rows["post_no"]), nearcopy.BINS), dtype=np.uint32)
     for j in range(nearcopy.BINS):
         other[:, j] = rows[f"s{j}"]
-    at = np.searchsorted(rows["post_no"].astype(np.int64), b)
-    ok = _verified(sig, a, other, at)
-    return a[ok], rows["cluster_id"].astype(np.int64)[at[ok]]
-
-
-def _batch_edges(sig: np.ndarray, post: np.ndarray, rep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Near-copy pairs among each new post and the batch's first post with each of its band keys (rows of `sig`)."""
-    other = post != rep
-    width = len(sig) + 1
-    small = np.uint32 if width * width <= 2**32 else np.int64  # a sort of 32-bit values is faster
-    pair = _distinct(post[other].astype(small) * small(width) + rep[other].astype(small)).astype(np.int64)
-    x, y = pair // width, pair % width
-    ok = _verified(sig, x, sig, y)
-    return x[ok], y[ok]
-
-
-def _distinct(x: np.ndarray) -> np.ndarray:
-    """The distinct values of `x`, sorted (a sort: numpy's unique, a hash table, is slower on these)."""
-    x = np.sort(x)
-    keep = np.ones(len(x), dtype=bool)
-    np.not_equal(x[1:], x[:-1], out=keep[1:])
-    return x[keep]
-
-
-def _verified(sig_a: np.ndarray, a: np.ndarray, sig_b: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Whether each candidate pair (sig_a[a[i]], sig_b[b[i]]) is a near-copy, in slices."""
-    ok = np.empty(len(a), dtype=bool)
-    for i in range(0, len(a), _PAIRS_AT_ONCE):
-        j = slice(i, i + _PAIRS_AT_ONCE)
-        ok[j] = nearcopy.near_copies(sig_a[a[j]], sig_b[b[j]])
-    return ok
+    stored, cluster = rows["post_no"].astype(np.int64), rows["cluster_id"].astype(np.int64)
+    at = np.searchsorted(stored, b)
+    ok = verified(sig, a, other, at)
+    return (np.concatenate([a[ok], same_file // width]),
+            np.concatenate([cluster[at[ok]], cluster[np.searchsorted(stored, same_file % width)]]))
 
 
 def clusters_tag() -> str:
@@ -390,7 +335,7 @@ def backfill_clusters(con: duckdb.DuckDBPyConnection, transaction: Callable[[duc
             con.execute("DELETE FROM cluster_bands")
     while True:
         with transaction(con):
-            added = assign_clusters(con, f"""(SELECT platform, post_id, text FROM posts
+            added = assign_clusters(con, f"""(SELECT platform, post_id, text, media FROM posts
                 ANTI JOIN post_clusters USING (platform, post_id) ORDER BY captured_at, platform, post_id
                 LIMIT {int(batch)})""")
             if added == 0:

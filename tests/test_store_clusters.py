@@ -15,7 +15,8 @@ import pytest
 
 from conftest import NOW
 from pantau import nearcopy
-from pantau.post import Author, Post
+from pantau.post import Author, Media, Post
+from pantau.store import cluster_pairs
 from pantau.store import clusters as store_clusters
 from pantau.store import ingest as store_ingest
 from pantau.store.db import Store
@@ -176,7 +177,8 @@ def test_keys_that_do_not_single_out_the_added_posts_fall_back_to_the_exact_way(
     try:
         con.execute("BEGIN")
         con.execute("""CREATE TEMP TABLE staging AS SELECT * FROM (VALUES ('demo', 'a', ?), ('demo', 'b', ?),
-                       ('demo', 'd', ?)) v(platform, post_id, text)""", [COPIES[0], COPIES[1], SAME_TOPIC[0]])
+                       ('demo', 'd', ?)) v(platform, post_id, text), (SELECT NULL::JSON AS media)""",
+                    [COPIES[0], COPIES[1], SAME_TOPIC[0]])
         h_b = con.execute("SELECT hash('demo', 'b')").fetchone()[0]
         added = np.array([h_b, 12345], dtype=np.uint64)  # 12345: no key's hash
         assert store_clusters.assign_clusters(con, "staging", added) == 1
@@ -193,8 +195,9 @@ def test_band_groups_of_a_batch_too_big_to_pack_are_the_same():
     rng = np.random.default_rng(1)
     sig = rng.integers(0, 40, size=(70_000, nearcopy.BINS)).astype(np.uint32)  # few values: keys shared a lot
     sig[5] = nearcopy.EMPTY
-    post, key, first, rep = store_clusters._band_groups(sig)
-    small = store_clusters._band_groups(sig[:60_000])
+    none = np.empty(0, dtype=np.int64)  # no media keys
+    post, key, first, rep = cluster_pairs._band_groups(sig, none, none)
+    small = cluster_pairs._band_groups(sig[:60_000], none, none)
     order = np.lexsort((post, key))
     assert np.array_equal(order, np.arange(len(key)))  # sorted by key, then post
     assert len(post) == (len(sig) - 1) * nearcopy.BANDS
@@ -205,6 +208,42 @@ def test_band_groups_of_a_batch_too_big_to_pack_are_the_same():
     sp, sk, sf, sr = small
     assert np.array_equal(np.lexsort((sp, sk)), np.arange(len(sk)))
     assert np.array_equal(sr[sf], sp[sf]) and (sp[~sf] > sr[~sf]).all()
+
+
+def _media_post(pid: str, account: str, url: str, text: str = "[foto]", minutes: int = 0) -> Post:
+    p = post(pid, text, account, minutes=minutes)
+    return Post(**{**{f: getattr(p, f) for f in p.__dataclass_fields__}, "media": (Media("image", url),)})
+
+
+@pytest.mark.parametrize("in_thread", [True, False])
+def test_the_same_media_file_makes_a_cluster_and_short_replies_do_not(tmp_path, monkeypatch, in_thread):
+    """Media-only posts ("[foto]") with one image (its address up to the query) are one cluster, whichever chunk
+    stored the first; a long post with that image joins it. Other images, and replies like "Mantap!", stay alone
+    (each was one cluster of every such post). The thread's work and the caller's own way give the same."""
+    monkeypatch.setattr(store_ingest, "BATCH_SIZE", 4)  # later chunks match the media key stored by the first
+    if not in_thread:
+        monkeypatch.setattr(store_clusters.BatchWork, "covers", lambda self, added: False)
+    image = "https://pbs.twimg.com/media/GWave01.jpg"
+    posts = [_media_post(f"m{i}", f"guru{i}", f"{image}?name={size}", minutes=i)
+             for i, size in enumerate(["orig", "small", "large", "orig", "900x900"])]
+    posts += [_media_post("t0", "guru9", image, text=COPIES[0]), _media_post("t1", "kades1", "", text=COPIES[1])]
+    posts += [_media_post(f"o{i}", f"warga{i}", f"https://pbs.twimg.com/media/Other{i}.jpg") for i in range(4)]
+    posts += [post(f"r{i}", "Mantap!", f"warga{i}") for i in range(4)] + [post("r9", "setuju pak 👍", "warga9")]
+    path = tmp_path / "posts.jsonl"
+    path.write_text("".join(p.to_json() + "\n" for p in posts), encoding="utf-8")
+    store = Store(tmp_path / "db.duckdb")
+    store.ingest_file(path)
+    c = clusters(store)
+    wave = {c[f"m{i}"] for i in range(5)} | {c["t0"], c["t1"]}  # t1: COPIES[1], near-copy of t0, no image
+    assert len(wave) == 1
+    alone = [c[p.post_id] for p in posts if p.post_id[0] in "or"]
+    assert len(set(alone)) == len(alone) and wave.isdisjoint(alone)
+    (row,) = store.query("SELECT size, accounts FROM v_clusters")
+    assert (row["size"], row["accounts"]) == (7, 7)
+    one_go = Store(tmp_path / "one.duckdb")  # Store.ingest, one batch: the same partition
+    one_go.ingest(posts)
+    groups = lambda m: sorted(sorted(k for k in m if m[k] == v) for v in set(m.values()))  # noqa: E731
+    assert groups(clusters(one_go)) == groups(c)
 
 
 def _rows(store: Store) -> tuple[list, list]:
@@ -313,15 +352,15 @@ def test_the_clusters_threads_yield_the_cores_to_the_ingest(tmp_path, monkeypatc
     path = tmp_path / "posts.jsonl"
     _wave_file(path)
     seen = []
-    batch_work, plan = store_clusters._batch_work, store_clusters._plan
+    batch_work, plan = store_clusters.batch_work, store_clusters._plan
 
     def priority() -> int:
         return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
-    monkeypatch.setattr(store_clusters, "_batch_work", lambda texts: seen.append(("chunk", priority()))
-                        or batch_work(texts))
-    monkeypatch.setattr(store_clusters, "_plan", lambda con, *batch: seen.append(("plan", priority()))
-                        or plan(con, *batch))
+    monkeypatch.setattr(store_clusters, "batch_work", lambda texts, urls: seen.append(("chunk", priority()))
+                        or batch_work(texts, urls))
+    monkeypatch.setattr(store_clusters, "_plan", lambda con, batch: seen.append(("plan", priority()))
+                        or plan(con, batch))
     before = priority()
     Store(tmp_path / "db.duckdb").ingest_file(path)
     assert priority() == before
