@@ -19,6 +19,7 @@ from pantau.post import Author, Media, Post
 from pantau.store import cluster_pairs
 from pantau.store import clusters as store_clusters
 from pantau.store import ingest as store_ingest
+from pantau.store.connection import transaction
 from pantau.store.db import Store
 from test_nearcopy import COPIES, SAME_TOPIC
 
@@ -110,6 +111,54 @@ def test_an_older_database_gets_its_clusters_when_opened(tmp_path):
     assert clusters(store) == expected
     store.init()  # once: nothing changes
     assert clusters(store) == expected
+
+
+def _groups(by_post: dict[str, int]) -> list[list[str]]:
+    return sorted(sorted(k for k in by_post if by_post[k] == v) for v in set(by_post.values()))
+
+
+def test_a_recompute_resumes_where_a_crash_stopped_it_and_sweeps_what_it_missed(tmp_path, monkeypatch):
+    """A database made with another algorithm is recomputed in ranges of rowids, each range recording where the
+    pass is: a crash resumes there. A post the pass missed (rowids move down when deleted rows are dropped) gets
+    its row from the sweep."""
+    posts = ([post(f"c{i}", t, f"guru{i}") for i, t in enumerate(COPIES)]
+             + [post(f"s{i}", t, f"warga{i}") for i, t in enumerate(SAME_TOPIC)])
+    for name in ("whole", "crashed"):
+        Store(tmp_path / f"{name}.duckdb").ingest(posts)
+    tag = store_clusters.clusters_tag()
+    cons = {name: duckdb.connect(str(tmp_path / f"{name}.duckdb")) for name in ("whole", "crashed")}
+    for con in cons.values():
+        con.execute("UPDATE schema_info SET value = 'another-algorithm' WHERE key = 'clusters'")
+    assert store_clusters.backfill_clusters(cons["whole"], transaction, batch=4) == len(posts)
+    con = cons["crashed"]
+    real, sources = store_clusters.assign_clusters, []
+
+    def crash_on_the_third(con, source, *args):
+        sources.append(source)
+        if len(sources) == 3:
+            raise RuntimeError("killed")
+        return real(con, source, *args)
+
+    monkeypatch.setattr(store_clusters, "assign_clusters", crash_on_the_third)
+    with pytest.raises(RuntimeError):
+        store_clusters.backfill_clusters(con, transaction, batch=4)
+    info = dict(con.execute("SELECT key, value FROM schema_info WHERE key LIKE 'clusters%'").fetchall())
+    assert info == {"clusters_pass": f"{tag} 8"}  # two ranges done, no algorithm recorded until the end
+    assert con.execute("SELECT count(*) FROM post_clusters").fetchone()[0] == 8
+    con.execute("UPDATE schema_info SET value = ? WHERE key = 'clusters_pass'", [f"{tag} 9"])  # rowid 8 missed
+    sources.clear()
+    monkeypatch.setattr(store_clusters, "assign_clusters", lambda con, source, *args: sources.append(source)
+                        or real(con, source, *args))
+    assert store_clusters.backfill_clusters(con, transaction, batch=4) == len(posts) - 8
+    assert "rowid >= 9 " in sources[0] and "ANTI JOIN" in sources[-2]  # resumed; the sweep found rowid 8
+    info = dict(con.execute("SELECT key, value FROM schema_info WHERE key LIKE 'clusters%'").fetchall())
+    assert info == {"clusters": tag}
+    by_post = {name: dict(c.execute("SELECT post_id, cluster_id FROM post_clusters").fetchall())
+               for name, c in cons.items()}
+    for c in cons.values():
+        c.close()
+    assert len(by_post["crashed"]) == len(posts)
+    assert _groups(by_post["crashed"]) == _groups(by_post["whole"])
 
 
 def test_only_the_posts_a_band_key_points_at_keep_their_signature(tmp_path):
@@ -242,8 +291,7 @@ def test_the_same_media_file_makes_a_cluster_and_short_replies_do_not(tmp_path, 
     assert (row["size"], row["accounts"]) == (7, 7)
     one_go = Store(tmp_path / "one.duckdb")  # Store.ingest, one batch: the same partition
     one_go.ingest(posts)
-    groups = lambda m: sorted(sorted(k for k in m if m[k] == v) for v in set(m.values()))  # noqa: E731
-    assert groups(clusters(one_go)) == groups(c)
+    assert _groups(clusters(one_go)) == _groups(c)
 
 
 def _rows(store: Store) -> tuple[list, list]:
