@@ -36,6 +36,7 @@ import numpy as np
 
 from pantau.demo.generate import generate_posts
 from pantau.nlp.identity import IDENTITY_CLASSES
+from pantau.nlp.real_card import rate_upper_bound, real_chatter_lines, real_partisan_lines  # noqa: F401 (re-export)
 from pantau.nlp.train import (CATEGORY_CODES, DataError, METRICS_FILE, binary_metrics, default_data_path,
                               iter_json_objects, load_examples)
 
@@ -79,16 +80,6 @@ def external_sets() -> tuple[str, ...]:
     """Sets scored with the shipped model: realistic, demo, and independent and everyday when their files exist."""
     return (("realistic", "demo") + (("independent",) if default_independent_path().is_file() else ())
             + (("everyday",) if default_everyday_path().is_file() else ()))
-
-
-def rate_upper_bound(flagged: int, n: int, confidence: float = 0.95) -> float:
-    """Exact (Clopper-Pearson) one-sided upper confidence bound of a rate seen as flagged of n: the claim "the rate
-    is at most the goal" is one-sided."""
-    from scipy.stats import beta  # heavy (scipy): only for the confidence bound
-
-    if flagged >= n:
-        return 1.0
-    return float(beta.ppf(confidence, flagged + 1, n - flagged))
 
 
 def everyday_false_flags(kind_counts: dict | None) -> dict | None:
@@ -278,29 +269,6 @@ def _reviewer_line(rd: dict | None) -> list[str]:
             f"{rd['examples'] - rd['positives']} not violations), on posts scored by model version(s) {versions}."]
 
 
-def _real_chatter_lines(metrics: dict) -> list[str]:
-    """The card's real-chatter section: each real set measured for this model version (metrics.json real_chatter,
-    written by pantau.nlp.real_chatter), its rate and exact one-sided 95% upper bound computed here from the counts."""
-    version = metrics["model_version"]
-    sets = {k: s for k, s in (metrics.get("real_chatter") or {}).items() if s["model_version"] == version}
-    lines = ["### Real election chatter", "",
-             "Real public posts (not written by the project), each scored as a post with no author bio (real accounts",
-             "mostly have none); never used for training, threshold choice or tuning. The platform's terms they were",
-             "collected under do not allow redistribution, so they are not in this repository and no text is copied here: `python -m",
-             "pantau.nlp.real_chatter SET DIR` re-measures a set from a checkout DIR of its source (docs/classifier.md).", ""]
-    if not sets:
-        return lines + [f"Not measured for model `{version}`: run the command above for each set of",
-                        "`pantau.nlp.real_chatter.REAL_SETS`; it records the figures in metrics.json and regenerates this card.", ""]
-    lines += ["| set | what | source (repository @ commit) | licence | posts | flagged | rate | one-sided 95% upper bound | "
-              "with identity evidence | partisan (score >= 0.5) |", "|---|---|---|---|---|---|---|---|---|---|"]
-    for name, s in sets.items():
-        lines.append(f"| {name} | {s['title']} | {s['source']} @ {s['commit'][:12]} | {s['licence']} | {s['n']} | {s['flagged']} | "
-                     f"{100 * s['flagged'] / s['n']:.3f}% | {100 * rate_upper_bound(s['flagged'], s['n']):.3f}% | "
-                     f"{s['identity_evidence']} | {s['partisan']} |")
-    return lines + ["", "Measured " + ", ".join(f"{n} on {s['measured']}" for n, s in sets.items()) +
-                    "; the command prints each flagged post (terminal only) for a hand check of its identity evidence.", ""]
-
-
 def render_model_card(metrics: dict) -> str:
     """The model card (Markdown) generated from metrics.json; no other input."""
     d = metrics["data"]
@@ -456,7 +424,7 @@ def render_model_card(metrics: dict) -> str:
                   "| set | flags | on posts labelled 0 |", "|---|---|---|"]
         lines += [f"| {name} | {m['other_class_flags']} | {m['other_class_flags_on_negatives']} |" for name, m in other]
         lines.append("")
-    lines += _real_chatter_lines(metrics)
+    lines += real_chatter_lines(metrics) + real_partisan_lines(metrics)
     lines += ["## Limitations", "",
               f"- Trained on synthetic, composed posts plus {hw.get('examples', 0)} hand-written ones, no real posts. The held-out split",
               "  removes whole families, registers and kinds of author, but the writers of the training data also wrote the",

@@ -10,6 +10,12 @@ then regenerates the model card from metrics.json (no retraining):
     python -m pantau.nlp.real_chatter pilpres2024-prabowo-gibran /path/to/sentiment-webscrape
     python -m pantau.nlp.real_chatter emot-general /path/to/indonlu [--model-dir models] [--no-record]
 
+The partisan sets (`partisan_sets()`, ids and bios in nlp/data/real_partisan_calls.json: tweet ids, no text) are real
+first-person calls to vote or support picked by reading from a real set; each post is scored with an official's
+bio and with a citizen's bio (recall, and false flags of citizens' campaigning), recorded under ``real_partisan``:
+
+    python -m pantau.nlp.real_chatter pilpres2024-partisan-calls /path/to/sentiment-webscrape
+
 Evaluation only: these posts are never used for training, threshold choice or tuning.
 """
 
@@ -33,6 +39,7 @@ from pantau.nlp.train import METRICS_FILE, DataError
 from pantau.post import Post
 
 MENTION_RE = re.compile(r"(?<![\w@])@\w{1,15}")
+PARTISAN_FILE = Path(__file__).parent / "data" / "real_partisan_calls.json"
 PARTISAN_LEVEL = 0.5
 
 
@@ -76,6 +83,13 @@ def _rows(path: Path) -> tuple[list[str], list[dict]]:
 def read_texts(spec: RealSet, root: Path) -> list[str]:
     """The set's post texts read from a checkout at ``root``, @mentions replaced by @user (nothing else of the author
     is read). tweet_harvest files are deduplicated by post id (the same post in several daily files)."""
+    posts = read_posts(spec, root)
+    return list(posts.values()) if isinstance(posts, dict) else posts
+
+
+def read_posts(spec: RealSet, root: Path) -> dict[str, str] | list[str]:
+    """Post id -> text (tweet_harvest: first file, in path order, that holds the id), or the texts of a set
+    without ids (emot), as `read_texts` reads them."""
     paths = sorted({p for pattern in spec.files for p in Path(root).glob(pattern) if p.is_file()})
     if not paths:
         raise DataError(f"{root}: no file matches {', '.join(spec.files)} (a checkout of {spec.source} at "
@@ -96,7 +110,7 @@ def read_texts(spec: RealSet, root: Path) -> list[str]:
                 texts.append(MENTION_RE.sub("@user", text))
             elif row.get(id_col) and row[id_col] not in seen:
                 seen[row[id_col]] = MENTION_RE.sub("@user", text)
-    return texts if id_col is None else list(seen.values())
+    return texts if id_col is None else seen
 
 
 def digest(texts: Sequence[str]) -> str:
@@ -118,18 +132,68 @@ def measure(clf: Classifier, texts: Sequence[str]) -> tuple[dict, list[tuple[str
     return figures, flagged
 
 
+@dataclass(frozen=True)
+class PartisanSet:
+    base: str  # the REAL_SETS entry the posts are read from
+    ids: tuple[str, ...]
+    asn_bios: tuple[str, ...]  # officials: ASN roles and a perangkat desa, one per post in turn
+    citizen_bios: tuple[str, ...]
+    note: str
+
+
+def partisan_sets(path: Path = PARTISAN_FILE) -> dict[str, PartisanSet]:
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    return {name: PartisanSet(base=doc["base"], ids=tuple(s["ids"]), asn_bios=tuple(doc["asn_bios"]),
+                              citizen_bios=tuple(doc["citizen_bios"]), note=s["note"])
+            for name, s in doc["sets"].items()}
+
+
+def _with_bios(clf: Classifier, texts: Sequence[str], bios: Sequence[str], every: bool) -> list[tuple[str, str, dict]]:
+    """(text, bio, result): post k with bio k of `bios` in turn, or (every) each post with each bio."""
+    pairs = [(t, b) for t in texts for b in bios] if every else [(t, bios[k % len(bios)]) for k, t in enumerate(texts)]
+    posts = [Post.from_payload({"platform": "x", "post_id": f"p{i}", "text": t, "author": {"bio": b}})
+             for i, (t, b) in enumerate(pairs)]
+    return [(t, b, r) for (t, b), r in zip(pairs, clf.classify(posts))]
+
+
+def measure_partisan(clf: Classifier, posts: dict[str, str], spec: PartisanSet) -> tuple[dict, list[tuple[str, str, dict]]]:
+    """Recall of the set's posts with an official's bio, flags with a citizen's bio (bios in turn, then every bio);
+    the figures and the missed (text, bio, result) of the official-bio pass."""
+    missing = [i for i in spec.ids if i not in posts]
+    if missing:
+        raise DataError(f"{len(missing)} selected post ids not in the checkout (first: {missing[0]})")
+    texts = [posts[i] for i in spec.ids]
+    asn = _with_bios(clf, texts, spec.asn_bios, every=False)
+    figures = {"n": len(texts), "n_asn_bios": len(spec.asn_bios), "n_citizen_bios": len(spec.citizen_bios),
+               "asn_flagged": sum(r["flagged"] for _, _, r in asn),
+               "citizen_flagged": sum(r["flagged"] for _, _, r in _with_bios(clf, texts, spec.citizen_bios, False)),
+               "asn_flagged_every_bio": sum(r["flagged"] for _, _, r in _with_bios(clf, texts, spec.asn_bios, True)),
+               "citizen_flagged_every_bio": sum(r["flagged"] for _, _, r in _with_bios(clf, texts, spec.citizen_bios, True)),
+               "model_version": clf.version, "digest": digest(texts), "note": spec.note,
+               "measured": datetime.now(timezone.utc).date().isoformat()}
+    return figures, [(t, b, r) for t, b, r in asn if not r["flagged"]]
+
+
 def record(model_dir: Path, name: str, figures: dict) -> Path:
-    """Store the set's figures (and source) in metrics.json under real_chatter and regenerate the model card."""
+    """Store the set's figures (and source) in metrics.json under real_chatter (real_partisan for a partisan set)
+    and regenerate the model card."""
     path = Path(model_dir) / METRICS_FILE
     metrics = json.loads(path.read_text(encoding="utf-8"))
-    metrics.setdefault("real_chatter", {})[name] = {**asdict(REAL_SETS[name]), **figures}
+    if name in REAL_SETS:
+        metrics.setdefault("real_chatter", {})[name] = {**asdict(REAL_SETS[name]), **figures}
+    else:
+        spec = partisan_sets()[name]
+        base = REAL_SETS[spec.base]
+        metrics.setdefault("real_partisan", {})[name] = {"base": spec.base, "source": base.source,
+                                                         "commit": base.commit, **figures}
     path.write_text(json.dumps(metrics, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     return write_model_card(Path(model_dir))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    partisan = partisan_sets()
     parser = argparse.ArgumentParser(prog="python -m pantau.nlp.real_chatter", description=__doc__.split("\n\n")[0])
-    parser.add_argument("set", choices=sorted(REAL_SETS))
+    parser.add_argument("set", choices=sorted(REAL_SETS) + sorted(partisan))
     parser.add_argument("root", type=Path, help="a checkout of the set's source repository")
     parser.add_argument("--model-dir", type=Path, default=None,
                         help="directory of asn_campaign.npz and metrics.json (default: the shipped model's)")
@@ -138,17 +202,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     model_path = args.model_dir / MODEL_FILE if args.model_dir else None
     try:
         clf = load(model_path, registry=[])
-        figures, flagged = measure(clf, read_texts(REAL_SETS[args.set], args.root))
+        if args.set in partisan:
+            spec = partisan[args.set]
+            figures, missed = measure_partisan(clf, read_posts(REAL_SETS[spec.base], args.root), spec)
+        else:
+            figures, flagged = measure(clf, read_texts(REAL_SETS[args.set], args.root))
     except (DataError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    n, k = figures["n"], figures["flagged"]
-    print(f"{args.set}: {n} posts, {k} flagged ({100 * k / n:.3f}%), one-sided 95% upper bound "
-          f"{100 * rate_upper_bound(k, n):.4f}%; identity evidence in {figures['identity_evidence']}, partisan "
-          f"(>= {PARTISAN_LEVEL}) {figures['partisan']}; model {figures['model_version']}")
-    for text, res in flagged:  # for the hand check: is there identity evidence of a civil servant? (never stored)
-        spans = "; ".join(f"{s['name']}:{s.get('text', '')}" for s in res["signals"])
-        print(f"- score {res['score']:.3f} [{res['identity_class']}] {text!r}\n  signals: {spans}")
+    n = figures["n"]
+    if args.set in partisan:
+        print(f"{args.set}: {n} posts; official bio: {figures['asn_flagged']} flagged (recall "
+              f"{figures['asn_flagged'] / n:.3f}); citizen bio: {figures['citizen_flagged']} flagged; every official "
+              f"bio: recall {figures['asn_flagged_every_bio'] / (n * figures['n_asn_bios']):.3f}; every citizen bio: "
+              f"{figures['citizen_flagged_every_bio']} of {n * figures['n_citizen_bios']} flagged; model "
+              f"{figures['model_version']}")
+        for text, bio, res in missed:  # for the analysis of misses (terminal only, never stored)
+            spans = "; ".join(f"{s['source']}:{s['name']}:{s.get('text', '')}" for s in res["signals"])
+            print(f"- missed, score {res['score']:.3f} (partisan {res['partisan_score']:.3f}) bio {bio!r}: "
+                  f"{text!r}\n  signals: {spans}")
+    else:
+        k = figures["flagged"]
+        print(f"{args.set}: {n} posts, {k} flagged ({100 * k / n:.3f}%), one-sided 95% upper bound "
+              f"{100 * rate_upper_bound(k, n):.4f}%; identity evidence in {figures['identity_evidence']}, partisan "
+              f"(>= {PARTISAN_LEVEL}) {figures['partisan']}; model {figures['model_version']}")
+        for text, res in flagged:  # for the hand check: is there identity evidence of a civil servant? (never stored)
+            spans = "; ".join(f"{s['name']}:{s.get('text', '')}" for s in res["signals"])
+            print(f"- score {res['score']:.3f} [{res['identity_class']}] {text!r}\n  signals: {spans}")
     if not args.no_record:
         print(f"recorded -> {record(model_path.parent if model_path else clf.path.parent, args.set, figures)}")
     return 0

@@ -24,7 +24,8 @@ from pantau.nlp.train import METRICS_FILE, DataError
 from pantau.post import Post
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
-ELECTION = rc.REAL_SETS["pilpres2024-prabowo-gibran"]
+ELECTION_NAME = "pilpres2024-prabowo-gibran"
+ELECTION = rc.REAL_SETS[ELECTION_NAME]
 
 # Written for these tests (not real posts), in the tweet-harvest layout of the election set.
 RAW_HEADER = "created_at;id_str;full_text;lang;user_id_str;username\n"
@@ -153,4 +154,69 @@ def test_recorded_figures_recomputed_from_the_real_set(name):
     texts = rc.read_texts(rc.REAL_SETS[name], Path(base) / name)
     figures, _ = rc.measure(load(MODELS / MODEL_FILE, registry=[]), texts)
     for key in ("n", "flagged", "digest", "identity_evidence", "partisan", "model_version"):
+        assert figures[key] == entry[key], key
+
+
+def test_partisan_sets_ship_ids_and_bios_only():
+    """The selected real posts are stored as tweet ids (digits), never as text; the two sets do not share a post."""
+    sets = rc.partisan_sets()
+    assert set(sets) == {"pilpres2024-partisan-calls", "pilpres2024-partisan-calls-holdout"}
+    ids = [i for s in sets.values() for i in s.ids]
+    assert all(i.isdigit() and 15 <= len(i) <= 20 for i in ids) and len(ids) == len(set(ids))
+    for s in sets.values():
+        assert s.base in rc.REAL_SETS and len(s.asn_bios) >= 10 and len(s.citizen_bios) >= 10
+
+
+def test_partisan_command_scores_each_post_with_official_and_citizen_bios(tmp_path):
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    for name in (MODEL_FILE, METRICS_FILE):
+        shutil.copy(MODELS / name, model_dir / name)
+    root = write_election_checkout(tmp_path / "checkout")
+    posts = rc.read_posts(ELECTION, root)
+    assert posts["11"].startswith("@user @user Saya PNS") and "16" not in posts
+    # written stand-ins for selected posts: two calls to vote and a civic message, none naming the author's job
+    written = {"21": "Tetap dukung prabowo-gibran sampai menang!", "22": "Ayo coblos nomor 1 tanggal 14 Februari",
+               "23": "Jangan golput ya, 14 Februari semua ke TPS"}
+    spec = rc.PartisanSet(base="pilpres2024-prabowo-gibran", ids=("21", "22", "23"), note="written for this test",
+                          asn_bios=("Camat Cikupa", "Guru PNS SDN 2"), citizen_bios=("Mahasiswa", "Driver ojol"))
+    figures, missed = rc.measure_partisan(load(model_dir / MODEL_FILE, registry=[]), written, spec)
+    assert (figures["n"], figures["asn_flagged"], figures["citizen_flagged"]) == (3, 2, 0)
+    assert (figures["asn_flagged_every_bio"], figures["citizen_flagged_every_bio"]) == (4, 0)
+    assert [(t, b) for t, b, _ in missed] == [(written["23"], "Camat Cikupa")]  # bios in turn; a civic call is no act
+    assert figures["digest"] == rc.digest(list(written.values())) and "Tetap dukung" not in json.dumps(figures)
+    with pytest.raises(DataError, match="1 selected post ids not in the checkout"):
+        rc.measure_partisan(load(model_dir / MODEL_FILE, registry=[]), written, rc.PartisanSet(**{**spec.__dict__, "ids": ("21", "99")}))
+
+    proc = subprocess.run([sys.executable, "-m", "pantau.nlp.real_chatter", "pilpres2024-partisan-calls-holdout",
+                           str(root), "--model-dir", str(model_dir)], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PANTAU_REGISTRY": ""})
+    assert proc.returncode == 1 and "selected post ids not in the checkout" in proc.stderr  # the written checkout lacks them
+
+
+def test_partisan_figures_are_recorded_and_shown_in_the_card(tmp_path):
+    for name in (MODEL_FILE, METRICS_FILE):
+        shutil.copy(MODELS / name, tmp_path / name)
+    metrics = json.loads((tmp_path / METRICS_FILE).read_text(encoding="utf-8"))
+    figures = {"n": 10, "n_asn_bios": 2, "n_citizen_bios": 3, "asn_flagged": 9, "citizen_flagged": 1,
+               "asn_flagged_every_bio": 18, "citizen_flagged_every_bio": 2, "model_version": metrics["model_version"],
+               "digest": "d", "note": "a note", "measured": "2026-12-07"}
+    card = rc.record(tmp_path, "pilpres2024-partisan-calls", figures).read_text(encoding="utf-8")
+    entry = json.loads((tmp_path / METRICS_FILE).read_text(encoding="utf-8"))["real_partisan"]["pilpres2024-partisan-calls"]
+    assert entry == {"base": ELECTION_NAME, "source": ELECTION.source, "commit": ELECTION.commit, **figures}
+    assert "| pilpres2024-partisan-calls | 10 | 9 | 0.900 | 1 | 0.900 (18 of 20) | 2 of 30 | a note |" in card
+
+
+@pytest.mark.parametrize("name", sorted(rc.partisan_sets()))
+def test_recorded_partisan_figures_recomputed_from_the_real_set(name):
+    """Needs the real set the posts come from: PANTAU_REAL_CHATTER=DIR with DIR/<base set name> its checkout."""
+    spec = rc.partisan_sets()[name]
+    base = os.environ.get("PANTAU_REAL_CHATTER")
+    if not base or not (Path(base) / spec.base).is_dir():
+        pytest.skip("real set not present: set PANTAU_REAL_CHATTER to a directory of checkouts named by set")
+    entry = json.loads((MODELS / METRICS_FILE).read_text(encoding="utf-8"))["real_partisan"][name]
+    figures, _ = rc.measure_partisan(load(MODELS / MODEL_FILE, registry=[]),
+                                     rc.read_posts(rc.REAL_SETS[spec.base], Path(base) / spec.base), spec)
+    for key in ("n", "asn_flagged", "citizen_flagged", "asn_flagged_every_bio", "citizen_flagged_every_bio", "digest",
+                "model_version"):
         assert figures[key] == entry[key], key
