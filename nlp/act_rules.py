@@ -16,9 +16,9 @@ from typing import Iterable, Sequence
 from pantau.nlp.normalise import EMOJI_NUMBERS, NormToken, Tokens, as_tokens
 from pantau.nlp.spans import OverlapIndex
 from pantau.nlp.vocabulary import (
-    CANDIDATE_SET, DINAS_STOP, LEMMA_VOTE, LEMMA_VOTE_EXCLUDE, LOOKALIKE_NOUNS, LOOKALIKE_OBJECTS, LOOKALIKE_SET,
-    NEUTRAL_FOLLOWERS, NEUTRAL_PIECES, NOMOR_URUT, PARTY_STOP, PREFERENCE_WORDS, SCHOOL_PREFIX, SLOGAN_PIECES,
-    TIP_MENTIONS, VERB_FILLERS, VOTE_SET,
+    CANDIDATE_SET, CHEER_AFTER, CHEER_BEFORE, CHEER_FILLERS, CHEER_NEGATORS, DINAS_STOP, LEMMA_VOTE, LEMMA_VOTE_EXCLUDE,
+    LOOKALIKE_NOUNS, LOOKALIKE_OBJECTS, LOOKALIKE_SET, NEUTRAL_FOLLOWERS, NEUTRAL_PIECES, NOMOR_URUT, NUMBER_COUNTS,
+    PARTY_STOP, PREFERENCE_WORDS, SCHOOL_PREFIX, SELF_MARKERS, SLOGAN_PIECES, TIP_MENTIONS, VERB_FILLERS, VOTE_SET,
 )
 
 _ZERO_NUM_RE = re.compile(r"^0[1-9]$")
@@ -102,6 +102,22 @@ def token_rules(toks: Sequence[NormToken] | Tokens, positions: Iterable[int] | N
     return out
 
 
+def cheer_call(words: Sequence[str], s: int, e: int) -> tuple[int, int] | None:
+    """The (start, end) of a call to support the candidate mentioned at words[s:e], made by a cheer next to it
+    (vocabulary.CHEER_BEFORE/CHEER_AFTER): "yuk bisa yuk <c>", "ayo maju terus <c>", "<c> gas terus", "<c> saya
+    pilih"; None when there is none or a negation or loss word stands near it ("yuk <c> kalah")."""
+    if CHEER_NEGATORS.intersection(words[max(0, s - 3): e + 2]):
+        return None
+    for k in range(s - 1, max(-1, s - 5), -1):  # back over cheer fillers only, at most four words
+        if words[k] in CHEER_BEFORE:
+            return k, e
+        if words[k] not in CHEER_FILLERS:
+            break
+    after = words[e: e + 2]
+    if after and (after[0] in CHEER_AFTER or (len(after) == 2 and after[0] in SELF_MARKERS and after[1] in VOTE_SET)):
+        return s, e + (1 if after[0] in CHEER_AFTER else 2)
+    return None
+
 
 # The spans `act_context` may change or void; any other span keeps its name.
 ACT_CONTEXT_SIGNALS = frozenset(("party", "rally", "gesture_photo", "vote_call", "paslon_number", "number_ref",
@@ -124,8 +140,8 @@ def act_context(name: str, s: int, e: int, toks: Sequence[NormToken], words: lis
         if LOOKALIKE_OBJECTS.intersection(words[e: e + 2]) or overlaps("lookalike", s, e):
             return None
     elif name in ("paslon_number", "number_ref"):
-        if overlaps("lookalike", s, e, pad_before=1):
-            return None
+        if overlaps("lookalike", s, e, pad_before=1) or (e < len(words) and words[e] in NUMBER_COUNTS):
+            return None  # "menangkan 1 putaran", "pilih 2 periode": a count, not a ballot number
         if name == "number_ref" and (overlaps("paslon_number", s, e) or from_emoji(toks, s, original)):
             return None
     elif name == "neutrality_pledge" and words[s] == "netral" and s > 0 and words[s - 1] == "tidak":

@@ -101,12 +101,20 @@ def act_evidence(signals: Iterable[dict]) -> list[dict]:
 
 def strong_act(signals: Sequence[dict]) -> bool:
     """A call/slogan/team/rally cue and a listed contestant or a ballot number in the text, nothing that marks
-    a report, tip, pledge, civic message or look-alike."""
-    names = {s["name"] for s in signals if s.get("source") == "text"}
-    if names & _HARD_NEGATIVE or not names & _CALLS:
+    a report, tip, pledge, civic message or look-alike (a civic word beside a vote call on the one contestant
+    named does not void it)."""
+    text = [s for s in signals if s.get("source") == "text"]
+    names = {s["name"] for s in text}
+    refs = {s["ref"] for s in text if s.get("ref") and s["name"] == "candidate_ref"}
+    if not names & _CALLS:
         return False
-    contest = any(s.get("ref") and s["source"] == "text" and s["name"] == "candidate_ref" for s in signals)
-    return contest or bool(names & _TARGETS)
+    if names & _HARD_NEGATIVE:
+        # "Ayo ke TPS, tusuk Prabowo Sandi": a civic word does not void a vote call on the one contestant named;
+        # "ke TPS, pilih Anies, Prabowo atau Ganjar" (several) and reports, tips and pledges stay voided
+        return names & _HARD_NEGATIVE == {"civic_neutral"} and len(refs) == 1 and any(
+            c["name"] == "vote_call" and r["start"] >= c["start"] and r["end"] <= c["end"]
+            for c in text for r in text if r.get("ref") and r["name"] == "candidate_ref")
+    return bool(refs) or bool(names & _TARGETS)
 
 
 def identity_class(evidence: Sequence[dict]) -> str | None:

@@ -26,8 +26,8 @@ from functools import lru_cache
 from itertools import compress
 from typing import Iterable, Sequence
 
-from pantau.nlp.act_rules import (ACT_CONTEXT_SIGNALS, act_context, is_number_token, is_rule_trigger, number_signals,
-                                  token_rules)
+from pantau.nlp.act_rules import (ACT_CONTEXT_SIGNALS, act_context, cheer_call, is_number_token, is_rule_trigger,
+                                  number_signals, token_rules)
 from pantau.nlp.contests import Contests, load_contests
 from pantau.nlp.identity_rules import IDENTITY_CONTEXT_SIGNALS, identity_context
 from pantau.nlp.nip import find_nips
@@ -35,7 +35,7 @@ from pantau.nlp.normalise import NormToken, Tokens, as_tokens, lemma, normalise_
 from pantau.nlp.spans import OverlapIndex, PhraseIndex, drop_contained
 from pantau.nlp.vocabulary import LEMMA_VOTE, TERMS, VOTE_SET
 
-RULES_VERSION = "9"
+RULES_VERSION = "10"
 
 ASN_SIGNALS = ("asn_role", "asn_agency", "asn_nip")
 # Officials who are not ASN but must stay out of campaigns (their own identity classes, see pantau.nlp.identity).
@@ -144,6 +144,9 @@ class SignalExtractor:
                     if words[k] in VOTE_SET or toks.lemmas[k] in LEMMA_VOTE:
                         found.append(("vote_call", k, e))
                         break
+                else:  # "yuk bisa yuk Prabowo-Gibran", "Prabowo Gibran gas terus": a cheer next to a candidate
+                    if name == "candidate_ref" and (call := cheer_call(words, s, e)) is not None:
+                        found.append(("vote_call", *call))
             found = self._apply_context(found, toks, words, original, source,
                                         [i for i in hot if roles[i] & _NUMBER])
         spans = {(name, starts[s], ends[e - 1]) for name, s, e in found}
@@ -169,8 +172,10 @@ class SignalExtractor:
             exact = self._exact.get(key)
             if exact is not None:
                 ref, alias = exact
-                if " ".join(original[toks.starts[s]:toks.ends[e - 1]].split()) != alias:
-                    continue
+                if " ".join(original[toks.starts[s]:toks.ends[e - 1]].split()) != alias and not (
+                        s > 0 and (words[s - 1] in VOTE_SET or toks.lemmas[s - 1] in LEMMA_VOTE)
+                        and not original[toks.ends[s - 1]:toks.starts[s]].strip()):
+                    continue  # "AMIN" in another case is a prayer, unless a vote verb is right before ("pilih Amin")
             else:
                 ref = key
             yield self._kind[ref], s, e, ref

@@ -37,7 +37,9 @@ TERMS: dict[str, list[str]] = {
         tata usaha sekolah | staf tu | binwil | pembina wilayah | plt camat | plt kepala dinas | kasatpol pp |
         pegawai kantor camat | staf kantor camat | pegawai kantor lurah | aparatur kecamatan | aparatur kelurahan |
         pegawai setda | staf setda | staf bappeda | pegawai bkd | penyuluh kb | penyuluh perikanan | mantri |
-        sekretaris kelurahan"""
+        sekretaris kelurahan | pengawas sd | pengawas smp | pengawas sma | pengawas smk | pengawas tk | pengawas pai |
+        analis kebijakan | auditor bpk | auditor bpkp | auditor inspektorat | pegawai bpn | pegawai pajak |
+        pegawai kantor pajak | pegawai djp | pegawai bea cukai | pegawai kejaksaan | jaksa"""
     ),
     "asn_agency": _terms(
         """pemkab | pemkot | pemprov | pemda | pemerintah kabupaten | pemerintah kota | pemerintah provinsi |
@@ -93,7 +95,8 @@ TERMS: dict[str, list[str]] = {
         """lanjutkan | dua periode | 2 periode | satu putaran | sekali putaran | menang telak | menang mutlak |
         pasti menang | harus menang | saatnya perubahan | sudah saatnya | pemimpin baru | bupati baru |
         walikota baru | gubernur baru | menang bersama | bersatu menang | salam perubahan | salam menang |
-        pilihanku | pilihan kita | pilihan saya | nomor satu di hati | lanjut terus | teruskan"""
+        pilihanku | pilihan kita | pilihan saya | nomor satu di hati | lanjut terus | teruskan | 1 putaran |
+        menang 1 putaran"""
     ),
     "candidate_ref": _terms(
         """paslon | pasangan calon | calon bupati | calon wakil bupati | calon walikota | calon wali kota |
@@ -207,7 +210,7 @@ CANDIDATE_WORDS = sorted(
 )
 VOTE_VERBS = sorted(
     """pilih pilihlah memilih milih pilihen dipilih coblos nyoblos mencoblos dicoblos coblosen dukung mendukung
-    dukunglah didukung menangkan memenangkan menangke contreng""".split()
+    dukunglah didukung menangkan memenangkan menangke contreng tusuk""".split()
 )
 LOOKALIKE_NOUNS = sorted(
     """juara peringkat ranking rangking menu antrian soal kamar rumah meja punggung kursi telepon hp wa rekening
@@ -248,6 +251,8 @@ WORK_VERBS = frozenset("""mengajar ngajar mutasi dimutasi ditugaskan ditempatkan
 # Words before an occupation that make it about other people (recipients, audiences), not the author.
 OTHERS_MARKERS = frozenset("ke kepada untuk buat bagi para dengan bersama sama warga kalangan".split())
 NEUTRAL_FOLLOWERS = frozenset("netral netralitas damai".split())
+# Words after a number that make it a count, not a ballot number: "menangkan 1 putaran", "2 periode", "3 kali".
+NUMBER_COUNTS = frozenset("putaran periode kali persen".split())
 
 
 # Token rules (pantau.nlp.act_rules): fillers, triggers and stop words of the structural patterns.
@@ -261,6 +266,15 @@ PARTY_STOP = frozenset(["politik", "yang", "dan", "di", "ini", "itu", "mana"])
 DINAS_STOP = frozenset(["luar", "ke", "di", "dan", "yang", "pagi", "malam", "hari", "sore"])
 SCHOOL_PREFIX = frozenset(["man", "min", "sdn", "smpn", "sman", "smkn", "mtsn"])
 LEMMA_VOTE = frozenset(["dukung", "coblos"])
+# A cheer next to a listed contestant is a call to support them (pantau.nlp.signals): "yuk bisa yuk Prabowo-Gibran",
+# "ayo maju terus AMIN", "gas pol untuk Anies", "Prabowo Gibran gas terus", "Ganjar-Mahfud saya pilih". Before the mention
+# only cheer and filler words may stand between (so "yuk nonton debat Prabowo" is no call); a negation or a loss
+# word near the mention voids it ("yuk Prabowo kalah", "ayo jangan Anies").
+CHEER_BEFORE = frozenset("yuk ayo hayu hayuk mari gas gaspol lanjutkan".split())
+CHEER_FILLERS = frozenset("yuk ayo bisa kita terus maju semangat pol lah dong ya sama bersama all in full untuk buat".split())
+CHEER_AFTER = frozenset("gas gaspol lanjutkan pilihanku jagoanku".split())
+CHEER_NEGATORS = frozenset("""jangan jgn bukan tidak tdk gak ga nggak enggak ogah tolak kalah kalahkan lawan
+    tumbangkan lengserkan""".split())
 LEMMA_VOTE_EXCLUDE = frozenset(["pencoblosan", "pendukung", "dukungan"])
 SLOGAN_PIECES = frozenset(
     """menang menangkan lanjutkan lanjut periode pilih coblos dukung nomor paslon putaran bupati walikota gubernur

@@ -69,3 +69,40 @@ def test_a_bad_contest_file_is_named(tmp_path):
         load_file(bad)
     with pytest.raises(ContestError, match="not found"):
         load_contests([tmp_path / "missing"])
+
+
+def calls(text):
+    return [s["text"] for s in extract_signals(text) if s["name"] == "vote_call"]
+
+
+@pytest.mark.parametrize("text, call", [
+    ("Yuk bisa yuk Prabowo-Gibran", "yuk Prabowo-Gibran"),                # a cheer before a candidate
+    ("ayo maju terus AMIN", "ayo maju terus AMIN"),                       # cheer fillers between
+    ("Ganjar Mahfud gasss terus", "Ganjar Mahfud gasss"),                 # a cheer after
+    ("Anies-Muhaimin saya pilih", "Anies-Muhaimin saya pilih"),           # the author's vote after the name
+    ("sy tetep pilih amin", "pilih amin"),                                # a case-free alias right after a vote verb
+    ("Tusuk Prabowo Sandi di TPS 17 April", "Tusuk Prabowo Sandi"),       # the 2019 ballot verb
+])
+def test_a_cheer_or_vote_next_to_a_candidate_is_a_call(text, call):
+    assert call in calls(text)
+
+
+@pytest.mark.parametrize("text", [
+    "yuk nonton debat Prabowo malam ini",       # a non-cheer word between: no call
+    "Yuk bisa yuk Prabowo-Gibran kalah",         # a loss word near the name
+    "ayo jangan Anies lagi",                     # a negation
+    "Semoga sehat selalu, amin",                 # "amin" without a vote verb stays a prayer
+    "Saya dukung, amin",                          # punctuation between the verb and "amin"
+])
+def test_no_call_without_a_cheer_next_to_the_candidate(text):
+    assert not [c for c in calls(text) if c != "dukung"]
+
+
+def test_a_count_after_a_number_is_no_ballot_number():
+    assert [s["text"] for s in extract_signals("menangkan 1 putaran") if s["name"] == "paslon_number"] == []
+    assert [s["text"] for s in extract_signals("coblos nomor 2 ya") if s["name"] == "paslon_number"] == ["coblos nomor 2"]
+
+
+def test_2019_campaign_hashtags_name_their_pair():
+    assert refs("Bersatu menangkan @user #PilihOrangBaik") == ["pilpres-2019#1"]
+    assert refs("dukung GAMA sampai menang") == ["pilpres-2024#3"]

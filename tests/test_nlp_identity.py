@@ -75,6 +75,10 @@ def test_no_identity_or_no_act_never_flags_whatever_the_scores():
     ("Bawaslu: camat diduga ajak warga dukung Prabowo-Gibran", False),   # news about a violation
     ("Debat semalam, Prabowo-Gibran tampil tenang", False),               # a mention is not a call
     ("ASN dilarang dukung paslon, jaga netralitas", False),
+    ("Yuk bisa yuk Prabowo-Gibran", True),                                # a cheer next to the candidate
+    ("Ayo semua ke TPS, tusuk Prabowo Sandi!", True),                     # a civic word beside a call on one pair
+    ("Ayo ke TPS 14 Februari, pilih Anies, Prabowo atau Ganjar, bebas", False),  # several contestants: civic
+    ("Jangan golput, ke TPS ya, pilih sesuai hati nurani", False),
 ])
 def test_strong_acts_name_a_listed_contestant_or_a_number_with_a_call(text, strong):
     assert strong_act(analysed(text)) is strong

@@ -74,6 +74,11 @@ def test_a_relative_or_a_pensioner_is_not_an_official():
     ("Guru P3K SDN 1", "Guru P3K"),
     ("operator sekolah SDN 3", "operator sekolah"),
     ("Penyuluh KB Kec. Menes", "Penyuluh KB"),
+    ("Pengawas SD Kec. Cikupa", "Pengawas SD"),
+    ("Analis Kebijakan Ahli Muda", "Analis Kebijakan"),
+    ("Auditor BPKP Perwakilan Banten", "Auditor BPKP"),
+    ("Pegawai pajak | KPP Serang", "Pegawai pajak"),
+    ("Jaksa fungsional Kejari Serang", "Jaksa"),
 ])
 def test_regional_government_role_abbreviations_are_asn_roles(text, role):
     assert role in spans(text, "asn_role")

@@ -26,6 +26,11 @@ STANCES: dict[str, list[str]] = {
         "{num} {num} {num}! {tag} {tag}",
         "Mending {person} lah, {rival} itu dinasti{emj}",
         "Hari gini masih ragu? {person} {bgt} peduli wong cilik. {num} harga mati{emj}",
+        "Yuk bisa yuk {person} menang {date}{emj}",
+        "Gas terus {target}, {aku} tetap dukung sampai menang{emj}",
+        "{aku} sih tetap all in {target} {emo}",
+        "Bismillah {target} satu putaran, {kita} kawal sampai TPS{emj}",
+        "Udah fix {aku} pilih {person}, yang lain lewat {emo}",
     ],
     "interaksi_pemenangan": [
         "Ikut share ya {dulur}: {quote} {tag}",
