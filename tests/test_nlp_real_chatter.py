@@ -41,6 +41,15 @@ CLEANED = ("created_at,id_str,full_text,lang,username,sentiment_label\n"
            "2023-12-01,16,,in,z,netral\n")
 
 
+def model_copy(tmp_path: Path) -> Path:
+    """The shipped model and its metrics in a folder of their own (the command writes metrics.json and the card)."""
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    for name in (MODEL_FILE, METRICS_FILE):
+        shutil.copy(MODELS / name, model_dir / name)
+    return model_dir
+
+
 def write_election_checkout(root: Path) -> Path:
     raw = root / "twitter_sentiment_analysis" / "Raw_Data"
     cleaned = root / "twitter_sentiment_analysis" / "Cleaned_Data"
@@ -87,10 +96,7 @@ def test_missing_files_or_columns_are_clear_errors(tmp_path):
 
 
 def test_command_records_figures_recomputed_from_the_set_and_regenerates_the_card(tmp_path):
-    model_dir = tmp_path / "model"
-    model_dir.mkdir()
-    for name in (MODEL_FILE, METRICS_FILE):
-        shutil.copy(MODELS / name, model_dir / name)
+    model_dir = model_copy(tmp_path)
     root = write_election_checkout(tmp_path / "checkout")
     proc = subprocess.run([sys.executable, "-m", "pantau.nlp.real_chatter", "pilpres2024-prabowo-gibran", str(root),
                            "--model-dir", str(model_dir)], capture_output=True, text=True, timeout=300,
@@ -168,10 +174,7 @@ def test_partisan_sets_ship_ids_and_bios_only():
 
 
 def test_partisan_command_scores_each_post_with_official_and_citizen_bios(tmp_path):
-    model_dir = tmp_path / "model"
-    model_dir.mkdir()
-    for name in (MODEL_FILE, METRICS_FILE):
-        shutil.copy(MODELS / name, model_dir / name)
+    model_dir = model_copy(tmp_path)
     root = write_election_checkout(tmp_path / "checkout")
     posts = rc.read_posts(ELECTION, root)
     assert posts["11"].startswith("@user @user Saya PNS") and "16" not in posts
