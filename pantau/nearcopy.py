@@ -193,8 +193,12 @@ def media_keys(found: Iterable[tuple[int, Sequence[str]]]) -> tuple[np.ndarray, 
 
 
 def _media_address(url: str) -> str:
-    """A media file's address as media_keys compares them: host (case folded, no "www.") and path."""
-    parts = urlsplit(url.strip())
+    """A media file's address as media_keys compares them: host (case folded, no "www.") and path (an address
+    urlsplit refuses, such as "http://[x/a.jpg", is kept up to its query)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip().split("#", 1)[0].split("?", 1)[0]
     host = parts.netloc.casefold().removeprefix("www.")
     return f"{host}{parts.path}" if host else parts.path
 

@@ -198,8 +198,8 @@ def _plan(con: duckdb.DuckDBPyConnection, batch: Batch) -> _Plan:
 
 def assign_clusters(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarray | None = None,
                     work: BatchWork | None = None) -> int:
-    """Give posts of `source` (a table or subquery with platform, post_id, text, media; each key once) their post_clusters
-    row; the caller holds the transaction. `added`: the DuckDB hash(platform, post_id) of the rows to take (the
+    """Give posts of `source` (a table or subquery with platform, post_id, text, media; each key once) their
+    post_clusters row; the caller holds the transaction. `added`: the DuckDB hash(platform, post_id) of the rows to take (the
     posts an INSERT ... RETURNING just added, of a staging table that may hold posts stored before); None: every
     row, none of which has a post_clusters row yet. `work`: the batch's work started before the INSERT (used when
     it covers `added`). Returns how many posts got one."""
@@ -257,10 +257,10 @@ def assign_clusters(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarr
 def _new_posts(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarray | None
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """The texts of the posts to cluster in the order of their post_no (by platform and post_id), their media
-    addresses (cluster_pairs.MEDIA_URLS_SQL), and their hash(platform, post_id) (the posts found by it in one read of `source`, no copy; every row when the INSERT
-    added them all). When two of the batch's keys, or a stored post's and an
-    added one's, hash alike (~1 in 10^10 a batch), the posts are found exactly instead: hashes None, and the
-    temp table nc_new numbers them (n: 1, 2, ... by platform and post_id)."""
+    addresses (cluster_pairs.MEDIA_URLS_SQL), and their hash(platform, post_id) (the posts found by it in one read
+    of `source`, no copy; every row when the INSERT added them all). When two of the batch's keys, or a stored
+    post's and an added one's, hash alike (~1 in 10^10 a batch), the posts are found exactly instead: hashes None,
+    and the temp table nc_new numbers them (n: 1, 2, ... by platform and post_id)."""
     where = ""
     everyone = added is None or con.execute(f"SELECT count(*) FROM {source}").fetchone()[0] == len(added)
     if not everyone:  # some rows of `source` were stored before

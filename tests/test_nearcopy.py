@@ -88,6 +88,8 @@ def test_media_keys_are_the_same_file_by_host_and_path():
     assert (keys < 0).all()  # never a band key (positive) or the empty band (0)
     again = nearcopy.media_keys([(7, ["https://pbs.twimg.com/media/GAbc.jpg"])])[1]
     assert again[0] == keys[0]  # stable across calls and processes (blake2b, not hash())
+    odd = nearcopy.media_keys([(0, ["http://[x/a.jpg?s=1"]), (1, ["http://[x/a.jpg"])])  # urlsplit refuses these
+    assert odd[1][0] == odd[1][1]
 
 
 def test_components_take_the_smallest_id():
