@@ -36,7 +36,7 @@ import numpy as np
 
 from pantau.demo.generate import generate_posts
 from pantau.nlp.identity import IDENTITY_CLASSES
-from pantau.nlp.real_card import rate_upper_bound, real_chatter_lines, real_partisan_lines  # noqa: F401 (re-export)
+from pantau.nlp.real_card import rate_upper_bound, real_chatter_lines, real_partisan_lines
 from pantau.nlp.train import (CATEGORY_CODES, DataError, METRICS_FILE, binary_metrics, default_data_path,
                               iter_json_objects, load_examples)
 

@@ -17,8 +17,7 @@ def rate_upper_bound(flagged: int, n: int, confidence: float = 0.95) -> float:
 def real_chatter_lines(metrics: dict) -> list[str]:
     """The card's real-chatter section: each real set measured for this model version (metrics.json real_chatter,
     written by pantau.nlp.real_chatter), its rate and exact one-sided 95% upper bound computed here from the counts."""
-    version = metrics["model_version"]
-    sets = {k: s for k, s in (metrics.get("real_chatter") or {}).items() if s["model_version"] == version}
+    version, sets = _this_model(metrics, "real_chatter")
     lines = ["### Real election chatter", "",
              "Real public posts (not written by the project), each scored as a post with no author bio (real accounts",
              "mostly have none); never used for training, threshold choice or tuning. The platform's terms they were",
@@ -33,15 +32,14 @@ def real_chatter_lines(metrics: dict) -> list[str]:
         lines.append(f"| {name} | {s['title']} | {s['source']} @ {s['commit'][:12]} | {s['licence']} | {s['n']} | {s['flagged']} | "
                      f"{100 * s['flagged'] / s['n']:.3f}% | {100 * rate_upper_bound(s['flagged'], s['n']):.3f}% | "
                      f"{s['identity_evidence']} | {s['partisan']} |")
-    return lines + ["", "Measured " + ", ".join(f"{n} on {s['measured']}" for n, s in sets.items()) +
+    return lines + ["", _measured(sets) +
                     "; the command prints each flagged post (terminal only) for a hand check of its identity evidence.", ""]
 
 
 def real_partisan_lines(metrics: dict) -> list[str]:
     """The card's section on real partisan posts scored with official and with citizens' bios (metrics.json
     real_partisan): recall with an ASN bio per post, flags with a citizen's bio, and the same over every bio."""
-    version = metrics["model_version"]
-    sets = {k: s for k, s in (metrics.get("real_partisan") or {}).items() if s["model_version"] == version}
+    version, sets = _this_model(metrics, "real_partisan")
     lines = ["### Real partisan posts with an official's or a citizen's bio", "",
              "Real first-person calls to vote for or support a candidate, chosen by reading (ids in",
              "`nlp/data/real_partisan_calls.json`, texts read from a checkout of their source; never training data), each",
@@ -56,4 +54,14 @@ def real_partisan_lines(metrics: dict) -> list[str]:
         lines.append(f"| {name} | {n} | {s['asn_flagged']} | {s['asn_flagged'] / n:.3f} | {s['citizen_flagged']} | "
                      f"{s['asn_flagged_every_bio'] / (n * na):.3f} ({s['asn_flagged_every_bio']} of {n * na}) | "
                      f"{s['citizen_flagged_every_bio']} of {n * nc} | {s['note']} |")
-    return lines + ["", "Measured " + ", ".join(f"{n} on {s['measured']}" for n, s in sets.items()) + ".", ""]
+    return lines + ["", _measured(sets) + ".", ""]
+
+
+def _this_model(metrics: dict, key: str) -> tuple[str, dict[str, dict]]:
+    """The model's version and the sets under `key` of metrics.json measured with it (other versions' are stale)."""
+    version = metrics["model_version"]
+    return version, {k: s for k, s in (metrics.get(key) or {}).items() if s["model_version"] == version}
+
+
+def _measured(sets: dict[str, dict]) -> str:
+    return "Measured " + ", ".join(f"{name} on {s['measured']}" for name, s in sets.items())

@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Sequence
 
 from pantau.nlp.classifier import Classifier, load
-from pantau.nlp.evaluate import rate_upper_bound, write_model_card
+from pantau.nlp.evaluate import write_model_card
 from pantau.nlp.model_file import MODEL_FILE
+from pantau.nlp.real_card import rate_upper_bound
 from pantau.nlp.train import METRICS_FILE, DataError
 from pantau.post import Post
 
@@ -148,30 +149,33 @@ def partisan_sets(path: Path = PARTISAN_FILE) -> dict[str, PartisanSet]:
             for name, s in doc["sets"].items()}
 
 
-def _with_bios(clf: Classifier, texts: Sequence[str], bios: Sequence[str], every: bool) -> list[tuple[str, str, dict]]:
-    """(text, bio, result): post k with bio k of `bios` in turn, or (every) each post with each bio."""
-    pairs = [(t, b) for t in texts for b in bios] if every else [(t, bios[k % len(bios)]) for k, t in enumerate(texts)]
-    posts = [Post.from_payload({"platform": "x", "post_id": f"p{i}", "text": t, "author": {"bio": b}})
-             for i, (t, b) in enumerate(pairs)]
-    return [(t, b, r) for (t, b), r in zip(pairs, clf.classify(posts))]
+def _with_every_bio(clf: Classifier, texts: Sequence[str], bios: Sequence[str]) -> list[list[dict]]:
+    """The result of each post (a row) with each bio (a column); one classify call."""
+    results = list(clf.classify(Post.from_payload({"platform": "x", "post_id": f"p{i}", "text": t,
+                                                   "author": {"bio": b}})
+                                for i, (t, b) in enumerate((t, b) for t in texts for b in bios)))
+    return [results[i * len(bios):(i + 1) * len(bios)] for i in range(len(texts))]
 
 
 def measure_partisan(clf: Classifier, posts: dict[str, str], spec: PartisanSet) -> tuple[dict, list[tuple[str, str, dict]]]:
-    """Recall of the set's posts with an official's bio, flags with a citizen's bio (bios in turn, then every bio);
-    the figures and the missed (text, bio, result) of the official-bio pass."""
+    """Recall of the set's posts with an official's bio, flags with a citizen's bio (post k with bio k of the list
+    in turn, and with every bio); the figures and the missed (text, bio, result) of the official bios in turn."""
     missing = [i for i in spec.ids if i not in posts]
     if missing:
         raise DataError(f"{len(missing)} selected post ids not in the checkout (first: {missing[0]})")
     texts = [posts[i] for i in spec.ids]
-    asn = _with_bios(clf, texts, spec.asn_bios, every=False)
+    asn = _with_every_bio(clf, texts, spec.asn_bios)
+    citizen = _with_every_bio(clf, texts, spec.citizen_bios)
+    asn_in_turn = [row[k % len(row)] for k, row in enumerate(asn)]
     figures = {"n": len(texts), "n_asn_bios": len(spec.asn_bios), "n_citizen_bios": len(spec.citizen_bios),
-               "asn_flagged": sum(r["flagged"] for _, _, r in asn),
-               "citizen_flagged": sum(r["flagged"] for _, _, r in _with_bios(clf, texts, spec.citizen_bios, False)),
-               "asn_flagged_every_bio": sum(r["flagged"] for _, _, r in _with_bios(clf, texts, spec.asn_bios, True)),
-               "citizen_flagged_every_bio": sum(r["flagged"] for _, _, r in _with_bios(clf, texts, spec.citizen_bios, True)),
+               "asn_flagged": sum(r["flagged"] for r in asn_in_turn),
+               "citizen_flagged": sum(row[k % len(row)]["flagged"] for k, row in enumerate(citizen)),
+               "asn_flagged_every_bio": sum(r["flagged"] for row in asn for r in row),
+               "citizen_flagged_every_bio": sum(r["flagged"] for row in citizen for r in row),
                "model_version": clf.version, "digest": digest(texts), "note": spec.note,
                "measured": datetime.now(timezone.utc).date().isoformat()}
-    return figures, [(t, b, r) for t, b, r in asn if not r["flagged"]]
+    return figures, [(t, spec.asn_bios[k % len(spec.asn_bios)], r)
+                     for k, (t, r) in enumerate(zip(texts, asn_in_turn)) if not r["flagged"]]
 
 
 def record(model_dir: Path, name: str, figures: dict) -> Path:
