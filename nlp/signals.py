@@ -75,6 +75,11 @@ _QUOTES = '"\u201c\u201d\u00ab\u00bb'
 _QUOTE_RE = re.compile(f"[{_QUOTES}]([^{_QUOTES}\\n]{{4,280}})[{_QUOTES}]")
 
 
+def _vote_word(words: Sequence[str], toks: Tokens, k: int) -> bool:
+    """Whether word k is a vote verb ("pilih", "coblos", "tusuk") or one of its forms ("mendukung", "dicoblos")."""
+    return words[k] in VOTE_SET or toks.lemmas[k] in LEMMA_VOTE
+
+
 class SignalExtractor:
     """Phrase lists and token rules over normalised tokens; build once (see `get_extractor`)."""
 
@@ -141,7 +146,7 @@ class SignalExtractor:
                 refs[(name, starts[s], ends[e - 1])] = ref
                 # "pilih Prabowo-Gibran", "tetap dukung Anies", "coblos wae Dedi Mulyadi": a vote verb before a contestant
                 for k in range(max(0, s - 2), s):
-                    if words[k] in VOTE_SET or toks.lemmas[k] in LEMMA_VOTE:
+                    if _vote_word(words, toks, k):
                         found.append(("vote_call", k, e))
                         break
                 else:  # "yuk bisa yuk Prabowo-Gibran", "Prabowo Gibran gas terus": a cheer next to a candidate
@@ -173,7 +178,7 @@ class SignalExtractor:
             if exact is not None:
                 ref, alias = exact
                 if " ".join(original[toks.starts[s]:toks.ends[e - 1]].split()) != alias and not (
-                        s > 0 and (words[s - 1] in VOTE_SET or toks.lemmas[s - 1] in LEMMA_VOTE)
+                        s > 0 and _vote_word(words, toks, s - 1)
                         and not original[toks.ends[s - 1]:toks.starts[s]].strip()):
                     continue  # "AMIN" in another case is a prayer, unless a vote verb is right before ("pilih Amin")
             else:
