@@ -35,9 +35,11 @@ if __package__ in (None, ""):  # `python bench/triage_latency.py`
 REGIONS = ["Kab. Sleman", "Kota Yogyakarta", "Kab. Bantul", "Kota Bandung", "Kab. Bogor", "Kota Medan", "Kota Makassar",
            "Kab. Gowa", "Kota Surabaya", "Kab. Sidoarjo", "Kota Denpasar", "Kab. Badung"]
 PASSWORD = "bench-kata-sandi-1"
+WAVE = 20_000  # posts of the generated coordinated wave (one cluster)
 
 
 def generate(db: Path, n_posts: int, flagged_share: float = 0.1) -> dict:
+    from pantau.store import cluster_stats  # heavy (DuckDB): only this function needs it
     from pantau.store.db import Store  # heavy (DuckDB): only this function needs it
 
     store = Store(db)
@@ -65,6 +67,17 @@ def generate(db: Path, n_posts: int, flagged_share: float = 0.1) -> dict:
         con.execute(
             """INSERT INTO raw_payloads SELECT platform, post_id, raw_sha256, '{"id":"' || post_id || '"}' FROM posts"""
         )
+        # Near-copy clusters as a campaign's posts have them: one post in 20 in a cluster (one wave of WAVE posts,
+        # the others in clusters of 6), the rest alone. Written here, not computed: the generated texts are a few
+        # templates, which the clustering makes into clusters of millions (a queue page then read 8 s of summaries).
+        con.execute(
+            f"""INSERT INTO post_clusters (post_no, platform, post_id, cluster_id)
+            SELECT i + 1, platform, post_id,
+                   CASE WHEN i % 20 <> 0 THEN i + 1 WHEN i // 20 < {WAVE} THEN 1
+                        ELSE ({WAVE} + (i // 20 - {WAVE}) // 6 * 6) * 20 + 1 END
+            FROM (SELECT post_id::BIGINT AS i, platform, post_id FROM posts)"""
+        )
+        cluster_stats.recompute(con)
         con.execute(
             f"""INSERT INTO classifications (platform, post_id, model_version, score, flagged, category, signals,
                                          classified_at)

@@ -3,14 +3,14 @@ phrase for a report, the summaries of a queue page's posts, a cluster's members 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from pantau import nearcopy
 
 
 def cluster_summaries(store: Any, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
-    """v_clusters' row (cluster_id, size, accounts, regions, span_hours...) and `phrase` of each of the posts `keys`
-    that is in a cluster of 2 posts or more, by (platform, post_id)."""
+    """The summary of the cluster (`cluster_summaries_by_id`) of each of the posts `keys` that is in a cluster of
+    2 posts or more, by (platform, post_id)."""
     if not keys:
         return {}
     marks = ", ".join("(?, ?)" for _ in keys)
@@ -19,17 +19,22 @@ def cluster_summaries(store: Any, keys: list[tuple[str, str]]) -> dict[tuple[str
         f"""SELECT platform, post_id, cluster_id FROM post_clusters
             WHERE post_id IN ({', '.join('?' for _ in keys)}) AND (platform, post_id) IN ({marks})""",
         [key[1] for key in keys] + [x for key in keys for x in key])
-    ids = sorted({m["cluster_id"] for m in members})
-    if not ids:
-        return {}
-    # The cluster ids as constants: DuckDB then filters v_clusters' scan and grouping by them. Joined to a subquery
-    # instead, it summed up every cluster on each queue page (measured: 2 s a page with 1.9M clustered posts).
-    summaries = {r["cluster_id"]: r for r in store.query(
-        f"SELECT * FROM v_clusters WHERE cluster_id IN ({', '.join('?' for _ in ids)})", ids)}
-    for r in summaries.values():  # what a report cites: 'bagian dari pesan serentak: N akun, K wilayah, H jam'
-        r["phrase"] = nearcopy.wave_phrase(r["accounts"], r["regions"], r["span_hours"])
+    summaries = cluster_summaries_by_id(store, {m["cluster_id"] for m in members})
     return {(m["platform"], m["post_id"]): dict(summaries[m["cluster_id"]]) for m in members
             if m["cluster_id"] in summaries}
+
+
+def cluster_summaries_by_id(store: Any, cluster_ids: Iterable[int]) -> dict[int, dict]:
+    """The summary (v_cluster_summaries, with `phrase`) of each of `cluster_ids` that is a cluster of 2
+    posts or more, by id: one row each, kept as posts are clustered (store/cluster_stats.py)."""
+    ids = sorted(set(cluster_ids))
+    if not ids:
+        return {}
+    rows = store.query(
+        f"SELECT * FROM v_cluster_summaries WHERE cluster_id IN ({', '.join('?' for _ in ids)})", ids)
+    for r in rows:  # what a report cites: 'bagian dari pesan serentak: N akun, K wilayah, H jam'
+        r["phrase"] = nearcopy.wave_phrase(r["accounts"], r["regions"], r["span_hours"])
+    return {r["cluster_id"]: r for r in rows}
 
 
 def post_wave(store: Any, platform: str, post_id: str) -> dict | None:

@@ -37,12 +37,15 @@ import numpy as np
 
 from pantau import nearcopy
 
+from . import cluster_stats
 from .cluster_pairs import MEDIA_URLS_SQL, Batch, batch_work, distinct, member, verified
 
 log = logging.getLogger(__name__)
 
 BACKFILL_BATCH = 50_000
 _SIG_COLUMNS = ", ".join(f"signature[{j + 1}] AS s{j}" for j in range(nearcopy.BINS))
+# The columns assign_clusters reads of its source (the summaries need the account, region and time of a post).
+SOURCE_COLUMNS = "platform, post_id, text, media, author_id, author_handle, region, created_at, captured_at"
 _SIG_LIST = "[" + ", ".join(f"s{j}" for j in range(nearcopy.BINS)) + "]::UINTEGER[]"
 
 
@@ -198,7 +201,7 @@ def _plan(con: duckdb.DuckDBPyConnection, batch: Batch) -> _Plan:
 
 def assign_clusters(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarray | None = None,
                     work: BatchWork | None = None) -> int:
-    """Give posts of `source` (a table or subquery with platform, post_id, text, media; each key once) their
+    """Give posts of `source` (a table or subquery with the SOURCE_COLUMNS; each key once) their
     post_clusters row; the caller holds the transaction. `added`: the DuckDB hash(platform, post_id) of the rows to take (the
     posts an INSERT ... RETURNING just added, of a staging table that may hold posts stored before); None: every
     row, none of which has a post_clusters row yet. `work`: the batch's work started before the INSERT (used when
@@ -246,6 +249,8 @@ def assign_clusters(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarr
     con.execute(f"""INSERT INTO post_clusters (post_no, platform, post_id, cluster_id, signature)
         SELECT r.post_no, s.platform, s.post_id, r.cluster_id, CASE WHEN r.kept THEN {_SIG_LIST} END
         FROM {keys_of}""")
+    cluster_stats.fold_batch(con, base, f"""SELECT r.cluster_id, s.platform, s.post_id, s.author_id, s.author_handle,
+        s.region, s.created_at, s.captured_at FROM {keys_of}""", ids[old], roots[old])
     con.unregister("nc_rows")
     con.execute("DROP TABLE IF EXISTS nc_new")
     con.register("nc_bands", {"band_key": plan.new_keys, "post_no": plan.new_firsts})
@@ -276,7 +281,7 @@ def _new_posts(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarray | 
         return got["text"], got["urls"], got["h"]
     rows = source if added is None else f"(SELECT * FROM {source} ANTI JOIN post_clusters USING (platform, post_id))"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE nc_new AS
-        SELECT row_number() OVER (ORDER BY platform, post_id) AS n, platform, post_id, text, media FROM {rows}""")
+        SELECT row_number() OVER (ORDER BY platform, post_id) AS n, {SOURCE_COLUMNS} FROM {rows}""")
     got = con.execute(f"SELECT text, {MEDIA_URLS_SQL} AS urls FROM nc_new ORDER BY n").fetchnumpy()
     return got["text"], got["urls"], None
 
@@ -328,7 +333,13 @@ def backfill_clusters(con: duckdb.DuckDBPyConnection, transaction: Callable[[duc
     The pass reads a range in ~16 ms at 15M posts; finding the next posts without a row (the sweep's query, the
     only way before) took 1.9 s a batch there, so recomputing 15M posts took hours."""
     tag = clusters_tag()
-    info = dict(con.execute("SELECT key, value FROM schema_info WHERE key IN ('clusters', 'clusters_pass')").fetchall())
+    info = dict(con.execute("SELECT key, value FROM schema_info WHERE key IN ('clusters', 'clusters_pass', "
+                            "'cluster_stats')").fetchall())
+    if info.get("cluster_stats") != cluster_stats.STATS_TAG:  # clusters stored before their summaries were kept
+        with transaction(con):
+            if info.get("clusters") in (None, tag):  # else all of them are computed again below
+                cluster_stats.recompute(con)
+            con.execute("INSERT OR REPLACE INTO schema_info VALUES ('cluster_stats', ?)", [cluster_stats.STATS_TAG])
     if info.get("clusters") == tag:
         return 0
     total, end = 0, con.execute("SELECT coalesce(max(rowid), -1) + 1 FROM posts").fetchone()[0]
@@ -344,18 +355,20 @@ def backfill_clusters(con: duckdb.DuckDBPyConnection, transaction: Callable[[duc
         with transaction(con):
             con.execute("DELETE FROM post_clusters")
             con.execute("DELETE FROM cluster_bands")
+            con.execute("DELETE FROM cluster_stats")
+            con.execute("DELETE FROM cluster_accounts")
             con.execute("DELETE FROM schema_info WHERE key = 'clusters'")  # a pass is under way
             con.execute("INSERT OR REPLACE INTO schema_info VALUES ('clusters_pass', ?)", [f"{tag} 0"])
         start = 0
     while start < end:
         with transaction(con):
-            total += assign_clusters(con, f"""(SELECT platform, post_id, text, media FROM posts
+            total += assign_clusters(con, f"""(SELECT {SOURCE_COLUMNS} FROM posts
                 WHERE rowid >= {int(start)} AND rowid < {int(start + batch)})""")
             start += batch
             con.execute("INSERT OR REPLACE INTO schema_info VALUES ('clusters_pass', ?)", [f"{tag} {start}"])
     while True:  # the sweep
         with transaction(con):
-            added = assign_clusters(con, f"""(SELECT platform, post_id, text, media FROM posts
+            added = assign_clusters(con, f"""(SELECT {SOURCE_COLUMNS} FROM posts
                 ANTI JOIN post_clusters USING (platform, post_id) ORDER BY captured_at, platform, post_id
                 LIMIT {int(batch)})""")
             if added == 0:

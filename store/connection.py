@@ -213,13 +213,25 @@ class Connection(Reads):
 
     @contextmanager
     def session(self) -> Iterator[None]:
-        """Share one read-write connection among all Store calls of this thread inside the block.
+        """Share one connection among all Store calls of this thread inside the block.
 
         Opening a DuckDB file costs far more than a query on it, so a web request opens it once; the file is
-        still held only for the length of the block, so other processes (flows) get their turn in between.
+        still held only for the length of the block, so other processes (flows) get their turn in between. In the
+        owning process the session is a cursor of the owner's connection, and holds no lock: its reads run beside
+        the other threads' write transactions (DuckDB's MVCC), its writes take turns (`connect`, `transaction`).
         """
         if getattr(self._local, "con", None) is not None:
             yield
+            return
+        owned = self._owned_con()
+        if owned is not None:
+            cur = owned.cursor()
+            self._local.con, self._local.shared = cur, True
+            try:
+                yield
+            finally:
+                self._local.con, self._local.shared = None, False
+                cur.close()
             return
         with self.connect() as con:
             self._local.con = con
@@ -228,25 +240,48 @@ class Connection(Reads):
             finally:
                 self._local.con = None
 
+    def _owned_con(self) -> duckdb.DuckDBPyConnection | None:
+        """The owner's long-lived connection when this process owns the file (see Store.own), else None."""
+        return self._owner_con or _OWNED.get(str(self.path.resolve()))
+
+    @contextmanager
+    def _write_turn(self) -> Iterator[None]:
+        """In the owning process, writes take turns (the path's lock) so write transactions never conflict; a file
+        connection of this thread already holds the lock for its life (`connect`)."""
+        if self._owned_con() is None:
+            yield
+            return
+        with _path_lock(self.path):
+            yield
+
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A short-lived connection; waits (with backoff) while another process holds the file.
 
-        Inside `session()` the session's connection is reused (and not closed here)."""
+        Inside `session()` the session's connection is reused (and not closed here). In the owning process each
+        block gets a cursor of the owner's connection; unless `read_only`, the block takes its turn with the other
+        writers of this process (the path's lock) for its whole length, so a read-then-write in it stays atomic."""
         held = getattr(self._local, "con", None)
         if held is not None:
-            yield held
+            if read_only or not getattr(self._local, "shared", False):
+                yield held
+            else:
+                with self._write_turn():
+                    yield held
             return
-        owned = self._owner_con or _OWNED.get(str(self.path.resolve()))
+        owned = self._owned_con()
         if owned is not None:
             # One database instance for the process's life; each caller gets its own cursor (own transaction and
-            # temp tables); callers take turns so write transactions never conflict.
-            with _path_lock(self.path):
-                cur = owned.cursor()
-                try:
+            # temp tables). Reads need no turn: DuckDB's MVCC shows each its own consistent view.
+            cur = owned.cursor()
+            try:
+                if read_only:
                     yield cur
-                finally:
-                    cur.close()
+                else:
+                    with self._write_turn():
+                        yield cur
+            finally:
+                cur.close()
             return
         if read_only and live_owner(self.path) is not None:
             # the triage app keeps the file open read-write, which locks out even readers: read its snapshot
@@ -287,6 +322,11 @@ class Connection(Reads):
             with _path_lock(self.path):
                 duckdb.connect(str(self.path), config={"storage_compatibility_version": STORAGE_VERSION}).close()
         with self.connect() as con:
+            if con.execute(  # databases made when every post kept one; before the schema's index on the table,
+                    # which DuckDB's ALTER refuses ("entries that depend on it")
+                    "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND "
+                    "table_name = 'post_clusters' AND column_name = 'signature' AND NOT is_nullable").fetchone()[0]:
+                con.execute("ALTER TABLE post_clusters ALTER COLUMN signature DROP NOT NULL")
             con.execute(schema_sql())
             con.execute(
                 "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?)", [SCHEMA_VERSION]
@@ -302,7 +342,7 @@ class Connection(Reads):
     def transaction(self, con: duckdb.DuckDBPyConnection | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         """`transaction(con)` on `con` (a connection of this Store already open) or on a new one from `connect()`."""
         if con is not None:
-            with transaction(con):
+            with self._write_turn(), transaction(con):
                 yield con
             return
         with self.connect() as new, transaction(new):

@@ -101,11 +101,10 @@ class LakeTarget:
 
 
 def lake_schema_sql() -> str:
-    """store/schema.sql without what DuckLake lacks: keys, CHECK constraints, sequences, indexes, forced compression,
-    dropping a NOT NULL (a DuckDB file's migration; a lake never clusters, so post_clusters stays empty there)."""
+    """store/schema.sql without what DuckLake lacks: keys, CHECK constraints, sequences, indexes, forced compression
+    (a lake never clusters, so post_clusters stays empty there)."""
     sql = schema_sql()
     sql = re.sub(r"^\s*CREATE (SEQUENCE|INDEX) [^;]*;\s*$", "", sql, flags=re.M)
-    sql = re.sub(r"^ALTER TABLE \w+ ALTER COLUMN \w+ DROP NOT NULL;[^\n]*$", "", sql, flags=re.M)
     sql = re.sub(r",([ \t]*--[^\n]*)?\s*\n\s*PRIMARY KEY \([^)]*\)", r"\1", sql)
     sql = re.sub(r" PRIMARY KEY", "", sql)
     sql = re.sub(r" UNIQUE\b", "", sql)

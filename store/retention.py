@@ -7,6 +7,7 @@ from typing import Any
 
 from pantau.post import format_time, utcnow
 
+from . import cluster_stats
 from .audit_log import _append_audit
 from .connection import Rollback, StoreError
 
@@ -60,9 +61,13 @@ class Retention:
                 ).fetchone()[0]
             if dry_run:
                 raise Rollback
+            touched = [r[0] for r in con.execute(  # the summaries of their clusters count them: computed again
+                "SELECT DISTINCT cluster_id FROM post_clusters SEMI JOIN purgeable USING (platform, post_id)"
+            ).fetchall()]
             for table in _RETENTION_TABLES:
                 con.execute(f"DELETE FROM {table} t USING purgeable x WHERE t.post_id = x.post_id "
                             "AND t.platform = x.platform")
+            cluster_stats.recompute(con, touched)
             if counts["posts"]:
                 counts["audit_seq"] = _append_audit(con, actor, "retention_purge", None, dict(counts), now)
         if dry_run:

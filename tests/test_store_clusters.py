@@ -17,6 +17,7 @@ from conftest import NOW
 from pantau import nearcopy
 from pantau.post import Author, Media, Post
 from pantau.store import cluster_pairs
+from pantau.store import cluster_stats
 from pantau.store import clusters as store_clusters
 from pantau.store import ingest as store_ingest
 from pantau.store.connection import transaction
@@ -181,6 +182,7 @@ def test_a_database_whose_posts_all_keep_a_signature_takes_new_posts(tmp_path):
     Store(path).ingest([post(f"c{i}", t, f"guru{i}") for i, t in enumerate(COPIES[:3])])
     con = duckdb.connect(str(path))
     con.execute("UPDATE post_clusters SET signature = [1, 2]::UINTEGER[] WHERE signature IS NULL")  # as before
+    con.execute("DROP INDEX post_clusters_post_id")  # such databases were made before the index
     con.execute("ALTER TABLE post_clusters ALTER COLUMN signature SET NOT NULL")
     con.close()
     store = Store(path)
@@ -226,7 +228,9 @@ def test_keys_that_do_not_single_out_the_added_posts_fall_back_to_the_exact_way(
     try:
         con.execute("BEGIN")
         con.execute("""CREATE TEMP TABLE staging AS SELECT * FROM (VALUES ('demo', 'a', ?), ('demo', 'b', ?),
-                       ('demo', 'd', ?)) v(platform, post_id, text), (SELECT NULL::JSON AS media)""",
+                       ('demo', 'd', ?)) v(platform, post_id, text),
+                       (SELECT NULL::JSON AS media, 'u3' AS author_id, NULL AS author_handle, NULL AS region,
+                               NULL::TIMESTAMPTZ AS created_at, now() AS captured_at)""",
                     [COPIES[0], COPIES[1], SAME_TOPIC[0]])
         h_b = con.execute("SELECT hash('demo', 'b')").fetchone()[0]
         added = np.array([h_b, 12345], dtype=np.uint64)  # 12345: no key's hash
@@ -414,3 +418,56 @@ def test_the_clusters_threads_yield_the_cores_to_the_ingest(tmp_path, monkeypatc
     assert priority() == before
     assert sorted(kind for kind, _ in seen) == ["chunk"] * 5 + ["plan"] * 5  # 23 posts in chunks of 5
     assert all(p >= max(before, 10) for _, p in seen), seen
+
+
+def _summaries(store: Store) -> tuple[list, list]:
+    """The kept summaries, and the same computed from the members (in a transaction rolled back)."""
+    sql = ("SELECT cluster_id, size, accounts, regions, region_names, first_at, last_at, first_platform, "
+           "first_post_id FROM cluster_stats ORDER BY cluster_id")
+    accounts = "SELECT cluster_id, account FROM cluster_accounts ORDER BY ALL"
+    with store.connect() as con:
+        kept = (con.execute(sql).fetchall(), con.execute(accounts).fetchall())
+        con.execute("BEGIN")
+        cluster_stats.recompute(con)
+        again = (con.execute(sql).fetchall(), con.execute(accounts).fetchall())
+        con.execute("ROLLBACK")
+    return kept, again
+
+
+def test_cluster_summaries_are_kept_through_merges_single_posts_joining_and_purges(tmp_path, monkeypatch):
+    """cluster_stats (what the queue and item pages read) equals the figures of the members after every step:
+    clusters of one batch, a later post that merges two stored clusters and a stored single post, a re-ingest,
+    and a purge that takes members out (store/cluster_stats.py)."""
+    monkeypatch.setattr(store_ingest, "BATCH_SIZE", 3)  # several batches in one ingest_file
+    store = Store(tmp_path / "db.duckdb")
+    first = [_media_post("a1", "guru1", "https://x.test/A.jpg", SAME_TOPIC[0], minutes=1),
+             _media_post("a2", "guru2", "https://x.test/A.jpg", SAME_TOPIC[1], minutes=2),
+             _media_post("b1", "guru2", "https://x.test/B.jpg", SAME_TOPIC[2], minutes=3),
+             _media_post("b2", "kades1", "https://x.test/B.jpg", SAME_TOPIC[3], minutes=4),
+             _media_post("s1", "warga1", "https://x.test/S.jpg", SAME_TOPIC[4], minutes=5)]
+    store.ingest(first)
+    kept, again = _summaries(store)
+    assert kept == again and [r[1:4] for r in kept[0]] == [(2, 2, 1), (2, 2, 1)]
+    bridge = post("m1", COPIES[0], "guru3", region="Kab. Bekasi", minutes=-5)
+    bridge = Post(**{**{f: getattr(bridge, f) for f in bridge.__dataclass_fields__},
+                     "media": tuple(Media("image", f"https://x.test/{k}.jpg") for k in "ABS")})
+    path = tmp_path / "later.jsonl"
+    later = [bridge] + [post(f"c{i}", t, f"guru{i}", minutes=i) for i, t in enumerate(COPIES[1:4])]
+    path.write_text("".join(p.to_json() + "\n" for p in later), encoding="utf-8")
+    store.ingest_file(path)
+    kept, again = _summaries(store)
+    assert kept == again
+    (merged,) = [r for r in kept[0] if r[1] >= 6]
+    assert merged[1:5] == (9, 6, 2, ["Kab. Bekasi", "Kab. Bogor"]) and merged[7:] == ("demo", "m1")
+    store.ingest(first + later)  # nothing new: nothing changes
+    assert _summaries(store) == (kept, again)
+    store.save_classifications([{"platform": "demo", "post_id": p.post_id, "score": 0.1, "flagged": False,
+                                 "category": None, "signals": [], "model_version": "t"} for p in first + later])
+    old = [p.post_id for p in first + later if p.post_id in ("a1", "b2", "m1")]
+    with store.connect() as con:
+        con.execute(f"UPDATE posts SET captured_at = captured_at - INTERVAL 400 DAY WHERE post_id IN "
+                    f"({', '.join(repr(x) for x in old)})")
+    assert store.purge_unflagged(365)["posts"] == 3
+    kept, again = _summaries(store)
+    assert kept == again
+    assert all("demo:kades1" != account for _, account in kept[1])  # a purged post's account is no longer counted

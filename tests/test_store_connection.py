@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 
 import pytest
 
+from conftest import make_post
 from pantau.store.analyst import run_sql
 from pantau.store.db import Store, StoreBusy
 
@@ -47,3 +49,49 @@ def test_sql_waits_then_names_the_lock_and_reads_once_it_is_free(held):
     holder.kill()
     holder.wait()
     assert run_sql(db, "SELECT count(*) FROM audit_log").rows == [(1,)]
+
+
+def test_the_owners_reads_run_beside_a_write_transaction_and_its_writers_take_turns(tmp_path):
+    """In the owning process (the triage app) a request's reads must not wait for the inbox drainer's ingest
+    transaction (issue 17: pages took seconds while posts were handed over); they see what was committed before it.
+    Writers still take turns, so a second write transaction starts only after the first has committed."""
+    store = Store(tmp_path / "owned.duckdb")
+    store.ingest([make_post(i) for i in range(3)])
+    store.own()
+    try:
+        writing, release = threading.Event(), threading.Event()
+        order: list[str] = []
+
+        def long_write(name: str, post: int) -> None:
+            with store.transaction() as con:
+                order.append(f"{name} begins")
+                con.execute("INSERT INTO schema_info VALUES (?, 'x')", [f"test-{post}"])
+                writing.set()
+                assert release.wait(60)
+                order.append(f"{name} commits")
+
+        first = threading.Thread(target=long_write, args=("first", 1))
+        first.start()
+        assert writing.wait(60)
+        seen = []
+        reader = threading.Thread(target=lambda: seen.append(_count_test_rows(store)))
+        reader.start()
+        reader.join(30)
+        assert not reader.is_alive(), "a read in a session waited for another thread's write transaction"
+        assert seen == [0]  # the open transaction's row is not visible yet
+        second = threading.Thread(target=long_write, args=("second", 2))
+        second.start()
+        second.join(1)  # it waits for its turn...
+        assert order == ["first begins"]
+        release.set()  # ...which comes once the first has committed
+        first.join(60)
+        second.join(60)
+        assert order == ["first begins", "first commits", "second begins", "second commits"]
+        assert _count_test_rows(store) == 2
+    finally:
+        store.disown()
+
+
+def _count_test_rows(store: Store) -> int:
+    with store.session():
+        return store.scalar("SELECT count(*) FROM schema_info WHERE key LIKE 'test-%'")

@@ -19,9 +19,8 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from pantau.categories import CHECKLIST
-from pantau.nearcopy import wave_phrase
 from pantau.review import DECISIONS
-from pantau.store.cluster_reads import cluster_members
+from pantau.store.cluster_reads import cluster_members, cluster_summaries_by_id
 from pantau.store.db import ClaimConflict, Store, StoreError, TransitionRefused
 
 from .decisions import REFUSAL_MESSAGES
@@ -47,15 +46,14 @@ def cluster(
     diputuskan: int = -1,
     dilewati: int = 0,
 ):
-    rows = store.query("SELECT * FROM v_clusters WHERE cluster_id = ?", [cluster_id])
-    if not rows:
+    summary = cluster_summaries_by_id(store, [cluster_id]).get(cluster_id)
+    if summary is None:
         raise HTTPException(status_code=404, detail="Tidak ada pesan serentak dengan nomor itu.")
-    summary = rows[0]
     members = cluster_members(store, cluster_id)
     _, user = who
     return render(
         request, "cluster.html", _who=who, summary=summary, members=members,
-        phrase=wave_phrase(summary["accounts"], summary["regions"], summary["span_hours"]),
+        phrase=summary["phrase"],
         open_count=sum(m["status"] in OPEN for m in members), checklist=CHECKLIST,
         decisions=CLUSTER_DECISIONS, can_decide=user["role"] in ("reviewer", "supervisor"),
         decided=diputuskan, skipped=dilewati,

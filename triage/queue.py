@@ -159,10 +159,12 @@ class FacetCache:
 def blind_checks(store: Store, rows: list[dict[str, Any]], user: dict[str, Any]) -> None:
     """The double-check is blind: on a row whose decision waits for a check this user may make (pantau.review's
     `check`), `check_blind` hides the first decision's status (the decider still sees their own)."""
-    keys = [f"{r['platform']}/{r['post_id']}" for r in rows]
+    # By the rows' decision ids (only a decided item can wait for a check): a filter on a number column; by post
+    # keys, the same query took 180-350 ms a page at 1M queue items (10M posts), by decision ids 30 ms.
+    ids = sorted({r["last_decision_id"] for r in rows if r.get("last_decision_id") is not None})
     pending = {(p["platform"], p["post_id"]): p["decided_by"] for p in store.query(
         f"SELECT platform, post_id, decided_by FROM ({store.PENDING_CHECKS_SQL}) "
-        "WHERE list_contains(?, platform || '/' || post_id)", [keys])} if keys else {}
+        f"WHERE last_decision_id IN ({', '.join('?' for _ in ids)})", ids)} if ids else {}
     for r in rows:
         decided_by = pending.get((r["platform"], r["post_id"]))
         r["check_blind"] = decided_by is not None and review_allowed(
