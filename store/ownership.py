@@ -118,8 +118,9 @@ class Ownership:
             return None
         return inbox_dir(self.path) if live_owner(self.path) is not None else None
 
-    def drain_inbox(self) -> dict[str, int]:
-        """Owner side: ingest every batch file in the inbox, oldest first, and delete it once stored.
+    def drain_inbox(self, stop: Callable[[], bool] | None = None) -> dict[str, int]:
+        """Owner side: ingest every batch file in the inbox, oldest first, and delete it once stored; `stop()`
+        true ends the call between two files (the rest wait for the next call).
 
         A file that cannot be read (bad JSON, wrong columns) is moved to `failed/` with an error logged; it is
         never deleted. A busy database leaves the file for the next call.
@@ -131,12 +132,12 @@ class Ownership:
         self._local.draining = True
         try:
             with self._drain_lock:  # the drainer thread and the read API (a reader's sync) take turns
-                self._drain(inbox, done)
+                self._drain(inbox, done, stop or (lambda: False))
         finally:
             self._local.draining = False
         return done
 
-    def _drain(self, inbox: Path, done: dict[str, int]) -> None:
+    def _drain(self, inbox: Path, done: dict[str, int], stop: Callable[[], bool]) -> None:
         files = [p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")]
         names = sorted(p for p in files if p.name.endswith(".jsonl") or p.name.endswith(".request.json"))
         stale = time.time() - 2 * REQUEST_TIMEOUT
@@ -144,6 +145,8 @@ class Ownership:
             if f.name.endswith(".response.json") and f.stat().st_mtime < stale:
                 f.unlink(missing_ok=True)
         for f in names:
+            if stop():
+                break
             if f.name.endswith(".request.json"):
                 self._answer(f)
                 done["requests"] += 1

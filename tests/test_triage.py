@@ -309,7 +309,8 @@ def test_queue_filters_by_watchlist(tmp_path):
     assert store.scalar("SELECT count(*) FROM post_watchlists") == 11
 
 
-def test_item_page_prev_and_next_follow_queue_order_with_ties(tmp_path):
+@pytest.mark.parametrize("hours", [(10, 20, 30), (1, 2, 3)])  # the whole queue's scan; the 6-hour range's
+def test_item_page_prev_and_next_follow_queue_order_with_ties(tmp_path, hours):
     import re
 
     from conftest import NOW
@@ -317,7 +318,7 @@ def test_item_page_prev_and_next_follow_queue_order_with_ties(tmp_path):
 
     store = Store(tmp_path / "nav.duckdb")
     # three deadlines, several items on each, equal scores inside a deadline too
-    posts = [make_post(i, captured=NOW - timedelta(hours=(10, 20, 30)[i % 3]), platform="p" + str(i % 2))
+    posts = [make_post(i, captured=NOW - timedelta(hours=hours[i % 3]), platform="p" + str(i % 2))
              for i in range(12)]
     store.ingest(posts)
     store.save_classifications([result(p, 0.5 + (i % 2) / 10, True, "kampanye_medsos") for i, p in enumerate(posts)])

@@ -205,6 +205,9 @@ def note(
     return RedirectResponse(item_path(platform, post_id) + "#catatan", status_code=303)
 
 
+NEIGHBOUR_WINDOW_US = 6 * 3600 * 1_000_000  # 6 hours of deadlines either side
+
+
 def _neighbours(store: Store, platform: str, post_id: str, deadline_us: int, score: float | None) -> dict:
     """The open items just before and after this one in queue order (for j/k on the item page).
 
@@ -214,14 +217,17 @@ def _neighbours(store: Store, platform: str, post_id: str, deadline_us: int, sco
     9999 as text, which Python cannot order against datetimes."""
     if score is None or deadline_us is None:
         return {"next": None, "prev": None}
-    rows = store.query(
-        """WITH open AS (SELECT platform, post_id, epoch_us(deadline_at) AS d, score FROM queue_items
-                         WHERE status IN ('new', 'needs_info')),
-                near AS (SELECT min(d) FILTER (WHERE d > $d) AS later, max(d) FILTER (WHERE d < $d) AS earlier
-                         FROM open)
-           SELECT open.* FROM open, near WHERE open.d = $d OR open.d = near.later OR open.d = near.earlier""",
-        {"d": deadline_us},
-    )
+    sql = """WITH open AS (SELECT platform, post_id, epoch_us(deadline_at) AS d, score FROM queue_items
+                             WHERE status IN ('new', 'needs_info') {near}),
+                    near AS (SELECT min(d) FILTER (WHERE d > $d) AS later, max(d) FILTER (WHERE d < $d) AS earlier
+                             FROM open)
+               SELECT open.* FROM open, near WHERE open.d = $d OR open.d = near.later OR open.d = near.earlier"""
+    # First the items due within NEIGHBOUR_WINDOW_US of this one (a range the scan skips row groups by: 8 ms where the
+    # whole queue took 79 ms at 1M items); when that range lacks an item before or after this one, the whole queue.
+    window = "AND deadline_at BETWEEN make_timestamptz($d - $w) AND make_timestamptz($d + $w)"
+    rows = store.query(sql.format(near=window), {"d": deadline_us, "w": NEIGHBOUR_WINDOW_US})
+    if not (any(r["d"] > deadline_us for r in rows) and any(r["d"] < deadline_us for r in rows)):
+        rows = store.query(sql.format(near=""), {"d": deadline_us})
     key = lambda r: (r["d"], -r["score"], r["platform"], r["post_id"])  # noqa: E731
     me = (deadline_us, -score, platform, post_id)
     after = min((r for r in rows if key(r) > me), key=key, default=None)
