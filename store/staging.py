@@ -212,9 +212,10 @@ def _chunk_posts(path: str | Path, chunk: Path, first_line: int, skip_invalid: b
 
 
 def _within_limits(lines: Sequence[bytes], chunk: bytes) -> bool:
-    """No line of the chunk can exceed MAX_POST_BYTES or MAX_DEPTH (nesting needs an opening bracket a level): the
-    DuckDB path may read them. Else the Python path (iter_jsonl_posts) judges the chunk, line by line."""
-    if max(map(len, lines)) > MAX_POST_BYTES + 2:  # \r\n
+    """No line of the chunk (`lines`: the chunk split at its newlines) can exceed MAX_POST_BYTES or MAX_DEPTH
+    (nesting needs an opening bracket a level): the DuckDB path may read them. Else the Python path
+    (iter_jsonl_posts) judges the chunk, line by line."""
+    if max(map(len, lines)) > MAX_POST_BYTES + 1:  # \r
         return False
     return max(map(len, chunk.translate(None, _NOT_OPENING).split(b"\n"))) <= MAX_DEPTH
 

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
 import logging
+import random
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -12,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from pantau.post import JsonlError, iter_jsonl_posts, parse_time, sha256_hex
+from pantau import post as pantau_post
+from pantau.post import JsonlError, iter_jsonl_posts, line_chunks, parse_time, read_lines, sha256_hex
 from pantau.store import db as store_db
 from pantau.store import ingest as store_ingest
 from pantau.store.db import Store, inbox_dir
@@ -221,6 +225,23 @@ def test_chunk_boundaries(tmp_path, monkeypatch, caplog):
     seen.clear()
     fresh.ingest_file(src, skip_invalid=True, progress=seen.append)
     assert seen == [3, 6, 9, 10]
+
+
+def test_line_chunks_are_the_lines_of_read_lines(monkeypatch):
+    """ingest_file reads its chunks in blocks (line_chunks): the same lines as read_lines, n at a time, an over-long
+    line cut the same way (MAX_POST_BYTES made 20 here), with or without a newline at the end, any block size."""
+    monkeypatch.setattr(pantau_post, "MAX_POST_BYTES", 20)
+    rng = random.Random(5)
+    for _ in range(3000):
+        lines = [bytes(rng.choice(b"ab \r") for _ in range(rng.choice([0, 1, 5, 19, 20, 21, 22, 23, 40, 100])))
+                 for _ in range(rng.randrange(12))]
+        data = b"\n".join(lines) + rng.choice([b"", b"\n"])
+        n, block = rng.randrange(1, 5), rng.randrange(1, 50)
+        fh = io.BytesIO(data)
+        expected = []
+        while chunk := list(itertools.islice(read_lines(fh), n)):
+            expected.append((b"".join(chunk), len(chunk)))
+        assert list(line_chunks(io.BytesIO(data), n, block)) == expected, (data, n, block)
 
 
 FILE_WRITER = """
