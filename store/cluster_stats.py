@@ -21,7 +21,6 @@ import duckdb
 import numpy as np
 
 STATS_TAG = "1"  # schema_info 'cluster_stats': the summaries were built (or rebuilt) by this module's rules
-_IN_LIST = 500  # post keys a lookup names as constants (DuckDB then finds them by index, not by a scan of posts)
 
 # The figures of the members in `src` (cluster_id, platform, post_id, account, region, posted_at), by cluster; the
 # first post is the earliest, ties by platform and post_id (a report cites its text).
@@ -41,33 +40,30 @@ def fold_batch(con: duckdb.DuckDBPyConnection, base: int, new_members: str, old:
     author_handle, region, created_at, captured_at) with their cluster after the batch; `old` -> `new`: the stored
     clusters the batch merged into another (their rows in post_clusters already relabelled)."""
     # The batch's posts in clusters of 2 or more: joined to a stored cluster (its id <= base), or several new ones.
+    # (`new_members` read once: it scans Python arrays the caller registered)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE nc_members AS
-        SELECT cluster_id::BIGINT AS cluster_id, platform::VARCHAR AS platform, post_id::VARCHAR AS post_id,
-               cluster_account(platform, author_id, author_handle, post_id)::VARCHAR AS account,
-               region::VARCHAR AS region, coalesce(created_at, captured_at)::TIMESTAMPTZ AS posted_at
-        FROM ({new_members}) b
-        WHERE cluster_id <= {int(base)} OR cluster_id IN (
-            SELECT cluster_id FROM ({new_members}) GROUP BY cluster_id HAVING count(*) >= 2)""")
+        WITH b AS MATERIALIZED (
+            SELECT cluster_id::BIGINT AS cluster_id, platform::VARCHAR AS platform, post_id::VARCHAR AS post_id,
+                   cluster_account(platform, author_id, author_handle, post_id)::VARCHAR AS account,
+                   region::VARCHAR AS region, coalesce(created_at, captured_at)::TIMESTAMPTZ AS posted_at
+            FROM ({new_members}))
+        SELECT * FROM b WHERE cluster_id <= {int(base)}
+            OR cluster_id IN (SELECT cluster_id FROM b GROUP BY cluster_id HAVING count(*) >= 2)""")
     # The stored clusters it touches, each with the cluster it is now part of.
     con.register("nc_merged", {"id": old.astype(np.int64), "root": new.astype(np.int64)})
     con.execute(f"""CREATE OR REPLACE TEMP TABLE nc_touch AS
         SELECT id, root FROM nc_merged
         UNION SELECT DISTINCT cluster_id, cluster_id FROM nc_members WHERE cluster_id <= {int(base)}""")
     con.unregister("nc_merged")
-    # A stored cluster without a summary is one post (its number is the cluster's id): it becomes a member too.
-    singles = con.execute("""SELECT t.root, pc.platform, pc.post_id FROM nc_touch t
-        ANTI JOIN cluster_stats s ON s.cluster_id = t.id
-        JOIN post_clusters pc ON pc.post_no = t.id ORDER BY pc.post_id""").fetchall()
-    for i in range(0, len(singles), _IN_LIST):
-        part = singles[i:i + _IN_LIST]
-        root_of = {(platform, post_id): root for root, platform, post_id in part}
-        rows = con.execute(f"""SELECT platform, post_id,
-                cluster_account(platform, author_id, author_handle, post_id), region,
-                coalesce(created_at, captured_at)
-            FROM posts WHERE post_id IN ({', '.join('?' for _ in part)})""", [r[2] for r in part]).fetchall()
-        rows = [(root_of[r[0], r[1]], *r) for r in rows if (r[0], r[1]) in root_of]  # purged posts are no members
-        if rows:
-            con.executemany("INSERT INTO nc_members VALUES (?, ?, ?, ?, ?, ?)", rows)
+    # A stored cluster without a summary is one post (its number is the cluster's id): it becomes a member too,
+    # found in SQL (registered from Python, their 1,634 keys cost 0.23 s a query: DuckDB reads a dict of object
+    # arrays through pandas)
+    con.execute("""INSERT INTO nc_members
+        SELECT k.root, p.platform, p.post_id, cluster_account(p.platform, p.author_id, p.author_handle, p.post_id),
+               p.region, coalesce(p.created_at, p.captured_at)
+        FROM posts p JOIN (SELECT t.root, pc.platform, pc.post_id FROM nc_touch t
+                           ANTI JOIN cluster_stats s ON s.cluster_id = t.id
+                           JOIN post_clusters pc ON pc.post_no = t.id) k USING (platform, post_id)""")
     _merge_into_roots(con)
     con.execute("DROP TABLE nc_members")
     con.execute("DROP TABLE nc_touch")
