@@ -2,15 +2,16 @@
 
 `cluster_stats` has one row per such cluster: its size, distinct accounts and regions, the regions' names, the
 first and last post time and the first post's key; `cluster_accounts` its distinct accounts, so that merged
-clusters count them exactly. `fold_batch` updates both in the transaction that clusters a batch
-(store/clusters.py: assign_clusters), from the batch's own rows, the summaries of the stored clusters it joins and
-the one post of each stored single post it joins: nothing reads a cluster's other members. The queue and item pages
-read a summary as one row: the same figures computed from the members (v_cluster_members, a join of post_clusters
-to posts) took 1.5 s for a queue page's 11 small clusters at 15.9M posts, 8 s with clusters of a million posts.
+clusters count them exactly. `touch` and `fold_batch` update both in the transaction that clusters a batch
+(store/clusters.py: assign_clusters), from the batch's own rows, the summaries of the stored clusters it joins or
+merges, and the members of a stored cluster without a summary it joins (a single post, or what a purge left): no
+other member is read. The queue and item pages read a summary as one row: the same figures computed from the
+members (v_cluster_members, a join of post_clusters to posts) took 1.5 s for a queue page's 11 small clusters at
+15.9M posts, 8 s with clusters of a million posts.
 
-`rebuild` computes every summary from the members (a database made before the table, Store.init) and
-`recompute` those of some clusters (after a purge took posts out of them). A member is a post of a cluster that is
-still in `posts`, as in v_cluster_members.
+`recompute` computes the summaries from the members: of every cluster (a database made before the table, see
+clusters.backfill_clusters), or of some (after a purge took posts out of them). A member is a post of a cluster
+that is still in `posts`, as in v_cluster_members.
 """
 
 from __future__ import annotations
@@ -34,13 +35,32 @@ _MEMBERS = """SELECT pc.cluster_id, p.platform, p.post_id,
     FROM post_clusters pc JOIN posts p USING (platform, post_id)"""
 
 
-def fold_batch(con: duckdb.DuckDBPyConnection, base: int, new_members: str, old: np.ndarray, new: np.ndarray) -> None:
-    """Fold a clustered batch into the summaries; the caller holds the transaction. `base`: the post_no before the
-    batch's first post; `new_members`: a query of the batch's posts as (cluster_id, platform, post_id, author_id,
-    author_handle, region, created_at, captured_at) with their cluster after the batch; `old` -> `new`: the stored
-    clusters the batch merged into another (their rows in post_clusters already relabelled)."""
-    # The batch's posts in clusters of 2 or more: joined to a stored cluster (its id <= base), or several new ones.
-    # (`new_members` read once: it scans Python arrays the caller registered)
+def touch(con: duckdb.DuckDBPyConnection, old: np.ndarray, new: np.ndarray, stored_roots: np.ndarray) -> None:
+    """The first step of folding a batch, before assign_clusters relabels the stored clusters `old` -> `new` it
+    merges: the stored clusters it touches, each with the cluster it is now part of (temp table nc_touch), and the
+    members of those without a summary (nc_stored: each is a single post, or what a purge left of a cluster)."""
+    con.register("nc_merged", {"id": np.concatenate([old, stored_roots]).astype(np.int64),
+                               "root": np.concatenate([new, stored_roots]).astype(np.int64)})
+    con.execute("CREATE OR REPLACE TEMP TABLE nc_touch AS SELECT DISTINCT id, root FROM nc_merged")
+    con.unregister("nc_merged")
+    # found in SQL: registered from Python, 1,634 such keys cost 0.23 s a query (DuckDB reads a dict of object
+    # arrays through pandas), and IN lists of their ids 1.5 s a batch
+    con.execute("""CREATE OR REPLACE TEMP TABLE nc_stored AS
+        SELECT k.root AS cluster_id, p.platform, p.post_id,
+               cluster_account(p.platform, p.author_id, p.author_handle, p.post_id) AS account, p.region,
+               coalesce(p.created_at, p.captured_at) AS posted_at
+        FROM posts p JOIN (SELECT t.root, pc.platform, pc.post_id FROM nc_touch t
+                           ANTI JOIN cluster_stats s ON s.cluster_id = t.id
+                           JOIN post_clusters pc ON pc.cluster_id = t.id) k USING (platform, post_id)""")
+
+
+def fold_batch(con: duckdb.DuckDBPyConnection, base: int, new_members: str) -> None:
+    """Fold a clustered batch into the summaries, after `touch`; the caller holds the transaction. `base`: the
+    post_no before the batch's first post; `new_members`: a query of the batch's posts as (cluster_id, platform,
+    post_id, author_id, author_handle, region, created_at, captured_at) with their cluster after the batch."""
+    # The batch's posts in clusters of 2 or more (joined to a stored cluster, its id <= base, or several new ones),
+    # and the members of the touched stored clusters without a summary. `new_members` is read once: it scans Python
+    # arrays the caller registered.
     con.execute(f"""CREATE OR REPLACE TEMP TABLE nc_members AS
         WITH b AS MATERIALIZED (
             SELECT cluster_id::BIGINT AS cluster_id, platform::VARCHAR AS platform, post_id::VARCHAR AS post_id,
@@ -48,25 +68,11 @@ def fold_batch(con: duckdb.DuckDBPyConnection, base: int, new_members: str, old:
                    region::VARCHAR AS region, coalesce(created_at, captured_at)::TIMESTAMPTZ AS posted_at
             FROM ({new_members}))
         SELECT * FROM b WHERE cluster_id <= {int(base)}
-            OR cluster_id IN (SELECT cluster_id FROM b GROUP BY cluster_id HAVING count(*) >= 2)""")
-    # The stored clusters it touches, each with the cluster it is now part of.
-    con.register("nc_merged", {"id": old.astype(np.int64), "root": new.astype(np.int64)})
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE nc_touch AS
-        SELECT id, root FROM nc_merged
-        UNION SELECT DISTINCT cluster_id, cluster_id FROM nc_members WHERE cluster_id <= {int(base)}""")
-    con.unregister("nc_merged")
-    # A stored cluster without a summary is one post (its number is the cluster's id): it becomes a member too,
-    # found in SQL (registered from Python, their 1,634 keys cost 0.23 s a query: DuckDB reads a dict of object
-    # arrays through pandas)
-    con.execute("""INSERT INTO nc_members
-        SELECT k.root, p.platform, p.post_id, cluster_account(p.platform, p.author_id, p.author_handle, p.post_id),
-               p.region, coalesce(p.created_at, p.captured_at)
-        FROM posts p JOIN (SELECT t.root, pc.platform, pc.post_id FROM nc_touch t
-                           ANTI JOIN cluster_stats s ON s.cluster_id = t.id
-                           JOIN post_clusters pc ON pc.post_no = t.id) k USING (platform, post_id)""")
+            OR cluster_id IN (SELECT cluster_id FROM b GROUP BY cluster_id HAVING count(*) >= 2)
+        UNION ALL SELECT * FROM nc_stored""")
     _merge_into_roots(con)
-    con.execute("DROP TABLE nc_members")
-    con.execute("DROP TABLE nc_touch")
+    for table in ("nc_members", "nc_stored", "nc_touch"):
+        con.execute(f"DROP TABLE {table}")
 
 
 def _merge_into_roots(con: duckdb.DuckDBPyConnection) -> None:

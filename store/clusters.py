@@ -225,14 +225,16 @@ def assign_clusters(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarr
     sig = batch.sig
     n, base, ids, roots = len(sig), plan.base, plan.ids, plan.roots
     old = (ids <= base) & (ids != roots)  # stored clusters joined by new posts
+    post_no = np.arange(base + 1, base + n + 1, dtype=np.int64)
+    cluster = post_no.copy()
+    cluster[ids[ids > base] - base - 1] = roots[ids > base]
+    # the summaries' view of the stored clusters the batch touches, before their rows are relabelled
+    cluster_stats.touch(con, ids[old], roots[old], np.unique(cluster[cluster <= base]))
     if old.any():
         con.register("nc_relabel", {"old": ids[old], "new": roots[old]})
         con.execute("UPDATE post_clusters SET cluster_id = r.new FROM nc_relabel r "
                     "WHERE post_clusters.cluster_id = r.old")
         con.unregister("nc_relabel")
-    post_no = np.arange(base + 1, base + n + 1, dtype=np.int64)
-    cluster = post_no.copy()
-    cluster[ids[ids > base] - base - 1] = roots[ids > base]
     # numpy columns, read by DuckDB (a BLOB per row from Python objects would cost ~0.4 ms a post)
     # A signature is read only as a candidate's, a post that cluster_bands points at (the first with a band key):
     # only those keep it (in bench.clusters' 1M posts 11%; the others were half of the rows' writing cost)
@@ -250,7 +252,7 @@ def assign_clusters(con: duckdb.DuckDBPyConnection, source: str, added: np.ndarr
         SELECT r.post_no, s.platform, s.post_id, r.cluster_id, CASE WHEN r.kept THEN {_SIG_LIST} END
         FROM {keys_of}""")
     cluster_stats.fold_batch(con, base, f"""SELECT r.cluster_id, s.platform, s.post_id, s.author_id, s.author_handle,
-        s.region, s.created_at, s.captured_at FROM {keys_of}""", ids[old], roots[old])
+        s.region, s.created_at, s.captured_at FROM {keys_of}""")
     con.unregister("nc_rows")
     con.execute("DROP TABLE IF EXISTS nc_new")
     con.register("nc_bands", {"band_key": plan.new_keys, "post_no": plan.new_firsts})

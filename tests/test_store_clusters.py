@@ -444,10 +444,12 @@ def test_cluster_summaries_are_kept_through_merges_single_posts_joining_and_purg
              _media_post("a2", "guru2", "https://x.test/A.jpg", SAME_TOPIC[1], minutes=2),
              _media_post("b1", "guru2", "https://x.test/B.jpg", SAME_TOPIC[2], minutes=3),
              _media_post("b2", "kades1", "https://x.test/B.jpg", SAME_TOPIC[3], minutes=4),
-             _media_post("s1", "warga1", "https://x.test/S.jpg", SAME_TOPIC[4], minutes=5)]
+             _media_post("s1", "warga1", "https://x.test/S.jpg", SAME_TOPIC[4], minutes=5),
+             _media_post("d1", "warga2", "https://x.test/D.jpg", "[foto]", minutes=6),
+             _media_post("d2", "warga3", "https://x.test/D.jpg", "[foto] lagi", minutes=7)]
     store.ingest(first)
     kept, again = _summaries(store)
-    assert kept == again and [r[1:4] for r in kept[0]] == [(2, 2, 1), (2, 2, 1)]
+    assert kept == again and [r[1:4] for r in kept[0]] == [(2, 2, 1), (2, 2, 1), (2, 2, 1)]
     bridge = post("m1", COPIES[0], "guru3", region="Kab. Bekasi", minutes=-5)
     bridge = Post(**{**{f: getattr(bridge, f) for f in bridge.__dataclass_fields__},
                      "media": tuple(Media("image", f"https://x.test/{k}.jpg") for k in "ABS")})
@@ -463,11 +465,15 @@ def test_cluster_summaries_are_kept_through_merges_single_posts_joining_and_purg
     assert _summaries(store) == (kept, again)
     store.save_classifications([{"platform": "demo", "post_id": p.post_id, "score": 0.1, "flagged": False,
                                  "category": None, "signals": [], "model_version": "t"} for p in first + later])
-    old = [p.post_id for p in first + later if p.post_id in ("a1", "b2", "m1")]
+    old = [p.post_id for p in first + later if p.post_id in ("a1", "b2", "m1", "d1")]
     with store.connect() as con:
         con.execute(f"UPDATE posts SET captured_at = captured_at - INTERVAL 400 DAY WHERE post_id IN "
                     f"({', '.join(repr(x) for x in old)})")
-    assert store.purge_unflagged(365)["posts"] == 3
+    assert store.purge_unflagged(365)["posts"] == 4
     kept, again = _summaries(store)
     assert kept == again
     assert all("demo:kades1" != account for _, account in kept[1])  # a purged post's account is no longer counted
+    assert not [r for r in kept[0] if r[8] == "d2"]  # d1's cluster: one post left, no summary
+    store.ingest([_media_post("d3", "warga4", "https://x.test/D.jpg", "[foto] juga", minutes=8)])
+    kept, again = _summaries(store)  # d3 joins what the purge left of d1's cluster (not d1, the cluster's id)
+    assert kept == again and [r[1:3] for r in kept[0] if r[8] == "d2"] == [(2, 2)]
