@@ -305,6 +305,14 @@ class Connection(Reads):
             finally:
                 con.close()
 
+    @contextmanager
+    def before_writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for work that prepares a write (temp tables, reads) before its `transaction(con)`: in the
+        owning process a cursor that leaves the other writers alone until that transaction takes its turn;
+        elsewhere `connect()`."""
+        with self.connect(read_only=self._owned_con() is not None) as con:
+            yield con
+
     def _open(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         return connect_waiting(self.path, read_only=read_only, lock_timeout=self.lock_timeout, owned=self._owned_by)
 

@@ -187,16 +187,24 @@ class Ingest:
             return self._ingest_staged(staging, now)
 
     def _ingest_staged(self, staging: Path, now: datetime) -> int:
+        """Store a staged batch file. The file is read into a temp table and the clusters' plan is started before
+        the write transaction: in the owning process that transaction makes the app's other writers wait (a
+        request that claims an item), so there the plan is also finished before it (measured at 10M posts, a
+        10,000-post batch of the inbox: 0.33 s in the transaction, 0.64-0.78 s when all of it ran there)."""
         cols = ", ".join(f"'{k}': '{v}'" for k, v in _POST_COLUMNS.items())
-        with self.transaction() as con:
+        with self.before_writing() as con:
             con.execute(
-                f"""CREATE TEMP TABLE staging AS
+                f"""CREATE OR REPLACE TEMP TABLE staging AS
                 SELECT * FROM read_json(?, format='newline_delimited', columns={{{cols}}},
                                         maximum_object_size={_MAX_STAGED_BYTES})
                 QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY captured_at) = 1""",
                 [str(staging)],
             )
-            return _insert_staging(con, now)
+            work = BatchWork.of_table(con, "staging")  # planned against the clusters committed before
+            if self.owning:  # planned before the transaction takes its turn (assign_clusters plans again if a
+                work.close()  # cluster row was written since): in it 0.33 s of a 10,000-post batch, 0.64-0.78 before
+            with self.transaction(con):
+                return _insert_staging(con, now, work)
 
 
 @dataclass
