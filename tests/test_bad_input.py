@@ -218,7 +218,7 @@ def test_cli_classify_names_every_bad_line(tmp_path):
 
 
 def test_cli_ingest_says_what_was_stored_before_the_bad_line(tmp_path):
-    """Bad line 50,001 after a full chunk of 50,000 posts: the message said "nothing from this file was stored"."""
+    """A bad line after a full chunk of BATCH_SIZE posts: the message said "nothing from this file was stored"."""
     n = store_db.BATCH_SIZE
     src = tmp_path / "many.jsonl"
     with src.open("w", encoding="utf-8") as fh:

@@ -404,3 +404,22 @@ def test_the_owner_refuses_account_requests_without_a_real_hash_and_requests_tha
         assert sorted(inbox.glob("*.response.json")) == answers[2:]
     finally:
         owner.disown()
+
+
+def test_posts_are_handed_over_in_batches_the_app_stores_quickly(tmp_path):
+    """A batch handed to the app is stored in one write transaction, during which the app's other writers wait:
+    another process cuts its hand-overs at HANDOVER_SIZE posts, not at the direct path's BATCH_SIZE."""
+    owner = Store(tmp_path / "owned.duckdb")
+    owner.own()
+    try:
+        script = WRITER.format(tests=os.path.dirname(__file__)).replace(
+            "store = Store(", "import pantau.store.ingest\npantau.store.ingest.HANDOVER_SIZE = 4\nstore = Store(")
+        out = subprocess.run([sys.executable, "-c", script, str(owner.path), "0", "10"],
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.split()[:3] == ["10", "0", "10"]  # received, new, queued
+        batches = sorted(inbox_dir(owner.path).glob("*.posts.jsonl"))
+        assert [len(f.read_text(encoding="utf-8").splitlines()) for f in batches] == [4, 4, 2]
+        assert owner.drain_inbox()["posts_new"] == 10
+    finally:
+        owner.disown()
