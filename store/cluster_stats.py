@@ -23,16 +23,17 @@ import numpy as np
 
 STATS_TAG = "1"  # schema_info 'cluster_stats': the summaries were built (or rebuilt) by this module's rules
 
-# The figures of the members in `src` (cluster_id, platform, post_id, account, region, posted_at), by cluster; the
-# first post is the earliest, ties by platform and post_id (a report cites its text).
+# A member's account, region and time, from a row of `posts` (alias p), as v_cluster_members has them.
+_MEMBER_COLUMNS = """cluster_account(p.platform, p.author_id, p.author_handle, p.post_id) AS account, p.region,
+    coalesce(p.created_at, p.captured_at) AS posted_at"""
+# The figures of the members (cluster_id, platform, post_id, account, region, posted_at), by cluster; the first
+# post is the earliest, ties by platform and post_id (a report cites its text).
 _MEMBER_FIGURES = """cluster_id, count(*) AS size, min(posted_at) AS first_at, max(posted_at) AS last_at,
     arg_min(platform, (posted_at, platform, post_id)) AS first_platform,
     arg_min(post_id, (posted_at, platform, post_id)) AS first_post_id,
-    list(DISTINCT region) FILTER (WHERE region IS NOT NULL) AS region_names"""
-_MEMBERS = """SELECT pc.cluster_id, p.platform, p.post_id,
-    cluster_account(p.platform, p.author_id, p.author_handle, p.post_id) AS account, p.region,
-    coalesce(p.created_at, p.captured_at) AS posted_at
-    FROM post_clusters pc JOIN posts p USING (platform, post_id)"""
+    coalesce(list(DISTINCT region) FILTER (WHERE region IS NOT NULL), []) AS region_names"""
+_MEMBERS = (f"SELECT pc.cluster_id, p.platform, p.post_id, {_MEMBER_COLUMNS} "
+            "FROM post_clusters pc JOIN posts p USING (platform, post_id)")
 
 
 def touch(con: duckdb.DuckDBPyConnection, old: np.ndarray, new: np.ndarray, stored_roots: np.ndarray) -> None:
@@ -45,10 +46,8 @@ def touch(con: duckdb.DuckDBPyConnection, old: np.ndarray, new: np.ndarray, stor
     con.unregister("nc_merged")
     # found in SQL: registered from Python, 1,634 such keys cost 0.23 s a query (DuckDB reads a dict of object
     # arrays through pandas), and IN lists of their ids 1.5 s a batch
-    con.execute("""CREATE OR REPLACE TEMP TABLE nc_stored AS
-        SELECT k.root AS cluster_id, p.platform, p.post_id,
-               cluster_account(p.platform, p.author_id, p.author_handle, p.post_id) AS account, p.region,
-               coalesce(p.created_at, p.captured_at) AS posted_at
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE nc_stored AS
+        SELECT k.root AS cluster_id, p.platform, p.post_id, {_MEMBER_COLUMNS}
         FROM posts p JOIN (SELECT t.root, pc.platform, pc.post_id FROM nc_touch t
                            ANTI JOIN cluster_stats s ON s.cluster_id = t.id
                            JOIN post_clusters pc ON pc.cluster_id = t.id) k USING (platform, post_id)""")
@@ -64,9 +63,8 @@ def fold_batch(con: duckdb.DuckDBPyConnection, base: int, new_members: str) -> N
     con.execute(f"""CREATE OR REPLACE TEMP TABLE nc_members AS
         WITH b AS MATERIALIZED (
             SELECT cluster_id::BIGINT AS cluster_id, platform::VARCHAR AS platform, post_id::VARCHAR AS post_id,
-                   cluster_account(platform, author_id, author_handle, post_id)::VARCHAR AS account,
-                   region::VARCHAR AS region, coalesce(created_at, captured_at)::TIMESTAMPTZ AS posted_at
-            FROM ({new_members}))
+                   account::VARCHAR AS account, region::VARCHAR AS region, posted_at::TIMESTAMPTZ AS posted_at
+            FROM (SELECT p.cluster_id, p.platform, p.post_id, {_MEMBER_COLUMNS} FROM ({new_members}) p))
         SELECT * FROM b WHERE cluster_id <= {int(base)}
             OR cluster_id IN (SELECT cluster_id FROM b GROUP BY cluster_id HAVING count(*) >= 2)
         UNION ALL SELECT * FROM nc_stored""")
@@ -128,8 +126,8 @@ def recompute(con: duckdb.DuckDBPyConnection, cluster_ids: Iterable[int] | None 
     con.execute("INSERT INTO cluster_accounts SELECT DISTINCT cluster_id, account FROM nc_members")
     con.execute(f"""INSERT INTO cluster_stats
         WITH f AS (SELECT {_MEMBER_FIGURES}, count(DISTINCT account) AS accounts FROM nc_members GROUP BY cluster_id)
-        SELECT cluster_id, size, accounts, len(coalesce(region_names, [])), list_sort(coalesce(region_names, [])),
-               first_at, last_at, first_platform, first_post_id FROM f""")
+        SELECT cluster_id, size, accounts, len(region_names), list_sort(region_names), first_at, last_at,
+               first_platform, first_post_id FROM f""")
     con.execute("DROP TABLE nc_members")
     if cluster_ids is not None:
         con.unregister("nc_ids")

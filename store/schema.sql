@@ -580,7 +580,8 @@ CREATE TABLE IF NOT EXISTS post_clusters (
     signature  UINTEGER[]             -- MinHash of the normalised text (pantau.nearcopy; 4294967295: empty bin);
                                       -- kept only for a post that cluster_bands points at (no other is read)
 );
--- The cluster of a post by its id (a queue page's posts, an item page): 36 ms where a scan of 15.9M rows took 414.
+-- The cluster of a post by its id (a queue page's posts, an item page): 7 ms for 50 ids at 10M rows, where a
+-- scan of 15.9M rows took 414.
 CREATE INDEX IF NOT EXISTS post_clusters_post_id ON post_clusters (post_id);
 -- LSH band keys: one row per band key ever seen, pointing at the first post that had it.
 CREATE TABLE IF NOT EXISTS cluster_bands (
