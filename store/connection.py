@@ -25,6 +25,7 @@ from .errors import StoreBusy, StoreError
 from .clusters import backfill_clusters
 from .owner_client import live_owner, owner_info
 from .queue_items import _refresh_queue_items
+from .search import fill_search_docs, stash_keyless_search_docs
 
 log = logging.getLogger(__name__)
 
@@ -335,6 +336,7 @@ class Connection(Reads):
                     "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND "
                     "table_name = 'post_clusters' AND column_name = 'signature' AND NOT is_nullable").fetchone()[0]:
                 con.execute("ALTER TABLE post_clusters ALTER COLUMN signature DROP NOT NULL")
+            stash_keyless_search_docs(con)
             con.execute(schema_sql())
             con.execute(
                 "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?)", [SCHEMA_VERSION]
@@ -344,6 +346,8 @@ class Connection(Reads):
                 "SELECT count(*) FROM classifications WHERE flagged"
             ).fetchone()[0]:
                 _refresh_queue_items(con, None)
+            with transaction(con):
+                fill_search_docs(con)
             backfill_clusters(con, transaction)  # posts stored before clusters existed (store/clusters.py)
 
     @contextmanager

@@ -7,6 +7,7 @@ The CASE that names the status is the SQL twin of pantau.review.status_of (tests
 
 from __future__ import annotations
 
+from .search import add_search_docs
 from .stages import STAGE_JOIN, ensure_stages
 
 _QUEUE_ITEMS_COLUMNS = ("(platform, post_id, author_id, author_handle, author_name, region, snippet, captured_at, "
@@ -41,6 +42,7 @@ def _refresh_queue_items(con, keys_table: str | None) -> None:
         ensure_stages(con)
         con.execute("DELETE FROM queue_items")
         con.execute("INSERT INTO queue_items " + _QUEUE_ITEMS_COLUMNS + " " + _QUEUE_ITEMS_SELECT.format(filter="", post_filter=""))
+        add_search_docs(con, "TRUE")
         return
     semi = f"(platform, post_id) IN (SELECT (platform, post_id) FROM {keys_table})"
     ensure_stages(con, f"(p.platform, p.post_id) IN (SELECT (platform, post_id) FROM {keys_table})")
@@ -51,6 +53,7 @@ def _refresh_queue_items(con, keys_table: str | None) -> None:
             filter=f"WHERE {semi}", post_filter=f"AND (p.platform, p.post_id) IN (SELECT (platform, post_id) FROM {keys_table})"
         )
     )
+    add_search_docs(con, f"(qi.platform, qi.post_id) IN (SELECT (platform, post_id) FROM {keys_table})")
 
 
 def _refresh_one(con, platform: str, post_id: str) -> None:
@@ -61,6 +64,7 @@ def _refresh_one(con, platform: str, post_id: str) -> None:
         post_filter="AND p.platform = $platform AND p.post_id = $post_id",
     )
     con.execute("INSERT INTO queue_items " + _QUEUE_ITEMS_COLUMNS + " " + sel, {"platform": platform, "post_id": post_id})
+    add_search_docs(con, "p.platform = ? AND p.post_id = ?", [platform, post_id])
 
 
 # The items waiting for their double-check (pantau.review: a decision drawn for it, `double_checks`, with no second

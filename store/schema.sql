@@ -243,12 +243,14 @@ CREATE TABLE IF NOT EXISTS election_stage_regions (
     region VARCHAR PRIMARY KEY
 );
 
--- Full-text search documents (one per post); the FTS index over it is built by Store.build_search_index().
+-- Full-text search documents (store/search.py): one per post that has been in the triage queue, added in the
+-- transaction that queues it, numbered in that order; the FTS index over them is built by `pantau reindex`.
 CREATE TABLE IF NOT EXISTS search_docs (
-    doc_id   BIGINT PRIMARY KEY,
+    doc_id   BIGINT NOT NULL,
     platform VARCHAR NOT NULL,
     post_id  VARCHAR NOT NULL,
-    body     VARCHAR NOT NULL
+    body     VARCHAR NOT NULL,         -- text, handle, name, bio and region (search.SEARCH_BODY)
+    PRIMARY KEY (platform, post_id)
 );
 
 CREATE SEQUENCE IF NOT EXISTS note_seq START 1;

@@ -1,5 +1,7 @@
-"""Full-text search over the triage queue's posts (DuckDB's fts extension, plus substring matching for what the
-index does not hold yet)."""
+"""Full-text search over the triage queue's posts: `search_docs` holds a document (text, handle, name, bio, region)
+for every post that has been in the queue, added in the transaction that queues the post (`add_search_docs`);
+DuckDB's fts extension indexes them when `pantau reindex` runs (`build_search_index`), and the documents added
+since (`doc_id` above `schema_info.search_indexed_docs`) are matched by substring."""
 
 from __future__ import annotations
 
@@ -7,71 +9,110 @@ import re
 import unicodedata
 from typing import Any
 
+import duckdb
+
 from pantau.post import format_time
 
 from .extensions import load_extension
+
+# A post's searchable text (posts alias p), as the index and the substring match read it.
+SEARCH_BODY = "concat_ws(' ', p.text, p.author_handle, p.author_name, p.author_bio, p.region)"
+_INDEXED_DOCS = "search_indexed_docs"  # schema_info: the highest doc_id the fts index holds
+_DOCS_TAG = "queued-1"  # schema_info `search_docs`: every queued post has its document
+
+
+def add_search_docs(con: duckdb.DuckDBPyConnection, posts: str, params: Any = None) -> None:
+    """Give each queued post of `posts` (a condition on posts p and queue_items qi) its document, numbered after the
+    last one; a post with a document keeps it. In the caller's transaction, after queue_items is written."""
+    con.execute(
+        f"""INSERT OR IGNORE INTO search_docs (doc_id, platform, post_id, body)
+        SELECT (SELECT coalesce(max(doc_id), 0) FROM search_docs) + row_number() OVER (ORDER BY p.platform, p.post_id),
+               p.platform, p.post_id, {SEARCH_BODY}
+        FROM posts p JOIN queue_items qi USING (platform, post_id)
+        WHERE {posts}""",
+        params or [],
+    )
+
+
+def stash_keyless_search_docs(con: duckdb.DuckDBPyConnection) -> None:
+    """Databases made before documents were kept as posts are queued (search_docs keyed by doc_id, or with no key
+    once `pantau reindex` had made it): the table is renamed before the schema script creates it with its key
+    (platform, post_id); `fill_search_docs` moves its documents over."""
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND "
+                   "table_name = 'search_docs'").fetchone()[0] and not con.execute(
+            "SELECT count(*) FROM duckdb_constraints() WHERE database_name = current_database() AND "
+            "table_name = 'search_docs' AND constraint_type = 'PRIMARY KEY' AND "
+            "constraint_column_names = ['platform', 'post_id']").fetchone()[0]:
+        con.execute("ALTER TABLE search_docs RENAME TO search_docs_keyless")
+
+
+def fill_search_docs(con: duckdb.DuckDBPyConnection) -> None:
+    """After the schema script, once per database (schema_info `search_docs`): the documents of a stashed keyless
+    search_docs keep their numbers (the index holds them), and every queued post without a document gets one (posts
+    queued since the last reindex, or before documents were kept as posts were queued). In the caller's
+    transaction."""
+    if con.execute("SELECT count(*) FROM schema_info WHERE key = 'search_docs' AND value = ?",
+                   [_DOCS_TAG]).fetchone()[0]:
+        return
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND "
+                   "table_name = 'search_docs_keyless'").fetchone()[0]:
+        con.execute("INSERT OR IGNORE INTO search_docs SELECT doc_id, platform, post_id, body FROM search_docs_keyless"
+                    " ORDER BY doc_id")
+        con.execute("DROP TABLE search_docs_keyless")
+        con.execute(f"""INSERT OR REPLACE INTO schema_info
+            SELECT '{_INDEXED_DOCS}', coalesce(max(doc_id), 0)::VARCHAR FROM search_docs
+            WHERE EXISTS (SELECT 1 FROM schema_info WHERE key = 'search_indexed_at')""")
+    add_search_docs(con, "(p.platform, p.post_id) NOT IN (SELECT (platform, post_id) FROM search_docs)")
+    con.execute("INSERT OR REPLACE INTO schema_info VALUES ('search_docs', ?)", [_DOCS_TAG])
 
 
 class Search:
     """The search index and search conditions (a part of `Store`)."""
 
     def build_search_index(self) -> int:
-        """(Re)build the DuckDB full-text index over the triage queue's posts; returns the number of documents.
+        """Renumber the documents of the posts in the triage queue (the others' are dropped) and (re)build the
+        DuckDB full-text index over them; returns the number of documents.
 
-        Only flagged posts (queue_items) are indexed: the search serves the queue, and an index over every post is
-        ten times larger and slower to query (at 1M posts, 17M term rows against 1.7M). While the triage app owns
-        the file, the app rebuilds it (request kind `reindex`)."""
+        Only queued posts have documents: the search serves the queue, and an index over every post is ten times
+        larger and slower to query (at 1M posts, 17M term rows against 1.7M). While the triage app owns the file,
+        the app rebuilds it (request kind `reindex`)."""
         if self.owned_elsewhere():
             return int(self.request_owner("reindex"))
 
         with self.connect() as con:
             load_extension(con, "fts")
-            con.execute(
-                """CREATE OR REPLACE TABLE search_docs AS
-                SELECT row_number() OVER (ORDER BY platform, post_id) AS doc_id, platform, post_id,
-                       concat_ws(' ', text, author_handle, author_name, author_bio, region) AS body
-                FROM posts SEMI JOIN queue_items USING (platform, post_id)"""
-            )
+            with self.transaction(con):
+                con.execute("DELETE FROM search_docs")
+                con.execute(f"""INSERT INTO search_docs (doc_id, platform, post_id, body)
+                    SELECT row_number() OVER (ORDER BY p.platform, p.post_id) AS doc_id, p.platform, p.post_id,
+                           {SEARCH_BODY}
+                    FROM posts p SEMI JOIN queue_items USING (platform, post_id) ORDER BY doc_id""")
+                n = con.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+                con.execute("DELETE FROM schema_info WHERE key = ?", [_INDEXED_DOCS])  # until the index is built
             con.execute(
                 "PRAGMA create_fts_index('search_docs', 'doc_id', 'body', stemmer='none', stopwords='none', "
                 "strip_accents=1, lower=1, ignore='(\\.|[^a-z0-9])+', overwrite=1)"
             )
-            n = con.execute("SELECT count(*) FROM search_docs").fetchone()[0]
-            con.execute(
-                "INSERT OR REPLACE INTO schema_info VALUES ('search_indexed_at', ?), ('search_indexed_classified_at', ?)",
-                [format_time(con.execute("SELECT max(ingested_at) FROM posts").fetchone()[0]) or "",
-                 format_time(con.execute("SELECT max(classified_at) FROM classifications").fetchone()[0]) or ""],
-            )
+            # documents added while the index was built have higher numbers: matched by substring too
+            con.execute("INSERT OR REPLACE INTO schema_info VALUES (?, ?), ('search_indexed_at', ?)",
+                        [_INDEXED_DOCS, str(n),
+                         format_time(con.execute("SELECT max(ingested_at) FROM posts").fetchone()[0]) or ""])
         return int(n)
 
     def search_condition(self, text: str, alias: str = "qi") -> tuple[str, list[Any]]:
         """A SQL condition on `alias`.platform/post_id: the queue item's post contains every word of `text`.
 
-        Indexed posts are matched through the FTS index tables (all query terms present, tokenised like the
-        index: accents stripped, lower case, split at anything but a-z and 0-9). Queue items the index does not
-        hold yet are matched by substring: posts stored after the last build_search_index() over their full
-        text, bio and names; posts stored before it but flagged since (e.g. by a new model) over the queue row's
-        240-character snippet, handle, name and region.
+        Documents the index holds are matched through the FTS index tables (all query terms present, tokenised
+        like the index: accents stripped, lower case, split at anything but a-z and 0-9); those added since the
+        last build_search_index() (the posts queued since) by substring over their whole document.
         """
         words = search_terms(text)
         if not words:
             return "TRUE", []
-        # one read for the index state: when it was built, and whether posts were flagged since (a cheap check on
-        # classified_at; usually nothing until a re-run of the classifier)
-        [state] = self.query(
-            """WITH s AS (SELECT max(value) FILTER (WHERE key = 'search_indexed_at') AS indexed_at,
-                                 max(value) FILTER (WHERE key = 'search_indexed_classified_at') AS classified_at
-                          FROM schema_info)
-               SELECT indexed_at, EXISTS (SELECT 1 FROM classifications c WHERE c.flagged
-                        AND c.classified_at > coalesce(nullif(s.classified_at, ''), '-infinity')::TIMESTAMPTZ) AS flagged_since
-               FROM s""")
-        indexed_at = state["indexed_at"]
+        indexed = self.query("SELECT value FROM schema_info WHERE key = ?", [_INDEXED_DOCS])
         parts: list[str] = []
         params: list[Any] = []
-        likes = lambda expr: " AND ".join(f"{expr} ILIKE ?" for _ in words)  # noqa: E731
-        patterns = [f"%{w}%" for w in words]
-        full = "concat_ws(' ', text, author_handle, author_name, author_bio, region)"
-        if indexed_at is not None:
+        if indexed:
             parts.append(
                 """SELECT (sd.platform, sd.post_id) FROM search_docs sd
                    JOIN fts_main_search_docs.docs fd ON fd.name = sd.doc_id
@@ -82,20 +123,10 @@ class Search:
                      GROUP BY t.docid HAVING count(DISTINCT d.term) = ?)"""
             )
             params += [words, len(words)]
-            parts.append(f"SELECT (platform, post_id) FROM posts WHERE ingested_at > ?::TIMESTAMPTZ AND {likes(full)}")
-            params += [indexed_at or "-infinity", *patterns]
-            # flagged since the index was built: only then scan the queue rows by substring
-            if state["flagged_since"]:
-                parts.append(
-                    f"""SELECT (q.platform, q.post_id) FROM queue_items q
-                        WHERE {likes("concat_ws(' ', q.snippet, q.author_handle, q.author_name, q.region)")}
-                          AND NOT EXISTS (SELECT 1 FROM search_docs sd
-                                          WHERE sd.platform = q.platform AND sd.post_id = q.post_id)"""
-                )
-                params += patterns
-        else:
-            parts.append(f"SELECT (platform, post_id) FROM posts WHERE {likes(full)}")
-            params += patterns
+        # the documents the index does not hold (a filter on the number: only their row groups are read)
+        parts.append("SELECT (platform, post_id) FROM search_docs WHERE doc_id > ? AND "
+                     + " AND ".join("body ILIKE ?" for _ in words))
+        params += [int(indexed[0]["value"]) if indexed else 0, *(f"%{w}%" for w in words)]
         return f"(({alias}.platform, {alias}.post_id) IN ({' UNION ALL '.join(parts)}))", params
 
     def search_keys(self, text: str, limit: int = 5000) -> list[tuple[str, str]]:
