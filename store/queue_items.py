@@ -64,7 +64,7 @@ def _refresh_one(con, platform: str, post_id: str) -> None:
         post_filter="AND p.platform = $platform AND p.post_id = $post_id",
     )
     con.execute("INSERT INTO queue_items " + _QUEUE_ITEMS_COLUMNS + " " + sel, {"platform": platform, "post_id": post_id})
-    add_search_docs(con, "p.platform = ? AND p.post_id = ?", [platform, post_id])
+    add_search_docs(con, "qi.platform = ? AND qi.post_id = ?", [platform, post_id])
 
 
 # The items waiting for their double-check (pantau.review: a decision drawn for it, `double_checks`, with no second
