@@ -157,7 +157,7 @@ class Ingest:
             con.execute("SET TimeZone = 'UTC'")  # naive times are UTC, as parse_time reads them
             work = BatchWork.of_chunk(con, chunk_work)  # the clusters' plan, while DuckDB stages
             try:
-                with self.transaction(con):
+                with self.transaction(con, posts=True):
                     try:
                         con.execute(_file_staging_sql(), [str(chunk), format_time(now), watchlist, *time_range()])
                         n_rows, invalid, keys = con.execute(
@@ -208,7 +208,7 @@ class Ingest:
             work = BatchWork.of_table(con, "staging")  # planned against the clusters committed before
             if self.owning:  # planned before the transaction takes its turn (assign_clusters plans again if a
                 work.close()  # cluster row was written since): in it 0.33 s of a 10,000-post batch, 0.64-0.78 before
-            with self.transaction(con):
+            with self.transaction(con, posts=True):
                 return _insert_staging(con, now, work)
 
 

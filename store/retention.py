@@ -48,7 +48,7 @@ class Retention:
         now = now or utcnow()
         cutoff = now - timedelta(days=days)
         counts: dict[str, Any] = {"days": days, "cutoff": format_time(cutoff)}
-        with self.transaction() as con:
+        with self.transaction(posts=True) as con:
             con.execute(_PURGEABLE_SQL, [cutoff])
             counts["posts"] = con.execute("SELECT count(*) FROM purgeable").fetchone()[0]
             counts["kept_unclassified"] = con.execute(

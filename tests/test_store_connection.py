@@ -95,3 +95,33 @@ def test_the_owners_reads_run_beside_a_write_transaction_and_its_writers_take_tu
 def _count_test_rows(store: Store) -> int:
     with store.session():
         return store.scalar("SELECT count(*) FROM schema_info WHERE key LIKE 'test-%'")
+
+
+def test_a_posts_transaction_leaves_reviewers_writes_alone_and_a_purge_waits_for_it(tmp_path):
+    """In the owning process, storing an inbox batch (a posts transaction: Store.transaction(posts=True)) takes the
+    posts' writers' turn: a reviewer's claim and an audit entry commit beside it instead of waiting for it (issue
+    17: an item page waited through the drainer's batches while posts were handed over); a purge, which deletes
+    posts, takes both turns and waits for it."""
+    store = Store(tmp_path / "owned.duckdb")
+    store.ingest([make_post(i) for i in range(3)])
+    store.own()
+    try:
+        with store.before_writing() as con, store.transaction(con, posts=True):
+            con.execute("INSERT INTO post_watchlists VALUES ('demo', '1', 'daftar-uji', now())")
+            done: list[str] = []
+            claim = threading.Thread(target=lambda: done.append(store.claim("demo", "1", "rina")))
+            audit = threading.Thread(target=lambda: done.append(store.audit("rina", "test")))
+            purge = threading.Thread(target=lambda: done.append(store.purge_unflagged(1, dry_run=True)))
+            for t in (claim, audit):
+                t.start()
+                t.join(30)
+                assert not t.is_alive(), "a reviewer's write waited for the posts transaction"
+            purge.start()
+            purge.join(1)
+            assert purge.is_alive() and len(done) == 2  # the purge waits for its turn
+        purge.join(60)
+        assert not purge.is_alive() and len(done) == 3
+        assert store.scalar("SELECT count(*) FROM post_watchlists") == 1
+        assert store.scalar("SELECT count(*) FROM claims WHERE post_id = '1'") == 1
+    finally:
+        store.disown()
