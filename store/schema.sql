@@ -611,6 +611,9 @@ CREATE TABLE IF NOT EXISTS cluster_stats (
     first_platform VARCHAR,
     first_post_id  VARCHAR
 );
+-- A queue page's summaries by cluster id (50 ids): 5.6 ms at 85k clusters, 14.7 ms scanning them (non-unique: a fold
+-- deletes and writes a cluster's row again in one transaction).
+CREATE INDEX IF NOT EXISTS cluster_stats_cluster_id ON cluster_stats (cluster_id);
 CREATE TABLE IF NOT EXISTS cluster_accounts (
     cluster_id BIGINT NOT NULL,
     account    VARCHAR NOT NULL
