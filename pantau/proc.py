@@ -1,4 +1,5 @@
-"""Child processes: one way to stop them, and one way for a child to die with its parent."""
+"""Child processes: one way to stop them, and one way for a child to die with its parent; and one way for a thread
+to leave the cores to others (`background_thread`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import ctypes.util
 import os
 import signal
 import subprocess
+import threading
 
 PARENT_ENV = "PANTAU_PARENT_PID"  # set by a parent whose child must not outlive it (crawlers/run.py)
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -40,3 +42,14 @@ def die_with_parent(environ: dict[str, str] | None = None) -> bool:
     if os.getppid() != int(parent):  # the parent died before the signal was armed
         os._exit(1)
     return armed
+
+
+def background_thread(nice: int = 10) -> bool:
+    """Lower the calling thread's priority (Linux: a thread's own nice value; at 10, ~a tenth of a core beside a
+    nice-0 task), so that it takes what the other threads leave of the cores. Returns whether it was lowered
+    (False: no per-thread priority here; the work just competes)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+    except (AttributeError, OSError):
+        return False
+    return True

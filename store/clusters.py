@@ -27,7 +27,6 @@ runs it once; `schema_info.clusters` records the algorithm, so another one recom
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -36,6 +35,7 @@ import duckdb
 import numpy as np
 
 from pantau import nearcopy
+from pantau.proc import background_thread
 
 from . import cluster_stats
 from .cluster_pairs import MEDIA_URLS_SQL, Batch, batch_work, distinct, member, verified
@@ -86,12 +86,9 @@ class ChunkWork:
 
 
 def _yield_to_ingest() -> None:
-    """This thread at nice 10 (Linux: a thread's own priority; ~a tenth of a core beside a nice-0 task): it takes
-    what the ingest's own statements leave of the cores (bench.clusters, 1M posts: ratio 1.20 -> 1.07)."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-    except (AttributeError, OSError):  # no per-thread priority here: the work just competes
-        pass
+    """This thread at nice 10: it takes what the ingest's own statements leave of the cores (bench.clusters, 1M
+    posts: ratio 1.20 -> 1.07)."""
+    background_thread()
 
 
 @dataclass
