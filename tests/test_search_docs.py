@@ -36,6 +36,11 @@ def test_a_queued_post_has_its_document_and_is_found_without_a_reindex(tmp_path)
     store.record_decision("demo", "50", "needs_info", reviewer="rina", reason="cek akun")
     assert store.search_keys("deklarasi relawan") == [("demo", "50")]
     assert _docs(store)["50"] > max(v for k, v in _docs(store).items() if k != "50")
+    # a decision or a new classification writes a queued post's row again: it keeps its document's number
+    before = _docs(store)
+    store.record_decision("demo", "2", "not_violation", reviewer="rina", reason="bukan ASN")
+    store.save_classifications([{**result(make_post(3), 0.97, True, "kampanye_medsos"), "model_version": "m-2"}])
+    assert _docs(store) == before
 
 
 def test_reindex_then_documents_added_after_it_are_matched_by_substring(tmp_path):
