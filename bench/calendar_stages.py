@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     n_queue = store.rebuild_queue_items()
     print(f"calendar applied and queue_items rebuilt ({n_queue:,} items) in {time.perf_counter() - t0:.1f}s")
-    with_stage = _QUEUE_ITEMS_SELECT.format(filter="", post_filter="")
+    with_stage = _QUEUE_ITEMS_SELECT.format(filter="", post_filter="", doc_id="NULL", doc_join="")
     without = with_stage.replace(STAGE_JOIN, "").replace("d.decision_id, s.stage", "d.decision_id, NULL")
     assert without != with_stage and "election_stages" not in without
 
