@@ -18,6 +18,8 @@ from .extensions import load_extension
 # A post's searchable text (posts alias p), as the index and the substring match read it.
 SEARCH_BODY = "concat_ws(' ', p.text, p.author_handle, p.author_name, p.author_bio, p.region)"
 _INDEXED_DOCS = "search_indexed_docs"  # schema_info: the highest doc_id the fts index holds
+_INDEX_LAYOUT = "search_index_layout"  # schema_info: _TERMS_WITH_DOC_ID when the index's terms carry doc_id
+_TERMS_WITH_DOC_ID = "terms-doc_id"
 _DOCS_TAG = "queued-2"  # schema_info `search_docs`: every queue row has its document's number
 
 
@@ -93,18 +95,23 @@ class Search:
                 con.execute("DELETE FROM search_docs WHERE doc_id NOT IN (SELECT doc_id FROM queue_items "
                             "WHERE doc_id IS NOT NULL)")
                 n, last = con.execute("SELECT count(*), coalesce(max(doc_id), 0) FROM search_docs").fetchone()
-                con.execute("DELETE FROM schema_info WHERE key = ?", [_INDEXED_DOCS])  # until the index is built
+                con.execute("DELETE FROM schema_info WHERE key IN (?, ?)",  # until the index is built
+                            [_INDEXED_DOCS, _INDEX_LAYOUT])
             con.execute(
                 "PRAGMA create_fts_index('search_docs', 'doc_id', 'body', stemmer='none', stopwords='none', "
                 "strip_accents=1, lower=1, ignore='(\\.|[^a-z0-9])+', overwrite=1)"
             )
-            # A word's postings one after another: a search reads the row groups of its words only (at 1M
-            # documents, 17M term rows: 30 ms a word -> 8; 2.9 s more here).
-            con.execute("CREATE OR REPLACE TABLE fts_main_search_docs.terms AS "
-                        "SELECT * FROM fts_main_search_docs.terms ORDER BY termid, docid")
+            # A word's postings one after another, each with its document's number: a search reads the row groups
+            # of its words only (at 1M documents, 17M term rows: 30 ms a word -> 8) and not the index's docs table
+            # (~7 ms); the words sorted too (the dict's row groups of the query's words only).
+            con.execute("""CREATE OR REPLACE TABLE fts_main_search_docs.terms AS
+                SELECT t.*, d.name AS doc_id FROM fts_main_search_docs.terms t
+                JOIN fts_main_search_docs.docs d USING (docid) ORDER BY t.termid, t.docid""")
+            con.execute("CREATE OR REPLACE TABLE fts_main_search_docs.dict AS "
+                        "SELECT * FROM fts_main_search_docs.dict ORDER BY term")
             # documents added while the index was built have higher numbers: matched by substring too
-            con.execute("INSERT OR REPLACE INTO schema_info VALUES (?, ?), ('search_indexed_at', ?)",
-                        [_INDEXED_DOCS, str(last),
+            con.execute("INSERT OR REPLACE INTO schema_info VALUES (?, ?), (?, ?), ('search_indexed_at', ?)",
+                        [_INDEXED_DOCS, str(last), _INDEX_LAYOUT, _TERMS_WITH_DOC_ID,
                          format_time(con.execute("SELECT max(ingested_at) FROM posts").fetchone()[0]) or ""])
         return int(n)
 
@@ -118,23 +125,23 @@ class Search:
         words = search_terms(text)
         if not words:
             return "TRUE", []
-        indexed = self.query("SELECT value FROM schema_info WHERE key = ?", [_INDEXED_DOCS])
+        state = {r["key"]: r["value"] for r in self.query(
+            "SELECT key, value FROM schema_info WHERE key IN (?, ?)", [_INDEXED_DOCS, _INDEX_LAYOUT])}
         parts: list[str] = []
         params: list[Any] = []
-        if indexed:
-            parts.append(
-                """SELECT fd.name FROM fts_main_search_docs.docs fd
-                   WHERE fd.docid IN (
-                     SELECT t.docid FROM fts_main_search_docs.terms t
-                     JOIN fts_main_search_docs.dict d ON d.termid = t.termid
-                     WHERE d.term IN (SELECT unnest(?::VARCHAR[]))
-                     GROUP BY t.docid HAVING count(DISTINCT d.term) = ?)"""
-            )
+        matching = """FROM fts_main_search_docs.terms t JOIN fts_main_search_docs.dict d ON d.termid = t.termid
+                      WHERE d.term IN (SELECT unnest(?::VARCHAR[]))"""
+        if state.get(_INDEX_LAYOUT) == _TERMS_WITH_DOC_ID:
+            parts.append(f"SELECT t.doc_id {matching} GROUP BY t.doc_id HAVING count(DISTINCT d.term) = ?")
+        elif _INDEXED_DOCS in state:  # an index built before its terms carried the number
+            parts.append(f"""SELECT fd.name FROM fts_main_search_docs.docs fd WHERE fd.docid IN (
+                SELECT t.docid {matching} GROUP BY t.docid HAVING count(DISTINCT d.term) = ?)""")
+        if parts:
             params += [words, len(words)]
         # the documents the index does not hold (a filter on the number: only their row groups are read)
         parts.append("SELECT doc_id FROM search_docs WHERE doc_id > ? AND "
                      + " AND ".join("body ILIKE ?" for _ in words))
-        params += [int(indexed[0]["value"]) if indexed else 0, *(f"%{w}%" for w in words)]
+        params += [int(state.get(_INDEXED_DOCS, 0)), *(f"%{w}%" for w in words)]
         return f"({alias}.doc_id IN ({' UNION ALL '.join(parts)}))", params
 
     def search_keys(self, text: str, limit: int = 5000) -> list[tuple[str, str]]:
