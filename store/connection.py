@@ -47,6 +47,13 @@ def _path_lock(path: Path, turn: str = "") -> threading.RLock:
         return _PATH_LOCKS.setdefault(key, threading.RLock())
 
 
+@contextmanager
+def _all_turns(path: Path) -> Iterator[None]:
+    """Both writers' turns, in the one order (see Store._write_turn): nothing may write beside the block."""
+    with _path_lock(path), _path_lock(path, "posts"):
+        yield
+
+
 def inbox_dir(db: str | Path) -> Path:
     """`<db>.inbox/`: batches other processes hand to the owner; `failed/` keeps files that could not be read."""
     db = Path(db)

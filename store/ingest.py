@@ -30,9 +30,9 @@ log = logging.getLogger(__name__)
 # write-ahead log to be copied into the file by the checkpoint after the COMMIT (measured, 1M posts of
 # bench.ingest_throughput in chunks of 50,000: the COMMITs took 22 s of CPU; in chunks of 200,000: 9 s).
 BATCH_SIZE = 122_880
-# Posts a batch handed to the owning app holds: the app stores each in one write transaction, during which its
-# other writers wait (a reviewer opening an item claims it). Measured at 10M posts: a 10,000-post batch 0.33 s in
-# its transaction; a BATCH_SIZE one would hold it about 12 times as long.
+# Posts a batch handed to the owning app holds: the app stores each in one write transaction, which takes the posts'
+# writers' turn (reviewers' writes go on beside it) and keeps the batch in memory. Measured at 10M posts: a
+# 10,000-post batch 0.33 s in its transaction; a BATCH_SIZE one would hold it about 12 times as long.
 HANDOVER_SIZE = 10_000
 
 
@@ -193,9 +193,10 @@ class Ingest:
 
     def _ingest_staged(self, staging: Path, now: datetime) -> int:
         """Store a staged batch file. The file is read into a temp table and the clusters' plan is started before
-        the write transaction: in the owning process that transaction makes the app's other writers wait (a
-        request that claims an item), so there the plan is also finished before it (measured at 10M posts, a
-        10,000-post batch of the inbox: 0.33 s in the transaction, 0.64-0.78 s when all of it ran there)."""
+        the write transaction: in the owning process that transaction holds the posts' writers' turn (the next
+        inbox batch, an ingest_file chunk, a purge wait for it), so there the plan is also finished before it
+        (measured at 10M posts, a 10,000-post batch of the inbox: 0.33 s in the transaction, 0.64-0.78 s when all
+        of it ran there)."""
         cols = ", ".join(f"'{k}': '{v}'" for k, v in _POST_COLUMNS.items())
         with self.before_writing() as con:
             con.execute(

@@ -31,7 +31,7 @@ import duckdb
 from pantau.post import format_time, utcnow
 
 from . import owner_api, passwords
-from .connection import _OWNED, _path_lock, inbox_dir, snapshot_file
+from .connection import _OWNED, _all_turns, _path_lock, inbox_dir, snapshot_file
 from .errors import StoreBusy, StoreError
 from .owner_client import live_owner, owner_file
 
@@ -112,7 +112,7 @@ class Ownership:
         api, self._api = self._api, None
         if api is not None:
             api.stop()
-        with _path_lock(self.path), _path_lock(self.path, "posts"):  # no write transaction left open
+        with _all_turns(self.path):  # no write transaction left open
             _OWNED.pop(str(self.path.resolve()), None)
             con.close()
         self._drop_snapshot()
@@ -262,7 +262,7 @@ class Ownership:
         # The copy holds everything the database does (password hashes, reporters' contacts): private from birth.
         os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
         os.chmod(tmp, 0o600)  # an older leftover kept its mode through O_CREAT
-        with _path_lock(self.path), _path_lock(self.path, "posts"):  # a CHECKPOINT needs no write beside it
+        with _all_turns(self.path):  # a CHECKPOINT needs no write beside it
             cur = self._owner_con.cursor()
             try:
                 cur.execute("CHECKPOINT")

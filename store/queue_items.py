@@ -41,27 +41,19 @@ def _refresh_queue_items(con, keys_table: str | None) -> None:
     again keeps its search document's number; a post new to the queue gets its document (store/search.py)."""
     if keys_table is None:
         ensure_stages(con)
-        con.execute("CREATE OR REPLACE TEMP TABLE queue_doc_ids AS SELECT platform, post_id, doc_id FROM queue_items "
-                    "WHERE doc_id IS NOT NULL")
-        con.execute("DELETE FROM queue_items")
-        con.execute("INSERT INTO queue_items " + _QUEUE_ITEMS_COLUMNS + " " + _QUEUE_ITEMS_SELECT.format(
-            filter="", post_filter="", doc_id="k.doc_id", doc_join=_KEPT_DOC_JOIN))
-        con.execute("DROP TABLE queue_doc_ids")
-        add_search_docs(con, "TRUE")
-        return
-    semi = f"(platform, post_id) IN (SELECT (platform, post_id) FROM {keys_table})"
-    ensure_stages(con, f"(p.platform, p.post_id) IN (SELECT (platform, post_id) FROM {keys_table})")
+        rows, keys_filter, post_filter, queued = "TRUE", "", "", "TRUE"
+    else:
+        keys = f"IN (SELECT (platform, post_id) FROM {keys_table})"
+        ensure_stages(con, f"(p.platform, p.post_id) {keys}")
+        rows, queued = f"(platform, post_id) {keys}", f"(qi.platform, qi.post_id) {keys}"
+        keys_filter, post_filter = f"WHERE {rows}", f"AND (p.platform, p.post_id) {keys}"
     con.execute(f"CREATE OR REPLACE TEMP TABLE queue_doc_ids AS SELECT platform, post_id, doc_id FROM queue_items "
-                f"WHERE {semi} AND doc_id IS NOT NULL")
-    con.execute(f"DELETE FROM queue_items WHERE {semi}")
-    con.execute(
-        "INSERT INTO queue_items " + _QUEUE_ITEMS_COLUMNS + " "
-        + _QUEUE_ITEMS_SELECT.format(
-            filter=f"WHERE {semi}", post_filter=f"AND (p.platform, p.post_id) IN (SELECT (platform, post_id) FROM {keys_table})",
-            doc_id="k.doc_id", doc_join=_KEPT_DOC_JOIN)
-    )
+                f"WHERE {rows} AND doc_id IS NOT NULL")
+    con.execute(f"DELETE FROM queue_items WHERE {rows}")
+    con.execute("INSERT INTO queue_items " + _QUEUE_ITEMS_COLUMNS + " " + _QUEUE_ITEMS_SELECT.format(
+        filter=keys_filter, post_filter=post_filter, doc_id="k.doc_id", doc_join=_KEPT_DOC_JOIN))
     con.execute("DROP TABLE queue_doc_ids")
-    add_search_docs(con, f"(qi.platform, qi.post_id) IN (SELECT (platform, post_id) FROM {keys_table})")
+    add_search_docs(con, queued)
 
 
 # The search document numbers of the rows written again (temp table queue_doc_ids, made before their DELETE)
