@@ -192,9 +192,26 @@ def media_keys(found: Iterable[tuple[int, Sequence[str]]]) -> tuple[np.ndarray, 
     return np.asarray(posts, dtype=np.int64), np.asarray(keys, dtype=np.int64)
 
 
+# An http(s) address of printable ASCII without spaces or brackets: its host and path as urlsplit cuts them (it
+# removes no character of such an address and checks nothing more), ~10x faster (urlsplit took 2 of the 18 s of
+# clustering 1M posts, one in five with an image). Any other address goes through urlsplit.
+_PLAIN_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://([^/?#\[\]]*)((?:/[^?#]*)?)(?:[?#]|$)")
+
+
 def _media_address(url: str) -> str:
     """A media file's address as media_keys compares them: host (case folded, no "www.") and path (an address
     urlsplit refuses, such as "http://[x/a.jpg", is kept up to its query)."""
+    url = url.strip()
+    if url.isascii() and url.isprintable() and " " not in url:
+        m = _PLAIN_URL.match(url)
+        if m is not None:
+            host = m[1].lower().removeprefix("www.")
+            return f"{host}{m[2]}" if host else m[2]
+    return _split_address(url)
+
+
+def _split_address(url: str) -> str:
+    """`_media_address` by urlsplit (any address)."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:
