@@ -1,5 +1,5 @@
-"""Child processes: one way to stop them, and one way for a child to die with its parent; and one way for a thread
-to leave the cores to others (`background_thread`)."""
+"""Child processes: one way to stop them, and one way for a child to die with its parent; and two ways for a thread
+to leave the cores to others (`background_thread`; `Foreground`: background work gives way to requests)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ import os
 import signal
 import subprocess
 import threading
+import time
+from contextlib import contextmanager
+from typing import Iterator
 
 PARENT_ENV = "PANTAU_PARENT_PID"  # set by a parent whose child must not outlive it (crawlers/run.py)
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -53,3 +56,42 @@ def background_thread(nice: int = 10) -> bool:
     except (AttributeError, OSError):
         return False
     return True
+
+
+class Foreground:
+    """Requests in flight, for background work that gives way to them: a request runs inside `serving()`, the
+    background work calls `give_way()` between its steps, which waits until no request has been served for `quiet`
+    seconds, for at most `max_wait` (so it always goes on, more slowly while requests come back to back)."""
+
+    def __init__(self, quiet: float, max_wait: float):
+        self.quiet, self.max_wait = quiet, max_wait
+        self._serving = 0
+        self._last_end = 0.0  # time.monotonic() when the last request ended
+        self._cond = threading.Condition()
+
+    @contextmanager
+    def serving(self) -> Iterator[None]:
+        with self._cond:
+            self._serving += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._serving -= 1
+                self._last_end = time.monotonic()
+                self._cond.notify_all()
+
+    def give_way(self) -> None:
+        deadline = time.monotonic() + self.max_wait
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                if now >= deadline:
+                    return
+                if self._serving == 0:
+                    quiet_until = self._last_end + self.quiet
+                    if now >= quiet_until:
+                        return
+                    self._cond.wait(min(quiet_until, deadline) - now)
+                else:
+                    self._cond.wait(deadline - now)

@@ -198,6 +198,7 @@ class Ingest:
         (measured at 10M posts, a 10,000-post batch of the inbox: 0.33 s in the transaction, 0.64-0.78 s when all
         of it ran there)."""
         cols = ", ".join(f"'{k}': '{v}'" for k, v in _POST_COLUMNS.items())
+        self.give_way()
         with self.before_writing() as con:
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE staging AS
@@ -209,8 +210,9 @@ class Ingest:
             work = BatchWork.of_table(con, "staging")  # planned against the clusters committed before
             if self.owning:  # planned before the transaction takes its turn (assign_clusters plans again if a
                 work.close()  # cluster row was written since): in it 0.33 s of a 10,000-post batch, 0.64-0.78 before
+            self.give_way()
             with self.transaction(con, posts=True):
-                return _insert_staging(con, now, work)
+                return _insert_staging(con, now, work, pause=self.give_way)
 
 
 @dataclass

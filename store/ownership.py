@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable
 import duckdb
 
 from pantau.post import format_time, utcnow
+from pantau.proc import Foreground
 
 from . import owner_api, passwords
 from .connection import _OWNED, _all_turns, _path_lock, inbox_dir, snapshot_file
@@ -67,9 +68,22 @@ OWNER_CHECKPOINT_THRESHOLD = "256MB"
 class Ownership:
     """Owning the file, the inbox of batches and requests, and snapshots (a part of `Store`)."""
 
+    _foreground: Foreground | None = None  # the owning app's requests, which its background writes give way to
+
     @property
     def owning(self) -> bool:
         return self._owner_con is not None
+
+    def give_way_to(self, foreground: Foreground | None) -> None:
+        """While this process owns the file, its background writes (the inbox's batches) wait between their steps
+        while `foreground` serves requests (the triage app's pages): see `give_way`."""
+        self._foreground = foreground
+
+    def give_way(self) -> None:
+        """Between two steps of a background write in the owning process: wait while requests are served (at most
+        the foreground's max_wait a step)."""
+        if self._foreground is not None and self._owner_con is not None:
+            self._foreground.give_way()
 
     def own(self) -> None:
         """Keep the database open in this process until `disown()`; announce it so other processes use the inbox.

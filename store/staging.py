@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import duckdb
 
@@ -166,10 +166,12 @@ def _lenient_json(chunk: bytes) -> bool:
     return False
 
 
-def _insert_staging(con: duckdb.DuckDBPyConnection, now: datetime, work: BatchWork | None = None) -> int:
+def _insert_staging(con: duckdb.DuckDBPyConnection, now: datetime, work: BatchWork | None = None,
+                    pause: Callable[[], None] | None = None) -> int:
     """Store the rows of the temp table `staging` (columns of `_POST_COLUMNS`, one row per post key) with INSERT OR
     IGNORE into posts, raw_payloads and post_watchlists, gives the new posts their near-copy cluster (store/clusters.py;
-    `work`: its batch work started by the caller), then drops it; the caller holds the transaction.
+    `work`: its batch work started by the caller), then drops it; the caller holds the transaction. `pause()` is
+    called between the posts' rows and their clusters (the owner's drainer gives way to requests there).
     Returns the number of posts added."""
     if work is None:  # the clusters' batch-only work, in a thread while DuckDB inserts
         work = BatchWork.of_table(con, "staging")
@@ -188,6 +190,8 @@ def _insert_staging(con: duckdb.DuckDBPyConnection, now: datetime, work: BatchWo
             """INSERT OR IGNORE INTO post_watchlists
             SELECT platform, post_id, watchlist, captured_at FROM staging WHERE watchlist IS NOT NULL"""
         )
+        if pause is not None:
+            pause()
         assign_clusters(con, "staging", added, work)  # near-copy clusters of the new posts, in the same transaction
         con.execute("DROP TABLE staging")
         return len(added)

@@ -1,10 +1,13 @@
-"""pantau.proc.stop: the one way child processes (crawls, the local Prefect server) are stopped."""
+"""pantau.proc.stop: the one way child processes (crawls, the local Prefect server) are stopped; pantau.proc.Foreground:
+background work gives way to requests."""
 
 import signal
 import subprocess
 import sys
+import threading
+import time
 
-from pantau.proc import stop
+from pantau.proc import Foreground, stop
 
 
 def _child(code: str) -> subprocess.Popen:
@@ -75,3 +78,33 @@ def test_die_with_parent_does_nothing_unless_asked_and_exits_if_the_parent_is_go
                              "die_with_parent({'PANTAU_PARENT_PID': '1'})\nprint('still here')"],
                             capture_output=True, text=True, timeout=60)
     assert orphan.returncode == 1 and "still here" not in orphan.stdout
+
+
+def test_background_work_waits_while_a_request_is_served_and_for_the_quiet_after_it():
+    fg = Foreground(quiet=0.2, max_wait=30)
+    fg.give_way()  # nothing served yet: no wait
+    served, passed = threading.Event(), []
+
+    def request():
+        with fg.serving():
+            served.set()
+            time.sleep(0.5)
+        passed.append(("request ended", time.monotonic()))
+
+    t = threading.Thread(target=request)
+    t.start()
+    served.wait()
+    fg.give_way()
+    passed.append(("gave way", time.monotonic()))
+    t.join()
+    (first, ended), (second, went_on) = passed
+    assert (first, second) == ("request ended", "gave way") and went_on - ended >= 0.19  # after the quiet
+
+
+def test_background_work_goes_on_after_max_wait_while_requests_keep_coming():
+    fg = Foreground(quiet=0.05, max_wait=0.3)
+    with fg.serving():
+        started = time.monotonic()
+        fg.give_way()
+        waited = time.monotonic() - started
+    assert 0.29 <= waited < 5  # bounded: never starved

@@ -7,8 +7,10 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 
 from conftest import make_post, result
+from pantau.proc import Foreground
 from pantau.store.db import Store, StoreError, inbox_dir, live_owner, owner_file
 
 WRITER = textwrap.dedent(
@@ -34,6 +36,29 @@ def run_writer(db, start: int, stop: int) -> list[int]:
     assert out.returncode == 0, out.stderr
     return [int(x) for x in out.stdout.split()]
 
+
+
+def test_the_owner_stores_a_batch_between_requests(tmp_path):
+    """The owner's background writes give way to the requests it serves (the triage app's pages): storing a batch
+    waits at each of its three steps while a request is served, at most max_wait each, then stores it all."""
+    owner = Store(tmp_path / "owned.duckdb")
+    owner.own()
+    try:
+        assert run_writer(owner.path, 0, 30)[:3] == [30, 0, 30]
+        foreground = Foreground(quiet=0.05, max_wait=0.4)
+        owner.give_way_to(foreground)
+        started = time.monotonic()
+        assert owner.drain_inbox()["posts_new"] == 30  # no request: no wait
+        assert time.monotonic() - started < 1.2
+        assert run_writer(owner.path, 30, 60)[:3] == [30, 0, 30]
+        with foreground.serving():  # a page being served all along
+            started = time.monotonic()
+            assert owner.drain_inbox()["posts_new"] == 30
+            assert time.monotonic() - started >= 3 * 0.4 - 0.05
+        assert owner.counts()["posts"] == 60
+        assert owner.scalar("SELECT count(*) FROM post_clusters") == 60
+    finally:
+        owner.disown()
 
 def test_other_process_hands_batches_to_the_owner(tmp_path):
     owner = Store(tmp_path / "owned.duckdb")
