@@ -80,9 +80,10 @@ class Ownership:
         self._foreground = foreground
 
     def give_way(self) -> None:
-        """Between two steps of a background write in the owning process: wait while requests are served (at most
-        the foreground's max_wait a step)."""
-        if self._foreground is not None and self._owner_con is not None:
+        """Between two steps of storing an inbox batch (`drain_inbox`) in the owning process: wait while requests
+        are served (at most the foreground's max_wait a step). Any other write goes on: a request's own (the intake
+        page's post) would otherwise wait for itself."""
+        if self._foreground is not None and self._owner_con is not None and getattr(self._local, "draining", False):
             self._foreground.give_way()
 
     def own(self) -> None:
