@@ -19,5 +19,5 @@ class _NoPandas(importlib.abc.MetaPathFinder):
         return None
 
 
-if importlib.util.find_spec("pandas") is None and not any(isinstance(f, _NoPandas) for f in sys.meta_path):
+if importlib.util.find_spec("pandas") is None:
     sys.meta_path.insert(0, _NoPandas())

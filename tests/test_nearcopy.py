@@ -92,7 +92,6 @@ def test_media_keys_are_the_same_file_by_host_and_path():
     assert odd[1][0] == odd[1][1]
 
 
-
 def test_plain_addresses_cut_as_urlsplit_cuts_them():
     """The fast way for plain http(s) addresses gives urlsplit's host and path for every address (random ones mixing
     brackets, spaces, controls, non-ASCII, schemes and separators)."""
@@ -105,6 +104,7 @@ def test_plain_addresses_cut_as_urlsplit_cuts_them():
         assert nearcopy._media_address(url) == nearcopy._split_address(url), url
         fast += nearcopy._PLAIN_URL.match(url.strip()) is not None
     assert fast > 2_000  # the fast way was taken often enough to matter
+
 
 def test_components_take_the_smallest_id():
     ids, roots = nearcopy.components(np.array([5, 7, 9]), np.array([3, 5, 10]))

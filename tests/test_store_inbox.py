@@ -37,7 +37,6 @@ def run_writer(db, start: int, stop: int) -> list[int]:
     return [int(x) for x in out.stdout.split()]
 
 
-
 def test_the_owner_stores_a_batch_between_requests(tmp_path):
     """The owner's background writes give way to the requests it serves (the triage app's pages): storing an inbox
     batch waits at each of its three steps while a request is served, at most max_wait each, then stores it all; a
@@ -63,6 +62,7 @@ def test_the_owner_stores_a_batch_between_requests(tmp_path):
         assert owner.scalar("SELECT count(*) FROM post_clusters") == 61
     finally:
         owner.disown()
+
 
 def test_other_process_hands_batches_to_the_owner(tmp_path):
     owner = Store(tmp_path / "owned.duckdb")
